@@ -1,0 +1,43 @@
+import Logging
+
+/// What a component may use when it is built from its spec: the limits and policies of the
+/// process it runs in. Components never read the environment or create loggers themselves.
+public struct ComponentContext: Sendable {
+    /// Directories that file sources and targets may touch.
+    public var dataRoots: DataRoots
+    /// Default records per batch (`BATCH_SIZE`).
+    public var batchSize: Int
+    /// The logger of the job.
+    public var logger: Logger
+
+    public init(dataRoots: DataRoots, batchSize: Int = 4096, logger: Logger = Logger(label: "sluice")) {
+        self.dataRoots = dataRoots
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+}
+
+/// A component built from a typed configuration that it validates in `init`.
+public protocol ConfiguredComponent: Sendable {
+    /// The component's settings as they appear under `config` in the job spec.
+    associatedtype Config: Decodable & Sendable
+    /// Builds the component, throwing a ``SpecError`` (path relative to `config`) when the
+    /// configuration is unusable.
+    init(config: Config, context: ComponentContext) throws
+}
+
+/// How one output field is derived, for column-level lineage.
+public struct FieldDerivation: Sendable, Equatable, Codable {
+    /// The output field.
+    public var output: String
+    /// The input fields it is computed from (empty for constants).
+    public var inputs: [String]
+    /// How (`copy`, `rename`, `sum`, `split`, …).
+    public var how: String
+
+    public init(output: String, inputs: [String], how: String) {
+        self.output = output
+        self.inputs = inputs
+        self.how = how
+    }
+}

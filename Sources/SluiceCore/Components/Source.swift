@@ -1,0 +1,40 @@
+/// Where a job's records come from (`file`, `api`, …).
+///
+/// A source is immutable configuration; ``open()`` starts one read and returns a reader that
+/// yields batches on demand, so a slow consumer slows the read (pull-based backpressure).
+public protocol Source: ConfiguredComponent {
+    /// The spec's `type` name.
+    static var type: String { get }
+    /// A short, secret-free description of what is read (`file:/data/in.csv`), for lineage.
+    var location: String { get }
+    /// Starts reading.
+    func open() async throws -> any BatchReader
+}
+
+/// One read of a source.
+public protocol BatchReader: AnyObject {
+    /// The next chunk, or `nil` when the source is exhausted.
+    func next() async throws -> SourceChunk?
+    /// Total bytes the read will cover, when known (for progress and ETA).
+    var expectedBytes: Int? { get }
+}
+
+extension BatchReader {
+    public var expectedBytes: Int? { nil }
+}
+
+/// What a source yields: parsed records, records it could not parse, and bytes consumed.
+public struct SourceChunk: Sendable {
+    /// The records read.
+    public var batch: RecordBatch
+    /// Rows or lines that could not be parsed, with line numbers.
+    public var rejected: [Rejection]
+    /// Bytes of input consumed for this chunk.
+    public var bytes: Int
+
+    public init(batch: RecordBatch, rejected: [Rejection] = [], bytes: Int = 0) {
+        self.batch = batch
+        self.rejected = rejected
+        self.bytes = bytes
+    }
+}

@@ -1,0 +1,168 @@
+/// One field's values across a batch, stored by type (Arrow-style) so hot paths avoid
+/// boxing: integers and doubles in contiguous arrays, text as offsets into one byte buffer,
+/// and a `[Value]` fallback for nested or mixed data.
+public struct Column: Sendable {
+    /// The typed storage. Entries for null or absent rows hold a placeholder (0, empty text).
+    public enum Storage: Sendable {
+        case ints([Int])
+        case doubles([Double])
+        case bools([Bool])
+        case text(TextColumn)
+        case values([Value])
+    }
+
+    /// Whether a row has a value, an explicit null, or no such key at all.
+    public enum Presence: UInt8, Sendable {
+        case present = 0
+        case null = 1
+        case absent = 2
+    }
+
+    /// The values.
+    public var storage: Storage
+    /// Per-row presence; `nil` means every row is present.
+    public var presence: [Presence]?
+
+    public init(storage: Storage, presence: [Presence]? = nil) {
+        self.storage = storage
+        self.presence = presence
+    }
+
+    /// The number of rows.
+    public var count: Int {
+        switch storage {
+        case .ints(let a): return a.count
+        case .doubles(let a): return a.count
+        case .bools(let a): return a.count
+        case .text(let t): return t.count
+        case .values(let a): return a.count
+        }
+    }
+
+    /// The presence of row `row`.
+    @inlinable public func presence(at row: Int) -> Presence {
+        presence?[row] ?? .present
+    }
+
+    /// Whether row `row` holds a non-null value.
+    @inlinable public func isPresent(_ row: Int) -> Bool {
+        guard let presence else { return true }
+        return presence[row] == .present
+    }
+
+    /// The value of row `row` (`.null` for null and absent rows).
+    public func value(at row: Int) -> Value {
+        guard isPresent(row) else { return .null }
+        switch storage {
+        case .ints(let a): return .int(a[row])
+        case .doubles(let a): return .double(a[row])
+        case .bools(let a): return .bool(a[row])
+        case .text(let t): return .string(t.string(at: row))
+        case .values(let a): return a[row]
+        }
+    }
+
+    /// The numeric value of row `row` when it holds an int or double.
+    @inlinable public func number(at row: Int) -> Double? {
+        guard isPresent(row) else { return nil }
+        switch storage {
+        case .ints(let a): return Double(a[row])
+        case .doubles(let a): return a[row]
+        case .values(let a): return a[row].number
+        case .bools, .text: return nil
+        }
+    }
+
+    /// A column of `count` absent rows.
+    public static func absent(count: Int) -> Column {
+        Column(storage: .values(Array(repeating: .null, count: count)), presence: Array(repeating: .absent, count: count))
+    }
+
+    /// A column holding `values` (nulls become null rows).
+    public init(values: [Value]) {
+        var builder = ColumnBuilder(capacity: values.count)
+        for value in values { builder.append(value) }
+        self = builder.build()
+    }
+
+    /// The rows at `rows`, in that order.
+    public func gathering(_ rows: [Int]) -> Column {
+        let newPresence = presence.map { p in rows.map { p[$0] } }
+        switch storage {
+        case .ints(let a): return Column(storage: .ints(rows.map { a[$0] }), presence: newPresence)
+        case .doubles(let a): return Column(storage: .doubles(rows.map { a[$0] }), presence: newPresence)
+        case .bools(let a): return Column(storage: .bools(rows.map { a[$0] }), presence: newPresence)
+        case .text(let t): return Column(storage: .text(t.gathering(rows)), presence: newPresence)
+        case .values(let a): return Column(storage: .values(rows.map { a[$0] }), presence: newPresence)
+        }
+    }
+}
+
+/// Text values as UTF-8 bytes in one buffer with `count + 1` offsets.
+public struct TextColumn: Sendable {
+    /// All values' bytes, back to back.
+    public var bytes: [UInt8]
+    /// Start of value `i` is `offsets[i]`, its end `offsets[i + 1]`.
+    public var offsets: [Int32]
+
+    public init() {
+        bytes = []
+        offsets = [0]
+    }
+
+    public init(bytes: [UInt8], offsets: [Int32]) {
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
+    /// The number of values.
+    public var count: Int { offsets.count - 1 }
+
+    /// Reserves room for `values` values of `bytes` bytes in total.
+    public mutating func reserve(values: Int, bytes byteCount: Int) {
+        offsets.reserveCapacity(values + 1)
+        bytes.reserveCapacity(byteCount)
+    }
+
+    /// Appends one value's bytes.
+    @inlinable public mutating func append(_ value: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: value)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Appends one value.
+    public mutating func append(_ value: String) {
+        bytes.append(contentsOf: value.utf8)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Appends an empty value (the placeholder for null rows).
+    @inlinable public mutating func appendEmpty() {
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// The byte range of value `i`.
+    @inlinable public func range(_ i: Int) -> Range<Int> { Int(offsets[i])..<Int(offsets[i + 1]) }
+
+    /// Value `i` as a `String`.
+    public func string(at i: Int) -> String {
+        let r = range(i)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of value `i`.
+    @inlinable public func withBytes<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let r = range(i)
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[r])) }
+    }
+
+    /// The values at `rows`, in that order.
+    public func gathering(_ rows: [Int]) -> TextColumn {
+        var out = TextColumn()
+        out.offsets.reserveCapacity(rows.count + 1)
+        bytes.withUnsafeBytes { raw in
+            for row in rows { out.append(UnsafeRawBufferPointer(rebasing: raw[range(row)])) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,197 @@
+/// A point in time with microsecond precision, in UTC.
+///
+/// Parsing and formatting are hand-written (civil-from-days arithmetic) because
+/// Foundation's ISO 8601 formatters are too slow for per-record use and too lenient to
+/// validate with.
+public struct Timestamp: Sendable, Hashable, Comparable {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var microseconds: Int64
+
+    /// A timestamp at `microseconds` since the Unix epoch.
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+
+    /// A timestamp at `milliseconds` since the Unix epoch.
+    public init(milliseconds: Int64) { self.microseconds = milliseconds &* 1000 }
+
+    /// Milliseconds since the Unix epoch (JavaScript's `Date.getTime()`).
+    public var milliseconds: Int64 { microseconds / 1000 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+
+    /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM[:SS[.fraction]]`
+    /// and `Z` or `±HH[:MM]`. Returns `nil` for anything else, including impossible dates.
+    public init?(iso8601 text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses the bytes of an ISO 8601 date or date-time (see ``init(iso8601:)``).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        var reader = DigitReader(bytes: bytes)
+        guard let year = reader.digits(4), reader.expect(UInt8(ascii: "-")),
+            let month = reader.digits(2), reader.expect(UInt8(ascii: "-")),
+            let day = reader.digits(2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        var seconds = 0
+        var micros = 0
+        var offsetSeconds = 0
+        if !reader.atEnd {
+            guard reader.expect(UInt8(ascii: "T")) || reader.expect(UInt8(ascii: " ")) || reader.expect(UInt8(ascii: "t")),
+                let hour = reader.digits(2), reader.expect(UInt8(ascii: ":")),
+                let minute = reader.digits(2), hour < 24, minute < 60
+            else { return nil }
+            var second = 0
+            if reader.expect(UInt8(ascii: ":")) {
+                guard let s = reader.digits(2), s < 61 else { return nil }
+                second = min(s, 59)
+                if reader.expect(UInt8(ascii: ".")) || reader.expect(UInt8(ascii: ",")) {
+                    var scale = 100_000
+                    var any = false
+                    while let d = reader.digit() {
+                        any = true
+                        micros += d * scale
+                        scale /= 10
+                    }
+                    guard any else { return nil }
+                }
+            }
+            seconds = hour * 3600 + minute * 60 + second
+            if reader.expect(UInt8(ascii: "Z")) || reader.expect(UInt8(ascii: "z")) {
+                offsetSeconds = 0
+            } else if let sign = reader.sign() {
+                guard let oh = reader.digits(2), oh < 24 else { return nil }
+                var om = 0
+                if reader.expect(UInt8(ascii: ":")) {
+                    guard let m = reader.digits(2) else { return nil }
+                    om = m
+                } else if let m = reader.digits(2) {
+                    om = m
+                }
+                guard om < 60 else { return nil }
+                offsetSeconds = sign * (oh * 3600 + om * 60)
+            }
+        }
+        guard reader.atEnd else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let total = Int64(days) * 86_400 + Int64(seconds - offsetSeconds)
+        return Timestamp(microseconds: total * 1_000_000 + Int64(micros))
+    }
+
+    /// The ISO 8601 form in UTC with milliseconds, as JavaScript's `toISOString()` writes it
+    /// (microseconds are kept when present).
+    public var iso8601: String {
+        var seconds = microseconds / 1_000_000
+        var micros = microseconds % 1_000_000
+        if micros < 0 {
+            micros += 1_000_000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = Timestamp.civilFromDays(Int(days))
+        var out = ""
+        out.reserveCapacity(27)
+        func pad(_ value: Int, _ width: Int) {
+            let s = String(value)
+            if s.count < width { out += String(repeating: "0", count: width - s.count) }
+            out += s
+        }
+        if year < 0 { out += "-" }
+        pad(abs(year), 4)
+        out += "-"
+        pad(month, 2)
+        out += "-"
+        pad(day, 2)
+        out += "T"
+        pad(Int(secondOfDay / 3600), 2)
+        out += ":"
+        pad(Int(secondOfDay / 60 % 60), 2)
+        out += ":"
+        pad(Int(secondOfDay % 60), 2)
+        out += "."
+        if micros % 1000 == 0 {
+            pad(Int(micros / 1000), 3)
+        } else {
+            pad(Int(micros), 6)
+        }
+        out += "Z"
+        return out
+    }
+
+    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let shiftedMonth = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01.
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// A cursor over ASCII digits and separators, for the timestamp parser.
+private struct DigitReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func digit() -> Int? {
+        guard index < bytes.count else { return nil }
+        let b = bytes[index]
+        guard b >= 48, b <= 57 else { return nil }
+        index += 1
+        return Int(b - 48)
+    }
+
+    mutating func digits(_ count: Int) -> Int? {
+        var result = 0
+        for _ in 0..<count {
+            guard let d = digit() else { return nil }
+            result = result * 10 + d
+        }
+        return result
+    }
+
+    mutating func expect(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func sign() -> Int? {
+        if expect(UInt8(ascii: "+")) { return 1 }
+        if expect(UInt8(ascii: "-")) { return -1 }
+        return nil
+    }
+}

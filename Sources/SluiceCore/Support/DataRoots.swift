@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The directories file sources and targets are confined to (`SLUICE_DATA_DIRS`).
+///
+/// A path is allowed only if, after resolving `..` and every symlink of its longest existing
+/// prefix, it lies inside one of the roots (themselves resolved). A target file that does not
+/// exist yet is checked through its parent directory.
+public struct DataRoots: Sendable, Equatable {
+    /// The resolved root directories.
+    public let roots: [String]
+
+    /// Roots from paths; each is resolved through symlinks (a missing root is kept as given).
+    public init(_ paths: [String]) {
+        roots = paths.filter { !$0.isEmpty }.map { DataRoots.resolve(DataRoots.absolute($0)) }
+    }
+
+    /// Resolves `path` against the roots, returning the real path to use, or throws
+    /// ``AccessDenied`` when it escapes them.
+    public func authorize(_ path: String) throws(AccessDenied) -> String {
+        let resolved = DataRoots.resolve(DataRoots.absolute(path))
+        for root in roots where resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") {
+            return resolved
+        }
+        throw AccessDenied(path: path, roots: roots)
+    }
+
+    /// `path` made absolute against the working directory.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" + path }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cwd + "/" + path
+    }
+
+    /// Lexically normalizes `path` (`.`, `..`, repeated slashes), then resolves symlinks in the
+    /// longest existing prefix; the rest is appended unresolved.
+    static func resolve(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        var existing = parts.count
+        while existing >= 0 {
+            let prefix = "/" + parts.prefix(existing).joined(separator: "/")
+            if let real = realPath(prefix) {
+                let rest = parts.dropFirst(existing).joined(separator: "/")
+                if rest.isEmpty { return real }
+                return real == "/" ? "/" + rest : real + "/" + rest
+            }
+            existing -= 1
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}
+
+/// A file path outside the configured data roots.
+public struct AccessDenied: Error, Sendable, CustomStringConvertible {
+    /// The path as given.
+    public var path: String
+    /// The roots it had to be inside.
+    public var roots: [String]
+
+    public var description: String {
+        "path '\(path)' is outside the allowed data directories (\(roots.joined(separator: ", "))); set SLUICE_DATA_DIRS to allow it"
+    }
+}

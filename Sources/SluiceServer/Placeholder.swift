@@ -1,0 +1,2 @@
+import SluiceCore
+import Hummingbird
