@@ -42,6 +42,7 @@ let package = Package(
                 "SluiceCore", "SluiceFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "SluiceTestSupport",
-            dependencies: ["SluiceCore", "SluiceEngine"],
+            dependencies: ["SluiceCore"],
             path: "Tests/SluiceTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -82,14 +83,18 @@ let package = Package(
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceOperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceEngineTests",
+            dependencies: ["SluiceEngine", "SluiceTestSupport", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [
                 "SluiceServer", "SluiceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,12 +7,16 @@ public struct ComponentContext: Sendable {
     public var dataRoots: DataRoots
     /// Default records per batch (`BATCH_SIZE`).
     public var batchSize: Int
+    /// The schema records are validated against, if the job has one (sources use it to type
+    /// untyped input such as CSV cells).
+    public var schema: SchemaSpec?
     /// The logger of the job.
     public var logger: Logger
 
-    public init(dataRoots: DataRoots, batchSize: Int = 4096, logger: Logger = Logger(label: "sluice")) {
+    public init(dataRoots: DataRoots, batchSize: Int = 4096, schema: SchemaSpec? = nil, logger: Logger = Logger(label: "sluice")) {
         self.dataRoots = dataRoots
         self.batchSize = batchSize
+        self.schema = schema
         self.logger = logger
     }
 }

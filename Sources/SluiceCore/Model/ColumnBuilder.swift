@@ -1,7 +1,17 @@
 /// Builds a ``Column`` row by row, keeping typed storage while every value has one type and
 /// falling back to `[Value]` storage at the first value of another type.
+///
+/// Each kind has its own stored array (rather than an enum with payloads) so appends mutate
+/// the array in place; extracting an enum payload would copy the buffer on every append.
 public struct ColumnBuilder: Sendable {
-    private var storage: Column.Storage?
+    private enum Kind: Sendable { case empty, ints, doubles, bools, text, values }
+
+    private var kind = Kind.empty
+    private var ints: [Int] = []
+    private var doubles: [Double] = []
+    private var bools: [Bool] = []
+    private var text = TextColumn()
+    private var values: [Value] = []
     private var presence: [Column.Presence] = []
     private var hasMissing = false
     private var pendingMissing = 0
@@ -25,22 +35,26 @@ public struct ColumnBuilder: Sendable {
     private mutating func appendMissing(_ state: Column.Presence) {
         hasMissing = true
         presence.append(state)
-        switch storage {
-        case nil: pendingMissing += 1
-        case .ints(var a): storage = nil; a.append(0); storage = .ints(a)
-        case .doubles(var a): storage = nil; a.append(0); storage = .doubles(a)
-        case .bools(var a): storage = nil; a.append(false); storage = .bools(a)
-        case .text(var t): storage = nil; t.appendEmpty(); storage = .text(t)
-        case .values(var a): storage = nil; a.append(.null); storage = .values(a)
+        switch kind {
+        case .empty: pendingMissing += 1
+        case .ints: ints.append(0)
+        case .doubles: doubles.append(0)
+        case .bools: bools.append(false)
+        case .text: text.appendEmpty()
+        case .values: values.append(.null)
         }
     }
 
     /// Appends an integer.
     public mutating func appendInt(_ value: Int) {
         presence.append(.present)
-        switch storage {
-        case .ints(var a): storage = nil; a.append(value); storage = .ints(a)
-        case nil: storage = .ints(placeholders(0) + [value])
+        switch kind {
+        case .ints: ints.append(value)
+        case .empty:
+            kind = .ints
+            ints.reserveCapacity(capacity)
+            ints.append(contentsOf: repeatElement(0, count: pendingMissing))
+            ints.append(value)
         default: appendFallback(.int(value))
         }
     }
@@ -48,9 +62,13 @@ public struct ColumnBuilder: Sendable {
     /// Appends a double.
     public mutating func appendDouble(_ value: Double) {
         presence.append(.present)
-        switch storage {
-        case .doubles(var a): storage = nil; a.append(value); storage = .doubles(a)
-        case nil: storage = .doubles(placeholders(0) + [value])
+        switch kind {
+        case .doubles: doubles.append(value)
+        case .empty:
+            kind = .doubles
+            doubles.reserveCapacity(capacity)
+            doubles.append(contentsOf: repeatElement(0, count: pendingMissing))
+            doubles.append(value)
         default: appendFallback(.double(value))
         }
     }
@@ -58,9 +76,13 @@ public struct ColumnBuilder: Sendable {
     /// Appends a boolean.
     public mutating func appendBool(_ value: Bool) {
         presence.append(.present)
-        switch storage {
-        case .bools(var a): storage = nil; a.append(value); storage = .bools(a)
-        case nil: storage = .bools(placeholders(false) + [value])
+        switch kind {
+        case .bools: bools.append(value)
+        case .empty:
+            kind = .bools
+            bools.reserveCapacity(capacity)
+            bools.append(contentsOf: repeatElement(false, count: pendingMissing))
+            bools.append(value)
         default: appendFallback(.bool(value))
         }
     }
@@ -68,14 +90,13 @@ public struct ColumnBuilder: Sendable {
     /// Appends text given as UTF-8 bytes.
     public mutating func appendText(_ bytes: UnsafeRawBufferPointer) {
         presence.append(.present)
-        switch storage {
-        case .text(var t): storage = nil; t.append(bytes); storage = .text(t)
-        case nil:
-            var t = TextColumn()
-            t.reserve(values: capacity, bytes: capacity * 16)
-            for _ in 0..<pendingMissing { t.appendEmpty() }
-            t.append(bytes)
-            storage = .text(t)
+        switch kind {
+        case .text: text.append(bytes)
+        case .empty:
+            kind = .text
+            text.reserve(values: capacity, bytes: capacity * 16)
+            for _ in 0..<pendingMissing { text.appendEmpty() }
+            text.append(bytes)
         default: appendFallback(.string(String(decoding: bytes, as: UTF8.self)))
         }
     }
@@ -116,31 +137,46 @@ public struct ColumnBuilder: Sendable {
         }
     }
 
-    private func placeholders<T>(_ value: T) -> [T] {
-        var a = [T]()
-        a.reserveCapacity(capacity)
-        a.append(contentsOf: repeatElement(value, count: pendingMissing))
-        return a
-    }
-
     /// Converts to `[Value]` storage and appends `value` (whose presence is already recorded).
     private mutating func appendFallback(_ value: Value) {
-        var values: [Value]
-        switch storage {
-        case .values(let a): values = a
-        case nil: values = Array(repeating: .null, count: pendingMissing)
-        case let existing?:
-            let column = Column(storage: existing, presence: nil)
-            values = (0..<column.count).map { presence[$0] == .present ? column.value(at: $0) : .null }
+        if kind != .values {
+            let existing = count - 1
+            var converted: [Value] = []
+            converted.reserveCapacity(Swift.max(capacity, existing + 1))
+            for row in 0..<existing {
+                guard presence[row] == .present else {
+                    converted.append(.null)
+                    continue
+                }
+                switch kind {
+                case .ints: converted.append(.int(ints[row]))
+                case .doubles: converted.append(.double(doubles[row]))
+                case .bools: converted.append(.bool(bools[row]))
+                case .text: converted.append(.string(text.string(at: row)))
+                case .empty, .values: converted.append(.null)
+                }
+            }
+            ints = []
+            doubles = []
+            bools = []
+            text = TextColumn()
+            values = converted
+            kind = .values
         }
-        storage = nil
         values.append(value)
-        storage = .values(values)
     }
 
     /// The finished column.
     public func build() -> Column {
-        let storage = self.storage ?? .values(Array(repeating: .null, count: pendingMissing))
+        let storage: Column.Storage
+        switch kind {
+        case .empty: storage = .values(Array(repeating: .null, count: pendingMissing))
+        case .ints: storage = .ints(ints)
+        case .doubles: storage = .doubles(doubles)
+        case .bools: storage = .bools(bools)
+        case .text: storage = .text(text)
+        case .values: storage = .values(values)
+        }
         return Column(storage: storage, presence: hasMissing ? presence : nil)
     }
 }

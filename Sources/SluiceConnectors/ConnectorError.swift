@@ -1,0 +1,13 @@
+/// A job-level failure of a source or target: the job stops and reports this message.
+public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A file could not be opened, read, written or renamed.
+    case io(String)
+    /// A remote endpoint answered with an error or not at all.
+    case remote(String)
+
+    public var description: String {
+        switch self {
+        case .io(let message), .remote(let message): return message
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import SluiceCore
+import SluiceFormats
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes JSON, NDJSON or CSV to a local file, atomically.
+///
+/// Every write goes to a temporary file beside the target and is renamed over it on commit,
+/// so readers see the old file or the complete new one, never a half-written one — after a
+/// failure, an abort or a crash alike. Append mode copies the existing file into the
+/// temporary file first: O(existing size), the price of that guarantee.
+public struct FileTarget: Target {
+    public static let type = "file"
+
+    /// How the target treats an existing file.
+    public enum Mode: String, Decodable, Sendable {
+        /// Replace the file.
+        case write
+        /// Add records after the existing ones.
+        case append
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let raw = try container.decode(String.self)
+            guard let mode = Mode(rawValue: raw) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown mode '\(raw)'; expected write or append")
+            }
+            self = mode
+        }
+    }
+
+    /// `target.config` of a file target.
+    public struct Config: Decodable, Sendable {
+        /// Path of the file, inside the data roots.
+        public var path: String
+        /// `json`, `ndjson` or `csv`; inferred from the extension when absent.
+        public var format: DataFormat?
+        /// `write` (default) or `append`.
+        public var mode: Mode?
+        /// CSV field delimiter (one character).
+        public var delimiter: String?
+        /// Whether CSV output starts with a header row (default true).
+        public var header: Bool?
+    }
+
+    let path: String
+    let options: FileFormatOptions
+    let mode: Mode
+    let header: Bool
+    let roots: DataRoots
+    let defaultBatchSize: Int
+
+    public init(config: Config, context: ComponentContext) throws {
+        guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
+        self.path = try context.dataRoots.authorize(config.path)
+        self.options = try FileFormatOptions(path: config.path, format: config.format, delimiter: config.delimiter)
+        self.mode = config.mode ?? .write
+        self.header = config.header ?? true
+        self.roots = context.dataRoots
+        self.defaultBatchSize = context.batchSize
+    }
+
+    public var location: String { "file:\(path)" }
+
+    public func open(batchSize: Int?) async throws -> any TargetWriter {
+        let real = try roots.authorize(path)
+        let directory = real.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        var info = stat()
+        guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw ConnectorError.io("cannot write '\(real)': directory '\(directory)' does not exist")
+        }
+        let temp = "\(directory)/.\(real.split(separator: "/").last ?? "out").sluice-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ConnectorError.io("cannot create '\(temp)': \(String(cString: strerror(errno)))") }
+        let writer = FileTargetWriter(
+            fd: fd, tempPath: temp, finalPath: real, format: options.format,
+            flushRows: batchSize ?? defaultBatchSize)
+        do {
+            try writer.start(mode: mode, delimiter: options.delimiter, header: header)
+        } catch {
+            await writer.abort()
+            throw error
+        }
+        return writer
+    }
+}

@@ -1,0 +1,153 @@
+import SluiceCore
+import SluiceFormats
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to the
+/// temporary file every `flushRows` records (the target's `batchSize`).
+final class FileTargetWriter: TargetWriter {
+    private var fd: Int32
+    private let tempPath: String
+    private let finalPath: String
+    private let format: DataFormat
+    private let flushRows: Int
+    private var encoder: (any RecordStreamEncoder)?
+    /// Appending to an existing JSON array: elements are written after the existing ones.
+    private var jsonAppendHasElements: Bool?
+    private var buffer: [UInt8] = []
+    private var bufferedRows = 0
+    private var done = false
+
+    init(fd: Int32, tempPath: String, finalPath: String, format: DataFormat, flushRows: Int) {
+        self.fd = fd
+        self.tempPath = tempPath
+        self.finalPath = finalPath
+        self.format = format
+        self.flushRows = max(1, flushRows)
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if !done {
+            if fd >= 0 { Glibc.close(fd) }
+            unlink(tempPath)
+        }
+    }
+
+    /// Copies the existing file for append mode, then writes the format's prefix.
+    func start(mode: FileTarget.Mode, delimiter: UInt8, header: Bool) throws {
+        var existing: [UInt8] = []
+        if mode == .append { existing = try readExisting() }
+        var options = EncodeOptions()
+        options.delimiter = delimiter
+        options.writeHeader = header && existing.isEmpty
+        switch format {
+        case .json where !existing.isEmpty:
+            guard let close = existing.lastIndex(where: { !isSpace($0) }), existing[close] == UInt8(ascii: "]") else {
+                throw ConnectorError.io("cannot append to '\(finalPath)': it does not hold a JSON array")
+            }
+            let body = existing[..<close]
+            let opening = body.firstIndex(where: { !isSpace($0) })
+            guard let opening, body[opening] == UInt8(ascii: "[") else {
+                throw ConnectorError.io("cannot append to '\(finalPath)': it does not hold a JSON array")
+            }
+            jsonAppendHasElements = body[(opening + 1)...].contains { !isSpace($0) }
+            buffer.append(contentsOf: body)
+        default:
+            buffer.append(contentsOf: existing)
+            if format != .json, let last = existing.last, last != 0x0A { buffer.append(0x0A) }
+            var encoder = makeEncoder(format, options: options)
+            encoder.begin(into: &buffer)
+            self.encoder = encoder
+        }
+        try flush()
+    }
+
+    private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    private func readExisting() throws -> [UInt8] {
+        let fd = Glibc.open(finalPath, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return [] }
+            throw ConnectorError.io("cannot read '\(finalPath)' to append: \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ConnectorError.io("cannot read '\(finalPath)' to append: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    func write(_ batch: RecordBatch) async throws -> Int {
+        let before = buffer.count
+        if var encoder {
+            encoder.encode(batch, into: &buffer)
+            self.encoder = encoder
+        } else if var hasElements = jsonAppendHasElements {
+            for row in 0..<batch.count {
+                buffer.append(contentsOf: hasElements ? [UInt8(ascii: ","), 0x0A] : [0x0A])
+                hasElements = true
+                JSONText.append(.object(batch.record(at: row)), to: &buffer)
+            }
+            jsonAppendHasElements = hasElements
+        }
+        let written = buffer.count - before
+        bufferedRows += batch.count
+        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
+        return written
+    }
+
+    private func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, raw.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ConnectorError.io("write to '\(finalPath)' failed: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+        bufferedRows = 0
+    }
+
+    func commit() async throws {
+        if var encoder {
+            encoder.end(into: &buffer)
+            self.encoder = encoder
+        } else if jsonAppendHasElements != nil {
+            buffer.append(contentsOf: [0x0A, UInt8(ascii: "]"), 0x0A])
+        }
+        try flush()
+        guard fsync(fd) == 0 else { throw ConnectorError.io("fsync of '\(tempPath)' failed: \(String(cString: strerror(errno)))") }
+        Glibc.close(fd)
+        fd = -1
+        guard rename(tempPath, finalPath) == 0 else {
+            throw ConnectorError.io("cannot rename '\(tempPath)' to '\(finalPath)': \(String(cString: strerror(errno)))")
+        }
+        done = true
+    }
+
+    func abort() async {
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
+        unlink(tempPath)
+        done = true
+    }
+}

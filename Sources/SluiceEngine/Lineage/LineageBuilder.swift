@@ -1,0 +1,43 @@
+import SluiceCore
+
+/// Builds the lineage graph of one job run: source → transforms → target, with the
+/// column-level derivations observed in the run.
+public enum LineageBuilder {
+    /// The node id of a job's source: its spec `id`, else its location.
+    public static func sourceNodeID(_ plan: JobPlan) -> String { plan.spec.source.id ?? plan.source.location }
+
+    /// The node id of a job's target: its spec `id`, else its location.
+    public static func targetNodeID(_ plan: JobPlan) -> String { plan.spec.target.id ?? plan.target.location }
+
+    /// The node id of transform `index` of job `jobId`.
+    public static func transformNodeID(jobId: String, index: Int) -> String { "\(jobId).transforms[\(index)]" }
+
+    /// The graph for one run of `plan` as job `jobId`.
+    public static func graph(jobId: String, plan: JobPlan, stageFields: [[String]]) -> LineageGraph {
+        let sourceID = sourceNodeID(plan)
+        let targetID = targetNodeID(plan)
+        var nodes = [
+            LineageNode(
+                id: sourceID, type: "source", name: plan.spec.source.id ?? plan.source.location, jobId: jobId,
+                fields: stageFields.first)
+        ]
+        var edges: [LineageEdge] = []
+        var previous = sourceID
+        for (index, step) in plan.transforms.enumerated() {
+            let id = transformNodeID(jobId: jobId, index: index)
+            let inputs = index < stageFields.count ? stageFields[index] : []
+            let derivations = step.transform.lineage(inputFields: inputs)
+            let name = step.field.map { "\(step.operation) \($0)" } ?? step.operation
+            nodes.append(LineageNode(id: id, type: "transformation", name: name, jobId: jobId, fields: derivations.map(\.output)))
+            edges.append(LineageEdge(from: previous, to: id, relationship: "consumes", jobId: jobId, fields: derivations))
+            previous = id
+        }
+        let finalFields = stageFields.last ?? []
+        nodes.append(LineageNode(
+            id: targetID, type: "target", name: plan.spec.target.id ?? plan.target.location, jobId: jobId, fields: finalFields))
+        edges.append(LineageEdge(
+            from: previous, to: targetID, relationship: "produces", jobId: jobId,
+            fields: finalFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }))
+        return LineageGraph(nodes: nodes, edges: edges)
+    }
+}

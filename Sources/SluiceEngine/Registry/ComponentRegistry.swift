@@ -1,0 +1,73 @@
+import SluiceConnectors
+import SluiceCore
+import SluiceOperators
+
+/// Maps the spec's `type` and `operation` names to components, and builds configured
+/// components from a spec's `config`.
+///
+/// Adding a component is one `register` line in ``builtIn``; the registry decodes the
+/// component's typed `Config` (errors carry the exact path) and calls its throwing `init`.
+public struct ComponentRegistry: Sendable {
+    typealias SourceBuilder = @Sendable (Value, ComponentContext) throws -> any Source
+    typealias TransformBuilder = @Sendable (Value, ComponentContext) throws -> PlannedTransform
+    typealias TargetBuilder = @Sendable (Value, ComponentContext) throws -> any Target
+
+    private var sources: [String: SourceBuilder] = [:]
+    private var transforms: [String: TransformBuilder] = [:]
+    private var targets: [String: TargetBuilder] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// Every component Sluice ships with.
+    public static let builtIn: ComponentRegistry = {
+        var registry = ComponentRegistry()
+        registry.registerSource(FileSource.self)
+        registry.registerSource(APISource.self)
+        registry.registerTransform(Filter.self)
+        registry.registerTransform(Map.self)
+        registry.registerTransform(Split.self)
+        registry.registerTransform(Aggregate.self)
+        registry.registerTarget(FileTarget.self)
+        return registry
+    }()
+
+    /// The registered source type names, sorted.
+    public var sourceTypes: [String] { sources.keys.sorted() }
+    /// The registered transform operation names, sorted.
+    public var operations: [String] { transforms.keys.sorted() }
+    /// The registered target type names, sorted.
+    public var targetTypes: [String] { targets.keys.sorted() }
+
+    /// Registers a source under its `type`.
+    public mutating func registerSource<S: Source>(_ source: S.Type) {
+        sources[S.type] = { config, context in
+            try S(config: try ValueDecoder().decode(S.Config.self, from: config), context: context)
+        }
+    }
+
+    /// Registers a batch-at-a-time transform under its `operation`.
+    public mutating func registerTransform<T: StatelessTransform>(_ transform: T.Type) {
+        transforms[T.operation] = { config, context in
+            .stateless(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context))
+        }
+    }
+
+    /// Registers a transform that holds state until its input ends, under its `operation`.
+    public mutating func registerTransform<T: StatefulTransform>(_ transform: T.Type) {
+        transforms[T.operation] = { config, context in
+            .stateful(StatefulBox(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
+        }
+    }
+
+    /// Registers a target under its `type`.
+    public mutating func registerTarget<T: Target>(_ target: T.Type) {
+        targets[T.type] = { config, context in
+            try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
+        }
+    }
+
+    func sourceBuilder(_ type: String) -> SourceBuilder? { sources[type] }
+    func transformBuilder(_ operation: String) -> TransformBuilder? { transforms[operation] }
+    func targetBuilder(_ type: String) -> TargetBuilder? { targets[type] }
+}

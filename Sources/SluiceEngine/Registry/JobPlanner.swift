@@ -1,0 +1,90 @@
+import SluiceCore
+import SluiceOperators
+
+/// Turns a ``JobSpec`` into a ``JobPlan``, collecting every error with its path.
+public struct JobPlanner: Sendable {
+    /// The components available.
+    public let registry: ComponentRegistry
+    /// Allowed file locations.
+    public let dataRoots: DataRoots
+    /// Default records per batch.
+    public let batchSize: Int
+    /// Where `${env:NAME}` references are resolved.
+    public let environment: [String: String]
+
+    public init(registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String]) {
+        self.registry = registry
+        self.dataRoots = dataRoots
+        self.batchSize = batchSize
+        self.environment = environment
+    }
+
+    /// Plans `spec`, or throws every problem found.
+    public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan {
+        var errors: [SpecError] = []
+        var forbidden = false
+        let schema = spec.effectiveSchema
+        let context = ComponentContext(dataRoots: dataRoots, batchSize: batchSize, schema: schema)
+
+        func build<C>(_ path: String, _ config: Value, _ builder: (Value, ComponentContext) throws -> C) -> C? {
+            do {
+                let resolved = try Secrets.resolve(config, environment: environment)
+                return try builder(resolved, context)
+            } catch let error as SpecError {
+                errors.append(error.prefixed(path))
+            } catch let error as AccessDenied {
+                forbidden = true
+                errors.append(SpecError(path: SpecPath.join(path, "path"), error.description))
+            } catch {
+                errors.append(SpecError(path: path, "\(error)"))
+            }
+            return nil
+        }
+
+        var source: (any Source)?
+        if let builder = registry.sourceBuilder(spec.source.type) {
+            source = build("source.config", spec.source.config, builder)
+        } else {
+            errors.append(unknown("source.type", "source type", spec.source.type, registry.sourceTypes))
+        }
+
+        var validator: SchemaValidator?
+        if let schema {
+            do {
+                validator = try SchemaValidator(schema: schema)
+            } catch let error as SpecError {
+                errors.append(error.prefixed(spec.source.schema != nil ? "source.schema" : "schema"))
+            } catch {
+                errors.append(SpecError(path: "source.schema", "\(error)"))
+            }
+        }
+
+        var steps: [JobPlan.Step] = []
+        for (index, transformSpec) in spec.transforms.enumerated() {
+            let path = "transforms[\(index)]"
+            guard let builder = registry.transformBuilder(transformSpec.operation) else {
+                errors.append(unknown(path + ".operation", "operation", transformSpec.operation, registry.operations))
+                continue
+            }
+            if let transform = build(path + ".config", transformSpec.config, builder) {
+                steps.append(JobPlan.Step(path: path, operation: transformSpec.operation, field: transformSpec.field, transform: transform))
+            }
+        }
+
+        var target: (any Target)?
+        if let builder = registry.targetBuilder(spec.target.type) {
+            target = build("target.config", spec.target.config, builder)
+        } else {
+            errors.append(unknown("target.type", "target type", spec.target.type, registry.targetTypes))
+        }
+
+        guard errors.isEmpty, let source, let target else {
+            throw JobPlanError(errors: errors, forbidden: forbidden)
+        }
+        return JobPlan(spec: spec, source: source, validator: validator, transforms: steps, target: target)
+    }
+
+    private func unknown(_ path: String, _ what: String, _ name: String, _ known: [String]) -> SpecError {
+        SpecError(path: path, "unknown \(what) '\(name)'; expected one of \(known.joined(separator: ", "))")
+    }
+}

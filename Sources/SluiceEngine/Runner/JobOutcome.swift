@@ -1,0 +1,16 @@
+import SluiceCore
+
+/// What one run of a job produced.
+public struct JobOutcome: Sendable {
+    /// Counts, timings and the first errors.
+    public var stats: JobStats
+    /// Every refused record, bound for the dead-letter queue (empty when the run failed).
+    public var rejections: [Rejection]
+    /// The job-level failure, when the run failed.
+    public var failure: String?
+    /// The fields that entered each transform and the target, for column-level lineage:
+    /// index 0 is the validated source output, index i + 1 the output of transform i.
+    public var stageFields: [[String]]
+    /// Records that reached the target.
+    public var loadedRecords: [ValueObject]?
+}

@@ -1,0 +1,121 @@
+import Logging
+import SluiceCore
+import Synchronization
+
+/// The engine's front door: submits, runs and inspects jobs, and owns the state store.
+///
+/// The HTTP server and the CLI are thin layers over this type.
+public final class JobService: Sendable {
+    /// The state store.
+    public let store: any StateStore
+    /// Builds plans from specs.
+    public let planner: JobPlanner
+    let logger: Logger
+    let started = ContinuousClock.now
+    let ids = JobIDGenerator()
+    let running = Mutex<[String: Task<Void, Never>]>([:])
+
+    public init(store: any StateStore, planner: JobPlanner, logger: Logger) {
+        self.store = store
+        self.planner = planner
+        self.logger = logger
+    }
+
+    /// Marks jobs that were running when the process last stopped as failed, so no job stays
+    /// "running" forever after a crash or kill.
+    public func recoverInterruptedJobs() async throws {
+        for var job in try await store.jobs() where job.status == .running || job.status == .pending {
+            job.status = .failed
+            job.error = "interrupted: the server stopped before the job finished; submit it again"
+            try await store.saveJob(job)
+            logger.warning("marked interrupted job as failed", metadata: ["jobId": "\(job.id)"])
+        }
+    }
+
+    /// Checks a spec without running it.
+    public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan { try planner.plan(spec) }
+
+    /// Plans `spec` and records it as a pending job.
+    public func submit(_ spec: JobSpec) async throws -> (JobRecord, JobPlan) {
+        let plan = try planner.plan(spec)
+        let now = JobRunner.wallClockMilliseconds()
+        let id: String
+        if let given = spec.id, !given.isEmpty {
+            id = given
+        } else {
+            id = ids.next(now: now)
+        }
+        var stored = spec
+        stored.id = id
+        stored.source.config = Secrets.redact(stored.source.config)
+        stored.target.config = Secrets.redact(stored.target.config)
+        stored.transforms = stored.transforms.map { var t = $0; t.config = Secrets.redact(t.config); return t }
+        let record = JobRecord(id: id, name: spec.name, status: .pending, spec: stored, stats: nil, error: nil, createdAt: now)
+        try await store.saveJob(record)
+        return (record, plan)
+    }
+
+    /// Runs a submitted job to the end and records its outcome.
+    public func run(
+        _ record: JobRecord, plan: JobPlan, progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) async throws -> JobRecord {
+        var job = record
+        job.status = .running
+        try await store.saveJob(job)
+        var jobLogger = logger
+        jobLogger[metadataKey: "jobId"] = "\(job.id)"
+        jobLogger.info("job started", metadata: ["name": "\(job.name)"])
+        let outcome = await JobRunner.run(plan, logger: jobLogger, progress: progress)
+        job.stats = outcome.stats
+        job.status = outcome.failure == nil ? .completed : .failed
+        job.error = outcome.failure
+        if outcome.failure == nil {
+            try await store.addDeadLetters(outcome.rejections.map { deadLetter($0, jobId: job.id) })
+            try await store.recordLineage(LineageBuilder.graph(jobId: job.id, plan: plan, stageFields: outcome.stageFields))
+        }
+        try await store.recordPhaseDurations(
+            jobId: job.id,
+            [.extraction: outcome.stats.phases.extractionMs, .transformation: outcome.stats.phases.transformationMs,
+             .loading: outcome.stats.phases.loadingMs],
+            at: outcome.stats.endTime ?? outcome.stats.startTime)
+        try await store.saveJob(job)
+        jobLogger.info(
+            "job finished",
+            metadata: [
+                "status": "\(job.status.rawValue)", "extracted": "\(outcome.stats.recordsExtracted)",
+                "loaded": "\(outcome.stats.recordsLoaded)", "errored": "\(outcome.stats.recordsErrored)",
+            ])
+        return job
+    }
+
+    /// Runs a submitted job in the background; ``drain()`` waits for it.
+    public func start(_ record: JobRecord, plan: JobPlan) {
+        let task = Task { [self] in
+            do {
+                _ = try await run(record, plan: plan)
+            } catch {
+                logger.error("could not record job outcome", metadata: ["jobId": "\(record.id)", "error": "\(error)"])
+            }
+            _ = running.withLock { $0.removeValue(forKey: record.id) }
+        }
+        running.withLock { $0[record.id] = task }
+    }
+
+    /// Waits for every background job to finish (graceful shutdown).
+    public func drain() async {
+        while true {
+            let tasks = running.withLock { Array($0.values) }
+            if tasks.isEmpty { return }
+            for task in tasks { await task.value }
+        }
+    }
+
+    func deadLetter(_ rejection: Rejection, jobId: String) -> NewDeadLetter {
+        NewDeadLetter(
+            jobId: jobId, record: rejection.record, error: rejection.message, position: rejection.position,
+            stage: rejection.stage, timestamp: JobRunner.wallClockMilliseconds())
+    }
+
+    /// Seconds since the service started.
+    public var uptimeSeconds: Double { JobRunner.seconds(ContinuousClock.now - started) }
+}

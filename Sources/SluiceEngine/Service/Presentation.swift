@@ -1,0 +1,183 @@
+import SluiceCore
+
+/// The JSON shapes of the API (SEED.md "API Reference"), built as ordered ``Value``s so keys
+/// appear in the documented order.
+public enum Presentation {
+    /// `{id, name, status}` as in `GET /jobs`.
+    public static func jobSummary(_ job: JobRecord) -> Value {
+        var o = ValueObject()
+        o["id"] = .string(job.id)
+        o["name"] = .string(job.name)
+        o["status"] = .string(job.status.rawValue)
+        o["createdAt"] = .int(Int(job.createdAt))
+        return .object(o)
+    }
+
+    /// The job with its (redacted) spec, as in the `job` of `POST /jobs`.
+    public static func job(_ job: JobRecord) -> Value {
+        var o = ValueObject()
+        o["id"] = .string(job.id)
+        o["name"] = .string(job.name)
+        o["status"] = .string(job.status.rawValue)
+        o["source"] = source(job.spec.source)
+        o["transforms"] = .array(job.spec.transforms.map(transform))
+        o["target"] = target(job.spec.target)
+        if let schema = job.spec.schema { o["schema"] = Presentation.schema(schema) }
+        o["createdAt"] = .int(Int(job.createdAt))
+        if let error = job.error { o["error"] = .string(error) }
+        return .object(o)
+    }
+
+    /// `GET /jobs/:id`: the job, its stats (without the inline errors) and any failure.
+    public static func jobDetail(_ job: JobRecord) -> Value {
+        guard case .object(var o) = Presentation.job(job) else { return .null }
+        if let stats = job.stats { o["stats"] = Presentation.stats(stats, includeErrors: false) }
+        return .object(o)
+    }
+
+    /// The seed's stats object, plus phase timings and byte counts.
+    public static func stats(_ stats: JobStats, includeErrors: Bool = true) -> Value {
+        var o = ValueObject()
+        o["startTime"] = .int(Int(stats.startTime))
+        o["endTime"] = stats.endTime.map { .int(Int($0)) } ?? .null
+        o["recordsExtracted"] = .int(stats.recordsExtracted)
+        o["recordsTransformed"] = .int(stats.recordsTransformed)
+        o["recordsLoaded"] = .int(stats.recordsLoaded)
+        o["recordsErrored"] = .int(stats.recordsErrored)
+        o["bytesRead"] = .int(stats.bytesRead)
+        o["bytesWritten"] = .int(stats.bytesWritten)
+        o["phases"] = [
+            "extractionMs": .double(stats.phases.extractionMs), "transformationMs": .double(stats.phases.transformationMs),
+            "loadingMs": .double(stats.phases.loadingMs),
+        ]
+        if includeErrors {
+            o["errors"] = .array(stats.errors.map { error in
+                var e = ValueObject()
+                e["record"] = error.record
+                e["error"] = .string(error.error)
+                if let position = error.position { e["position"] = .int(position) }
+                if let stage = error.stage { e["stage"] = .string(stage) }
+                return .object(e)
+            })
+        }
+        return .object(o)
+    }
+
+    /// One dead letter as `GET /dlq` lists it.
+    public static func deadLetter(_ letter: DeadLetter) -> Value {
+        var o = ValueObject()
+        o["id"] = .int(Int(letter.id))
+        o["record"] = letter.record
+        o["error"] = .string(letter.error)
+        o["jobId"] = .string(letter.jobId)
+        o["timestamp"] = .int(Int(letter.timestamp))
+        if let position = letter.position { o["position"] = .int(position) }
+        o["stage"] = .string(letter.stage)
+        return .object(o)
+    }
+
+    static func source(_ spec: SourceSpec) -> Value {
+        var o = ValueObject()
+        if let id = spec.id { o["id"] = .string(id) }
+        o["type"] = .string(spec.type)
+        o["config"] = Secrets.redact(spec.config)
+        if let schema = spec.schema { o["schema"] = Presentation.schema(schema) }
+        return .object(o)
+    }
+
+    static func transform(_ spec: TransformSpec) -> Value {
+        var o = ValueObject()
+        if let field = spec.field { o["field"] = .string(field) }
+        o["operation"] = .string(spec.operation)
+        o["config"] = Secrets.redact(spec.config)
+        return .object(o)
+    }
+
+    static func target(_ spec: TargetSpec) -> Value {
+        var o = ValueObject()
+        if let id = spec.id { o["id"] = .string(id) }
+        o["type"] = .string(spec.type)
+        o["config"] = Secrets.redact(spec.config)
+        if let batchSize = spec.batchSize { o["batchSize"] = .int(batchSize) }
+        return .object(o)
+    }
+
+    static func schema(_ schema: SchemaSpec) -> Value {
+        let fields: [Value] = schema.fields.map { field in
+            var f = ValueObject()
+            f["name"] = .string(field.name)
+            f["type"] = .string(field.type.rawValue)
+            f["nullable"] = .bool(field.nullable)
+            if !field.validators.isEmpty {
+                f["validators"] = .array(field.validators.map { v in
+                    var o = ValueObject()
+                    o["type"] = .string(v.type)
+                    o["value"] = v.value
+                    if let message = v.message { o["message"] = .string(message) }
+                    return .object(o)
+                })
+            }
+            return .object(f)
+        }
+        return ["fields": .array(fields), "required": .array(schema.required.map(Value.string)), "strictMode": .bool(schema.strictMode)]
+    }
+
+    /// A schedule as `GET /schedules` lists it.
+    public static func schedule(_ schedule: ScheduleSpec) -> Value {
+        var o = ValueObject()
+        o["id"] = .string(schedule.id)
+        o["name"] = .string(schedule.name)
+        o["cron"] = .string(schedule.cron)
+        o["enabled"] = .bool(schedule.enabled)
+        if let policy = schedule.retryPolicy {
+            var p = ValueObject()
+            p["maxRetries"] = .int(policy.maxRetries)
+            p["retryDelay"] = .int(policy.retryDelay)
+            if let multiplier = policy.backoffMultiplier { p["backoffMultiplier"] = .double(multiplier) }
+            o["retryPolicy"] = .object(p)
+        }
+        if let timeout = schedule.timeout { o["timeout"] = .int(timeout) }
+        if let job = schedule.job {
+            var j = ValueObject()
+            j["name"] = .string(job.name)
+            j["source"] = source(job.source)
+            j["transforms"] = .array(job.transforms.map(transform))
+            j["target"] = target(job.target)
+            o["job"] = .object(j)
+        }
+        return .object(o)
+    }
+
+    /// A lineage node as the seed's `[id, {type, name}]` pair.
+    public static func lineageNode(_ node: LineageNode) -> Value {
+        var o = ValueObject()
+        o["type"] = .string(node.type)
+        o["name"] = .string(node.name)
+        if let jobId = node.jobId { o["jobId"] = .string(jobId) }
+        if let fields = node.fields { o["fields"] = .array(fields.map(Value.string)) }
+        return .array([.string(node.id), .object(o)])
+    }
+
+    /// A lineage edge with its column-level derivations.
+    public static func lineageEdge(_ edge: LineageEdge) -> Value {
+        var o = ValueObject()
+        o["from"] = .string(edge.from)
+        o["to"] = .string(edge.to)
+        o["relationship"] = .string(edge.relationship)
+        if let jobId = edge.jobId { o["jobId"] = .string(jobId) }
+        if let fields = edge.fields {
+            o["fields"] = .array(fields.map { d in
+                ["output": .string(d.output), "inputs": .array(d.inputs.map(Value.string)), "how": .string(d.how)]
+            })
+        }
+        return .object(o)
+    }
+
+    /// A phase summary `{count, avg, min, max, p95}`.
+    public static func phaseSummary(_ summary: PhaseSummary) -> Value {
+        [
+            "count": .int(summary.count), "avg": .double(summary.avg), "min": .double(summary.min),
+            "max": .double(summary.max), "p95": .double(summary.p95),
+        ]
+    }
+}

@@ -1,0 +1,40 @@
+/// The counters and timings of one run of a job.
+public struct JobStats: Codable, Sendable, Equatable {
+    /// When the run started, in milliseconds since the Unix epoch.
+    public var startTime: Int64
+    /// When the run ended, in milliseconds since the Unix epoch; `nil` while it runs.
+    public var endTime: Int64?
+    /// Records read from the source.
+    public var recordsExtracted: Int
+    /// Records that came out of the last transform.
+    public var recordsTransformed: Int
+    /// Records the target accepted.
+    public var recordsLoaded: Int
+    /// Records refused anywhere (they are in the dead-letter queue).
+    public var recordsErrored: Int
+    /// The first record errors (the runner caps how many it keeps here).
+    public var errors: [RecordError]
+    /// Time spent per phase.
+    public var phases: PhaseTimings
+    /// Bytes read from the source.
+    public var bytesRead: Int
+    /// Bytes written to the target.
+    public var bytesWritten: Int
+
+    public init(
+        startTime: Int64, endTime: Int64? = nil, recordsExtracted: Int = 0, recordsTransformed: Int = 0,
+        recordsLoaded: Int = 0, recordsErrored: Int = 0, errors: [RecordError] = [], phases: PhaseTimings = PhaseTimings(),
+        bytesRead: Int = 0, bytesWritten: Int = 0
+    ) {
+        self.startTime = startTime
+        self.endTime = endTime
+        self.recordsExtracted = recordsExtracted
+        self.recordsTransformed = recordsTransformed
+        self.recordsLoaded = recordsLoaded
+        self.recordsErrored = recordsErrored
+        self.errors = errors
+        self.phases = phases
+        self.bytesRead = bytesRead
+        self.bytesWritten = bytesWritten
+    }
+}

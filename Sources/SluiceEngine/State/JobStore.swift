@@ -1,0 +1,11 @@
+/// Persistence of jobs and their outcome.
+public protocol JobStore: Sendable {
+    /// Inserts `job`, or replaces the stored job with the same id.
+    func saveJob(_ job: JobRecord) async throws
+    /// The job with `id`, or `nil`.
+    func job(id: String) async throws -> JobRecord?
+    /// All jobs, oldest first (by `createdAt`, then id).
+    func jobs() async throws -> [JobRecord]
+    /// The number of stored jobs.
+    func jobCount() async throws -> Int
+}

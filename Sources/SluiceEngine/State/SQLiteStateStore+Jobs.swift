@@ -1,0 +1,61 @@
+import SQLiteNIO
+import SluiceCore
+
+extension SQLiteStateStore {
+    /// Upserts by id; the spec and stats are stored as JSON text with their key order.
+    public func saveJob(_ job: JobRecord) async throws {
+        let encoder = ValueEncoder()
+        let binds: [SQLiteData] = [
+            .text(job.id), .text(job.name), .text(job.status.rawValue), .text(try encoder.jsonText(job.spec)),
+            .optional(try job.stats.map { try encoder.jsonText($0) }), .optional(job.error), .int64(job.createdAt),
+        ]
+        try await exclusive { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO jobs (id, name, status, spec, stats, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, spec = excluded.spec,
+                    stats = excluded.stats, error = excluded.error, created_at = excluded.created_at
+                """, binds)
+        }
+    }
+
+    /// The job with `id`, or `nil`.
+    public func job(id: String) async throws -> JobRecord? {
+        let rows = try await exclusive { connection in
+            try await connection.query("SELECT * FROM jobs WHERE id = ?", [.text(id)])
+        }
+        return try rows.first.map(Self.jobRecord)
+    }
+
+    /// All jobs by `createdAt`, then id.
+    public func jobs() async throws -> [JobRecord] {
+        let rows = try await exclusive { connection in
+            try await connection.query("SELECT * FROM jobs ORDER BY created_at, id")
+        }
+        return try rows.map(Self.jobRecord)
+    }
+
+    /// The number of stored jobs.
+    public func jobCount() async throws -> Int {
+        try await exclusive { connection in try await Self.count(connection, "SELECT COUNT(*) AS n FROM jobs") }
+    }
+
+    static func jobRecord(_ row: SQLiteRow) throws -> JobRecord {
+        let id = row.column("id")?.string ?? "?"
+        let reader = RowReader(row: row, table: "jobs", key: id)
+        let statusText = try reader.text("status")
+        guard let status = JobStatus(rawValue: statusText) else {
+            throw reader.corrupt("unknown status '\(statusText)'")
+        }
+        return JobRecord(
+            id: try reader.text("id"), name: try reader.text("name"), status: status,
+            spec: try reader.decode(JobSpec.self, "spec"), stats: try reader.decodeIfPresent(JobStats.self, "stats"),
+            error: try reader.optionalText("error"), createdAt: try reader.int64("created_at"))
+    }
+
+    /// The single integer a `SELECT COUNT(*) AS n` returns.
+    static func count(_ connection: SQLiteConnection, _ sql: String, _ binds: [SQLiteData] = []) async throws -> Int {
+        let rows = try await connection.query(sql, binds)
+        return rows.first?.column("n")?.integer.map { Int($0) } ?? 0
+    }
+}

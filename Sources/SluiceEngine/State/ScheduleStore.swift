@@ -1,0 +1,11 @@
+import SluiceCore
+
+/// Persistence of pipeline schedules.
+public protocol ScheduleStore: Sendable {
+    /// Inserts `schedule`, or replaces the one with the same id (keeping its place in the order).
+    func saveSchedule(_ schedule: ScheduleSpec) async throws
+    /// The schedule with `id`, or `nil`.
+    func schedule(id: String) async throws -> ScheduleSpec?
+    /// All schedules, in the order they were first saved.
+    func schedules() async throws -> [ScheduleSpec]
+}

@@ -1,0 +1,106 @@
+import SQLiteNIO
+
+/// The state database's tables, versioned with `PRAGMA user_version`.
+///
+/// `migrations[n]` takes a database from version `n` to `n + 1`; each runs in its own
+/// transaction together with the version bump, so a crash leaves a consistent version.
+/// Later changes append a migration; existing ones are never edited.
+enum StateSchema {
+    static let migrations: [[String]] = [
+        // Version 1.
+        [
+            """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                spec TEXT NOT NULL,
+                stats TEXT,
+                error TEXT,
+                created_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX jobs_by_creation ON jobs (created_at, id)",
+            // AUTOINCREMENT so that the id of a removed letter is never handed out again:
+            // a retry that still holds old ids must not touch a newer letter.
+            """
+            CREATE TABLE dead_letters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                job_id TEXT NOT NULL,
+                record TEXT NOT NULL,
+                error TEXT NOT NULL,
+                position INTEGER,
+                stage TEXT NOT NULL,
+                timestamp INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX dead_letters_by_job ON dead_letters (job_id, id)",
+            // `seq` keeps creation order across upserts (ON CONFLICT DO UPDATE keeps the row).
+            "CREATE TABLE schedules (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, spec TEXT NOT NULL)",
+            """
+            CREATE TABLE lineage_nodes (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                name TEXT NOT NULL,
+                job_id TEXT,
+                fields TEXT
+            )
+            """,
+            """
+            CREATE TABLE lineage_edges (
+                seq INTEGER PRIMARY KEY,
+                from_id TEXT NOT NULL,
+                to_id TEXT NOT NULL,
+                relationship TEXT NOT NULL,
+                job_id TEXT,
+                fields TEXT
+            )
+            """,
+            // NULLs are distinct in a plain UNIQUE constraint, so the job id enters the key as
+            // (is-null, value): two edges without a job are the same edge, and a job named ''
+            // stays different from no job.
+            """
+            CREATE UNIQUE INDEX lineage_edges_identity
+                ON lineage_edges (from_id, to_id, relationship, job_id IS NULL, IFNULL(job_id, ''))
+            """,
+            "CREATE INDEX lineage_edges_by_target ON lineage_edges (to_id)",
+            """
+            CREATE TABLE phase_durations (
+                id INTEGER PRIMARY KEY,
+                job_id TEXT NOT NULL,
+                phase TEXT NOT NULL,
+                duration_ms REAL NOT NULL,
+                recorded_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX phase_durations_by_phase ON phase_durations (phase, id)",
+        ]
+    ]
+
+    /// The version this code reads and writes.
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the database on `connection` up to ``currentVersion``.
+    static func migrate(_ connection: SQLiteConnection, path: String) async throws {
+        let found = try await version(connection)
+        guard found <= currentVersion else {
+            throw StateStoreError.newerSchema(path: path, found: found, supported: currentVersion)
+        }
+        for version in found..<currentVersion {
+            try await connection.transaction {
+                for statement in migrations[version] {
+                    _ = try await connection.query(statement)
+                }
+                // PRAGMA takes no bound parameters; the number is ours, not user input.
+                _ = try await connection.query("PRAGMA user_version = \(version + 1)")
+            }
+        }
+    }
+
+    /// The database's `user_version` (0 for a new file).
+    static func version(_ connection: SQLiteConnection) async throws -> Int {
+        let rows = try await connection.query("PRAGMA user_version")
+        return rows.first?.column("user_version")?.integer.map { Int($0) } ?? 0
+    }
+}

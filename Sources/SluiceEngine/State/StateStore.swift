@@ -1,0 +1,3 @@
+/// Everything Sluice persists across restarts: jobs, the dead-letter queue, schedules,
+/// lineage and phase timings. ``SQLiteStateStore`` is the embedded implementation.
+public typealias StateStore = JobStore & DeadLetterStore & ScheduleStore & LineageStore & MetricsStore

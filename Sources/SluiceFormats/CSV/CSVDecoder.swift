@@ -1,0 +1,214 @@
+import SluiceCore
+
+/// Reads CSV (RFC 4180) into batches: quoted cells with `""` escapes, delimiters and line
+/// breaks inside quotes, LF or CRLF line ends, a header row, and a UTF-8 byte order mark.
+///
+/// Cells are located in place (see ``CSVRecordScanner``) and written straight into column
+/// builders; only a record cut by a chunk boundary is copied, once. Blank lines are skipped.
+/// A row whose field count differs from the header's, or an unterminated quote at the end,
+/// becomes a rejection and reading goes on. Duplicate header names get `_2`, `_3`, … and an
+/// empty one is named by its column (`column3`) so every field can be addressed.
+struct CSVDecoder: RecordStreamDecoder {
+    private let options: DecodeOptions
+    private var ledger = ChunkLedger()
+    private var byteOrderMark = ByteOrderMark()
+    private var scanner: CSVRecordScanner
+    /// Absolute offset of the first byte of the next buffer handed to `process`.
+    private var base = 0
+    /// The line on which the next record starts.
+    private var line = 1
+    /// A record cut by the end of the last chunk, from its first byte.
+    private var carry: [UInt8] = []
+    private var carrying = false
+    private var carryBase = 0
+    private var boundary: CSVBoundary
+    private var fields: [String]?
+    private var typings: [CSVCellTyping] = []
+    private var builders: [ColumnBuilder] = []
+    private var positions: [Int] = []
+    private var scratch: [UInt8] = []
+    private var chunks: [SourceChunk] = []
+
+    init(options: DecodeOptions) {
+        self.options = options
+        scanner = CSVRecordScanner(delimiter: options.delimiter)
+        boundary = CSVBoundary(delimiter: options.delimiter)
+    }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
+        ledger.didFeed(bytes.count)
+        switch byteOrderMark.take(bytes, final: false) {
+        case .pass: process(bytes)
+        case .hold: break
+        case .release(let pending, let skipped):
+            base += skipped
+            pending.withUnsafeBytes { process($0) }
+        }
+        defer { chunks = [] }
+        return chunks
+    }
+
+    mutating func finish() throws -> [SourceChunk] {
+        if case .release(let pending, let skipped) = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true) {
+            base += skipped
+            pending.withUnsafeBytes { process($0) }
+        }
+        if carrying {
+            let record = carry
+            carry = []
+            carrying = false
+            _ = record.withUnsafeBytes { parseRecords($0, absoluteBase: carryBase, final: true) }
+        }
+        let batch = fields == nil ? RecordBatch.empty : takeBatch()
+        if let last = ledger.finalChunk(batch) { chunks.append(last) }
+        defer { chunks = [] }
+        return chunks
+    }
+
+    /// Parses every complete record of `p`, completing a carried record first and carrying
+    /// the cut one at the end.
+    private mutating func process(_ p: UnsafeRawBufferPointer) {
+        var start = 0
+        if carrying {
+            guard let end = boundary.findEnd(p) else {
+                carry.append(contentsOf: p)
+                base += p.count
+                return
+            }
+            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<end]))
+            let record = carry
+            carry = []
+            carrying = false
+            let consumed = record.withUnsafeBytes { parseRecords($0, absoluteBase: carryBase, final: false) }
+            if consumed < record.count {
+                // Cannot happen when the boundary and the scanner agree; kept safe regardless.
+                startCarry(UnsafeRawBufferPointer(rebasing: p[end...]), prefix: Array(record[consumed...]), at: carryBase + consumed)
+                base += p.count
+                return
+            }
+            start = end
+        }
+        let rest = UnsafeRawBufferPointer(rebasing: p[start...])
+        let consumed = parseRecords(rest, absoluteBase: base + start, final: false)
+        if consumed < rest.count {
+            startCarry(UnsafeRawBufferPointer(rebasing: rest[consumed...]), prefix: [], at: base + start + consumed)
+        }
+        base += p.count
+    }
+
+    private mutating func startCarry(_ tail: UnsafeRawBufferPointer, prefix: [UInt8], at offset: Int) {
+        carry = prefix
+        carry.append(contentsOf: tail)
+        carrying = true
+        carryBase = offset
+        boundary.state = .fieldStart
+        let end = carry.withUnsafeBytes { boundary.findEnd($0) }
+        assert(end == nil, "a carried record is incomplete")
+    }
+
+    /// Parses records from the start of `p` (whose first byte is at `absoluteBase` in the
+    /// input); returns how many bytes were consumed.
+    private mutating func parseRecords(_ p: UnsafeRawBufferPointer, absoluteBase: Int, final: Bool) -> Int {
+        var i = 0
+        while true {
+            switch scanner.scanRecord(p, from: i, final: final) {
+            case .incomplete, .endOfInput:
+                return i
+            case .record(let end, let lineFeeds):
+                handleRecord(p, from: i, end: end)
+                if positions.count >= options.batchSize {
+                    chunks.append(ledger.chunk(takeBatch(), upTo: absoluteBase + end))
+                }
+                line += lineFeeds
+                i = end
+            case .unterminated(let end, let lineFeeds):
+                let raw = String(decoding: UnsafeRawBufferPointer(rebasing: p[i..<end]), as: UTF8.self)
+                ledger.reject(
+                    Rejection(
+                        record: .string(raw), reasons: ["line \(line): unterminated quoted field (the closing '\"' is missing)"],
+                        position: line, stage: "source"))
+                line += lineFeeds
+                i = end
+            }
+        }
+    }
+
+    private mutating func handleRecord(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) {
+        let cells = scanner.cells
+        if cells.count == 1, cells[0].kind == .plain, cells[0].start == cells[0].end { return }
+        guard let fields else {
+            if options.hasHeader {
+                setFields(cells.map { text(p, $0) })
+                return
+            }
+            setFields((1...cells.count).map { "column\($0)" })
+            handleRecord(p, from: start, end: end)
+            return
+        }
+        guard cells.count == fields.count else {
+            var record = ValueObject()
+            for (name, cell) in zip(fields, cells) { record.appendUnchecked(key: name, value: .string(text(p, cell))) }
+            ledger.reject(
+                Rejection(
+                    record: .object(record), reasons: ["line \(line): expected \(fields.count) fields, found \(cells.count)"],
+                    position: line, stage: "source"))
+            return
+        }
+        for c in 0..<cells.count {
+            let cell = cells[c]
+            switch cell.kind {
+            case .plain:
+                typings[c].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: false, to: &builders[c])
+            case .quoted:
+                typings[c].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: true, to: &builders[c])
+            case .escaped:
+                scratch.removeAll(keepingCapacity: true)
+                CSVRecordScanner.unescape(p, cell, into: &scratch)
+                scratch.withUnsafeBytes { typings[c].append($0, quoted: true, to: &builders[c]) }
+            }
+        }
+        positions.append(line)
+    }
+
+    /// The text of `cell` as a `String` (header names and rejected rows only).
+    private func text(_ p: UnsafeRawBufferPointer, _ cell: CSVCell) -> String {
+        switch cell.kind {
+        case .plain, .quoted:
+            return String(decoding: UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), as: UTF8.self)
+        case .escaped:
+            var out: [UInt8] = []
+            CSVRecordScanner.unescape(p, cell, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    private mutating func setFields(_ names: [String]) {
+        var seen = Set<String>()
+        var unique: [String] = []
+        for (i, raw) in names.enumerated() {
+            var name = raw.isEmpty ? "column\(i + 1)" : raw
+            var n = 2
+            while seen.contains(name) {
+                name = "\(raw.isEmpty ? "column\(i + 1)" : raw)_\(n)"
+                n += 1
+            }
+            seen.insert(name)
+            unique.append(name)
+        }
+        fields = unique
+        typings = unique.map { CSVCellTyping(options.fieldTypes[$0]) }
+        resetBuilders()
+    }
+
+    private mutating func resetBuilders() {
+        builders = Array(repeating: ColumnBuilder(capacity: options.batchSize), count: fields?.count ?? 0)
+        positions = []
+        positions.reserveCapacity(options.batchSize)
+    }
+
+    private mutating func takeBatch() -> RecordBatch {
+        let batch = RecordBatch(fields: fields ?? [], columns: builders.map { $0.build() }, positions: positions)
+        resetBuilders()
+        return batch
+    }
+}

@@ -1,0 +1,122 @@
+import SluiceCore
+
+/// Dense codes for the distinct values of one group-by field, in first-seen order.
+///
+/// Values group as ``Value``'s equality has it: null and absent are one key, `1` and `1.0`
+/// are one key, `"1"` and `1` are two. Typed columns are hashed from their storage (integers
+/// as words, text as bytes), so no `Value` is built per row.
+struct GroupKeyDictionary: Sendable {
+    /// The representative value of each code (the first one seen).
+    private(set) var keys: [Value] = []
+    private var nullCode: Int32 = -1
+    private var falseCode: Int32 = -1
+    private var trueCode: Int32 = -1
+    /// Integers, and doubles with an integral value (so `1.0` meets `1`).
+    private var integers: IntCodeTable
+    /// Other doubles, by bit pattern.
+    private var fractions: IntCodeTable
+    private var texts: TextCodeTable
+    /// Timestamps, arrays and objects: rare as group keys, so hashed as values.
+    private var others: [Value: Int32] = [:]
+
+    init(seed: UInt64) {
+        integers = IntCodeTable(seed: seed)
+        fractions = IntCodeTable(seed: seed &+ 1)
+        texts = TextCodeTable(seed: seed &+ 2)
+    }
+
+    private var next: Int32 { Int32(truncatingIfNeeded: keys.count) }
+
+    /// The code of `value`, assigning the next one when it is new.
+    mutating func code(of value: Value) -> Int32 {
+        switch value {
+        case .null: return nullKey()
+        case .bool(let b): return boolKey(b)
+        case .int(let i): return integerKey(i, value)
+        case .double(let d): return doubleKey(d)
+        case .string(var s): return s.withUTF8 { textKey(UnsafeRawBufferPointer($0), make: { value }) }
+        case .timestamp, .array, .object:
+            if let code = others[value] { return code }
+            let code = next
+            others[value] = code
+            keys.append(value)
+            return code
+        }
+    }
+
+    /// Writes the code of every row of `column` (all null when the batch lacks the field) to `codes`.
+    mutating func codes(of column: Column?, count: Int, into codes: inout [Int32]) {
+        codes.removeAll(keepingCapacity: true)
+        guard let column else {
+            let code = nullKey()
+            codes.append(contentsOf: repeatElement(code, count: count))
+            return
+        }
+        switch column.storage {
+        case .ints(let a):
+            for row in 0..<count { codes.append(column.isPresent(row) ? integerKey(a[row], nil) : nullKey()) }
+        case .doubles(let a):
+            for row in 0..<count { codes.append(column.isPresent(row) ? doubleKey(a[row]) : nullKey()) }
+        case .text(let t):
+            t.bytes.withUnsafeBytes { bytes in
+                t.offsets.withUnsafeBufferPointer { offsets in
+                    for row in 0..<count {
+                        guard column.isPresent(row) else {
+                            codes.append(nullKey())
+                            continue
+                        }
+                        let cell = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])])
+                        codes.append(textKey(cell, make: { .string(String(decoding: cell, as: UTF8.self)) }))
+                    }
+                }
+            }
+        case .bools, .values:
+            for row in 0..<count { codes.append(code(of: column.value(at: row))) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func nullKey() -> Int32 {
+        if nullCode < 0 {
+            nullCode = next
+            keys.append(.null)
+        }
+        return nullCode
+    }
+
+    private mutating func boolKey(_ b: Bool) -> Int32 {
+        let existing = b ? trueCode : falseCode
+        if existing >= 0 { return existing }
+        let code = next
+        if b { trueCode = code } else { falseCode = code }
+        keys.append(.bool(b))
+        return code
+    }
+
+    @inline(__always)
+    private mutating func integerKey(_ i: Int, _ value: Value?) -> Int32 {
+        let code = integers.findOrInsert(UInt64(bitPattern: Int64(i)), next: next)
+        if code == next { keys.append(value ?? .int(i)) }
+        return code
+    }
+
+    @inline(__always)
+    private mutating func doubleKey(_ d: Double) -> Int32 {
+        if d.rounded() == d, d.magnitude < 9.2e18 {
+            let code = integers.findOrInsert(UInt64(bitPattern: Int64(d)), next: next)
+            if code == next { keys.append(.double(d)) }
+            return code
+        }
+        let bits = d.isNaN ? Double.nan.bitPattern : d.bitPattern
+        let code = fractions.findOrInsert(bits, next: next)
+        if code == next { keys.append(.double(d)) }
+        return code
+    }
+
+    @inline(__always)
+    private mutating func textKey(_ bytes: UnsafeRawBufferPointer, make: () -> Value) -> Int32 {
+        let code = texts.findOrInsert(bytes, next: next)
+        if code == next { keys.append(make()) }
+        return code
+    }
+}

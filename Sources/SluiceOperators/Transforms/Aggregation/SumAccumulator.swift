@@ -1,0 +1,128 @@
+import SluiceCore
+
+/// Per-group running sums for `sum` and `avg`, as parallel arrays indexed by group.
+///
+/// Integers are summed exactly while they fit; a double, or an integer sum that would
+/// overflow, turns the group's result into a double.
+struct SumAccumulator: Sendable {
+    private var integerSums: [Int] = []
+    private var doubleSums: [Double] = []
+    /// Numeric values seen per group (the divisor of `avg`).
+    private var counts: [Int] = []
+    /// Whether the group's sum is a double (a double was added, or the integers overflowed).
+    private var isDouble: [Bool] = []
+
+    /// Makes room for `groups` groups.
+    mutating func grow(to groups: Int) {
+        let more = groups - counts.count
+        guard more > 0 else { return }
+        integerSums.append(contentsOf: repeatElement(0, count: more))
+        doubleSums.append(contentsOf: repeatElement(0, count: more))
+        counts.append(contentsOf: repeatElement(0, count: more))
+        isDouble.append(contentsOf: repeatElement(false, count: more))
+    }
+
+    @inline(__always)
+    mutating func add(_ value: Int, to group: Int) {
+        let (sum, overflow) = integerSums[group].addingReportingOverflow(value)
+        if overflow {
+            doubleSums[group] += Double(value)
+            isDouble[group] = true
+        } else {
+            integerSums[group] = sum
+        }
+        counts[group] += 1
+    }
+
+    @inline(__always)
+    mutating func add(_ value: Double, to group: Int) {
+        guard !value.isNaN else { return }
+        doubleSums[group] += value
+        isDouble[group] = true
+        counts[group] += 1
+    }
+
+    @inline(__always)
+    mutating func add(_ number: ParsedNumber, to group: Int) {
+        switch number {
+        case .int(let i): add(i, to: group)
+        case .double(let d): add(d, to: group)
+        }
+    }
+
+    /// Adds the numeric cells of `column` (ints, doubles, numeric strings) to their rows' groups.
+    mutating func consume(_ column: Column, groups: [Int32]) {
+        forEachNumber(in: column, groups: groups,
+            int: { self.add($1, to: $0) }, double: { self.add($1, to: $0) }, parsed: { self.add($1, to: $0) })
+    }
+
+    /// The group's sum: an int while every value was an int and the total fits, 0 for none.
+    func sum(_ group: Int) -> Value {
+        isDouble[group] ? .double(Double(integerSums[group]) + doubleSums[group]) : .int(integerSums[group])
+    }
+
+    /// The group's mean, or null when it had no numeric value.
+    func average(_ group: Int) -> Value {
+        guard counts[group] > 0 else { return .null }
+        return .double((Double(integerSums[group]) + doubleSums[group]) / Double(counts[group]))
+    }
+
+    /// Adds group `from` of `other` into group `group`.
+    mutating func merge(_ other: SumAccumulator, group from: Int, into group: Int) {
+        let (sum, overflow) = integerSums[group].addingReportingOverflow(other.integerSums[from])
+        if overflow {
+            doubleSums[group] += Double(other.integerSums[from])
+            isDouble[group] = true
+        } else {
+            integerSums[group] = sum
+        }
+        doubleSums[group] += other.doubleSums[from]
+        isDouble[group] = isDouble[group] || other.isDouble[from]
+        counts[group] += other.counts[from]
+    }
+}
+
+/// Calls the matching closure with (group, number) for every numeric cell of `column`.
+///
+/// Shared by the accumulators so each typed layout has one tight loop: ints and doubles read
+/// straight from storage, text is parsed from its bytes, booleans are skipped.
+@inline(__always)
+func forEachNumber(
+    in column: Column, groups: [Int32],
+    int: (Int, Int) -> Void, double: (Int, Double) -> Void, parsed: (Int, ParsedNumber) -> Void
+) {
+    let rows = groups.count
+    switch column.storage {
+    case .ints(let a):
+        if let presence = column.presence {
+            for row in 0..<rows where presence[row] == .present { int(Int(groups[row]), a[row]) }
+        } else {
+            for row in 0..<rows { int(Int(groups[row]), a[row]) }
+        }
+    case .doubles(let a):
+        if let presence = column.presence {
+            for row in 0..<rows where presence[row] == .present { double(Int(groups[row]), a[row]) }
+        } else {
+            for row in 0..<rows { double(Int(groups[row]), a[row]) }
+        }
+    case .text(let t):
+        t.bytes.withUnsafeBytes { bytes in
+            for row in 0..<rows where column.isPresent(row) {
+                if let number = NumberText.parse(UnsafeRawBufferPointer(rebasing: bytes[t.range(row)])) {
+                    parsed(Int(groups[row]), number)
+                }
+            }
+        }
+    case .values(let a):
+        for row in 0..<rows where column.isPresent(row) {
+            switch a[row] {
+            case .int(let i): int(Int(groups[row]), i)
+            case .double(let d): double(Int(groups[row]), d)
+            case .string(let s): if let number = NumberText.parse(s) { parsed(Int(groups[row]), number) }
+            default: break
+            }
+        }
+    case .bools:
+        break
+    }
+}

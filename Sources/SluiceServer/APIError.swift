@@ -1,0 +1,39 @@
+import Hummingbird
+import SluiceCore
+import SluiceEngine
+
+/// An error answered as `{"error": {"message", "path"}}` with an HTTP status.
+struct APIError: Error {
+    let status: HTTPResponse.Status
+    let message: String
+    let path: String?
+    /// Further errors when several were found (`sluice validate` shows them all too).
+    let all: [SpecError]
+
+    init(_ status: HTTPResponse.Status, _ message: String, path: String? = nil, all: [SpecError] = []) {
+        self.status = status
+        self.message = message
+        self.path = path
+        self.all = all
+    }
+
+    /// A 400 (or 403 for a forbidden path) listing every problem of a spec; the first leads.
+    init(planError: JobPlanError) {
+        let first = planError.errors.first ?? SpecError("invalid job spec")
+        self.init(planError.forbidden ? .forbidden : .badRequest, first.message, path: first.path, all: planError.errors)
+    }
+
+    /// The JSON body.
+    var body: Value {
+        var error = ValueObject()
+        error["message"] = .string(message)
+        error["path"] = path.map(Value.string) ?? .null
+        var o = ValueObject()
+        o["error"] = .object(error)
+        if all.count > 1 {
+            o["errors"] = .array(all.map { ["message": .string($0.message), "path": .string($0.path)] })
+        }
+        return .object(o)
+    }
+}
+

@@ -1,0 +1,43 @@
+import Hummingbird
+import SluiceCore
+import SluiceEngine
+
+/// `GET /lineage/:entityId`, `GET /performance` and `GET /health`.
+struct InsightController<Context: RequestContext> {
+    let service: JobService
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/lineage/:entityId", use: lineage)
+        router.get("/performance", use: performance)
+        router.get("/health", use: health)
+    }
+
+    @Sendable func lineage(_ request: Request, context: Context) async throws -> Response {
+        let entityId = context.parameters.get("entityId") ?? ""
+        guard let graph = try await service.store.lineage(of: entityId) else {
+            throw APIError(.notFound, "no lineage recorded for entity '\(entityId)'", path: "entityId")
+        }
+        var o = ValueObject()
+        o["entityId"] = .string(entityId)
+        o["nodes"] = .array(graph.nodes.map(Presentation.lineageNode))
+        o["edges"] = .array(graph.edges.map(Presentation.lineageEdge))
+        return JSONResponse.make(.object(o))
+    }
+
+    @Sendable func performance(_ request: Request, context: Context) async throws -> Response {
+        let summaries = try await service.performance()
+        var o = ValueObject()
+        for phase in Phase.allCases {
+            o[phase.rawValue] = summaries[phase].map(Presentation.phaseSummary) ?? .null
+        }
+        return JSONResponse.make(.object(o))
+    }
+
+    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
+        let report = try await service.health()
+        return JSONResponse.make([
+            "status": .string(report.status), "timestamp": .int(Int(report.timestamp)), "uptime": .double(report.uptime),
+            "jobs": .int(report.jobs), "dlqSize": .int(report.dlqSize),
+        ])
+    }
+}

@@ -1,2 +1,0 @@
-import SluiceCore
-import Hummingbird

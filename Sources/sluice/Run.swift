@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceEngine
+
+/// `sluice run JOB.json`: runs a job in this process, with no server, and prints its stats.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a job spec file in-process and print its stats as JSON.")
+
+    @Argument(help: "Path of the job spec (JSON).")
+    var job: String
+
+    @Flag(name: .long, help: "Do not record the run in the state database.")
+    var noState = false
+
+    func run() async throws {
+        let env = try CommandEnvironment()
+        let spec = try env.loadSpec(path: job)
+        let plan: JobPlan
+        do {
+            plan = try env.planner.plan(spec)
+        } catch {
+            throw CommandFailure(error.errors.map(\.message).joined(separator: "\n"))
+        }
+        let progress = ProgressLine.forTerminal()
+        let record: JobRecord
+        if noState {
+            let outcome = await JobRunner.run(plan, logger: env.logger, progress: progress?.update)
+            record = JobRecord(
+                id: spec.id ?? "run", name: spec.name, status: outcome.failure == nil ? .completed : .failed, spec: spec,
+                stats: outcome.stats, error: outcome.failure, createdAt: outcome.stats.startTime)
+        } else {
+            let store = try await SQLiteStateStore.open(path: env.settings.statePath)
+            let service = JobService(store: store, planner: env.planner, logger: env.logger)
+            let submitted = try await service.submit(spec)
+            record = try await service.run(submitted.0, plan: submitted.1, progress: progress?.update)
+            try await store.close()
+        }
+        var o = ValueObject()
+        o["job"] = Presentation.jobSummary(record)
+        if let error = record.error { o["error"] = .string(error) }
+        o["stats"] = record.stats.map { Presentation.stats($0) } ?? .null
+        print(JSONText.string(.object(o)))
+        if record.status == .failed { throw ExitCode(1) }
+    }
+}

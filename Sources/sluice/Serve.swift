@@ -1,0 +1,35 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import SluiceEngine
+import SluiceServer
+
+/// `sluice serve`: the HTTP API on its SQLite state.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the HTTP server (PORT, HOST, SLUICE_STATE, SLUICE_DATA_DIRS, SLUICE_API_TOKEN…).")
+
+    func run() async throws {
+        let env = try CommandEnvironment()
+        let settings = env.settings
+        let store = try await SQLiteStateStore.open(path: settings.statePath)
+        let service = JobService(store: store, planner: env.planner, logger: env.logger)
+        try await service.recoverInterruptedJobs()
+        let logger = env.logger
+        let app = SluiceApplication.make(service: service, settings: settings, logger: logger) { port in
+            logger.info(
+                "sluice listening",
+                metadata: ["host": "\(settings.host)", "port": "\(port)", "state": "\(settings.statePath)",
+                           "auth": "\(settings.apiToken == nil ? "off" : "bearer token")"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        logger.info("draining running jobs")
+        await service.drain()
+        try await store.close()
+    }
+}

@@ -1,0 +1,42 @@
+import SluiceConnectors
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+@Suite struct FileSourceTests {
+    @Test func readsInChunksAndTypesCSVCellsByTheSchema() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var csv = "zip;amount\n"
+        for i in 0..<3000 { csv += "00\(i % 10);\(i).5\n" }
+        try dir.write("in.csv", csv)
+        let schema = SchemaSpec(fields: [FieldSpec(name: "zip", type: .string), FieldSpec(name: "amount", type: .number)])
+        let config = try ValueDecoder().decode(FileSource.Config.self, from: ["path": .string(dir.file("in.csv")), "delimiter": ";"])
+        let source = try FileSource(config: config, context: ComponentContext(dataRoots: DataRoots([dir.path]), batchSize: 1000, schema: schema))
+        let reader = try await source.open()
+        #expect(reader.expectedBytes == csv.utf8.count)
+        var rows = 0
+        var bytes = 0
+        var sum = 0.0
+        while let chunk = try await reader.next() {
+            bytes += chunk.bytes
+            #expect(chunk.batch.count <= 1000)
+            for row in 0..<chunk.batch.count {
+                #expect(chunk.batch.value(row: row, column: 0) == .string("00\((rows + row) % 10)"))
+                sum += chunk.batch.columns[1].number(at: row) ?? .nan
+            }
+            rows += chunk.batch.count
+        }
+        #expect(rows == 3000)
+        #expect(bytes == csv.utf8.count)
+        #expect(sum == (0..<3000).reduce(0.0) { $0 + Double($1) + 0.5 })
+    }
+
+    @Test func aMissingFileFailsWhenOpened() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let config = try ValueDecoder().decode(FileSource.Config.self, from: ["path": .string(dir.file("none.json"))])
+        let source = try FileSource(config: config, context: ComponentContext(dataRoots: DataRoots([dir.path])))
+        await #expect(throws: ConnectorError.self) { try await source.open() }
+    }
+}

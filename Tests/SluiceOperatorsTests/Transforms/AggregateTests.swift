@@ -1,0 +1,168 @@
+import SluiceCore
+import Testing
+
+@testable import SluiceOperators
+
+/// Runs an aggregate over `batches` in one state and returns the result as JSON text.
+private func aggregate(_ configJSON: String, _ batches: [RecordBatch]) throws -> String {
+    let aggregate = try make(Aggregate.self, configJSON)
+    var state = aggregate.makeState()
+    for batch in batches { #expect(try aggregate.consume(batch, into: &state).isEmpty) }
+    return text(try aggregate.finish(state))
+}
+
+/// Runs the aggregate over `input` in its typed and its `[Value]` layout, expecting one answer.
+private func aggregateBothLayouts(_ configJSON: String, _ input: RecordBatch) throws -> String {
+    let typed = try aggregate(configJSON, [input])
+    #expect(try aggregate(configJSON, [valuesLayout(input)]) == typed)
+    return typed
+}
+
+private func aggregateError(_ configJSON: String) -> String? {
+    specError { _ = try make(Aggregate.self, configJSON) }?.message
+}
+
+@Suite struct AggregateTests {
+    let sales = try! batch(
+        """
+        [{"region": "EU", "product": "a", "amount": 100, "quantity": 2},
+         {"region": "US", "product": "a", "amount": 50.5, "quantity": 1},
+         {"region": "EU", "product": "b", "amount": 1134.5, "quantity": 3},
+         {"region": "EU", "product": "a", "amount": null, "quantity": 4},
+         {"product": "c", "amount": 7},
+         {"region": null, "product": "c", "amount": "8"}]
+        """)
+
+    @Test func groupsInFirstSeenOrderWithEveryFunction() throws {
+        let out = try aggregateBothLayouts(
+            #"{"groupBy": ["region"], "aggregations": {"amount": "sum", "quantity": "avg", "transactions": "count", "x": "min"}}"#, sales)
+        #expect(out == """
+            [{"region":"EU","amount":1234.5,"quantity":3.0,"transactions":3,"x":null},\
+            {"region":"US","amount":50.5,"quantity":1.0,"transactions":1,"x":null},\
+            {"region":null,"amount":15,"quantity":null,"transactions":2,"x":null}]
+            """)
+    }
+
+    @Test func twoGroupFieldsAndMinMax() throws {
+        let out = try aggregateBothLayouts(
+            #"{"groupBy": ["region", "product"], "aggregations": {"amount": "max", "quantity": "min", "n": "count"}}"#, sales)
+        #expect(out == """
+            [{"region":"EU","product":"a","amount":100,"quantity":2,"n":2},\
+            {"region":"US","product":"a","amount":50.5,"quantity":1,"n":1},\
+            {"region":"EU","product":"b","amount":1134.5,"quantity":3,"n":1},\
+            {"region":null,"product":"c","amount":8,"quantity":null,"n":2}]
+            """)
+    }
+
+    @Test func sumsStayIntegersUntilADoubleOrOverflow() throws {
+        let input = try batch(
+            """
+            [{"g": "ints", "v": 1}, {"g": "ints", "v": 2}, {"g": "mixed", "v": 1}, {"g": "mixed", "v": 0.5},
+             {"g": "big", "v": 9223372036854775807}, {"g": "big", "v": 1}, {"g": "none", "v": "abc"},
+             {"g": "none", "v": true}, {"g": "none", "v": [1]}, {"g": "strings", "v": "40"}, {"g": "strings", "v": " 2 "},
+             {"g": "strings", "v": "0.25"}]
+            """)
+        let out = try aggregateBothLayouts(
+            #"{"groupBy": ["g"], "aggregations": {"v": "sum"}}"#, input)
+        #expect(out == """
+            [{"g":"ints","v":3},{"g":"mixed","v":1.5},{"g":"big","v":9.223372036854776e+18},\
+            {"g":"none","v":0},{"g":"strings","v":42.25}]
+            """)
+        let avg = try aggregate(#"{"groupBy": ["g"], "aggregations": {"v": "avg"}}"#, [input])
+        #expect(avg == """
+            [{"g":"ints","v":1.5},{"g":"mixed","v":0.75},{"g":"big","v":4.611686018427388e+18},\
+            {"g":"none","v":null},{"g":"strings","v":14.083333333333334}]
+            """)
+    }
+
+    @Test func minMaxKeepTheWinnersKind() throws {
+        let input = try batch(#"[{"v": 3}, {"v": 2.5}, {"v": "1"}, {"v": 10}, {"v": null}, {"v": "x"}, {"v": 10.0}]"#)
+        #expect(try aggregateBothLayouts(#"{"aggregations": {"v": "min"}}"#, input) == #"[{"v":1}]"#)
+        #expect(try aggregateBothLayouts(#"{"aggregations": {"v": "max"}}"#, input) == #"[{"v":10}]"#)
+        let doubles = try batch(#"[{"v": 3.5}, {"v": -2.25}, {"v": 1}]"#)
+        #expect(try aggregateBothLayouts(#"{"aggregations": {"v": "min"}}"#, doubles) == #"[{"v":-2.25}]"#)
+    }
+
+    @Test func groupKeysFollowValueEquality() throws {
+        // null and absent are one group; 1 and 1.0 are one group; "1" is another.
+        let input = try batch(#"[{"k": 1, "v": 1}, {"k": null, "v": 2}, {"v": 3}, {"k": 1.0, "v": 4}, {"k": "1", "v": 5}, {"k": true, "v": 6}, {"k": 2.5, "v": 7}, {"k": 2.5, "v": 8}]"#)
+        #expect(try aggregateBothLayouts(#"{"groupBy": ["k"], "aggregations": {"v": "sum"}}"#, input) == """
+            [{"k":1,"v":5},{"k":null,"v":5},{"k":"1","v":5},{"k":true,"v":6},{"k":2.5,"v":15}]
+            """)
+        // A group-by field the batch lacks puts every row in the null group.
+        #expect(try aggregate(#"{"groupBy": ["nope"], "aggregations": {"v": "count"}}"#, [input]) == #"[{"nope":null,"v":8}]"#)
+    }
+
+    @Test func emptyInput() throws {
+        #expect(try aggregate(#"{"aggregations": {"a": "sum", "b": "avg", "c": "min", "d": "max", "e": "count"}}"#, []) == #"[{"a":0,"b":null,"c":null,"d":null,"e":0}]"#)
+        #expect(try aggregate(#"{"groupBy": ["g"], "aggregations": {"a": "sum"}}"#, [RecordBatch.empty]) == "[]")
+        let result = try make(Aggregate.self, #"{"groupBy": ["g"], "aggregations": {"a": "sum"}}"#)
+        #expect(try result.finish(result.makeState()).fields == ["g", "a"])
+    }
+
+    @Test func stateSpansBatchesAndMergesLikeOneRun() throws {
+        let config = #"{"groupBy": ["region", "product"], "aggregations": {"amount": "sum", "quantity": "max", "n": "count", "avg": "avg"}}"#
+        let first = try batch(#"[{"region": "EU", "product": "a", "amount": 1, "quantity": 5}, {"region": "US", "product": "b", "amount": 2.5}]"#)
+        let second = try batch(#"[{"region": "EU", "product": "a", "amount": 3, "quantity": 7}, {"region": "EU", "product": "b", "amount": "4"}]"#)
+        let oneRun = try aggregate(config, [first, second])
+        #expect(oneRun == """
+            [{"region":"EU","product":"a","amount":4,"quantity":7,"n":2,"avg":null},\
+            {"region":"US","product":"b","amount":2.5,"quantity":null,"n":1,"avg":null},\
+            {"region":"EU","product":"b","amount":4,"quantity":null,"n":1,"avg":null}]
+            """)
+        let aggregate = try make(Aggregate.self, config)
+        var a = aggregate.makeState()
+        var b = aggregate.makeState()
+        _ = try aggregate.consume(first, into: &a)
+        _ = try aggregate.consume(second, into: &b)
+        aggregate.merge(&a, b)
+        #expect(text(try aggregate.finish(a)) == oneRun)
+        #expect(a.groupCount == 3)
+    }
+
+    @Test func mergeOfUngroupedStates() throws {
+        let aggregate = try make(Aggregate.self, #"{"aggregations": {"v": "sum", "m": "min", "n": "count"}}"#)
+        var a = aggregate.makeState()
+        var b = aggregate.makeState()
+        _ = try aggregate.consume(try batch(#"[{"v": 1, "m": 5}, {"v": 2}]"#), into: &a)
+        _ = try aggregate.consume(try batch(#"[{"v": 0.5, "m": 4.5}]"#), into: &b)
+        aggregate.merge(&a, b)
+        #expect(text(try aggregate.finish(a)) == #"[{"v":3.5,"m":4.5,"n":3}]"#)
+    }
+
+    @Test func manyGroupsGrowTheTables() throws {
+        // 5,000 distinct text keys and 3 numeric keys force several table resizes.
+        let records: [ValueObject] = (0..<20_000).map { i in
+            ValueObject([("k", .string("key-\(i % 5000)")), ("j", .int(i % 3)), ("v", .int(i))])
+        }
+        let aggregate = try make(Aggregate.self, #"{"groupBy": ["k", "j"], "aggregations": {"v": "sum", "n": "count"}}"#)
+        var state = aggregate.makeState()
+        _ = try aggregate.consume(RecordBatch(records: records), into: &state)
+        let out = try aggregate.finish(state)
+        #expect(out.count == 15_000)
+        // Group (key-0, 0) holds i = 0, 15000 (i % 5000 == 0 and i % 3 == 0).
+        #expect(Value.object(out.record(at: 0)) == ["k": "key-0", "j": 0, "v": 15_000, "n": 2])
+        #expect(Value.object(out.record(at: 1)) == ["k": "key-1", "j": 1, "v": 15_002, "n": 2])
+        var total = 0
+        for row in 0..<out.count { if case .int(let n) = out.value(row: row, column: 3) { total += n } }
+        #expect(total == 20_000)
+    }
+
+    @Test func configErrors() throws {
+        #expect(aggregateError(#"{"groupBy": ["region"], "aggregations": {"amount": "total"}}"#) == "aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count")
+        #expect(aggregateError(#"{"groupBy": ["a", "b", "a"], "aggregations": {"x": "sum"}}"#) == "groupBy[2]: duplicate field 'a'")
+        #expect(aggregateError(#"{"groupBy": ["a"], "aggregations": {"a": "count"}}"#) == "aggregations.a: 'a' is also a groupBy field; the output cannot hold two fields of that name")
+        #expect(aggregateError(#"{"groupBy": [], "aggregations": {}}"#) == #"aggregations: expected at least one aggregation, as {"amount": "sum"}, or a groupBy field"#)
+        #expect(aggregateError(#"{"groupBy": "region", "aggregations": {"a": "sum"}}"#) == "groupBy: expected an array, found string")
+        #expect(aggregateError(#"{"aggregations": {"a": 1}}"#) == "aggregations.a: expected a string, found number")
+    }
+
+    @Test func lineage() throws {
+        let aggregate = try make(Aggregate.self, #"{"groupBy": ["region"], "aggregations": {"amount": "sum", "orders": "count"}}"#)
+        #expect(aggregate.lineage(inputFields: ["region", "amount"]) == [
+            FieldDerivation(output: "region", inputs: ["region"], how: "group"),
+            FieldDerivation(output: "amount", inputs: ["amount"], how: "sum"),
+            FieldDerivation(output: "orders", inputs: [], how: "count"),
+        ])
+    }
+}

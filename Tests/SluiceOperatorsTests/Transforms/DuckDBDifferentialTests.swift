@@ -1,0 +1,169 @@
+import Foundation
+import SluiceCore
+import Testing
+
+@testable import SluiceOperators
+
+/// Filter + Filter + Aggregate against DuckDB on the same 20,000 generated rows.
+///
+/// Amounts mix doubles, ints, numeric strings, the odd non-numeric string and nulls; in the
+/// CSV DuckDB reads they are all text and `TRY_CAST` to DOUBLE, which includes numeric
+/// strings and drops the rest exactly as Sluice's numeric coercion does.
+@Suite struct DuckDBDifferentialTests {
+    static let rowCount = 20_000
+
+    /// Deterministic pseudo-random numbers (SplitMix64).
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// The generated rows as records, and the same rows as CSV text.
+    static func generate() -> (records: [ValueObject], csv: String) {
+        var random = Generator(state: 42)
+        let regions = ["EU", "US", "APAC", "LATAM", "MEA"]
+        let statuses = ["active", "inactive", "pending"]
+        var records: [ValueObject] = []
+        var csv = "region,product,status,amount,quantity\n"
+        for _ in 0..<rowCount {
+            let region: Value = random.below(20) == 0 ? .null : .string(regions[random.below(regions.count)])
+            let product: Value = .string("p\(random.below(20))")
+            let status: Value = random.below(25) == 0 ? .null : .string(statuses[random.below(statuses.count)])
+            let amount: Value
+            switch random.below(20) {
+            case 0, 1: amount = .null
+            case 2, 3: amount = .string(String(Double(random.below(50_000)) / 100))
+            case 4: amount = .string("n/a")
+            case 5...10: amount = .int(random.below(1_000))
+            default: amount = .double(Double(random.below(100_000)) / 100 + 0.001)
+            }
+            let quantity: Value = random.below(10) == 0 ? .null : .int(random.below(50) - 5)
+            records.append(ValueObject([("region", region), ("product", product), ("status", status), ("amount", amount), ("quantity", quantity)]))
+            csv += [region, product, status, amount, quantity].map { $0.isNull ? "" : $0.plainText }.joined(separator: ",") + "\n"
+        }
+        return (records, csv)
+    }
+
+    /// Runs `sql` over the CSV at `path` in DuckDB and returns one object per result row.
+    static func duckDB(_ sql: String, csvPath: String) throws -> [ValueObject] {
+        let script = """
+            import json, sys
+            try:
+                import duckdb
+            except ImportError:
+                sys.stderr.write("the DuckDB oracle is missing: run `pip install duckdb`\\n")
+                sys.exit(3)
+            con = duckdb.connect()
+            cur = con.execute(sys.argv[2].replace("$CSV", sys.argv[1].replace("'", "''")))
+            names = [d[0] for d in cur.description]
+            print(json.dumps([dict(zip(names, row)) for row in cur.fetchall()]))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, csvPath, sql]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("DuckDB oracle failed (exit \(process.terminationStatus)): \(errors)")
+        }
+        guard case .array(let rows) = try JSONParser.parse([UInt8](data)) else { throw TestFailure("unexpected DuckDB output") }
+        return rows.compactMap(\.objectValue)
+    }
+
+    /// Whether two numbers agree to 1e-9 relative (or both are null).
+    static func close(_ a: Value?, _ b: Value?) -> Bool {
+        switch (a?.number, b?.number) {
+        case (nil, nil): return (a ?? .null).isNull && (b ?? .null).isNull
+        case (let x?, let y?): return abs(x - y) <= 1e-9 * max(1, abs(x), abs(y))
+        default: return false
+        }
+    }
+
+    /// The batch with `field` stored as a text column (as a CSV reader may deliver it), so the
+    /// byte-level number parsing of the filter and aggregate paths is compared too.
+    static func textLayout(_ batch: RecordBatch, field: String) -> RecordBatch {
+        guard let column = batch.column(named: field) else { return batch }
+        var text = TextColumn()
+        for row in 0..<batch.count {
+            if column.isPresent(row) { text.append(column.value(at: row).plainText) } else { text.appendEmpty() }
+        }
+        var out = batch
+        out.setColumn(Column(storage: .text(text), presence: column.presence), named: field)
+        return out
+    }
+
+    @Test func filterThenAggregateMatchesDuckDB() throws {
+        let (records, csv) = Self.generate()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-duckdb-\(UUID().uuidString).csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let oracle = try Self.duckDB(
+            """
+            SELECT region, product, sum(a) AS a_sum, avg(a) AS a_avg, min(a) AS a_min, max(a) AS a_max, count(*) AS n,
+                   coalesce(sum(q), 0) AS q_sum, avg(q) AS q_avg, min(q) AS q_min, max(q) AS q_max
+            FROM (SELECT region, product, status, TRY_CAST(amount AS DOUBLE) AS a, TRY_CAST(quantity AS BIGINT) AS q
+                  FROM read_csv('$CSV', all_varchar = true, header = true))
+            WHERE status = 'active' AND a > 100
+            GROUP BY region, product
+            """, csvPath: path)
+        #expect(oracle.count > 80)
+
+        let filters = [
+            try make(Filter.self, #"{"field": "status", "operator": "eq", "value": "active"}"#),
+            try make(Filter.self, #"{"field": "amount", "operator": "gt", "value": 100}"#),
+        ]
+        // Each config names each field once, so the five functions are spread over three runs.
+        let configs = [
+            #"{"groupBy": ["region", "product"], "aggregations": {"amount": "sum", "quantity": "avg", "n": "count"}}"#,
+            #"{"groupBy": ["region", "product"], "aggregations": {"amount": "min", "quantity": "max"}}"#,
+            #"{"groupBy": ["region", "product"], "aggregations": {"amount": "avg", "quantity": "sum"}}"#,
+            #"{"groupBy": ["region", "product"], "aggregations": {"amount": "max", "quantity": "min"}}"#,
+        ]
+        let expected: [[(output: String, oracle: String)]] = [
+            [("amount", "a_sum"), ("quantity", "q_avg"), ("n", "n")],
+            [("amount", "a_min"), ("quantity", "q_max")],
+            [("amount", "a_avg"), ("quantity", "q_sum")],
+            [("amount", "a_max"), ("quantity", "q_min")],
+        ]
+        func key(_ row: ValueObject) -> String { "\(row["region"] ?? .null)|\(row["product"] ?? .null)" }
+        let oracleByKey = Dictionary(uniqueKeysWithValues: oracle.map { (key($0), $0) })
+
+        for ((config, pairs), amountAsText) in zip(configs, expected).flatMap({ run in [(run, false), (run, true)] }) {
+            let aggregate = try make(Aggregate.self, config)
+            // Two partial states over alternating batches, merged, as parallel workers would.
+            var states = [aggregate.makeState(), aggregate.makeState()]
+            for (index, start) in stride(from: 0, to: records.count, by: 4096).enumerated() {
+                var batch = RecordBatch(records: Array(records[start..<min(start + 4096, records.count)]))
+                if amountAsText { batch = Self.textLayout(batch, field: "amount") }
+                for filter in filters { batch = try filter.process(batch).batch }
+                _ = try aggregate.consume(batch, into: &states[index % 2])
+            }
+            aggregate.merge(&states[0], states[1])
+            let result = try aggregate.finish(states[0])
+            #expect(result.count == oracle.count)
+            for row in result.records {
+                guard let truth = oracleByKey[key(row)] else {
+                    Issue.record("group \(key(row)) is not in DuckDB's answer")
+                    continue
+                }
+                for (output, column) in pairs {
+                    #expect(Self.close(row[output], truth[column]), "\(key(row)) \(output): \(row[output] ?? .null) vs DuckDB \(column) \(truth[column] ?? .null)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// Tries to break the safety rules: data roots, the API token, redaction and body limits.
+@Suite struct SecurityTests {
+    static func job(source: String, target: String) -> String {
+        #"{"name":"probe","source":{"type":"file","config":{"path":"\#(source)","format":"json"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(target)","format":"json"}}}"#
+    }
+
+    @Test func pathsOutsideTheDataRootsAreRefusedWith403() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let inside = try TemporaryDirectory()
+        defer { inside.remove() }
+        try inside.write("in.json", #"[{"a":1}]"#)
+        try FileManager.default.createSymbolicLink(atPath: inside.file("escape"), withDestinationPath: "/etc")
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": inside.path])
+        let attempts = [
+            Self.job(source: "/etc/passwd", target: inside.file("out.json")),
+            Self.job(source: "\(inside.path)/../../etc/passwd", target: inside.file("out.json")),
+            Self.job(source: inside.file("escape/passwd"), target: inside.file("out.json")),
+            Self.job(source: inside.file("in.json"), target: "/etc/sluice-probe.json"),
+            Self.job(source: inside.file("in.json"), target: inside.file("escape/sluice-probe.json")),
+        ]
+        for body in attempts {
+            let reply = try await server.request(.POST, "/jobs", body: body)
+            #expect(reply.status == 403, "\(body)")
+            #expect(reply.json["error"]["message"].stringValue?.contains("outside the allowed data directories") == true)
+            #expect(reply.json["error"]["path"].stringValue?.hasSuffix("config.path") == true)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/etc/sluice-probe.json"))
+        let allowed = try await server.request(.POST, "/jobs", body: Self.job(source: inside.file("in.json"), target: inside.file("out.json")))
+        #expect(allowed.status == 200)
+        #expect(try inside.read("out.json").contains(#"{"a":1}"#))
+        try await server.stop()
+    }
+
+    @Test func theTokenGuardsEverythingButHealth() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_API_TOKEN": "s3cret-token"])
+        #expect(try await server.request(.GET, "/health").status == 200)
+        let missing = try await server.request(.GET, "/jobs")
+        #expect(missing.status == 401)
+        #expect(missing.json["error"]["message"].stringValue?.contains("bearer token") == true)
+        #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "Bearer wrong"]).status == 401)
+        #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "Bearer s3cret-tokenX"]).status == 401)
+        #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "s3cret-token"]).status == 401)
+        #expect(try await server.request(.GET, "/dlq", headers: ["Authorization": "Bearer s3cret-toke"]).status == 401)
+        #expect(try await server.request(.POST, "/schedules", body: "{}").status == 401)
+        #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "Bearer s3cret-token"]).status == 200)
+        try await server.stop()
+    }
+
+    @Test func secretsAreRedactedAndEnvReferencesResolved() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("in.json", #"[{"a":1}]"#)
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path, "MY_SECRET": "hunter2"])
+        // A source config with secret-looking fields next to a normal one; the target path is
+        // taken from ${env:…} to prove references are resolved at run time.
+        let body = #"""
+        {"name":"redact","source":{"type":"file","config":{"path":"\#(dir.file("in.json"))","password":"pw-literal","apiKey":"k-literal","token":"${env:MY_SECRET}"}},
+         "transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}
+        """#
+        let reply = try await server.request(.POST, "/jobs", body: body)
+        #expect(reply.status == 200)
+        #expect(reply.json["job"]["source"]["config"]["password"] == "***")
+        #expect(reply.json["job"]["source"]["config"]["apiKey"] == "***")
+        #expect(reply.json["job"]["source"]["config"]["token"] == "${env:MY_SECRET}")
+        #expect(!reply.text.contains("pw-literal") && !reply.text.contains("k-literal") && !reply.text.contains("hunter2"))
+        let id = try #require(reply.json["job"]["id"].stringValue)
+        let shown = try await server.request(.GET, "/jobs/\(id)")
+        #expect(!shown.text.contains("pw-literal") && !shown.text.contains("hunter2"))
+        let missingEnv = try await server.request(
+            .POST, "/jobs",
+            body: #"{"name":"x","source":{"type":"api","config":{"url":"http://127.0.0.1:1/x","headers":{"Authorization":"Bearer ${env:NOT_SET_ANYWHERE}"}}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("o.json"))"}}}"#)
+        #expect(missingEnv.status == 400)
+        #expect(missingEnv.json["error"]["path"] == "source.config.headers.Authorization")
+        #expect(missingEnv.json["error"]["message"].stringValue?.contains("NOT_SET_ANYWHERE") == true)
+        try await server.stop()
+    }
+
+    @Test func oversizedBodiesGet413AndUnknownRoutes404() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_MAX_BODY_MB": "1"])
+        let big = #"{"name":""# + String(repeating: "x", count: 1_100_000) + #""}"#
+        let tooLarge = try await server.request(.POST, "/jobs", body: big)
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.json["error"]["message"].stringValue?.contains("SLUICE_MAX_BODY_MB") == true)
+        let unknownRoute = try await server.request(.GET, "/nope")
+        #expect(unknownRoute.status == 404)
+        #expect(unknownRoute.json["error"]["message"] == "no route for GET /nope")
+        let unknownJob = try await server.request(.GET, "/jobs/job_123")
+        #expect(unknownJob.status == 404)
+        #expect(unknownJob.json["error"]["message"] == "no job with id 'job_123'")
+        let notJSON = try await server.request(.POST, "/jobs", body: "{nope")
+        #expect(notJSON.status == 400)
+        try await server.stop()
+    }
+
+}

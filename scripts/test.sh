@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Sluice's test command: installs what the tests need when it is missing, then builds and
+# runs the whole test suite. Extra arguments go to `swift test` (e.g. --filter AggregateTests).
+#
+#   bash scripts/test.sh [swift test arguments...]
+#
+# Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
+# Installs only what is missing: curl (apt), and the Python oracles duckdb and croniter (pip).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+STARTED=$SECONDS
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
+
+section "toolchain"
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    export PATH=$PATH:/opt/swift/usr/bin
+fi
+command -v swift >/dev/null 2>&1 || die "swift not found on PATH (expected Swift 6.3 at /opt/swift)"
+command -v python3 >/dev/null 2>&1 || die "python3 not found on PATH"
+swift --version 2>&1 | head -n 1
+python3 --version
+
+section "test dependencies"
+SUDO=""
+if [[ $(id -u) != 0 ]] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+APT_UPDATED=0
+apt_install() {
+    if [[ $APT_UPDATED == 0 ]]; then
+        $SUDO apt-get update -qq
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+apt_missing=()
+command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
+if ((${#apt_missing[@]})); then
+    echo "installing with apt: ${apt_missing[*]}"
+    apt_install "${apt_missing[@]}"
+fi
+
+if ! python3 -c 'import duckdb, croniter' 2>/dev/null; then
+    echo "installing with pip: duckdb croniter"
+    # A Debian system Python refuses plain pip installs (PEP 668); retry with its opt-out.
+    python3 -m pip install -q duckdb croniter 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages duckdb croniter
+fi
+python3 -c 'import duckdb, croniter; print(f"duckdb {duckdb.__version__}, croniter ok")' \
+    || die "the test oracles duckdb and croniter cannot be imported by $(command -v python3)"
+echo "curl: $(command -v curl)"
+
+section "build (debug, with tests)"
+swift build --build-tests
+
+section "test"
+swift test "$@"
+
+section "done in $((SECONDS - STARTED)) s"
