@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Foundation
 import SluiceCore
 import Testing
@@ -20,21 +21,8 @@ struct CSVDifferentialTests {
                 rows = [r for r in csv.reader(f, delimiter=sys.argv[2]) if r]
             sys.stdout.write(json.dumps(rows))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path, String(delimiter)]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OracleError(message: "python3 failed (is it installed?): \(message)")
-        }
-        guard case .array(let rows) = try JSONParser.parse([UInt8](data)) else { throw OracleError(message: "unexpected output") }
+        let data = try Python.run(script, arguments: [url.path, String(delimiter)])
+        guard case .array(let rows) = try JSONParser.parse(data) else { throw OracleError(message: "unexpected output") }
         return rows.map { row in (row.arrayValue ?? []).map { $0.stringValue ?? "?" } }
     }
 

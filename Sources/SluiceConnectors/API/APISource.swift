@@ -91,33 +91,23 @@ public struct APISource: Source {
 /// Feeds the response body into the JSON decoder, chunk by chunk.
 final class APIBatchReader: BatchReader {
     private var iterator: HTTPClientResponse.Body.AsyncIterator
-    private var decoder: any RecordStreamDecoder
-    private var pending: [SourceChunk] = []
-    private var pendingIndex = 0
-    private var finished = false
+    private var reader: DecodingReader
     let expectedBytes: Int?
 
     init(body: HTTPClientResponse.Body, decoder: any RecordStreamDecoder, expectedBytes: Int?) {
         self.iterator = body.makeAsyncIterator()
-        self.decoder = decoder
+        self.reader = DecodingReader(decoder: decoder)
         self.expectedBytes = expectedBytes
     }
 
     func next() async throws -> SourceChunk? {
         while true {
-            if pendingIndex < pending.count {
-                let chunk = pending[pendingIndex]
-                pendingIndex += 1
-                return chunk
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            if finished { return nil }
+            if let chunk = reader.nextDecoded() { return chunk }
+            if reader.finished { return nil }
             if let buffer = try await iterator.next() {
-                pending = try buffer.withUnsafeReadableBytes { try decoder.feed($0) }
+                try buffer.withUnsafeReadableBytes { try reader.feed($0) }
             } else {
-                finished = true
-                pending = try decoder.finish()
+                try reader.finish()
             }
         }
     }

@@ -72,16 +72,13 @@ public struct FileSource: Source {
 /// One streaming read of a file: reads a chunk, feeds the decoder, hands out its batches.
 final class FileBatchReader: BatchReader {
     private var fd: Int32
-    private var decoder: any RecordStreamDecoder
-    private var pending: [SourceChunk] = []
-    private var pendingIndex = 0
-    private var finished = false
+    private var reader: DecodingReader
     private var buffer: [UInt8]
     let expectedBytes: Int?
 
     init(fd: Int32, decoder: any RecordStreamDecoder, expectedBytes: Int?) {
         self.fd = fd
-        self.decoder = decoder
+        self.reader = DecodingReader(decoder: decoder)
         self.expectedBytes = expectedBytes
         self.buffer = [UInt8](repeating: 0, count: FileSource.readChunkBytes)
     }
@@ -92,26 +89,19 @@ final class FileBatchReader: BatchReader {
 
     func next() async throws -> SourceChunk? {
         while true {
-            if pendingIndex < pending.count {
-                let chunk = pending[pendingIndex]
-                pendingIndex += 1
-                return chunk
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
-            if finished { return nil }
+            if let chunk = reader.nextDecoded() { return chunk }
+            if reader.finished { return nil }
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw ConnectorError.io("read failed: \(String(cString: strerror(errno)))")
             }
             if count == 0 {
-                finished = true
                 Glibc.close(fd)
                 fd = -1
-                pending = try decoder.finish()
+                try reader.finish()
             } else {
-                pending = try buffer.withUnsafeBytes { try decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                try buffer.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             }
         }
     }

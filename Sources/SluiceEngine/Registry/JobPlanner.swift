@@ -52,10 +52,8 @@ public struct JobPlanner: Sendable {
         if let schema {
             do {
                 validator = try SchemaValidator(schema: schema)
-            } catch let error as SpecError {
-                errors.append(error.prefixed(spec.source.schema != nil ? "source.schema" : "schema"))
             } catch {
-                errors.append(SpecError(path: "source.schema", "\(error)"))
+                errors.append(error.prefixed(spec.source.schema != nil ? "source.schema" : "schema"))
             }
         }
 

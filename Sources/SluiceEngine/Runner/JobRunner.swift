@@ -76,8 +76,7 @@ public struct JobRunner: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? CustomStringConvertible { return error.description }
-        return "\(error)"
+        "\(error)"
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -129,12 +129,12 @@ public struct Aggregate: StatefulTransform {
         let count = state.groupCount
         var columns: [Column] = []
         for field in groupBy.indices {
-            var builder = ColumnAssembler(capacity: count)
+            var builder = ColumnBuilder(capacity: count)
             for group in 0..<count { builder.append(state.groups.value(of: group, field: field)) }
             columns.append(builder.build())
         }
         for step in steps {
-            var builder = ColumnAssembler(capacity: count)
+            var builder = ColumnBuilder(capacity: count)
             for group in 0..<count {
                 switch step.function {
                 case .count: builder.append(.int(state.rowCounts[group]))

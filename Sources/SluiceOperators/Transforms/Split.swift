@@ -56,7 +56,7 @@ public struct Split: StatelessTransform {
     /// The batch with the target fields added; rows whose field is an array or object are rejected.
     public func process(_ batch: RecordBatch) throws -> BatchResult {
         let count = batch.count
-        var builders = Array(repeating: TextColumnAssembler(capacity: count, bytes: 0), count: targetFields.count)
+        var builders = Array(repeating: ColumnBuilder(capacity: count), count: targetFields.count)
         var rejectedRows: [(row: Int, kind: String)] = []
         if let column = batch.column(named: field) {
             if case .text(let t) = column.storage {
@@ -109,16 +109,16 @@ public struct Split: StatelessTransform {
 
     /// Appends the parts of `text` to the targets.
     @inline(__always)
-    private func split(_ text: UnsafeRawBufferPointer, into builders: inout [TextColumnAssembler]) {
+    private func split(_ text: UnsafeRawBufferPointer, into builders: inout [ColumnBuilder]) {
         var start = 0
         var target = 0
         let last = builders.count - 1
         while target < last, let found = LooseComparison.firstIndex(of: delimiter, in: text, from: start) {
-            builders[target].append(UnsafeRawBufferPointer(rebasing: text[start..<found]))
+            builders[target].appendText(UnsafeRawBufferPointer(rebasing: text[start..<found]))
             start = found + delimiter.count
             target += 1
         }
-        builders[target].append(UnsafeRawBufferPointer(rebasing: text[start..<text.count]))
+        builders[target].appendText(UnsafeRawBufferPointer(rebasing: text[start..<text.count]))
         target += 1
         while target <= last {
             builders[target].appendNull()
@@ -127,7 +127,7 @@ public struct Split: StatelessTransform {
     }
 
     @inline(__always)
-    private func appendNulls(_ builders: inout [TextColumnAssembler]) {
+    private func appendNulls(_ builders: inout [ColumnBuilder]) {
         for i in builders.indices { builders[i].appendNull() }
     }
 

@@ -128,7 +128,7 @@ struct FieldRule: Sendable {
 
     /// Parses a text column in a number field (non-strict mode): `"42"` → 42, `"4.5"` → 4.5.
     private func coerceNumbers(_ t: TextColumn, _ column: Column, count: Int, reasons: inout RowReasons) -> Column {
-        var builder = ColumnAssembler(capacity: count)
+        var builder = ColumnBuilder(capacity: count)
         for row in 0..<count {
             guard column.isPresent(row) else {
                 builder.append(from: column, row: row)

@@ -4,7 +4,7 @@ import SluiceCore
 /// that needs no coercion is passed on untouched.
 struct LazyColumnCopy {
     private let original: Column
-    private var builder: ColumnAssembler?
+    private var builder: ColumnBuilder?
 
     init(_ column: Column) {
         original = column
@@ -22,8 +22,8 @@ struct LazyColumnCopy {
         builder?.append(value)
     }
 
-    private func startCopy(upTo row: Int) -> ColumnAssembler {
-        var copy = ColumnAssembler(capacity: original.count)
+    private func startCopy(upTo row: Int) -> ColumnBuilder {
+        var copy = ColumnBuilder(capacity: original.count)
         for r in 0..<row { copy.append(from: original, row: r) }
         return copy
     }

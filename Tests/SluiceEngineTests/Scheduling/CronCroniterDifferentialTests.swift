@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Foundation
 import SluiceCore
 import Testing
@@ -50,24 +51,10 @@ struct CronCroniterDifferentialTests {
 
     /// croniter's answers: per expression, `count` epoch seconds per start, starts in order.
     func croniterTimes(count: Int, starts: [Timestamp]) throws -> [[Int64]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", "-c", Self.oracle, String(count)] + starts.map { String(Double($0.microseconds) / 1_000_000) }
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(Self.expressions.joined(separator: "\n").appending("\n").utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "croniter oracle failed: \(errorText)")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+        let data = try Python.run(
+            Self.oracle, arguments: [String(count)] + starts.map { String(Double($0.microseconds) / 1_000_000) },
+            input: Self.expressions.joined(separator: "\n") + "\n")
+        return data.split(separator: "\n").map { line in
             line.split(separator: " ").compactMap { Int64($0) }
         }
     }

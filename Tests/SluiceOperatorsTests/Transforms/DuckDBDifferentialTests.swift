@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Foundation
 import SluiceCore
 import Testing
@@ -65,21 +66,8 @@ import Testing
             names = [d[0] for d in cur.description]
             print(json.dumps([dict(zip(names, row)) for row in cur.fetchall()]))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, csvPath, sql]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("DuckDB oracle failed (exit \(process.terminationStatus)): \(errors)")
-        }
-        guard case .array(let rows) = try JSONParser.parse([UInt8](data)) else { throw TestFailure("unexpected DuckDB output") }
+        let data = try Python.run(script, arguments: [csvPath, sql])
+        guard case .array(let rows) = try JSONParser.parse(data) else { throw TestFailure("unexpected DuckDB output") }
         return rows.compactMap(\.objectValue)
     }
 

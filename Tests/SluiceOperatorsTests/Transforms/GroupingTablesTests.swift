@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func columnAssemblerChoosesTypedStorage() {
-        var ints = ColumnAssembler(capacity: 3)
+        var ints = ColumnBuilder(capacity: 3)
         ints.append(1)
         ints.appendNull()
         ints.append(3)
@@ -59,7 +59,7 @@ import Testing
         }
         #expect(a == [1, 0, 3])
         #expect(column.presence == [.present, .null, .present])
-        var mixed = ColumnAssembler(capacity: 2)
+        var mixed = ColumnBuilder(capacity: 2)
         mixed.append(1)
         mixed.append(1.5)
         guard case .values(let v) = mixed.build().storage else {
@@ -67,7 +67,7 @@ import Testing
             return
         }
         #expect(v == [.int(1), .double(1.5)])
-        var text = ColumnAssembler(capacity: 2)
+        var text = ColumnBuilder(capacity: 2)
         text.append("x")
         text.append("yz")
         guard case .text(let t) = text.build().storage else {
