@@ -28,6 +28,7 @@ public struct JobRunner: Sendable {
         let started = ContinuousClock.now
         state.stats.startTime = wallClockMilliseconds()
         var writer: (any TargetWriter)?
+        var expectedBytes: Int?
         do {
             writer = try await plan.target.open(batchSize: plan.spec.target.batchSize)
             if let records {
@@ -37,6 +38,7 @@ public struct JobRunner: Sendable {
             } else {
                 let t0 = ContinuousClock.now
                 let reader = try await plan.source.open()
+                expectedBytes = reader.expectedBytes
                 state.extraction += ContinuousClock.now - t0
                 var lastReport = ContinuousClock.now
                 while true {
@@ -70,7 +72,7 @@ public struct JobRunner: Sendable {
             extractionMs: milliseconds(state.extraction), transformationMs: milliseconds(state.transformation),
             loadingMs: milliseconds(state.loading))
         progress?(RunProgress(
-            recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: nil,
+            recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
             elapsedSeconds: seconds(ContinuousClock.now - started), finished: true))
         return state.outcome()
     }
