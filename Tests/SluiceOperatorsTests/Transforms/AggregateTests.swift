@@ -75,6 +75,14 @@ private func aggregateError(_ configJSON: String) -> String? {
             """)
     }
 
+    @Test func doubleSumsAreCompensated() throws {
+        // Plain summation gives 0.9999999999999999 and 0.0 here; Python's math.fsum agrees with these.
+        let tenths = (0..<10).map { _ in #"{"g": "a", "v": 0.1}"# }.joined(separator: ",")
+        let input = try batch("[\(tenths), {\"g\": \"b\", \"v\": 1e16}, {\"g\": \"b\", \"v\": 1.0}, {\"g\": \"b\", \"v\": -1e16}]")
+        let out = try aggregateBothLayouts(#"{"groupBy": ["g"], "aggregations": {"v": "sum"}}"#, input)
+        #expect(out == #"[{"g":"a","v":1.0},{"g":"b","v":1.0}]"#)
+    }
+
     @Test func minMaxKeepTheWinnersKind() throws {
         let input = try batch(#"[{"v": 3}, {"v": 2.5}, {"v": "1"}, {"v": 10}, {"v": null}, {"v": "x"}, {"v": 10.0}]"#)
         #expect(try aggregateBothLayouts(#"{"aggregations": {"v": "min"}}"#, input) == #"[{"v":1}]"#)

@@ -3,10 +3,14 @@ import SluiceCore
 /// Per-group running sums for `sum` and `avg`, as parallel arrays indexed by group.
 ///
 /// Integers are summed exactly while they fit; a double, or an integer sum that would
-/// overflow, turns the group's result into a double.
+/// overflow, turns the group's result into a double. Doubles are summed with Neumaier's
+/// compensation, so long columns of cents do not drift (ten times 0.1 gives 1.0, not
+/// 0.9999999999999999) and large and small values do not cancel each other out.
 struct SumAccumulator: Sendable {
     private var integerSums: [Int] = []
     private var doubleSums: [Double] = []
+    /// The low-order bits lost by each group's running double sum.
+    private var compensations: [Double] = []
     /// Numeric values seen per group (the divisor of `avg`).
     private var counts: [Int] = []
     /// Whether the group's sum is a double (a double was added, or the integers overflowed).
@@ -18,6 +22,7 @@ struct SumAccumulator: Sendable {
         guard more > 0 else { return }
         integerSums.append(contentsOf: repeatElement(0, count: more))
         doubleSums.append(contentsOf: repeatElement(0, count: more))
+        compensations.append(contentsOf: repeatElement(0, count: more))
         counts.append(contentsOf: repeatElement(0, count: more))
         isDouble.append(contentsOf: repeatElement(false, count: more))
     }
@@ -26,7 +31,7 @@ struct SumAccumulator: Sendable {
     mutating func add(_ value: Int, to group: Int) {
         let (sum, overflow) = integerSums[group].addingReportingOverflow(value)
         if overflow {
-            doubleSums[group] += Double(value)
+            addCompensated(Double(value), to: group)
             isDouble[group] = true
         } else {
             integerSums[group] = sum
@@ -34,10 +39,23 @@ struct SumAccumulator: Sendable {
         counts[group] += 1
     }
 
+    /// Neumaier's step: add `value` and keep what rounding lost.
+    @inline(__always)
+    private mutating func addCompensated(_ value: Double, to group: Int) {
+        let sum = doubleSums[group]
+        let total = sum + value
+        if abs(sum) >= abs(value) {
+            compensations[group] += (sum - total) + value
+        } else {
+            compensations[group] += (value - total) + sum
+        }
+        doubleSums[group] = total
+    }
+
     @inline(__always)
     mutating func add(_ value: Double, to group: Int) {
         guard !value.isNaN else { return }
-        doubleSums[group] += value
+        addCompensated(value, to: group)
         isDouble[group] = true
         counts[group] += 1
     }
@@ -58,25 +76,31 @@ struct SumAccumulator: Sendable {
 
     /// The group's sum: an int while every value was an int and the total fits, 0 for none.
     func sum(_ group: Int) -> Value {
-        isDouble[group] ? .double(Double(integerSums[group]) + doubleSums[group]) : .int(integerSums[group])
+        isDouble[group] ? .double(total(group)) : .int(integerSums[group])
     }
 
     /// The group's mean, or null when it had no numeric value.
     func average(_ group: Int) -> Value {
         guard counts[group] > 0 else { return .null }
-        return .double((Double(integerSums[group]) + doubleSums[group]) / Double(counts[group]))
+        return .double(total(group) / Double(counts[group]))
+    }
+
+    /// The integer part, the running double sum and its compensation, added last.
+    private func total(_ group: Int) -> Double {
+        Double(integerSums[group]) + (doubleSums[group] + compensations[group])
     }
 
     /// Adds group `from` of `other` into group `group`.
     mutating func merge(_ other: SumAccumulator, group from: Int, into group: Int) {
         let (sum, overflow) = integerSums[group].addingReportingOverflow(other.integerSums[from])
         if overflow {
-            doubleSums[group] += Double(other.integerSums[from])
+            addCompensated(Double(other.integerSums[from]), to: group)
             isDouble[group] = true
         } else {
             integerSums[group] = sum
         }
-        doubleSums[group] += other.doubleSums[from]
+        addCompensated(other.doubleSums[from], to: group)
+        compensations[group] += other.compensations[from]
         isDouble[group] = isDouble[group] || other.isDouble[from]
         counts[group] += other.counts[from]
     }
