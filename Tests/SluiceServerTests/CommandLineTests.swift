@@ -1,0 +1,106 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+/// Runs the built `sluice` executable as a user would.
+@Suite struct CommandLineTests {
+    /// The `sluice` binary built next to this test bundle.
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("sluice").path
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func sluice(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func validatePrintsEveryErrorWithItsPath() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let spec = try dir.write("bad.json", #"""
+        {"name":"x","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},
+         "transforms":[{"operation":"filter","config":{"field":"a","operator":"eq","value":1}},
+                       {"operation":"aggregate","config":{"groupBy":["region"],"aggregations":{"amount":"total"}}}],
+         "target":{"type":"file","config":{"path":"/etc/sluice-out.json"}}}
+        """#)
+        let result = try Self.sluice(["validate", spec], environment: ["SLUICE_DATA_DIRS": dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.split(separator: "\n") == [
+            "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count",
+            "target.config.path: path '/etc/sluice-out.json' is outside the allowed data directories (\(dir.path)); set SLUICE_DATA_DIRS to allow it",
+        ])
+        let good = try Self.sluice(["validate", RepositoryFiles.path("examples/02-advanced-pipeline.json")])
+        #expect(good.status == 0)
+        #expect(good.stdout.hasSuffix("valid (2 transforms, source file, target file)\n"))
+    }
+
+    @Test func runPrintsStatsAndFailsWithStatus1() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("in.ndjson", "{\"a\":1}\nnot json\n{\"a\":2}\n")
+        let job = try dir.write("job.json", #"{"name":"cli","source":{"type":"file","config":{"path":"\#(dir.file("in.ndjson"))"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.csv"))"}}}"#)
+        let env = ["SLUICE_DATA_DIRS": dir.path, "SLUICE_STATE": dir.file("state.db")]
+        let result = try Self.sluice(["run", job], environment: env)
+        #expect(result.status == 0)
+        let output = try JSONParser.parse(result.stdout)
+        #expect(output.objectValue?["stats"]?.objectValue?["recordsExtracted"] == 3)
+        #expect(output.objectValue?["stats"]?.objectValue?["recordsLoaded"] == 2)
+        #expect(output.objectValue?["stats"]?.objectValue?["recordsErrored"] == 1)
+        #expect(try dir.read("out.csv") == "a\n1\n2\n")
+        #expect(FileManager.default.fileExists(atPath: dir.file("state.db")), "the run is recorded in the state database")
+
+        try dir.write("broken.json", "[{\"a\":1},")
+        let failing = try dir.write("fail.json", #"{"name":"cli","source":{"type":"file","config":{"path":"\#(dir.file("broken.json"))"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.csv"))"}}}"#)
+        let failed = try Self.sluice(["run", "--no-state", failing], environment: env)
+        #expect(failed.status == 1)
+        #expect(try JSONParser.parse(failed.stdout).objectValue?["job"]?.objectValue?["status"] == "failed")
+        #expect(try dir.read("out.csv") == "a\n1\n2\n", "a failed run leaves the target as it was")
+    }
+
+    @Test func aKilledRunLeavesTheTargetAsItWas() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var rows = ""
+        for i in 0..<400_000 { rows += "{\"id\":\(i),\"name\":\"row \(i) with some padding text\"}\n" }
+        try dir.write("big.ndjson", rows)
+        try dir.write("out.json", "[\"before\"]")
+        let job = try dir.write("job.json", #"{"name":"kill","source":{"type":"file","config":{"path":"\#(dir.file("big.ndjson"))"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"},"batchSize":1000}}"#)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--no-state", job]
+        process.environment = ["SLUICE_DATA_DIRS": dir.path, "BATCH_SIZE": "512", "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once it has started writing its temporary file.
+        var sawTemp = false
+        for _ in 0..<2000 where !sawTemp {
+            sawTemp = try dir.list().contains { $0.hasSuffix(".tmp") }
+            if !sawTemp { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(sawTemp, "the run never started writing")
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(try dir.read("out.json") == "[\"before\"]")
+    }
+}
