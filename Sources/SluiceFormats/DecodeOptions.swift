@@ -16,6 +16,12 @@ public struct DecodeOptions: Sendable {
     /// Declared types by field name (from the job schema). CSV cells of these fields are typed
     /// by them instead of being inferred per cell.
     public var fieldTypes: [String: FieldType]
+    /// CSV: the field names, when the header has already been read elsewhere (a block of a
+    /// file decoded in parallel); no header row is expected then.
+    public var columnNames: [String]?
+    /// The line number of the first input byte (for blocks that start mid-file), so rows
+    /// and rejections keep their line numbers in the whole file.
+    public var firstLine: Int
 
     /// Options with the defaults: 4096-row batches, `,` delimiter, a header row, a top-level
     /// array and no declared types. A `batchSize` below 1 is taken as 1.
@@ -28,5 +34,7 @@ public struct DecodeOptions: Sendable {
         self.hasHeader = hasHeader
         self.recordsPath = recordsPath
         self.fieldTypes = fieldTypes
+        self.columnNames = nil
+        self.firstLine = 1
     }
 }

@@ -25,13 +25,14 @@ struct Run: AsyncParsableCommand {
         let progress = ProgressLine.forTerminal()
         let record: JobRecord
         if noState {
-            let outcome = await JobRunner.run(plan, logger: env.logger, progress: progress?.update)
+            let outcome = await JobRunner.run(
+                plan, settings: RunSettings(env.settings), logger: env.logger, progress: progress?.update)
             record = JobRecord(
                 id: spec.id ?? "run", name: spec.name, status: outcome.failure == nil ? .completed : .failed, spec: spec,
                 stats: outcome.stats, error: outcome.failure, createdAt: outcome.stats.startTime)
         } else {
             let store = try await SQLiteStateStore.open(path: env.settings.statePath)
-            let service = JobService(store: store, planner: env.planner, logger: env.logger)
+            let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(env.settings), logger: env.logger)
             let submitted = try await service.submit(spec)
             record = try await service.run(submitted.0, plan: submitted.1, progress: progress?.update)
             try await store.close()

@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
         let env = try CommandEnvironment()
         let settings = env.settings
         let store = try await SQLiteStateStore.open(path: settings.statePath)
-        let service = JobService(store: store, planner: env.planner, logger: env.logger)
+        let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(settings), logger: env.logger)
         try await service.recoverInterruptedJobs()
         let logger = env.logger
         let app = SluiceApplication.make(service: service, settings: settings, logger: logger) { port in

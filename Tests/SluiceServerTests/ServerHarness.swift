@@ -25,7 +25,7 @@ final class ServerHarness: Sendable {
         logger.logLevel = .critical
         let store = try await SQLiteStateStore.open(path: settings.statePath)
         let planner = JobPlanner(registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: env)
-        let service = JobService(store: store, planner: planner, logger: logger)
+        let service = JobService(store: store, planner: planner, runSettings: RunSettings(settings), logger: logger)
         try await service.recoverInterruptedJobs()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = SluiceApplication.make(service: service, settings: settings, logger: logger) { port in

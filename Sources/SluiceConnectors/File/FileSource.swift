@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Reads JSON, NDJSON or CSV from a local file, streaming it in chunks.
-public struct FileSource: Source {
+public struct FileSource: SplittableSource {
     public static let type = "file"
 
     /// `source.config` of a file source.
@@ -50,6 +50,22 @@ public struct FileSource: Source {
     public var location: String { "file:\(path)" }
 
     public func open() async throws -> any BatchReader {
+        let (fd, size, decodeOptions) = try openFile()
+        return FileBatchReader(fd: fd, decoder: makeDecoder(options.format, options: decodeOptions), expectedBytes: size)
+    }
+
+    /// Block-wise reading for CSV and NDJSON; `nil` for JSON documents.
+    public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
+        guard let splitter = RecordBlockSplitter(format: options.format, delimiter: options.delimiter) else { return nil }
+        let (fd, size, decodeOptions) = try openFile()
+        return FileBlockReader(
+            fd: fd, format: options.format, options: decodeOptions, splitter: splitter, blockBytes: blockBytes,
+            expectedBytes: size)
+    }
+
+    /// Opens the file (checking the data roots again, against symlinks swapped in since
+    /// planning) and prepares the decoder options.
+    private func openFile() throws -> (Int32, Int?, DecodeOptions) {
         let real = try roots.authorize(path)
         let fd = Glibc.open(real, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ConnectorError.io("cannot open '\(config.path)': \(String(cString: strerror(errno)))") }
@@ -65,7 +81,7 @@ public struct FileSource: Source {
         decodeOptions.hasHeader = config.header ?? true
         decodeOptions.recordsPath = config.recordsPath
         decodeOptions.fieldTypes = fieldTypes
-        return FileBatchReader(fd: fd, decoder: makeDecoder(options.format, options: decodeOptions), expectedBytes: size)
+        return (fd, size, decodeOptions)
     }
 }
 

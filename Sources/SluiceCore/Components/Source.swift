@@ -38,3 +38,32 @@ public struct SourceChunk: Sendable {
         self.bytes = bytes
     }
 }
+
+/// A source whose input can be cut into blocks of whole records that decode independently,
+/// so parsing runs on several workers at once (CSV and NDJSON files).
+public protocol SplittableSource: Source {
+    /// Starts a block-wise read, or returns `nil` when this configuration cannot be split
+    /// (a JSON document, say); the caller then uses ``Source/open()``.
+    func openBlocks(blockBytes: Int) async throws -> (any BlockReader)?
+}
+
+/// One block-wise read of a source.
+public protocol BlockReader: AnyObject {
+    /// The next block, in input order, or `nil` at the end.
+    func nextBlock() async throws -> SourceBlock?
+    /// Total bytes the read will cover, when known.
+    var expectedBytes: Int? { get }
+}
+
+/// A block of whole records with the work that decodes it, which any worker may run.
+public struct SourceBlock: Sendable {
+    /// Input bytes the block covers (its chunks' `bytes` add up to this).
+    public let byteCount: Int
+    /// Decodes the block into chunks (rows with their whole-file positions, and rejections).
+    public let decode: @Sendable () throws -> [SourceChunk]
+
+    public init(byteCount: Int, decode: @escaping @Sendable () throws -> [SourceChunk]) {
+        self.byteCount = byteCount
+        self.decode = decode
+    }
+}

@@ -13,15 +13,37 @@ public protocol StatelessTransform: Transform {
     func process(_ batch: RecordBatch) throws -> BatchResult
 }
 
-/// A transform that needs all its input before it can answer (aggregate, sort, window).
-/// Its per-run state is an explicit value, so the component itself stays immutable.
+/// A transform that keeps state across batches (aggregate, dedupe, sort, window). Its per-run
+/// state is an explicit value, so the component itself stays immutable. It sees batches one
+/// at a time in source order.
 public protocol StatefulTransform: Transform {
     /// The per-run state.
     associatedtype State: Sendable
     /// A fresh state for one run.
     func makeState() -> State
-    /// Consumes one batch into `state`; refused rows come back, accepted ones are kept.
-    func consume(_ batch: RecordBatch, into state: inout State) throws -> [Rejection]
-    /// Emits the result once all input has been consumed.
+    /// Consumes one batch into `state`. Returns the rows it can emit already (a dedupe emits
+    /// first occurrences at once; an aggregate emits nothing until ``finish(_:)``) and the
+    /// rows it refused.
+    func consume(_ batch: RecordBatch, into state: inout State) throws -> BatchResult
+    /// Emits the rest once all input has been consumed.
     func finish(_ state: State) throws -> RecordBatch
+    /// About how many bytes `state` holds, so the runner can enforce `MAX_MEMORY_MB`.
+    func estimatedBytes(of state: State) -> Int
+}
+
+extension StatefulTransform {
+    /// States that hold nothing worth counting.
+    public func estimatedBytes(of state: State) -> Int { 0 }
+}
+
+/// A transform that needs a whole second data set before it can run (a join's right side).
+///
+/// The engine builds ``lookupSource`` like any source (data roots and secrets apply), reads
+/// it completely, charges its size to the job's memory budget, and runs the transform that
+/// ``prepared(with:)`` returns.
+public protocol LookupTransform: Transform {
+    /// The data set to read first.
+    var lookupSource: SourceSpec { get }
+    /// The transform to run once the whole lookup data set is in memory.
+    func prepared(with lookup: RecordBatch) throws -> any StatelessTransform
 }

@@ -130,3 +130,21 @@ public struct RecordBatch: Sendable {
         return RecordBatch(fields: fields, columns: builders.map { $0.build() }, positions: positions)
     }
 }
+
+extension RecordBatch {
+    /// About how many bytes the batch's storage takes (for memory limits, not exact).
+    public var estimatedBytes: Int {
+        var total = positions.count * 8
+        for column in columns {
+            if column.presence != nil { total += column.count }
+            switch column.storage {
+            case .ints(let a): total += a.count * 8
+            case .doubles(let a): total += a.count * 8
+            case .bools(let a): total += a.count
+            case .text(let t): total += t.bytes.count + t.offsets.count * 4
+            case .values(let a): total += a.count * 40
+            }
+        }
+        return total
+    }
+}

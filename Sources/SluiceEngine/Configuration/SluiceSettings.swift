@@ -28,6 +28,9 @@ public struct SluiceSettings: Sendable {
     public var maxWorkers: Int
     /// `MAX_MEMORY_MB`: memory budget for a job (default 2048).
     public var maxMemoryMB: Int
+    /// `SLUICE_BLOCK_KB`: size of the blocks a CSV or NDJSON file is cut into for parallel
+    /// decoding (default 4096 KB).
+    public var blockBytes: Int
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical (default info).
     public var logLevel: Logger.Level
     /// The environment, for `${env:NAME}` references in job specs.
@@ -60,6 +63,7 @@ public struct SluiceSettings: Sendable {
         batchSize = try integer("BATCH_SIZE", default: 4096, range: 1...1_000_000)
         maxWorkers = try integer("MAX_WORKERS", default: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), range: 1...1024)
         maxMemoryMB = try integer("MAX_MEMORY_MB", default: 2048, range: 16...1_048_576)
+        blockBytes = try integer("SLUICE_BLOCK_KB", default: RunSettings.defaultBlockBytes >> 10, range: 4...1_048_576) << 10
         let level = environment["LOG_LEVEL"]?.lowercased() ?? "info"
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
             throw Invalid(variable: "LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical, got '\(level)'")

@@ -28,6 +28,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
         registry.registerTransform(Aggregate.self)
+        registry.registerTransform(Join.self)
         registry.registerTarget(FileTarget.self)
         return registry
     }()
@@ -57,6 +58,13 @@ public struct ComponentRegistry: Sendable {
     public mutating func registerTransform<T: StatefulTransform>(_ transform: T.Type) {
         transforms[T.operation] = { config, context in
             .stateful(StatefulBox(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
+        }
+    }
+
+    /// Registers a transform that reads a lookup data set first (a join), under its `operation`.
+    public mutating func registerTransform<T: LookupTransform>(_ transform: T.Type) {
+        transforms[T.operation] = { config, context in
+            .lookup(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context), source: nil)
         }
     }
 

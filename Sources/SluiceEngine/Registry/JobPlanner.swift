@@ -64,7 +64,19 @@ public struct JobPlanner: Sendable {
                 errors.append(unknown(path + ".operation", "operation", transformSpec.operation, registry.operations))
                 continue
             }
-            if let transform = build(path + ".config", transformSpec.config, builder) {
+            if var transform = build(path + ".config", transformSpec.config, builder) {
+                if case .lookup(let lookup, nil) = transform {
+                    let spec = lookup.lookupSource
+                    let sourcePath = path + ".config.with"
+                    guard let sourceBuilder = registry.sourceBuilder(spec.type) else {
+                        errors.append(unknown(sourcePath + ".type", "source type", spec.type, registry.sourceTypes))
+                        continue
+                    }
+                    var lookupContext = context
+                    lookupContext.schema = spec.schema
+                    guard let source = build(sourcePath + ".config", spec.config, { value, _ in try sourceBuilder(value, lookupContext) }) else { continue }
+                    transform = .lookup(lookup, source: source)
+                }
                 steps.append(JobPlan.Step(path: path, operation: transformSpec.operation, field: transformSpec.field, transform: transform))
             }
         }

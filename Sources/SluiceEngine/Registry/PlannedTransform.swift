@@ -6,12 +6,15 @@ public enum PlannedTransform: Sendable {
     case stateless(any StatelessTransform)
     /// Holds state until the input ends.
     case stateful(any StatefulStep)
+    /// Needs a whole second data set first (a join); the planner builds its source.
+    case lookup(any LookupTransform, source: (any Source)?)
 
     /// Column-level lineage of the transform for the given input fields.
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
         switch self {
         case .stateless(let transform): return transform.lineage(inputFields: inputFields)
         case .stateful(let step): return step.lineage(inputFields: inputFields)
+        case .lookup(let transform, _): return transform.lineage(inputFields: inputFields)
         }
     }
 }
@@ -26,8 +29,10 @@ public protocol StatefulStep: Sendable {
 
 /// One run of a stateful transform: consume batches, then finish once.
 public protocol StatefulRun: AnyObject {
-    /// Adds a batch to the state; returns the rows refused.
-    func consume(_ batch: RecordBatch) throws -> [Rejection]
+    /// Adds a batch to the state; returns the rows emitted already and the rows refused.
+    func consume(_ batch: RecordBatch) throws -> BatchResult
+    /// About how many bytes the state holds.
+    var estimatedBytes: Int { get }
     /// The result after all input.
     func finish() throws -> RecordBatch
 }
@@ -51,7 +56,9 @@ struct StatefulBox<T: StatefulTransform>: StatefulStep {
             self.state = transform.makeState()
         }
 
-        func consume(_ batch: RecordBatch) throws -> [Rejection] { try transform.consume(batch, into: &state) }
+        func consume(_ batch: RecordBatch) throws -> BatchResult { try transform.consume(batch, into: &state) }
+
+        var estimatedBytes: Int { transform.estimatedBytes(of: state) }
 
         func finish() throws -> RecordBatch { try transform.finish(state) }
     }

@@ -6,12 +6,16 @@ import SluiceOperators
 import Glibc
 #endif
 
-/// Streams a planned job: source → validation → transforms → target, batch by batch.
+/// Streams a planned job: source → validation → transforms → target.
 ///
-/// The loop pulls one chunk at a time from the source, so memory holds one batch in flight
-/// plus whatever stateful transforms keep (aggregate: one row per group), and a slow target
-/// slows the read. Refused records are collected for the dead-letter queue, which the caller
-/// commits only after the target has committed.
+/// A CSV or NDJSON file is cut into blocks of whole records; up to `workers` blocks are
+/// decoded, validated and run through the leading stateless transforms at once, on any
+/// thread. Their results are taken back in source order, so the stateful transforms and the
+/// target see exactly what a sequential run would, and output order is preserved. At most
+/// `2 × workers` blocks are in flight (decoding or waiting for their turn), so a slow target
+/// stops the reading (backpressure) and memory stays bounded by blocks in flight plus what
+/// stateful steps hold, which `MAX_MEMORY_MB` limits. Refused records are collected for the
+/// dead-letter queue, which the caller commits only after the target has committed.
 public struct JobRunner: Sendable {
     /// How many record errors a job's stats carry inline (the DLQ holds them all).
     public static let maxErrorsInStats = 100
@@ -19,28 +23,47 @@ public struct JobRunner: Sendable {
     /// Runs once. Never throws: a job-level failure is reported in ``JobOutcome/failure``.
     public static func run(
         _ plan: JobPlan,
+        settings: RunSettings = RunSettings(),
         records: [ValueObject]? = nil,
         collectLoaded: Bool = false,
         logger: Logger,
         progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async -> JobOutcome {
-        var state = RunState(plan: plan, collectLoaded: collectLoaded)
         let started = ContinuousClock.now
-        state.stats.startTime = wallClockMilliseconds()
+        let cpuAtStart = ResourceMeter.cpuMilliseconds()
+        let startTime = wallClockMilliseconds()
+        var budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
+        var state = RunState(steps: plan.transforms, budget: budget, collectLoaded: collectLoaded)
         var writer: (any TargetWriter)?
+        var failure: String?
         var expectedBytes: Int?
+        var workersUsed = 1
         do {
+            let steps = try await prepareLookups(plan, budget: &budget, extraction: &state.extraction)
+            state = RunState(steps: steps, budget: budget, collectLoaded: collectLoaded)
+            state.extraction = .zero
+            let prefix = PrefixStage(
+                validator: plan.validator,
+                steps: steps[..<state.prefixEnd].compactMap { step in
+                    guard case .stateless(let transform) = step.transform else { return nil }
+                    return (step.path, step.operation, transform)
+                })
             writer = try await plan.target.open(batchSize: plan.spec.target.batchSize)
+            var report = Reporter(progress: progress, started: started)
             if let records {
                 let batch = RecordBatch(records: records)
-                state.stats.recordsExtracted = batch.count
-                try await state.push(source: SourceChunk(batch: batch), writer: writer)
+                try await state.accept(try prefix.run(SourceChunk(batch: batch)), writer: writer)
+            } else if let splittable = plan.source as? any SplittableSource,
+                let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes)
+            {
+                expectedBytes = blocks.expectedBytes
+                workersUsed = settings.workers
+                try await runBlocks(blocks, prefix: prefix, workers: settings.workers, state: &state, writer: writer, report: &report)
             } else {
                 let t0 = ContinuousClock.now
                 let reader = try await plan.source.open()
                 expectedBytes = reader.expectedBytes
                 state.extraction += ContinuousClock.now - t0
-                var lastReport = ContinuousClock.now
                 while true {
                     let t1 = ContinuousClock.now
                     guard let chunk = try await reader.next() else {
@@ -48,14 +71,8 @@ public struct JobRunner: Sendable {
                         break
                     }
                     state.extraction += ContinuousClock.now - t1
-                    try await state.push(source: chunk, writer: writer)
-                    if let progress, ContinuousClock.now - lastReport > .milliseconds(200) {
-                        lastReport = ContinuousClock.now
-                        progress(RunProgress(
-                            recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead,
-                            expectedBytes: reader.expectedBytes, elapsedSeconds: seconds(ContinuousClock.now - started),
-                            finished: false))
-                    }
+                    try await state.accept(try prefix.run(chunk), writer: writer)
+                    report.tick(state, expectedBytes: expectedBytes)
                 }
             }
             try await state.drain(writer: writer)
@@ -64,21 +81,96 @@ public struct JobRunner: Sendable {
             state.loading += ContinuousClock.now - t2
         } catch {
             await writer?.abort()
-            state.failure = describe(error)
-            logger.error("job run failed", metadata: ["error": "\(state.failure ?? "")"])
+            failure = "\(error)"
+            logger.error("job run failed", metadata: ["error": "\(error)"])
         }
+        state.sampleMemory()
+        state.stats.startTime = startTime
         state.stats.endTime = wallClockMilliseconds()
         state.stats.phases = PhaseTimings(
             extractionMs: milliseconds(state.extraction), transformationMs: milliseconds(state.transformation),
             loadingMs: milliseconds(state.loading))
+        state.stats.resources = RunResources(
+            workers: workersUsed, peakMemoryBytes: state.peakResident, peakStateBytes: state.budget.peak,
+            cpuTimeMs: (ResourceMeter.cpuMilliseconds() - cpuAtStart).rounded(), wallTimeMs: milliseconds(ContinuousClock.now - started))
         progress?(RunProgress(
             recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
             elapsedSeconds: seconds(ContinuousClock.now - started), finished: true))
-        return state.outcome()
+        return JobOutcome(
+            stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
+            stageFields: state.observedFields, loadedRecords: state.loaded)
     }
 
-    static func describe(_ error: any Error) -> String {
-        "\(error)"
+    /// Decodes blocks on up to `workers` child tasks and takes their results back in order.
+    static func runBlocks(
+        _ blocks: any BlockReader, prefix: PrefixStage, workers: Int, state: inout RunState,
+        writer: (any TargetWriter)?, report: inout Reporter
+    ) async throws {
+        let window = workers * 2
+        try await withThrowingTaskGroup(of: (Int, [PrefixStage.Output], Duration).self) { group in
+            var nextSequence = 0
+            var nextToAccept = 0
+            var running = 0
+            var ready: [Int: ([PrefixStage.Output], Duration)] = [:]
+            var exhausted = false
+            while !exhausted || running > 0 {
+                // Start blocks while there is room for more in flight and a worker is free.
+                while !exhausted, running < workers, running + ready.count < window {
+                    let t0 = ContinuousClock.now
+                    guard let block = try await blocks.nextBlock() else {
+                        exhausted = true
+                        break
+                    }
+                    state.extraction += ContinuousClock.now - t0
+                    let sequence = nextSequence
+                    nextSequence += 1
+                    running += 1
+                    group.addTask {
+                        let decodeStart = ContinuousClock.now
+                        let chunks = try block.decode()
+                        let decodeTime = ContinuousClock.now - decodeStart
+                        return (sequence, try chunks.map(prefix.run), decodeTime)
+                    }
+                }
+                guard running > 0, let (sequence, outputs, decodeTime) = try await group.next() else { continue }
+                running -= 1
+                ready[sequence] = (outputs, decodeTime)
+                while let (outputs, decodeTime) = ready.removeValue(forKey: nextToAccept) {
+                    state.extraction += decodeTime
+                    for output in outputs { try await state.accept(output, writer: writer) }
+                    nextToAccept += 1
+                    state.sampleMemory()
+                    report.tick(state, expectedBytes: blocks.expectedBytes)
+                }
+            }
+        }
+    }
+
+    /// Reads every lookup data set (a join's right side) and prepares its transform.
+    static func prepareLookups(_ plan: JobPlan, budget: inout MemoryBudget, extraction: inout Duration) async throws -> [JobPlan.Step] {
+        var steps = plan.transforms
+        for (index, step) in steps.enumerated() {
+            guard case .lookup(let lookup, let source?) = step.transform else { continue }
+            let t0 = ContinuousClock.now
+            let reader = try await source.open()
+            var batches: [RecordBatch] = []
+            var held = 0
+            let name = "\(step.path) (\(step.operation))"
+            while let chunk = try await reader.next() {
+                batches.append(chunk.batch)
+                held += chunk.batch.estimatedBytes
+                try budget.set(held, for: name)
+            }
+            budget.notePeak()
+            extraction += ContinuousClock.now - t0
+            do {
+                let prepared = try lookup.prepared(with: RecordBatch.concatenate(batches))
+                steps[index] = JobPlan.Step(path: step.path, operation: step.operation, field: step.field, transform: .stateless(prepared))
+            } catch {
+                throw StepFailure(path: step.path, operation: step.operation, error: error)
+            }
+        }
+        return steps
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -95,144 +187,22 @@ public struct JobRunner: Sendable {
     }
 }
 
-/// The mutable state of one run: counters, timings, stateful transform runs, rejections.
-struct RunState {
-    let plan: JobPlan
-    var stats = JobStats(
-        startTime: 0, endTime: nil, recordsExtracted: 0, recordsTransformed: 0, recordsLoaded: 0, recordsErrored: 0,
-        errors: [], phases: PhaseTimings(extractionMs: 0, transformationMs: 0, loadingMs: 0), bytesRead: 0, bytesWritten: 0)
-    var rejections: [Rejection] = []
-    var failure: String?
-    var extraction: Duration = .zero
-    var transformation: Duration = .zero
-    var loading: Duration = .zero
-    var stageFields: [[String]?]
-    var statefulRuns: [Int: any StatefulRun] = [:]
-    var loaded: [ValueObject]?
+/// Calls the progress callback at most every 200 ms.
+struct Reporter {
+    let progress: (@Sendable (RunProgress) -> Void)?
+    let started: ContinuousClock.Instant
+    var last = ContinuousClock.now
 
-    init(plan: JobPlan, collectLoaded: Bool) {
-        self.plan = plan
-        self.stageFields = Array(repeating: nil, count: plan.transforms.count + 1)
-        self.loaded = collectLoaded ? [] : nil
-        for (index, step) in plan.transforms.enumerated() {
-            if case .stateful(let stateful) = step.transform { statefulRuns[index] = stateful.makeRun() }
-        }
+    init(progress: (@Sendable (RunProgress) -> Void)?, started: ContinuousClock.Instant) {
+        self.progress = progress
+        self.started = started
     }
 
-    mutating func reject(_ refused: [Rejection]) {
-        guard !refused.isEmpty else { return }
-        stats.recordsErrored += refused.count
-        for rejection in refused.prefix(max(0, JobRunner.maxErrorsInStats - stats.errors.count)) {
-            stats.errors.append(RecordError(record: rejection.record, error: rejection.message, position: rejection.position, stage: rejection.stage))
-        }
-        rejections.append(contentsOf: refused)
+    mutating func tick(_ state: RunState, expectedBytes: Int?) {
+        guard let progress, ContinuousClock.now - last > .milliseconds(200) else { return }
+        last = ContinuousClock.now
+        progress(RunProgress(
+            recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
+            elapsedSeconds: JobRunner.seconds(ContinuousClock.now - started), finished: false))
     }
-
-    /// Validates a source chunk and pushes it through the transforms.
-    mutating func push(source chunk: SourceChunk, writer: (any TargetWriter)?) async throws {
-        stats.recordsExtracted += chunk.batch.count + chunk.rejected.count
-        stats.bytesRead += chunk.bytes
-        reject(chunk.rejected)
-        let t0 = ContinuousClock.now
-        var batch = chunk.batch
-        if let validator = plan.validator, !batch.isEmpty {
-            let result = validator.validate(batch)
-            reject(result.rejected)
-            batch = result.batch
-        }
-        transformation += ContinuousClock.now - t0
-        try await push(batch, from: 0, writer: writer)
-    }
-
-    /// Runs `batch` through transforms `from...` and on to the target.
-    mutating func push(_ batch: RecordBatch, from start: Int, writer: (any TargetWriter)?) async throws {
-        var batch = batch
-        var index = start
-        let t0 = ContinuousClock.now
-        while index < plan.transforms.count {
-            if stageFields[index] == nil, !batch.isEmpty { stageFields[index] = batch.fields }
-            let step = plan.transforms[index]
-            switch step.transform {
-            case .stateless(let transform):
-                let result: BatchResult
-                do {
-                    result = try transform.process(batch)
-                } catch {
-                    throw StepFailure(path: step.path, operation: step.operation, error: error)
-                }
-                reject(result.rejected.map { stamped($0, step) })
-                batch = result.batch
-            case .stateful:
-                guard let run = statefulRuns[index] else { return }
-                do {
-                    reject(try run.consume(batch).map { stamped($0, step) })
-                } catch {
-                    throw StepFailure(path: step.path, operation: step.operation, error: error)
-                }
-                transformation += ContinuousClock.now - t0
-                return
-            }
-            index += 1
-        }
-        transformation += ContinuousClock.now - t0
-        try await load(batch, writer: writer)
-    }
-
-    /// A rejection from a transform carries the transform's path as its stage.
-    private func stamped(_ rejection: Rejection, _ step: JobPlan.Step) -> Rejection {
-        var r = rejection
-        r.stage = "\(step.path) (\(step.operation))"
-        return r
-    }
-
-    mutating func load(_ batch: RecordBatch, writer: (any TargetWriter)?) async throws {
-        if stageFields[plan.transforms.count] == nil, !batch.isEmpty { stageFields[plan.transforms.count] = batch.fields }
-        guard !batch.isEmpty else { return }
-        stats.recordsTransformed += batch.count
-        let t0 = ContinuousClock.now
-        if let writer {
-            stats.bytesWritten += try await writer.write(batch)
-        }
-        loading += ContinuousClock.now - t0
-        stats.recordsLoaded += batch.count
-        if loaded != nil { loaded?.append(contentsOf: batch.records) }
-    }
-
-    /// Finishes stateful transforms in order, pushing each result downstream.
-    mutating func drain(writer: (any TargetWriter)?) async throws {
-        for index in plan.transforms.indices {
-            guard let run = statefulRuns[index] else { continue }
-            let t0 = ContinuousClock.now
-            let result: RecordBatch
-            do {
-                result = try run.finish()
-            } catch {
-                let step = plan.transforms[index]
-                throw StepFailure(path: step.path, operation: step.operation, error: error)
-            }
-            statefulRuns[index] = nil
-            transformation += ContinuousClock.now - t0
-            try await push(result, from: index + 1, writer: writer)
-        }
-    }
-
-    func outcome() -> JobOutcome {
-        var last: [String] = []
-        let fields = stageFields.map { fields -> [String] in
-            if let fields { last = fields }
-            return fields ?? last
-        }
-        return JobOutcome(
-            stats: stats, rejections: failure == nil ? rejections : [], failure: failure, stageFields: fields,
-            loadedRecords: loaded)
-    }
-}
-
-/// A transform that failed the whole job (not one record).
-struct StepFailure: Error, CustomStringConvertible {
-    let path: String
-    let operation: String
-    let error: any Error
-
-    var description: String { "\(path) (\(operation)) failed: \(JobRunner.describe(error))" }
 }

@@ -61,7 +61,8 @@ extension JobService {
         }
         guard !retryable.isEmpty else { return outcome }
         // One run over all records: row i has position i + 1, which maps rejections back to letters.
-        let run = await JobRunner.run(plan, records: retryable.map(\.record), collectLoaded: true, logger: logger)
+        let run = await JobRunner.run(
+            plan, settings: runSettings, records: retryable.map(\.record), collectLoaded: true, logger: logger)
         if let failure = run.failure {
             outcome.failure = failure
             return outcome

@@ -41,6 +41,35 @@ extension JobService {
         return result
     }
 
+    /// Overall records/s and MB/s per phase over every completed run: total records (and
+    /// bytes) over total time spent in the phase.
+    public func throughput() async throws -> [Phase: (recordsPerSecond: Double, mbPerSecond: Double?)] {
+        var records: [Phase: Int] = [:]
+        var bytes: [Phase: Int] = [:]
+        var ms: [Phase: Double] = [:]
+        for job in try await store.jobs() where job.status == .completed {
+            guard let stats = job.stats else { continue }
+            records[.extraction, default: 0] += stats.recordsExtracted
+            records[.transformation, default: 0] += stats.recordsExtracted
+            records[.loading, default: 0] += stats.recordsLoaded
+            bytes[.extraction, default: 0] += stats.bytesRead
+            bytes[.loading, default: 0] += stats.bytesWritten
+            ms[.extraction, default: 0] += stats.phases.extractionMs
+            ms[.transformation, default: 0] += stats.phases.transformationMs
+            ms[.loading, default: 0] += stats.phases.loadingMs
+        }
+        var result: [Phase: (recordsPerSecond: Double, mbPerSecond: Double?)] = [:]
+        for phase in Phase.allCases {
+            guard let time = ms[phase], time > 0 else { continue }
+            let seconds = time / 1000
+            result[phase] = (
+                (Double(records[phase] ?? 0) / seconds).rounded(),
+                bytes[phase].map { ((Double($0) / 1_048_576) / seconds * 10).rounded() / 10 }
+            )
+        }
+        return result
+    }
+
     /// Validates and stores a new schedule (its cron syntax, and its job when it has one).
     public func createSchedule(_ schedule: ScheduleSpec) async throws -> ScheduleSpec {
         do {

@@ -10,14 +10,17 @@ public final class JobService: Sendable {
     public let store: any StateStore
     /// Builds plans from specs.
     public let planner: JobPlanner
+    /// Workers and memory limit of each run.
+    public let runSettings: RunSettings
     let logger: Logger
     let started = ContinuousClock.now
     let ids = JobIDGenerator()
     let running = Mutex<[String: Task<Void, Never>]>([:])
 
-    public init(store: any StateStore, planner: JobPlanner, logger: Logger) {
+    public init(store: any StateStore, planner: JobPlanner, runSettings: RunSettings = RunSettings(), logger: Logger) {
         self.store = store
         self.planner = planner
+        self.runSettings = runSettings
         self.logger = logger
     }
 
@@ -65,7 +68,7 @@ public final class JobService: Sendable {
         var jobLogger = logger
         jobLogger[metadataKey: "jobId"] = "\(job.id)"
         jobLogger.info("job started", metadata: ["name": "\(job.name)"])
-        let outcome = await JobRunner.run(plan, logger: jobLogger, progress: progress)
+        let outcome = await JobRunner.run(plan, settings: runSettings, logger: jobLogger, progress: progress)
         job.stats = outcome.stats
         job.status = outcome.failure == nil ? .completed : .failed
         job.error = outcome.failure

@@ -50,6 +50,14 @@ public enum Presentation {
             "extractionMs": .double(stats.phases.extractionMs), "transformationMs": .double(stats.phases.transformationMs),
             "loadingMs": .double(stats.phases.loadingMs),
         ]
+        o["throughput"] = throughput(stats)
+        if let resources = stats.resources {
+            o["resources"] = [
+                "workers": .int(resources.workers), "peakMemoryMB": .double(megabytes(resources.peakMemoryBytes)),
+                "peakStateMB": .double(megabytes(resources.peakStateBytes)), "cpuTimeMs": .double(resources.cpuTimeMs),
+                "wallTimeMs": .double(resources.wallTimeMs),
+            ]
+        }
         if includeErrors {
             o["errors"] = .array(stats.errors.map { error in
                 var e = ValueObject()
@@ -62,6 +70,25 @@ public enum Presentation {
         }
         return .object(o)
     }
+
+    /// Records/s and MB/s per phase: extraction counts records and bytes read, transformation
+    /// records read, loading records and bytes written, each over that phase's time.
+    static func throughput(_ stats: JobStats) -> Value {
+        func rate(_ amount: Int, _ ms: Double) -> Value {
+            ms > 0 ? .double((Double(amount) / (ms / 1000)).rounded()) : .null
+        }
+        func mbRate(_ bytes: Int, _ ms: Double) -> Value {
+            ms > 0 ? .double(((Double(bytes) / 1_048_576) / (ms / 1000) * 10).rounded() / 10) : .null
+        }
+        let p = stats.phases
+        return [
+            "extraction": ["recordsPerSecond": rate(stats.recordsExtracted, p.extractionMs), "mbPerSecond": mbRate(stats.bytesRead, p.extractionMs)],
+            "transformation": ["recordsPerSecond": rate(stats.recordsExtracted, p.transformationMs)],
+            "loading": ["recordsPerSecond": rate(stats.recordsLoaded, p.loadingMs), "mbPerSecond": mbRate(stats.bytesWritten, p.loadingMs)],
+        ]
+    }
+
+    static func megabytes(_ bytes: Int) -> Double { (Double(bytes) / 1_048_576 * 10).rounded() / 10 }
 
     /// One dead letter as `GET /dlq` lists it.
     public static func deadLetter(_ letter: DeadLetter) -> Value {

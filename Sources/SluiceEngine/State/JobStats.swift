@@ -20,6 +20,8 @@ public struct JobStats: Codable, Sendable, Equatable {
     public var bytesRead: Int
     /// Bytes written to the target.
     public var bytesWritten: Int
+    /// Workers, peak memory and CPU time of the run (absent in stats from before they were recorded).
+    public var resources: RunResources?
 
     public init(
         startTime: Int64, endTime: Int64? = nil, recordsExtracted: Int = 0, recordsTransformed: Int = 0,
@@ -36,5 +38,6 @@ public struct JobStats: Codable, Sendable, Equatable {
         self.phases = phases
         self.bytesRead = bytesRead
         self.bytesWritten = bytesWritten
+        self.resources = nil
     }
 }

@@ -33,6 +33,8 @@ struct CSVDecoder: RecordStreamDecoder {
         self.options = options
         scanner = CSVRecordScanner(delimiter: options.delimiter)
         boundary = CSVBoundary(delimiter: options.delimiter)
+        line = options.firstLine
+        if let names = options.columnNames { setFields(names) }
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {

@@ -21,6 +21,7 @@ struct NDJSONDecoder: RecordStreamDecoder {
     init(options: DecodeOptions) {
         self.options = options
         assembler = JSONRecordAssembler(batchSize: options.batchSize)
+        line = options.firstLine
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {

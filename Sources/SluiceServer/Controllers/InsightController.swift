@@ -26,9 +26,18 @@ struct InsightController<Context: RequestContext> {
 
     @Sendable func performance(_ request: Request, context: Context) async throws -> Response {
         let summaries = try await service.performance()
+        let throughput = try await service.throughput()
         var o = ValueObject()
         for phase in Phase.allCases {
-            o[phase.rawValue] = summaries[phase].map(Presentation.phaseSummary) ?? .null
+            guard case .object(var summary)? = summaries[phase].map(Presentation.phaseSummary) else {
+                o[phase.rawValue] = .null
+                continue
+            }
+            if let rates = throughput[phase] {
+                summary["recordsPerSecond"] = .double(rates.recordsPerSecond)
+                if let mb = rates.mbPerSecond { summary["mbPerSecond"] = .double(mb) }
+            }
+            o[phase.rawValue] = .object(summary)
         }
         return JSONResponse.make(.object(o))
     }

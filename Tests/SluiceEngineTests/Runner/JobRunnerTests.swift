@@ -8,7 +8,7 @@ import Testing
     static func run(_ json: String, dir: TemporaryDirectory, batchSize: Int = 1000) async throws -> JobOutcome {
         let spec = try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(json))
         let plan = try JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: batchSize, environment: [:]).plan(spec)
-        return await JobRunner.run(plan, logger: Logger(label: "test"))
+        return await JobRunner.run(plan, settings: RunSettings(workers: 2, blockBytes: 8192), logger: Logger(label: "test"))
     }
 
     @Test func csvFilterAggregateCountsEveryStageAcrossManyBatches() async throws {

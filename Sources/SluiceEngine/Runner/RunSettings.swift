@@ -1,0 +1,25 @@
+/// How a run may use the machine: workers, memory and block size.
+public struct RunSettings: Sendable {
+    /// Blocks decoded and transformed at once (`MAX_WORKERS`).
+    public var workers: Int
+    /// The budget for what a job holds: stateful transforms' state and lookup data sets
+    /// (`MAX_MEMORY_MB`).
+    public var memoryLimitBytes: Int
+    /// Bytes per block when a file is cut for parallel decoding.
+    public var blockBytes: Int
+
+    /// Bytes per block by default: large enough to amortize the hand-off, small enough that
+    /// `workers × 2` blocks in flight stay a few tens of MB.
+    public static let defaultBlockBytes = 4 << 20
+
+    public init(workers: Int = 1, memoryLimitMB: Int = 2048, blockBytes: Int = RunSettings.defaultBlockBytes) {
+        self.workers = max(1, workers)
+        self.memoryLimitBytes = memoryLimitMB << 20
+        self.blockBytes = blockBytes
+    }
+
+    /// The settings of this process.
+    public init(_ settings: SluiceSettings) {
+        self.init(workers: settings.maxWorkers, memoryLimitMB: settings.maxMemoryMB, blockBytes: settings.blockBytes)
+    }
+}
