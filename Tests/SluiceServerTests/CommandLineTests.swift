@@ -79,27 +79,35 @@ import Testing
     @Test func aKilledRunLeavesTheTargetAsItWas() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var rows = ""
-        for i in 0..<400_000 { rows += "{\"id\":\(i),\"name\":\"row \(i) with some padding text\"}\n" }
-        try dir.write("big.ndjson", rows)
+        // The source is a FIFO that the test feeds and never closes, so the run is stuck in
+        // the middle — target temp file open and partly written — when it is killed.
+        let fifo = dir.file("in.ndjson")
+        #expect(mkfifo(fifo, 0o644) == 0)
         try dir.write("out.json", "[\"before\"]")
-        let job = try dir.write("job.json", #"{"name":"kill","source":{"type":"file","config":{"path":"\#(dir.file("big.ndjson"))"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"},"batchSize":1000}}"#)
+        let job = try dir.write("job.json", #"{"name":"kill","source":{"type":"file","config":{"path":"\#(fifo)"}},"transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"},"batchSize":100}}"#)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["run", "--no-state", job]
-        process.environment = ["SLUICE_DATA_DIRS": dir.path, "BATCH_SIZE": "512", "PATH": "/usr/bin:/bin"]
+        process.environment = ["SLUICE_DATA_DIRS": dir.path, "BATCH_SIZE": "100", "SLUICE_BLOCK_KB": "4", "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill it once it has started writing its temporary file.
-        var sawTemp = false
-        for _ in 0..<2000 where !sawTemp {
-            sawTemp = try dir.list().contains { $0.hasSuffix(".tmp") }
-            if !sawTemp { try await Task.sleep(for: .milliseconds(1)) }
+        let writer = try #require(FileHandle(forWritingAtPath: fifo))  // waits for sluice to open it
+        var rows = ""
+        for i in 0..<20_000 { rows += "{\"id\":\(i),\"name\":\"row \(i)\"}\n" }
+        writer.write(Data(rows.utf8))
+        // Wait (without a time limit that matters) until records reached the temp file.
+        var written = 0
+        for _ in 0..<600 where written == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            for name in try dir.list() where name.hasSuffix(".tmp") {
+                written = (try? FileManager.default.attributesOfItem(atPath: dir.file(name))[.size] as? Int) ?? 0
+            }
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(sawTemp, "the run never started writing")
+        try writer.close()
+        #expect(written > 0, "the run never wrote to its temporary file")
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(try dir.read("out.json") == "[\"before\"]")
     }

@@ -21,7 +21,7 @@ import Testing
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"explode","config":{}}],"target":\#(target)}"#,
                 "transforms[0].operation",
-                "transforms[0].operation: unknown operation 'explode'; expected one of aggregate, filter, map, split"
+                "transforms[0].operation: unknown operation 'explode'; expected one of aggregate, dedupe, filter, join, map, split, window"
             ),
             (
                 #"{"name":"x","source":{"type":"ftp","config":{}},"transforms":[],"target":\#(target)}"#,

@@ -34,6 +34,9 @@ import Testing
         #expect(r1.json["stats"]["recordsExtracted"] == 300)
         #expect(r1.json["stats"]["recordsLoaded"] == 300)
         #expect(r1.json["stats"]["recordsErrored"] == 0)
+        #expect((r1.json["stats"]["resources"]["peakMemoryMB"].number ?? 0) > 0)
+        #expect((r1.json["stats"]["resources"]["workers"].number ?? 0) >= 1)
+        #expect((r1.json["stats"]["throughput"]["extraction"]["recordsPerSecond"].number ?? 0) > 0)
         #expect(try JSONParser.parse(try dir.read("output.json")) == sample)
         let job1 = try #require(r1.json["job"]["id"].stringValue)
         #expect(job1.hasPrefix("job_"))
@@ -129,6 +132,7 @@ import Testing
             #expect((stats["min"].number ?? -1) <= (stats["avg"].number ?? -1))
             #expect((stats["avg"].number ?? -1) <= (stats["max"].number ?? -1))
             #expect((stats["p95"].number ?? -1) <= (stats["max"].number ?? -1))
+            #expect((stats["recordsPerSecond"].number ?? 0) > 0, "\(phase) records/s")
         }
 
         // Example 5: the DLQ and its retry (validation failures fail again and stay).

@@ -29,6 +29,8 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Split.self)
         registry.registerTransform(Aggregate.self)
         registry.registerTransform(Join.self)
+        registry.registerTransform(Dedupe.self)
+        registry.registerTransform(Window.self)
         registry.registerTarget(FileTarget.self)
         return registry
     }()

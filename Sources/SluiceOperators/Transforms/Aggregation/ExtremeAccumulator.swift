@@ -75,6 +75,9 @@ struct ExtremeAccumulator: Sendable {
         }
     }
 
+    /// The bytes held: a kind and two words per group.
+    var estimatedBytes: Int { kinds.capacity + integers.capacity * 8 + doubles.capacity * 8 }
+
     /// Offers group `from` of `other` to group `group`.
     mutating func merge(_ other: ExtremeAccumulator, group from: Int, into group: Int) {
         switch other.kinds[from] {

@@ -17,11 +17,16 @@ struct GroupIndex: Sendable {
     /// The number of groups.
     private(set) var count: Int
 
+    /// Whether each group's key values are kept (for ``key(of:)`` and ``value(of:field:)``).
+    let storesKeys: Bool
+
     /// An index for `fieldCount` group-by fields; with none, every row is group 0, which
     /// exists from the start (an ungrouped aggregate has one result row even with no input).
-    init(fieldCount: Int) {
+    /// Without `storesKeys` the index only numbers keys, and cannot say what they were.
+    init(fieldCount: Int, storesKeys: Bool = true) {
         var generator = SystemRandomNumberGenerator()
-        dictionaries = (0..<fieldCount).map { _ in GroupKeyDictionary(seed: generator.next()) }
+        self.storesKeys = storesKeys
+        dictionaries = (0..<fieldCount).map { _ in GroupKeyDictionary(seed: generator.next(), storesKeys: storesKeys) }
         pairTables = (0..<max(0, fieldCount - 1)).map { _ in IntCodeTable(seed: generator.next()) }
         pairCounts = Array(repeating: 0, count: max(0, fieldCount - 1))
         count = fieldCount == 0 ? 1 : 0
@@ -34,7 +39,7 @@ struct GroupIndex: Sendable {
         groups.reserveCapacity(rows)
         dictionaries[0].codes(of: columns[0], count: rows, into: &groups)
         guard dictionaries.count > 1 else {
-            count = dictionaries[0].keys.count
+            count = Int(dictionaries[0].count)
             return groups
         }
         var allCodes: [[Int32]] = [groups]
@@ -49,7 +54,7 @@ struct GroupIndex: Sendable {
                 let id = pairTables[level - 1].findOrInsert(Self.pack(groups[row], codes[row]), next: next)
                 if id == next {
                     pairCounts[level - 1] += 1
-                    if last { for field in allCodes.indices { groupCodes.append(allCodes[field][row]) } }
+                    if last, storesKeys { for field in allCodes.indices { groupCodes.append(allCodes[field][row]) } }
                 }
                 groups[row] = id
             }
@@ -68,11 +73,17 @@ struct GroupIndex: Sendable {
             id = pairTables[level - 1].findOrInsert(Self.pack(id, codes[level]), next: next)
             if id == next {
                 pairCounts[level - 1] += 1
-                if level == codes.count - 1 { groupCodes.append(contentsOf: codes) }
+                if level == codes.count - 1, storesKeys { groupCodes.append(contentsOf: codes) }
             }
         }
-        count = codes.count == 1 ? dictionaries[0].keys.count : Int(pairCounts[pairCounts.count - 1])
+        count = codes.count == 1 ? Int(dictionaries[0].count) : Int(pairCounts[pairCounts.count - 1])
         return id
+    }
+
+    /// The bytes the dictionaries and combining tables hold.
+    var estimatedBytes: Int {
+        dictionaries.reduce(0) { $0 + $1.estimatedBytes } + pairTables.reduce(0) { $0 + $1.estimatedBytes }
+            + groupCodes.capacity * 4
     }
 
     /// The group-by values of group `group`, in field order.

@@ -6,8 +6,13 @@ import SluiceCore
 /// are one key, `"1"` and `1` are two. Typed columns are hashed from their storage (integers
 /// as words, text as bytes), so no `Value` is built per row.
 struct GroupKeyDictionary: Sendable {
-    /// The representative value of each code (the first one seen).
+    /// The representative value of each code (the first one seen); empty unless ``storesKeys``.
     private(set) var keys: [Value] = []
+    /// Whether ``keys`` is kept. A dedupe only asks "seen before?", and keeping a `String`
+    /// per distinct text key would cost an allocation each.
+    let storesKeys: Bool
+    /// The number of codes handed out.
+    private(set) var count: Int32 = 0
     private var nullCode: Int32 = -1
     private var falseCode: Int32 = -1
     private var trueCode: Int32 = -1
@@ -19,13 +24,29 @@ struct GroupKeyDictionary: Sendable {
     /// Timestamps, arrays and objects: rare as group keys, so hashed as values.
     private var others: [Value: Int32] = [:]
 
-    init(seed: UInt64) {
+    init(seed: UInt64, storesKeys: Bool = true) {
+        self.storesKeys = storesKeys
         integers = IntCodeTable(seed: seed)
         fractions = IntCodeTable(seed: seed &+ 1)
         texts = TextCodeTable(seed: seed &+ 2)
     }
 
-    private var next: Int32 { Int32(truncatingIfNeeded: keys.count) }
+    private var next: Int32 { count }
+
+    /// Hands out the next code, keeping `value` as its representative when keys are stored.
+    @inline(__always)
+    private mutating func record(_ value: @autoclosure () -> Value) {
+        count += 1
+        if storesKeys { keys.append(value()) }
+    }
+
+    /// The bytes the tables hold, plus the representative values (whose strings copy the text
+    /// table's key bytes).
+    var estimatedBytes: Int {
+        integers.estimatedBytes + fractions.estimatedBytes + texts.estimatedBytes
+            + keys.capacity * MemoryLayout<Value>.stride + (storesKeys ? texts.keyBytes : 0)
+            + others.count * 2 * MemoryLayout<Value>.stride
+    }
 
     /// The code of `value`, assigning the next one when it is new.
     mutating func code(of value: Value) -> Int32 {
@@ -39,7 +60,7 @@ struct GroupKeyDictionary: Sendable {
             if let code = others[value] { return code }
             let code = next
             others[value] = code
-            keys.append(value)
+            record(value)
             return code
         }
     }
@@ -79,7 +100,7 @@ struct GroupKeyDictionary: Sendable {
     private mutating func nullKey() -> Int32 {
         if nullCode < 0 {
             nullCode = next
-            keys.append(.null)
+            record(.null)
         }
         return nullCode
     }
@@ -89,14 +110,14 @@ struct GroupKeyDictionary: Sendable {
         if existing >= 0 { return existing }
         let code = next
         if b { trueCode = code } else { falseCode = code }
-        keys.append(.bool(b))
+        record(.bool(b))
         return code
     }
 
     @inline(__always)
     private mutating func integerKey(_ i: Int, _ value: Value?) -> Int32 {
         let code = integers.findOrInsert(UInt64(bitPattern: Int64(i)), next: next)
-        if code == next { keys.append(value ?? .int(i)) }
+        if code == next { record(value ?? .int(i)) }
         return code
     }
 
@@ -104,19 +125,19 @@ struct GroupKeyDictionary: Sendable {
     private mutating func doubleKey(_ d: Double) -> Int32 {
         if d.rounded() == d, d.magnitude < 9.2e18 {
             let code = integers.findOrInsert(UInt64(bitPattern: Int64(d)), next: next)
-            if code == next { keys.append(.double(d)) }
+            if code == next { record(.double(d)) }
             return code
         }
         let bits = d.isNaN ? Double.nan.bitPattern : d.bitPattern
         let code = fractions.findOrInsert(bits, next: next)
-        if code == next { keys.append(.double(d)) }
+        if code == next { record(.double(d)) }
         return code
     }
 
     @inline(__always)
     private mutating func textKey(_ bytes: UnsafeRawBufferPointer, make: () -> Value) -> Int32 {
         let code = texts.findOrInsert(bytes, next: next)
-        if code == next { keys.append(make()) }
+        if code == next { record(make()) }
         return code
     }
 }

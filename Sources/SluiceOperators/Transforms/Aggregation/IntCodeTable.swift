@@ -61,6 +61,9 @@ struct IntCodeTable: Sendable {
         return nil
     }
 
+    /// The bytes the table holds (both slot arrays).
+    var estimatedBytes: Int { keys.capacity * 8 + codes.capacity * 4 }
+
     private mutating func grow() {
         let oldKeys = keys
         let oldCodes = codes

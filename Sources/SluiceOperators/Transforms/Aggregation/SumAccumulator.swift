@@ -90,6 +90,11 @@ struct SumAccumulator: Sendable {
         Double(integerSums[group]) + (doubleSums[group] + compensations[group])
     }
 
+    /// The bytes held: five words per group.
+    var estimatedBytes: Int {
+        integerSums.capacity * 8 + doubleSums.capacity * 8 + compensations.capacity * 8 + counts.capacity * 8 + isDouble.capacity
+    }
+
     /// Adds group `from` of `other` into group `group`.
     mutating func merge(_ other: SumAccumulator, group from: Int, into group: Int) {
         let (sum, overflow) = integerSums[group].addingReportingOverflow(other.integerSums[from])

@@ -1,21 +1,22 @@
 /// An open-addressing hash map from byte strings to dense codes, for text group keys.
 ///
 /// Keys are copied once into one arena, so hashing a text column compares bytes in place and
-/// never builds a `String` per row.
+/// never builds a `String` per row. Each slot packs the entry number with 32 bits of its
+/// key's hash, so a probe touches one cache line of slots and reaches the arena only when
+/// those bits match: with hundreds of thousands of keys, cache misses are the cost.
 struct TextCodeTable: Sendable {
     private var arena: [UInt8] = []
     /// Entry `e` spans `arena[ends[e - 1]..<ends[e]]` (from 0 for the first).
     private var ends: [Int] = []
     private var entryCodes: [Int32] = []
-    private var entryHashes: [UInt64] = []
-    /// The entry in each slot; `-1` marks an empty slot.
-    private var slots: [Int32]
+    /// Per slot: the high 32 bits of the key's hash, then entry + 1; 0 marks an empty slot.
+    private var slots: [UInt64]
     private var mask: Int
     private let seed: UInt64
 
     /// An empty table; `seed` varies the hash so that crafted keys cannot force collisions.
     init(seed: UInt64) {
-        slots = Array(repeating: -1, count: 16)
+        slots = Array(repeating: 0, count: 16)
         mask = 15
         self.seed = seed
     }
@@ -51,18 +52,21 @@ struct TextCodeTable: Sendable {
     @inline(__always)
     mutating func findOrInsert(_ bytes: UnsafeRawBufferPointer, next: Int32) -> Int32 {
         let h = hash(bytes)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let entry = Int(slots[i])
-            if entry < 0 { break }
-            if entryHashes[entry] == h, matches(entry, bytes) { return entryCodes[entry] }
+            let slot = slots[i]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = Int(slot & 0xFFFF_FFFF) - 1
+                if matches(entry, bytes) { return entryCodes[entry] }
+            }
             i = (i + 1) & mask
         }
-        slots[i] = Int32(entryCodes.count)
+        slots[i] = tag | UInt64(entryCodes.count + 1)
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         entryCodes.append(next)
-        entryHashes.append(h)
         if entryCodes.count * 2 > slots.count { grow() }
         return next
     }
@@ -94,13 +98,62 @@ struct TextCodeTable: Sendable {
         return true
     }
 
+    /// The number of keys stored.
+    var count: Int { entryCodes.count }
+
+    /// Each key's place in byte order (0 for the smallest), by insertion index.
+    ///
+    /// Sorting the distinct keys once lets callers order rows by one integer each; keys that
+    /// share long prefixes (dates, ids) would otherwise cost a byte comparison per row pair.
+    func ranksInByteOrder() -> [Int] {
+        let n = entryCodes.count
+        return arena.withUnsafeBytes { arena in
+            func bytes(_ entry: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: arena[(entry == 0 ? 0 : ends[entry - 1])..<ends[entry]])
+            }
+            // The first eight bytes, big-endian, decide most comparisons without a loop.
+            let prefixes = (0..<n).map { entry -> UInt64 in
+                var word: UInt64 = 0
+                var shift: UInt64 = 56
+                for byte in bytes(entry).prefix(8) {
+                    word |= UInt64(byte) << shift
+                    shift &-= 8
+                }
+                return word
+            }
+            var sorted = Array(0..<n)
+            sorted.sort { a, b in
+                if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+                return LooseComparison.compareBytes(bytes(a), bytes(b)) < 0
+            }
+            var ranks = [Int](repeating: 0, count: n)
+            for (rank, entry) in sorted.enumerated() { ranks[entry] = rank }
+            return ranks
+        }
+    }
+
+    /// The bytes of all keys, back to back.
+    var keyBytes: Int { arena.count }
+
+    /// The bytes the table holds: the key bytes, four words of bookkeeping per key, and the slots.
+    var estimatedBytes: Int {
+        arena.capacity + ends.capacity * 8 + entryCodes.capacity * 4 + slots.capacity * 8
+    }
+
+    /// Doubles the slots, rehashing every key from the arena (hashes are not stored, to keep
+    /// a key's bookkeeping small).
     private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
+        slots = Array(repeating: 0, count: slots.count * 2)
         mask = slots.count - 1
-        for (entry, h) in entryHashes.enumerated() {
-            var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(entry)
+        arena.withUnsafeBytes { arena in
+            var start = 0
+            for (entry, end) in ends.enumerated() {
+                let h = hash(UnsafeRawBufferPointer(rebasing: arena[start..<end]))
+                start = end
+                var i = Int(truncatingIfNeeded: h) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = h & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
+            }
         }
     }
 }

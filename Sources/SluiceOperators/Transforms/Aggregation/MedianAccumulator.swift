@@ -1,0 +1,123 @@
+import SluiceCore
+
+/// Per-group exact medians, as DuckDB's `median`: the middle value, or the mean of the two
+/// middle values for an even count.
+///
+/// An exact median needs every value. Rather than one array per group (an allocation and
+/// ~40 bytes of overhead each, which dominates with many small groups), all values sit in one
+/// flat array with a parallel array of group numbers: 12 bytes per value. ``medians(groupCount:)``
+/// brings each group's values together with a counting sort and selects its middle in linear
+/// time.
+struct MedianAccumulator: Sendable {
+    private var values: [Double] = []
+    private var groups: [Int32] = []
+
+    /// Keeps the numeric cells of `column` (ints, doubles, numeric strings; NaN is skipped, as
+    /// the sums skip it) with their rows' groups.
+    mutating func consume(_ column: Column, groups rowGroups: [Int32]) {
+        forEachNumber(
+            in: column, groups: rowGroups,
+            int: { self.add(Double($1), to: $0) }, double: { self.add($1, to: $0) }, parsed: { self.add($1.double, to: $0) })
+    }
+
+    @inline(__always)
+    private mutating func add(_ value: Double, to group: Int) {
+        guard !value.isNaN else { return }
+        values.append(value)
+        groups.append(Int32(truncatingIfNeeded: group))
+    }
+
+    /// Adds the values of `other`, its group `g` becoming group `targets[g]`.
+    mutating func merge(_ other: MedianAccumulator, targets: [Int]) {
+        values.append(contentsOf: other.values)
+        groups.reserveCapacity(groups.count + other.groups.count)
+        for group in other.groups { groups.append(Int32(truncatingIfNeeded: targets[Int(group)])) }
+    }
+
+    /// The bytes held: values and their group numbers.
+    var estimatedBytes: Int { values.capacity * 8 + groups.capacity * 4 }
+
+    /// The median of each of `groupCount` groups; null for a group without values.
+    func medians(groupCount: Int) -> [Value] {
+        // Counting sort by group: starts[g] ..< starts[g + 1] will hold group g's values.
+        var starts = [Int](repeating: 0, count: groupCount + 1)
+        for group in groups { starts[Int(group) + 1] += 1 }
+        for g in 0..<groupCount { starts[g + 1] += starts[g] }
+        var sorted = [Double](repeating: 0, count: values.count)
+        var next = starts
+        for (value, group) in zip(values, groups) {
+            sorted[next[Int(group)]] = value
+            next[Int(group)] += 1
+        }
+        var result: [Value] = []
+        result.reserveCapacity(groupCount)
+        sorted.withUnsafeMutableBufferPointer { all in
+            for g in 0..<groupCount {
+                let slice = UnsafeMutableBufferPointer(rebasing: all[starts[g]..<starts[g + 1]])
+                result.append(Self.median(slice).map(Value.double) ?? .null)
+            }
+        }
+        return result
+    }
+
+    /// The median of `values` (reordered in place), `nil` when empty.
+    static func median(_ values: UnsafeMutableBufferPointer<Double>) -> Double? {
+        let n = values.count
+        guard n > 0 else { return nil }
+        let k = (n - 1) / 2
+        select(values, k)
+        let lower = values[k]
+        guard n % 2 == 0 else { return lower }
+        // After selection everything right of k is at least values[k]; the upper middle is their minimum.
+        var upper = values[k + 1]
+        for i in (k + 2)..<n where values[i] < upper { upper = values[i] }
+        let mean = (lower + upper) / 2
+        return mean.isFinite ? mean : lower / 2 + upper / 2
+    }
+
+    /// Reorders `a` so that `a[k]` holds the value a full sort would put there, with nothing
+    /// greater before it and nothing smaller after it (Hoare's selection with a median-of-three
+    /// pivot: linear time on average, and on sorted or constant input).
+    static func select(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) {
+        var lo = 0
+        var hi = a.count - 1
+        while hi - lo > 16 {
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo
+            var j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while pivot < a[j] { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Now a[lo...j] <= pivot <= a[i...hi], and anything between equals the pivot.
+            if k <= j {
+                hi = j
+            } else if k >= i {
+                lo = i
+            } else {
+                return
+            }
+        }
+        // Insertion sort finishes a short range.
+        if hi > lo {
+            for i in (lo + 1)...hi {
+                let x = a[i]
+                var j = i - 1
+                while j >= lo, a[j] > x {
+                    a[j + 1] = a[j]
+                    j -= 1
+                }
+                a[j + 1] = x
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import SluiceCore
+
+/// Computes window functions over ordered partitions, keeping every input row:
+///
+/// ```json
+/// {"partitionBy": ["customer_id"],
+///  "orderBy": [{"field": "created_at", "direction": "asc"}, {"field": "id"}],
+///  "functions": [{"function": "row_number", "as": "rn"},
+///                {"function": "lag", "field": "amount", "as": "prev_amount", "offset": 1},
+///                {"function": "sum", "field": "amount", "as": "running_amount"},
+///                {"function": "avg", "field": "amount", "as": "ma3", "frame": 3}]}
+/// ```
+///
+/// Output rows are grouped by partition, partitions in first-seen order, and sorted within
+/// each by the order keys; ties keep input order. Every input field is kept and each
+/// function adds its `as` field (replacing an input field of that name).
+///
+/// Semantics follow DuckDB's SQL:
+/// - Order keys: `asc` (default) or `desc`; nulls sort **last in both directions**, which is
+///   DuckDB's default (`NULLS LAST`), unless the key says `"nulls": "first"`. Values compare
+///   by type: numbers numerically, text by UTF-8 bytes, timestamps by instant.
+/// - `row_number`, `rank` (gaps after ties), `dense_rank` (no gaps); peers are rows with equal
+///   order keys.
+/// - `lag` / `lead`: the field `offset` rows (default 1) before / after in the partition, or
+///   `default` (null when left out) past the partition's edge.
+/// - `sum`, `avg`, `count`, `min`, `max` use a **ROWS** frame ending at the current row: from
+///   the partition start (`ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, not SQL's
+///   default RANGE frame, which would include later peers), or with `"frame": n` the last n
+///   rows (`ROWS BETWEEN n-1 PRECEDING AND CURRENT ROW`). They read numbers as the aggregate
+///   does (ints, doubles, numeric strings); `sum`, `avg`, `min` and `max` are null while the
+///   frame holds no number. `count` counts the frame's rows, or with a field its non-null
+///   values (SQL's `count(x)`).
+///
+/// The window holds all its input (columnar, as it arrived) until ``finish(_:)``, which sorts
+/// a permutation on normalized key words and gathers each column once.
+public struct Window: StatefulTransform {
+    /// The spec's operation name.
+    public static let operation = "window"
+    public typealias State = WindowState
+
+    /// The `config` object of a window step.
+    public struct Config: Decodable, Sendable, Equatable {
+        /// The fields whose values form the partition key (none: one partition).
+        public var partitionBy: [String]
+        /// The sort keys within a partition (none: input order, every row a peer).
+        public var orderBy: [WindowOrderSpec]
+        /// The functions, in output order.
+        public var functions: [WindowFunctionSpec]
+
+        /// A config.
+        public init(partitionBy: [String] = [], orderBy: [WindowOrderSpec] = [], functions: [WindowFunctionSpec]) {
+            self.partitionBy = partitionBy
+            self.orderBy = orderBy
+            self.functions = functions
+        }
+
+        enum CodingKeys: String, CodingKey { case partitionBy, orderBy, functions }
+
+        /// Decodes a config; `partitionBy` and `orderBy` may be left out.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            partitionBy = try c.decodeIfPresent([String].self, forKey: .partitionBy) ?? []
+            orderBy = try c.decodeIfPresent([WindowOrderSpec].self, forKey: .orderBy) ?? []
+            functions = try c.decode([WindowFunctionSpec].self, forKey: .functions)
+        }
+    }
+
+    /// The partition key fields.
+    public let partitionBy: [String]
+    let orderBy: [WindowOrder]
+    /// Each function with its output field and its name (for lineage).
+    let functions: [(output: String, name: String, function: WindowFunction)]
+
+    /// Builds the window; throws ``SpecError`` at the offending `partitionBy`, `orderBy` or
+    /// `functions` entry.
+    public init(config: Config, context: ComponentContext) throws(SpecError) {
+        var seen = Set<String>()
+        for (i, field) in config.partitionBy.enumerated() where !seen.insert(field).inserted {
+            throw SpecError(path: "partitionBy[\(i)]", "duplicate field '\(field)'")
+        }
+        var orderBy: [WindowOrder] = []
+        for (i, spec) in config.orderBy.enumerated() {
+            guard spec.direction == "asc" || spec.direction == "desc" else {
+                throw SpecError(path: "orderBy[\(i)].direction", "expected asc or desc, found '\(spec.direction)'")
+            }
+            guard spec.nulls == "first" || spec.nulls == "last" else {
+                throw SpecError(path: "orderBy[\(i)].nulls", "expected first or last, found '\(spec.nulls)'")
+            }
+            orderBy.append(WindowOrder(field: spec.field, descending: spec.direction == "desc", nullsFirst: spec.nulls == "first"))
+        }
+        guard !config.functions.isEmpty else {
+            throw SpecError(path: "functions", "expected at least one function, as {\"function\": \"row_number\", \"as\": \"rn\"}")
+        }
+        var outputs = Set<String>()
+        var functions: [(String, String, WindowFunction)] = []
+        for (i, spec) in config.functions.enumerated() {
+            let function: WindowFunction
+            do {
+                function = try WindowFunction(spec)
+            } catch {
+                throw error.prefixed("functions[\(i)]")
+            }
+            guard outputs.insert(spec.as).inserted else {
+                throw SpecError(path: "functions[\(i)].as", "duplicate output field '\(spec.as)'")
+            }
+            functions.append((spec.as, spec.function, function))
+        }
+        partitionBy = config.partitionBy
+        self.orderBy = orderBy
+        self.functions = functions
+    }
+
+    /// A fresh state.
+    public func makeState() -> WindowState {
+        WindowState(partitionFields: partitionBy.count)
+    }
+
+    /// Holds `batch` (numbering its rows' partitions); a window emits nothing until the end
+    /// and refuses no rows.
+    public func consume(_ batch: RecordBatch, into state: inout WindowState) throws -> BatchResult {
+        guard !batch.isEmpty else { return BatchResult(batch: .empty) }
+        let ids = state.partitions.assign(partitionBy.map { batch.column(named: $0) }, count: batch.count)
+        state.hold(batch, partitions: ids)
+        return BatchResult(batch: .empty)
+    }
+
+    /// Every held row, in partition and key order, with the functions' fields added.
+    ///
+    /// Fields are joined across the held batches and gathered into output order one at a
+    /// time, so beyond the held input only the output and one joined column are alive; the
+    /// functions then read their inputs in output order, front to back.
+    public func finish(_ state: WindowState) throws -> RecordBatch {
+        guard state.rowCount > 0 else { return .empty }
+        let held = state.held
+        let keys = SortKeys(
+            orderBy.map { order in (held.contains { $0.index(of: order.field) != nil } ? BatchConcatenation.column(order.field, of: held) : nil, order) },
+            count: state.rowCount)
+        let (order, bounds) = keys.sortedOrder(partitions: state.partitionIds, partitionCount: state.partitions.count)
+        let fields = BatchConcatenation.fields(of: held)
+        let sorted = RecordBatch(
+            fields: fields, columns: fields.map { BatchConcatenation.column($0, of: held).gathered(order) },
+            positions: gatherElements(BatchConcatenation.positions(of: held), order))
+        var numbers: [String: NumericCells] = [:]
+        var results: [Column] = []
+        for (_, _, function) in functions {
+            let column = function.field.flatMap { sorted.column(named: $0) }
+            switch function {
+            case .rowNumber: results.append(RowFunctions.rowNumbers(bounds: bounds))
+            case .rank: results.append(RowFunctions.ranks(keys: keys, order: order, bounds: bounds, dense: false))
+            case .denseRank: results.append(RowFunctions.ranks(keys: keys, order: order, bounds: bounds, dense: true))
+            case .shift(_, let offset, let fill):
+                results.append(RowFunctions.shifted(column, by: offset, fill: fill, bounds: bounds))
+            case .aggregate(let aggregate, let field, let frame):
+                var cells: NumericCells?
+                if aggregate != .count, let field, let column {
+                    cells = numbers[field] ?? NumericCells(column)
+                    numbers[field] = cells
+                }
+                results.append(FrameAggregate.compute(
+                    aggregate, column: column, cells: cells, countsRows: field == nil, bounds: bounds, frame: frame))
+            }
+        }
+        var out = sorted
+        for (function, column) in zip(functions, results) { out.setColumn(column, named: function.output) }
+        return out
+    }
+
+    /// The held batches' column storage and the partition table.
+    public func estimatedBytes(of state: WindowState) -> Int {
+        state.estimatedBytes
+    }
+
+    /// Input fields are copied (unless a function's output replaces one); each function's
+    /// field derives from its input field, and ranking functions from the order keys.
+    public func lineage(inputFields: [String]) -> [FieldDerivation] {
+        let outputs = Set(functions.map(\.output))
+        let ordering = partitionBy + orderBy.map(\.field)
+        return inputFields.filter { !outputs.contains($0) }.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
+            + functions.map { output, name, function in
+                FieldDerivation(output: output, inputs: function.field.map { [$0] } ?? ordering, how: name)
+            }
+    }
+}

@@ -1,0 +1,32 @@
+import SluiceCore
+
+/// The per-run state of a ``Window``: every batch so far, kept columnar as it arrived, and
+/// each row's partition number (assigned as batches arrive, so hashing the partition keys
+/// overlaps with reading).
+public struct WindowState: Sendable {
+    var held: [RecordBatch] = []
+    /// The partition number of every held row, in arrival order.
+    var partitionIds: [Int32] = []
+    /// Numbers partitions in first-seen order; keeps key bytes, not key values.
+    var partitions: GroupIndex
+    private(set) var heldBytes = 0
+
+    init(partitionFields: Int) {
+        partitions = GroupIndex(fieldCount: partitionFields, storesKeys: false)
+    }
+
+    /// The number of rows held.
+    public var rowCount: Int { partitionIds.count }
+
+    /// Holds `batch`, whose rows fall in partitions `ids`.
+    mutating func hold(_ batch: RecordBatch, partitions ids: [Int32]) {
+        held.append(batch)
+        partitionIds.append(contentsOf: ids)
+        heldBytes += batch.storageBytes
+    }
+
+    /// The held batches' column storage, plus the partition numbers and the partition table.
+    var estimatedBytes: Int {
+        heldBytes + partitionIds.capacity * 4 + partitions.estimatedBytes
+    }
+}
