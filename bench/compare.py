@@ -530,7 +530,7 @@ def job_table(job, rows, input_bytes, engines, runs):
 
 
 def summary_table(results):
-    """Jobs x peers: the ratio to (the first) Sluice, for a quick read."""
+    """Jobs x peers: the ratio to the first Sluice row, for a quick read."""
     names = []
     for _, engines in results:
         for e in engines:
@@ -538,13 +538,14 @@ def summary_table(results):
                 names.append(e.name)
     if not names:
         return ""
-    lines = ["Summary: engine wall / Sluice wall (median; > 1 means Sluice is faster)"]
-    head = ["job", "sluice"] + names
+    first = next((e.name for _, engines in results for e in engines if e.kind == "sluice"), "sluice")
+    lines = [f"Summary: engine wall / {first} wall (median; > 1 means Sluice is faster)"]
+    head = ["job", first] + names
     table = [head]
     for (key, rows), engines in results:
         sluice = next((e for e in engines if e.kind == "sluice"), None)
         base = sluice.median() if sluice else None
-        row = [f"{key} {size_label(rows)}", f"{base:.2f} s" if base else "failed"]
+        row = [f"{key} {size_label(rows)}", f"{base:.2f} s" if base else ("failed" if sluice else "not run")]
         for n in names:
             e = next((x for x in engines if x.name == n), None)
             if e is None or e.median() is None:

@@ -85,15 +85,27 @@ public struct Column: Sendable {
         self = builder.build()
     }
 
-    /// The rows at `rows`, in that order.
+    /// The rows at `rows`, in that order, each array in one exact-size allocation.
     public func gathering(_ rows: [Int]) -> Column {
-        let newPresence = presence.map { p in rows.map { p[$0] } }
+        let newPresence = presence.map { gatherElements($0, rows) }
         switch storage {
-        case .ints(let a): return Column(storage: .ints(rows.map { a[$0] }), presence: newPresence)
-        case .doubles(let a): return Column(storage: .doubles(rows.map { a[$0] }), presence: newPresence)
-        case .bools(let a): return Column(storage: .bools(rows.map { a[$0] }), presence: newPresence)
+        case .ints(let a): return Column(storage: .ints(gatherElements(a, rows)), presence: newPresence)
+        case .doubles(let a): return Column(storage: .doubles(gatherElements(a, rows)), presence: newPresence)
+        case .bools(let a): return Column(storage: .bools(gatherElements(a, rows)), presence: newPresence)
         case .text(let t): return Column(storage: .text(t.gathering(rows)), presence: newPresence)
-        case .values(let a): return Column(storage: .values(rows.map { a[$0] }), presence: newPresence)
+        case .values(let a): return Column(storage: .values(gatherElements(a, rows)), presence: newPresence)
+        }
+    }
+}
+
+/// The elements of `source` at `rows`, in that order, in one exact-size allocation.
+public func gatherElements<T>(_ source: [T], _ rows: [Int]) -> [T] {
+    source.withUnsafeBufferPointer { source in
+        rows.withUnsafeBufferPointer { rows in
+            [T](unsafeUninitializedCapacity: rows.count) { out, count in
+                for i in 0..<rows.count { out.initializeElement(at: i, to: source[rows[i]]) }
+                count = rows.count
+            }
         }
     }
 }
@@ -156,13 +168,36 @@ public struct TextColumn: Sendable {
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[r])) }
     }
 
-    /// The values at `rows`, in that order.
+    /// The values at `rows`, in that order: offsets first, then one copy per value into an
+    /// exact-size buffer.
     public func gathering(_ rows: [Int]) -> TextColumn {
-        var out = TextColumn()
-        out.offsets.reserveCapacity(rows.count + 1)
-        bytes.withUnsafeBytes { raw in
-            for row in rows { out.append(UnsafeRawBufferPointer(rebasing: raw[range(row)])) }
+        offsets.withUnsafeBufferPointer { offsets in
+            rows.withUnsafeBufferPointer { rows in
+                var total = 0
+                let newOffsets = [Int32](unsafeUninitializedCapacity: rows.count + 1) { out, count in
+                    out[0] = 0
+                    for i in 0..<rows.count {
+                        total += Int(offsets[rows[i] + 1] - offsets[rows[i]])
+                        out[i + 1] = Int32(truncatingIfNeeded: total)
+                    }
+                    count = rows.count + 1
+                }
+                let gathered = bytes.withUnsafeBytes { source in
+                    [UInt8](unsafeUninitializedCapacity: total) { out, count in
+                        guard let target = UnsafeMutableRawPointer(out.baseAddress), let base = source.baseAddress else {
+                            count = 0
+                            return
+                        }
+                        for i in 0..<rows.count {
+                            let start = Int(offsets[rows[i]])
+                            let length = Int(offsets[rows[i] + 1]) - start
+                            target.advanced(by: Int(newOffsets[i])).copyMemory(from: base + start, byteCount: length)
+                        }
+                        count = total
+                    }
+                }
+                return TextColumn(bytes: gathered, offsets: newOffsets)
+            }
         }
-        return out
     }
 }

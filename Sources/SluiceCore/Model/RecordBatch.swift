@@ -56,7 +56,7 @@ public struct RecordBatch: Sendable {
     /// The rows at `rows`, in that order.
     public func selecting(_ rows: [Int]) -> RecordBatch {
         if rows.count == count, rows.elementsEqual(0..<count) { return self }
-        return RecordBatch(fields: fields, columns: columns.map { $0.gathering(rows) }, positions: rows.map { positions[$0] })
+        return RecordBatch(fields: fields, columns: columns.map { $0.gathering(rows) }, positions: gatherElements(positions, rows))
     }
 
     /// Adds or replaces the field `name`.

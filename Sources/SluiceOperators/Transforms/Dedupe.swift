@@ -90,7 +90,7 @@ public struct Dedupe: StatefulTransform {
                 rows.append(row)
                 next += 1
             }
-            return BatchResult(batch: batch.gathered(rows))
+            return BatchResult(batch: batch.selecting(rows))
         case .last:
             state.hold(batch, keys: keys)
             return BatchResult(batch: .empty)

@@ -53,7 +53,7 @@ public struct DedupeState: Sendable {
             guard !rows.isEmpty else { continue }
             let index = batches.count
             for (row, key) in kept.enumerated() { latest[Int(key)] = index << 32 | row }
-            let survivors = batch.gathered(rows)
+            let survivors = batch.selecting(rows)
             batches.append(survivors)
             batchKeys.append(kept)
             heldRows += survivors.count
@@ -73,7 +73,7 @@ public struct DedupeState: Sendable {
         }
         let all = BatchConcatenation.concatenate(held)
         let rows = latest.prefix(keys.count).map { starts[$0 >> 32] + ($0 & 0xFFFF_FFFF) }
-        return all.gathered(rows)
+        return all.selecting(rows)
     }
 
     /// The key table, plus the held rows and their bookkeeping.

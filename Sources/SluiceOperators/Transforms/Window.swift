@@ -138,7 +138,7 @@ public struct Window: StatefulTransform {
         let (order, bounds) = keys.sortedOrder(partitions: state.partitionIds, partitionCount: state.partitions.count)
         let fields = BatchConcatenation.fields(of: held)
         let sorted = RecordBatch(
-            fields: fields, columns: fields.map { BatchConcatenation.column($0, of: held).gathered(order) },
+            fields: fields, columns: fields.map { BatchConcatenation.column($0, of: held).gathering(order) },
             positions: gatherElements(BatchConcatenation.positions(of: held), order))
         var numbers: [String: NumericCells] = [:]
         var results: [Column] = []
