@@ -9,7 +9,7 @@ import Darwin
 
 /// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to the
 /// temporary file every `flushRows` records (the target's `batchSize`).
-final class FileTargetWriter: TargetWriter {
+final class FileTargetWriter: PreEncodingTargetWriter {
     private var fd: Int32
     private let tempPath: String
     private let finalPath: String
@@ -106,6 +106,24 @@ final class FileTargetWriter: TargetWriter {
         bufferedRows += batch.count
         if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
         return written
+    }
+
+    /// NDJSON lines do not depend on each other, so any worker can encode a batch.
+    var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? {
+        guard format == .ndjson, encoder != nil else { return nil }
+        return { batch in
+            var bytes: [UInt8] = []
+            var encoder = makeEncoder(.ndjson, options: EncodeOptions())
+            encoder.encode(batch, into: &bytes)
+            return bytes
+        }
+    }
+
+    func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
+        buffer.append(contentsOf: bytes)
+        bufferedRows += rows
+        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
+        return bytes.count
     }
 
     private func flush() throws {

@@ -18,3 +18,13 @@ public protocol TargetWriter: AnyObject {
     /// Discards everything written (the target is left as it was before the job).
     func abort() async
 }
+
+/// A writer whose format encodes every batch on its own (NDJSON), so workers can encode
+/// batches in parallel and the writer only appends the bytes, in order.
+public protocol PreEncodingTargetWriter: TargetWriter {
+    /// Encodes one batch exactly as ``TargetWriter/write(_:)`` would; `nil` when this write
+    /// cannot take pre-encoded batches.
+    var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? { get }
+    /// Appends the bytes `batchEncoder` made for `rows` records; returns the bytes written.
+    func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int
+}

@@ -42,13 +42,16 @@ public struct JobRunner: Sendable {
             let steps = try await prepareLookups(plan, budget: &budget, extraction: &state.extraction)
             state = RunState(steps: steps, budget: budget, collectLoaded: collectLoaded)
             state.extraction = .zero
-            let prefix = PrefixStage(
+            var prefix = PrefixStage(
                 validator: plan.validator,
                 steps: steps[..<state.prefixEnd].compactMap { step in
                     guard case .stateless(let transform) = step.transform else { return nil }
                     return (step.path, step.operation, transform)
                 })
             writer = try await plan.target.open(batchSize: plan.spec.target.batchSize)
+            if state.prefixEnd == steps.count, !collectLoaded, let encoding = writer as? any PreEncodingTargetWriter {
+                prefix.encode = encoding.batchEncoder
+            }
             var report = Reporter(progress: progress, started: started)
             if let records {
                 let batch = RecordBatch(records: records)

@@ -7,6 +7,9 @@ struct PrefixStage: Sendable {
     let validator: SchemaValidator?
     /// The leading stateless steps, with their spec paths for rejections and failures.
     let steps: [(path: String, operation: String, transform: any StatelessTransform)]
+    /// Encodes the prefix's output for the target, when nothing stateful follows and the
+    /// target's format allows it (so serialization runs on the workers too).
+    var encode: (@Sendable (RecordBatch) -> [UInt8])?
 
     /// What the prefix made of one source chunk.
     struct Output: Sendable {
@@ -18,6 +21,9 @@ struct PrefixStage: Sendable {
         /// The fields entering each prefix step (nil where the batch was empty).
         var fields: [[String]?]
         var transformTime: Duration
+        /// The batch encoded for the target (see ``PrefixStage/encode``).
+        var encoded: [UInt8]?
+        var encodeTime: Duration = .zero
     }
 
     func run(_ chunk: SourceChunk) throws -> Output {
@@ -42,6 +48,11 @@ struct PrefixStage: Sendable {
             output.batch = result.batch
         }
         output.transformTime = ContinuousClock.now - t0
+        if let encode, !output.batch.isEmpty {
+            let t1 = ContinuousClock.now
+            output.encoded = encode(output.batch)
+            output.encodeTime = ContinuousClock.now - t1
+        }
         return output
     }
 }

@@ -53,6 +53,15 @@ struct RunState {
         for (index, fields) in output.fields.enumerated() where stageFields[index] == nil {
             stageFields[index] = fields
         }
+        if let encoded = output.encoded, let writer = writer as? any PreEncodingTargetWriter {
+            if stageFields[steps.count] == nil { stageFields[steps.count] = output.batch.fields }
+            let t0 = ContinuousClock.now
+            stats.recordsTransformed += output.batch.count
+            stats.bytesWritten += try await writer.writeEncoded(encoded, rows: output.batch.count)
+            stats.recordsLoaded += output.batch.count
+            loading += ContinuousClock.now - t0 + output.encodeTime
+            return
+        }
         try await push(output.batch, from: prefixEnd, writer: writer)
     }
 
