@@ -14,6 +14,16 @@ enum JSONResponse {
 }
 
 extension Request {
+    /// The body decoded as `T` (a job or schedule spec); a bad field is a 400 naming its path.
+    mutating func decodedBody<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
+        let body = try await jsonBody(limit: limit)
+        do {
+            return try ValueDecoder().decode(type, from: body)
+        } catch {
+            throw APIError(.badRequest, error.message, path: error.path)
+        }
+    }
+
     /// The body parsed as JSON, within the size limit; malformed JSON is a 400 naming the spot.
     mutating func jsonBody(limit: Int) async throws -> Value {
         let buffer = try await collectBody(upTo: limit)

@@ -59,8 +59,8 @@ import Testing
         defer { dir.remove() }
         try dir.write("in.json", #"[{"a":1}]"#)
         let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path, "MY_SECRET": "hunter2"])
-        // A source config with secret-looking fields next to a normal one; the target path is
-        // taken from ${env:…} to prove references are resolved at run time.
+        // A source config with secret-looking fields next to a normal one, and a reference
+        // ${env:…} that must be resolved (the job runs) yet shown as the reference.
         let body = #"""
         {"name":"redact","source":{"type":"file","config":{"path":"\#(dir.file("in.json"))","password":"pw-literal","apiKey":"k-literal","token":"${env:MY_SECRET}"}},
          "transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}

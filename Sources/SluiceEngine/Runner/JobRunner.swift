@@ -33,7 +33,7 @@ public struct JobRunner: Sendable {
         let cpuAtStart = ResourceMeter.cpuMilliseconds()
         let startTime = wallClockMilliseconds()
         var budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
-        var state = RunState(steps: plan.transforms, budget: budget, collectLoaded: collectLoaded)
+        var state = RunState(steps: [], budget: budget, collectLoaded: collectLoaded)  // replaced once lookups are read
         var writer: (any TargetWriter)?
         var failure: String?
         var expectedBytes: Int?

@@ -16,13 +16,7 @@ struct JobsController<Context: RequestContext> {
     /// Validates and runs a job; with `?async=true` answers 202 at once.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: maxBodyBytes)
-        let spec: JobSpec
-        do {
-            spec = try ValueDecoder().decode(JobSpec.self, from: body)
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+        let spec = try await request.decodedBody(JobSpec.self, limit: maxBodyBytes)
         if let id = spec.id, try await service.store.job(id: id) != nil {
             throw APIError(.conflict, "a job with id '\(id)' exists; omit id to get a new one", path: "id")
         }

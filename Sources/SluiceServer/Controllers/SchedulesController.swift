@@ -19,13 +19,7 @@ struct SchedulesController<Context: RequestContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let body = try await request.jsonBody(limit: maxBodyBytes)
-        let spec: ScheduleSpec
-        do {
-            spec = try ValueDecoder().decode(ScheduleSpec.self, from: body)
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+        let spec = try await request.decodedBody(ScheduleSpec.self, limit: maxBodyBytes)
         do {
             let stored = try await service.createSchedule(spec)
             return JSONResponse.make(Presentation.schedule(stored), status: .created)
