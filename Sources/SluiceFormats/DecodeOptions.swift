@@ -22,6 +22,9 @@ public struct DecodeOptions: Sendable {
     /// The line number of the first input byte (for blocks that start mid-file), so rows
     /// and rejections keep their line numbers in the whole file.
     public var firstLine: Int
+    /// The only fields to build (projection pushdown); values of other fields are skipped
+    /// with a syntax-checking scan. `nil` builds every field.
+    public var projection: Set<String>?
 
     /// Options with the defaults: 4096-row batches, `,` delimiter, a header row, a top-level
     /// array and no declared types. A `batchSize` below 1 is taken as 1.
@@ -36,5 +39,6 @@ public struct DecodeOptions: Sendable {
         self.fieldTypes = fieldTypes
         self.columnNames = nil
         self.firstLine = 1
+        self.projection = nil
     }
 }

@@ -80,3 +80,29 @@ import Testing
         }
     }
 }
+
+@Suite("Line feed counting")
+struct LineFeedCountTests {
+    /// The word-at-a-time count equals a byte loop on random bytes (all 256 values, line feeds
+    /// dense and sparse) for every start and length around the eight-byte steps.
+    @Test func equalsAByteLoopForEveryAlignmentAndLength() {
+        var rng = SplitMix(seed: 11)
+        for density in [2, 7, 64, 100_000] {
+            let bytes: [UInt8] = (0..<300).map { _ in rng.int(0...density) == 0 ? 0x0A : UInt8(truncatingIfNeeded: rng.next()) }
+            bytes.withUnsafeBytes { all in
+                for start in 0..<17 {
+                    for end in stride(from: start, through: all.count, by: 1) {
+                        let piece = UnsafeRawBufferPointer(rebasing: all[start..<end])
+                        let expected = piece.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                        if RecordBlockSplitter.lineFeeds(in: piece) != expected {
+                            Issue.record("start \(start) end \(end): \(RecordBlockSplitter.lineFeeds(in: piece)) != \(expected)")
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        #expect(RecordBlockSplitter.lineFeeds(in: UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
+        #expect(Array("\n\u{8A}\n\u{0B}\u{09}\n\n\n".utf8).withUnsafeBytes { RecordBlockSplitter.lineFeeds(in: $0) } == 5)
+    }
+}

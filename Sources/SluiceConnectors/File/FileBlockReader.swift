@@ -39,28 +39,33 @@ final class FileBlockReader: BlockReader {
         if fd >= 0 { Glibc.close(fd) }
     }
 
-    /// Reads up to `blockBytes` more bytes onto `pending`; sets `endOfFile` at the end.
+    /// Reads up to `blockBytes` more bytes after what `pending` holds, straight into a new
+    /// buffer (no zero fill, and the bytes already held are copied once); sets `endOfFile`
+    /// at the end. Usually `pending` holds only the tail of the previous block.
     private func readMore() throws {
-        let old = pending.count
-        pending.reserveCapacity(old + blockBytes)
-        pending.append(contentsOf: repeatElement(0, count: blockBytes))
-        var filled = 0
-        while filled < blockBytes {
-            let n = pending.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.read(fd, base + old + filled, blockBytes - filled)
+        let held = pending
+        let fd = self.fd
+        var reachedEnd = false
+        pending = try [UInt8](unsafeUninitializedCapacity: held.count + blockBytes) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            held.withUnsafeBufferPointer { old in
+                if let source = old.baseAddress { base.initialize(from: source, count: old.count) }
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ConnectorError.io("read failed: \(String(cString: strerror(errno)))")
+            count = held.count
+            while count < buffer.count {
+                let n = Glibc.read(fd, base + count, buffer.count - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ConnectorError.io("read failed: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 {
+                    reachedEnd = true
+                    break
+                }
+                count += n
             }
-            if n == 0 {
-                endOfFile = true
-                break
-            }
-            filled += n
         }
-        pending.removeLast(blockBytes - filled)
+        if reachedEnd { endOfFile = true }
     }
 
     /// Takes the byte order mark and, for CSV with a header, the header row off the front.
@@ -81,6 +86,7 @@ final class FileBlockReader: BlockReader {
         let end = headerEnd ?? pending.count
         var headerOptions = options
         headerOptions.columnNames = nil
+        headerOptions.projection = nil
         var decoder = makeDecoder(.csv, options: headerOptions)
         var chunks = try pending.withUnsafeBytes { try decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<end])) }
         chunks += try decoder.finish()
@@ -106,8 +112,11 @@ final class FileBlockReader: BlockReader {
             try readMore()
         }
         let end = cut ?? pending.count
-        let bytes = Array(pending[0..<end])
-        pending.removeFirst(end)
+        // The block keeps the buffer; only the bytes after the cut move to a new one.
+        var taken = pending
+        pending = Array(taken[end...])
+        taken.removeLast(taken.count - end)
+        let bytes = taken
         var blockOptions = options
         blockOptions.hasHeader = false
         let decodeOptions = blockOptions

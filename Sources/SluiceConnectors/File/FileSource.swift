@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Reads JSON, NDJSON or CSV from a local file, streaming it in chunks.
-public struct FileSource: SplittableSource {
+public struct FileSource: SplittableSource, ProjectableSource {
     public static let type = "file"
 
     /// `source.config` of a file source.
@@ -35,6 +35,8 @@ public struct FileSource: SplittableSource {
     let roots: DataRoots
     /// Field types from the job schema, for typing CSV cells.
     let fieldTypes: [String: FieldType]
+    /// The only fields to read, when the job needs no others.
+    private(set) var projection: Set<String>?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
@@ -48,6 +50,12 @@ public struct FileSource: SplittableSource {
     }
 
     public var location: String { "file:\(path)" }
+
+    public func projecting(_ fields: Set<String>) -> FileSource {
+        var projected = self
+        projected.projection = fields
+        return projected
+    }
 
     public func open() async throws -> any BatchReader {
         let (fd, size, decodeOptions) = try openFile()
@@ -81,6 +89,7 @@ public struct FileSource: SplittableSource {
         decodeOptions.hasHeader = config.header ?? true
         decodeOptions.recordsPath = config.recordsPath
         decodeOptions.fieldTypes = fieldTypes
+        decodeOptions.projection = projection
         return (fd, size, decodeOptions)
     }
 }

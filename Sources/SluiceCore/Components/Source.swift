@@ -11,6 +11,14 @@ public protocol Source: ConfiguredComponent {
     func open() async throws -> any BatchReader
 }
 
+/// A source that can leave out fields nothing downstream reads (projection pushdown, see
+/// ``FieldDemand``): it then skips their values instead of building columns for them.
+public protocol ProjectableSource: Source {
+    /// The same source reading only `fields`; names it does not have are ignored, and the
+    /// records keep their other fields' order.
+    func projecting(_ fields: Set<String>) -> Self
+}
+
 /// One read of a source.
 public protocol BatchReader: AnyObject {
     /// The next chunk, or `nil` when the source is exhausted.

@@ -4,6 +4,13 @@ public protocol Transform: ConfiguredComponent {
     static var operation: String { get }
     /// How each output field derives from `inputFields` (column-level lineage).
     func lineage(inputFields: [String]) -> [FieldDerivation]
+    /// The fields this transform needs from its input when whatever follows it needs
+    /// `output` (see ``FieldDemand``). The default, ``FieldDemand/all``, is always safe.
+    func inputDemand(forOutput output: FieldDemand) -> FieldDemand
+}
+
+extension Transform {
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { .all }
 }
 
 /// A transform that handles each batch on its own (filter, map, split): it can run on many
@@ -34,6 +41,15 @@ public protocol StatefulTransform: Transform {
 extension StatefulTransform {
     /// States that hold nothing worth counting.
     public func estimatedBytes(of state: State) -> Int { 0 }
+}
+
+/// A stateful transform whose state can be built from separate pieces of the input and then
+/// merged (an aggregate). The engine consumes each block into a fresh state on a worker and
+/// merges the block states in input order, so the result is what one state fed every batch
+/// in order would hold (up to floating-point rounding of merged sums).
+public protocol MergeableTransform: StatefulTransform {
+    /// Adds `other`, built from input that comes after `state`'s, into `state`.
+    func merge(_ state: inout State, _ other: State)
 }
 
 /// A transform that needs a whole second data set before it can run (a join's right side).

@@ -63,6 +63,14 @@ public struct ComponentRegistry: Sendable {
         }
     }
 
+    /// Registers a stateful transform whose per-block states the workers build and the
+    /// runner merges in order, under its `operation`.
+    public mutating func registerTransform<T: MergeableTransform>(_ transform: T.Type) {
+        transforms[T.operation] = { config, context in
+            .stateful(StatefulBox(mergeable: try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
+        }
+    }
+
     /// Registers a transform that reads a lookup data set first (a join), under its `operation`.
     public mutating func registerTransform<T: LookupTransform>(_ transform: T.Type) {
         transforms[T.operation] = { config, context in

@@ -88,10 +88,22 @@ public struct JobPlanner: Sendable {
             errors.append(unknown("target.type", "target type", spec.target.type, registry.targetTypes))
         }
 
-        guard errors.isEmpty, let source, let target else {
+        guard errors.isEmpty, var source, let target else {
             throw JobPlanError(errors: errors, forbidden: forbidden)
         }
+        if let projectable = source as? any ProjectableSource, let fields = Self.sourceDemand(validator: validator, steps: steps).fields {
+            source = projectable.projecting(fields)
+        }
         return JobPlan(spec: spec, source: source, validator: validator, transforms: steps, target: target)
+    }
+
+    /// The fields the job reads from its source: the target writes every field it gets, so
+    /// the demand starts as ``FieldDemand/all`` and each transform, last to first, turns the
+    /// demand on its output into the demand on its input. A schema keeps every field: its
+    /// rejected records go to the dead-letter queue whole.
+    static func sourceDemand(validator: SchemaValidator?, steps: [JobPlan.Step]) -> FieldDemand {
+        guard validator == nil else { return .all }
+        return steps.reversed().reduce(FieldDemand.all) { demand, step in step.transform.inputDemand(forOutput: demand) }
     }
 
     private func unknown(_ path: String, _ what: String, _ name: String, _ known: [String]) -> SpecError {

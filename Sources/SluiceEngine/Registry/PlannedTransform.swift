@@ -17,6 +17,15 @@ public enum PlannedTransform: Sendable {
         case .lookup(let transform, _): return transform.lineage(inputFields: inputFields)
         }
     }
+
+    /// The fields the transform needs from its input when what follows needs `output`.
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand {
+        switch self {
+        case .stateless(let transform): return transform.inputDemand(forOutput: output)
+        case .stateful(let step): return step.inputDemand(forOutput: output)
+        case .lookup(let transform, _): return transform.inputDemand(forOutput: output)
+        }
+    }
 }
 
 /// A stateful transform with its state type erased, so the runner can hold a list of them.
@@ -25,6 +34,21 @@ public protocol StatefulStep: Sendable {
     func makeRun() -> any StatefulRun
     /// Column-level lineage for the given input fields.
     func lineage(inputFields: [String]) -> [FieldDerivation]
+    /// The fields the transform needs from its input when what follows needs `output`.
+    func inputDemand(forOutput output: FieldDemand) -> FieldDemand
+    /// Whether states built from separate blocks can be merged (see ``MergeableTransform``).
+    var isMergeable: Bool { get }
+    /// Consumes `batches` (one block's, in order) into a fresh state, on any worker, for
+    /// ``StatefulRun/merge(_:)``; `nil` when the transform is not mergeable.
+    func consumeAlone(_ batches: [RecordBatch]) throws -> PartialState?
+}
+
+/// A state built from one block by ``StatefulStep/consumeAlone(_:)``, with what consuming
+/// each batch emitted and refused.
+public struct PartialState: Sendable {
+    let state: any Sendable
+    /// One result per batch consumed.
+    public let results: [BatchResult]
 }
 
 /// One run of a stateful transform: consume batches, then finish once.
@@ -35,24 +59,52 @@ public protocol StatefulRun: AnyObject {
     var estimatedBytes: Int { get }
     /// The result after all input.
     func finish() throws -> RecordBatch
+    /// Merges a state built from the input that follows everything consumed or merged so far.
+    func merge(_ partial: PartialState) throws
 }
 
 /// Erases a ``StatefulTransform``'s `State` type.
 struct StatefulBox<T: StatefulTransform>: StatefulStep {
     let transform: T
+    /// The transform's merge, when it is a ``MergeableTransform``.
+    let mergeStates: (@Sendable (inout T.State, T.State) -> Void)?
 
-    init(_ transform: T) { self.transform = transform }
+    init(_ transform: T) {
+        self.transform = transform
+        mergeStates = nil
+    }
 
-    func makeRun() -> any StatefulRun { Run(transform: transform) }
+    init(mergeable transform: T) where T: MergeableTransform {
+        self.transform = transform
+        mergeStates = { transform.merge(&$0, $1) }
+    }
+
+    func makeRun() -> any StatefulRun { Run(transform: transform, mergeStates: mergeStates) }
+
+    var isMergeable: Bool { mergeStates != nil }
+
+    func consumeAlone(_ batches: [RecordBatch]) throws -> PartialState? {
+        guard mergeStates != nil else { return nil }
+        var state = transform.makeState()
+        var results: [BatchResult] = []
+        for batch in batches {
+            results.append(batch.isEmpty ? BatchResult(batch: .empty) : try transform.consume(batch, into: &state))
+        }
+        return PartialState(state: state, results: results)
+    }
 
     func lineage(inputFields: [String]) -> [FieldDerivation] { transform.lineage(inputFields: inputFields) }
 
+    func inputDemand(forOutput output: FieldDemand) -> FieldDemand { transform.inputDemand(forOutput: output) }
+
     final class Run: StatefulRun {
         let transform: T
+        let mergeStates: (@Sendable (inout T.State, T.State) -> Void)?
         var state: T.State
 
-        init(transform: T) {
+        init(transform: T, mergeStates: (@Sendable (inout T.State, T.State) -> Void)?) {
             self.transform = transform
+            self.mergeStates = mergeStates
             self.state = transform.makeState()
         }
 
@@ -61,5 +113,18 @@ struct StatefulBox<T: StatefulTransform>: StatefulStep {
         var estimatedBytes: Int { transform.estimatedBytes(of: state) }
 
         func finish() throws -> RecordBatch { try transform.finish(state) }
+
+        func merge(_ partial: PartialState) throws {
+            guard let mergeStates, let other = partial.state as? T.State else {
+                throw MergeMismatch(operation: T.operation)
+            }
+            mergeStates(&state, other)
+        }
     }
+}
+
+/// A partial state handed to a run of another transform (a bug, never a user error).
+struct MergeMismatch: Error, CustomStringConvertible {
+    let operation: String
+    var description: String { "internal error: a partial state could not be merged into \(operation)" }
 }

@@ -49,8 +49,12 @@ public struct JobRunner: Sendable {
                     return (step.path, step.operation, transform)
                 })
             writer = try await plan.target.open(batchSize: plan.spec.target.batchSize)
-            if state.prefixEnd == steps.count, !collectLoaded, let encoding = writer as? any PreEncodingTargetWriter {
-                prefix.encode = encoding.batchEncoder
+            if let encoding = writer as? any PreEncodingTargetWriter, let encode = encoding.batchEncoder {
+                if state.prefixEnd == steps.count, !collectLoaded { prefix.encode = encode }
+                state.parallelEncoding = ParallelEncoding(workers: settings.workers, sliceRows: 16_384, encode: encode)
+            }
+            if state.prefixEnd < steps.count, case .stateful(let step) = steps[state.prefixEnd].transform, step.isMergeable {
+                prefix.mergeable = (steps[state.prefixEnd].path, steps[state.prefixEnd].operation, step)
             }
             var report = Reporter(progress: progress, started: started)
             if let records {
@@ -116,15 +120,25 @@ public struct JobRunner: Sendable {
             var running = 0
             var ready: [Int: ([PrefixStage.Output], Duration)] = [:]
             var exhausted = false
+            // One block read ahead, so a worker that frees up starts at once instead of
+            // waiting for the read.
+            var readAhead: SourceBlock?
+            func read() async throws -> SourceBlock? {
+                if let block = readAhead {
+                    readAhead = nil
+                    return block
+                }
+                let t0 = ContinuousClock.now
+                defer { state.extraction += ContinuousClock.now - t0 }
+                return try await blocks.nextBlock()
+            }
             while !exhausted || running > 0 {
                 // Start blocks while there is room for more in flight and a worker is free.
                 while !exhausted, running < workers, running + ready.count < window {
-                    let t0 = ContinuousClock.now
-                    guard let block = try await blocks.nextBlock() else {
+                    guard let block = try await read() else {
                         exhausted = true
                         break
                     }
-                    state.extraction += ContinuousClock.now - t0
                     let sequence = nextSequence
                     nextSequence += 1
                     running += 1
@@ -132,8 +146,12 @@ public struct JobRunner: Sendable {
                         let decodeStart = ContinuousClock.now
                         let chunks = try block.decode()
                         let decodeTime = ContinuousClock.now - decodeStart
-                        return (sequence, try chunks.map(prefix.run), decodeTime)
+                        return (sequence, try prefix.run(block: chunks), decodeTime)
                     }
+                }
+                if !exhausted, readAhead == nil, running + ready.count < window {
+                    readAhead = try await read()
+                    if readAhead == nil { exhausted = true }
                 }
                 guard running > 0, let (sequence, outputs, decodeTime) = try await group.next() else { continue }
                 running -= 1

@@ -10,6 +10,9 @@ struct PrefixStage: Sendable {
     /// Encodes the prefix's output for the target, when nothing stateful follows and the
     /// target's format allows it (so serialization runs on the workers too).
     var encode: (@Sendable (RecordBatch) -> [UInt8])?
+    /// The stateful step right after the prefix, when block states can be merged (an
+    /// aggregate): ``run(block:)`` then consumes each block into its own state on the worker.
+    var mergeable: (path: String, operation: String, step: any StatefulStep)?
 
     /// What the prefix made of one source chunk.
     struct Output: Sendable {
@@ -24,6 +27,37 @@ struct PrefixStage: Sendable {
         /// The batch encoded for the target (see ``PrefixStage/encode``).
         var encoded: [UInt8]?
         var encodeTime: Duration = .zero
+        /// Whether the mergeable stateful step already consumed `batch` on the worker; `batch`
+        /// is then what that step emitted.
+        var consumedByStateful = false
+        /// The block's state for the mergeable step, on the block's last output.
+        var partial: PartialState?
+    }
+
+    /// Runs every chunk of a block. With a ``mergeable`` step next, also consumes the block's
+    /// rows into one state, attached to the block's last output for the runner to merge.
+    func run(block chunks: [SourceChunk]) throws -> [Output] {
+        var outputs = try chunks.map(run)
+        guard let mergeable, !outputs.isEmpty else { return outputs }
+        let t0 = ContinuousClock.now
+        let consumed: PartialState?
+        do {
+            consumed = try mergeable.step.consumeAlone(outputs.map(\.batch))
+        } catch {
+            throw StepFailure(path: mergeable.path, operation: mergeable.operation, error: error)
+        }
+        guard let partial = consumed else { return outputs }
+        for i in outputs.indices {
+            outputs[i].fields.append(outputs[i].batch.isEmpty ? nil : outputs[i].batch.fields)
+            outputs[i].rejected += partial.results[i].rejected.map {
+                RunState.stamped($0, path: mergeable.path, operation: mergeable.operation)
+            }
+            outputs[i].batch = partial.results[i].batch
+            outputs[i].consumedByStateful = true
+        }
+        outputs[outputs.count - 1].partial = partial
+        outputs[outputs.count - 1].transformTime += ContinuousClock.now - t0
+        return outputs
     }
 
     func run(_ chunk: SourceChunk) throws -> Output {

@@ -17,6 +17,8 @@ struct RunState {
     var budget: MemoryBudget
     var loaded: [ValueObject]?
     var peakResident = 0
+    /// Encodes large batches (a stateful step's final output) on several workers.
+    var parallelEncoding: ParallelEncoding?
 
     init(steps: [JobPlan.Step], budget: MemoryBudget, collectLoaded: Bool) {
         self.steps = steps
@@ -62,7 +64,27 @@ struct RunState {
             loading += ContinuousClock.now - t0 + output.encodeTime
             return
         }
+        if output.consumedByStateful {
+            try mergePartial(output.partial)
+            if !output.batch.isEmpty { try await push(output.batch, from: prefixEnd + 1, writer: writer) }
+            return
+        }
         try await push(output.batch, from: prefixEnd, writer: writer)
+    }
+
+    /// Merges a block's state into the run of the stateful step right after the prefix.
+    mutating func mergePartial(_ partial: PartialState?) throws {
+        guard let partial, let run = statefulRuns[prefixEnd] else { return }
+        let step = steps[prefixEnd]
+        let t0 = ContinuousClock.now
+        do {
+            try run.merge(partial)
+        } catch {
+            throw StepFailure(path: step.path, operation: step.operation, error: error)
+        }
+        try budget.set(run.estimatedBytes, for: "\(step.path) (\(step.operation))")
+        budget.notePeak()
+        transformation += ContinuousClock.now - t0
     }
 
     /// Runs `batch` through steps `from...` and on to the target.
@@ -108,7 +130,11 @@ struct RunState {
         guard !batch.isEmpty else { return }
         stats.recordsTransformed += batch.count
         let t0 = ContinuousClock.now
-        if let writer { stats.bytesWritten += try await writer.write(batch) }
+        if let encoding = parallelEncoding, encoding.applies(to: batch), let writer = writer as? any PreEncodingTargetWriter {
+            stats.bytesWritten += try await encoding.write(batch, to: writer)
+        } else if let writer {
+            stats.bytesWritten += try await writer.write(batch)
+        }
         loading += ContinuousClock.now - t0
         stats.recordsLoaded += batch.count
         if loaded != nil { loaded?.append(contentsOf: batch.records) }

@@ -7,7 +7,9 @@ import SluiceCore
 /// builders; only a record cut by a chunk boundary is copied, once. Blank lines are skipped.
 /// A row whose field count differs from the header's, or an unterminated quote at the end,
 /// becomes a rejection and reading goes on. Duplicate header names get `_2`, `_3`, … and an
-/// empty one is named by its column (`column3`) so every field can be addressed.
+/// empty one is named by its column (`column3`) so every field can be addressed. With a
+/// projection, only the named columns are typed and built; the others are still scanned, so
+/// field counts and rejected rows are exactly as without it.
 struct CSVDecoder: RecordStreamDecoder {
     private let options: DecodeOptions
     private var ledger = ChunkLedger()
@@ -24,6 +26,8 @@ struct CSVDecoder: RecordStreamDecoder {
     private var boundary: CSVBoundary
     private var fields: [String]?
     private var typings: [CSVCellTyping] = []
+    /// The columns built, by index in the row (all of them unless projected).
+    private var kept: [Int] = []
     private var builders: [ColumnBuilder] = []
     private var positions: [Int] = []
     private var scratch: [UInt8] = []
@@ -156,17 +160,17 @@ struct CSVDecoder: RecordStreamDecoder {
                     position: line, stage: "source"))
             return
         }
-        for c in 0..<cells.count {
-            let cell = cells[c]
+        for b in 0..<kept.count {
+            let cell = cells[kept[b]]
             switch cell.kind {
             case .plain:
-                typings[c].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: false, to: &builders[c])
+                typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: false, to: &builders[b])
             case .quoted:
-                typings[c].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: true, to: &builders[c])
+                typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: true, to: &builders[b])
             case .escaped:
                 scratch.removeAll(keepingCapacity: true)
                 CSVRecordScanner.unescape(p, cell, into: &scratch)
-                scratch.withUnsafeBytes { typings[c].append($0, quoted: true, to: &builders[c]) }
+                scratch.withUnsafeBytes { typings[b].append($0, quoted: true, to: &builders[b]) }
             }
         }
         positions.append(line)
@@ -198,18 +202,20 @@ struct CSVDecoder: RecordStreamDecoder {
             unique.append(name)
         }
         fields = unique
-        typings = unique.map { CSVCellTyping(options.fieldTypes[$0]) }
+        kept = unique.indices.filter { options.projection?.contains(unique[$0]) ?? true }
+        typings = kept.map { CSVCellTyping(options.fieldTypes[unique[$0]]) }
         resetBuilders()
     }
 
     private mutating func resetBuilders() {
-        builders = Array(repeating: ColumnBuilder(capacity: options.batchSize), count: fields?.count ?? 0)
+        builders = Array(repeating: ColumnBuilder(capacity: options.batchSize), count: kept.count)
         positions = []
         positions.reserveCapacity(options.batchSize)
     }
 
     private mutating func takeBatch() -> RecordBatch {
-        let batch = RecordBatch(fields: fields ?? [], columns: builders.map { $0.build() }, positions: positions)
+        let names = fields.map { all in kept.map { all[$0] } } ?? []
+        let batch = RecordBatch(fields: names, columns: builders.map { $0.build() }, positions: positions)
         resetBuilders()
         return batch
     }

@@ -62,7 +62,7 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
     init(options: DecodeOptions) {
         self.options = options
         recordsPath = options.recordsPath.flatMap { $0.isEmpty ? nil : JSONRecordsPath($0) }
-        assembler = JSONRecordAssembler(batchSize: options.batchSize)
+        assembler = JSONRecordAssembler(batchSize: options.batchSize, projection: options.projection)
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {

@@ -7,6 +7,9 @@ import SluiceCore
 /// in first-seen order; a record without a key gets an absent row, an explicit `null` a null
 /// row. Keys are matched by bytes, guessing that each record repeats the previous record's
 /// key order, so the usual case costs one short comparison per key and no hashing.
+///
+/// With a projection, members of other fields are skipped with a syntax-checking scan (a
+/// malformed record is still refused whole) and get no column.
 struct JSONRecordAssembler: Sendable {
     /// A member value waiting for its record to complete.
     private enum Staged: Sendable {
@@ -27,7 +30,16 @@ struct JSONRecordAssembler: Sendable {
     }
 
     let batchSize: Int
-    private(set) var fields: [String] = []
+    /// The only keys to build, as UTF-8; `nil` builds every key.
+    private let projection: Set<[UInt8]>?
+    /// Every key seen in this batch, wanted or not (indexes match `fieldBytes`).
+    private var fields: [String] = []
+    /// Whether each key gets a column.
+    private var wanted: [Bool] = []
+    private var wantedCount = 0
+    /// Whether each key's bytes hold no quote, backslash or control byte, so the key can be
+    /// matched against the input without scanning it as a string first.
+    private var plainKey: [Bool] = []
     private var fieldBytes: [[UInt8]] = []
     private var fieldIndex: [[UInt8]: Int] = [:]
     private var builders: [ColumnBuilder] = []
@@ -41,8 +53,9 @@ struct JSONRecordAssembler: Sendable {
     private var scratch: [UInt8] = []
     private var keyScratch: [UInt8] = []
 
-    init(batchSize: Int) {
+    init(batchSize: Int, projection: Set<String>? = nil) {
         self.batchSize = batchSize
+        self.projection = projection.map { Set($0.map { Array($0.utf8) }) }
         positions.reserveCapacity(batchSize)
     }
 
@@ -82,17 +95,22 @@ struct JSONRecordAssembler: Sendable {
         for (k, (key, value)) in object.pairs.enumerated() {
             var key = key
             let f = key.withUTF8 { field(for: UnsafeRawBufferPointer($0), keyNumber: k) }
+            guard wanted[f] else { continue }
             builders[f].append(value)
             lastSet[f] = stamp
         }
-        for f in 0..<fields.count where lastSet[f] != stamp { builders[f].appendAbsent() }
+        for f in 0..<fields.count where wanted[f] && lastSet[f] != stamp { builders[f].appendAbsent() }
         positions.append(position)
     }
 
     /// The rows appended so far as a batch; the assembler starts over with no fields.
     mutating func takeBatch() -> RecordBatch {
-        let batch = RecordBatch(fields: fields, columns: builders.map { $0.build() }, positions: positions)
+        let kept = fields.indices.filter { wanted[$0] }
+        let batch = RecordBatch(fields: kept.map { fields[$0] }, columns: kept.map { builders[$0].build() }, positions: positions)
         fields = []
+        wanted = []
+        wantedCount = 0
+        plainKey = []
         fieldBytes = []
         fieldIndex = [:]
         builders = []
@@ -114,23 +132,25 @@ struct JSONRecordAssembler: Sendable {
         while true {
             c.skipSpace()
             guard !c.atEnd, p[c.i] == UInt8(ascii: "\"") else { throw c.error("expected a string key") }
-            keyScratch.removeAll(keepingCapacity: true)
             let f: Int
-            switch try c.scanString(into: &keyScratch) {
-            case .raw(let s, let e): f = field(for: UnsafeRawBufferPointer(rebasing: p[s..<e]), keyNumber: k)
-            case .decoded: f = keyScratch.withUnsafeBytes { field(for: $0, keyNumber: k) }
+            if let predictedField = matchPredictedKey(p, at: c.i, keyNumber: k) {
+                f = predictedField
+                c.i += fieldBytes[f].count + 2
+            } else {
+                keyScratch.removeAll(keepingCapacity: true)
+                switch try c.scanString(into: &keyScratch) {
+                case .raw(let s, let e): f = field(for: UnsafeRawBufferPointer(rebasing: p[s..<e]), keyNumber: k)
+                case .decoded: f = keyScratch.withUnsafeBytes { field(for: $0, keyNumber: k) }
+                }
             }
             c.skipSpace()
             guard !c.atEnd, p[c.i] == UInt8(ascii: ":") else { throw c.error("expected ':' after key") }
             c.i += 1
             c.skipSpace()
-            let value = try parseValue(&c)
-            if lastSet[f] == stamp {
-                // A repeated key keeps its last value, as JSONParser does.
-                if let m = staged.firstIndex(where: { $0.field == f }) { staged[m].value = value }
+            if !wanted[f] {
+                try c.skipValue(depth: 2)
             } else {
-                lastSet[f] = stamp
-                staged.append(Member(field: f, value: value))
+                stage(try parseValue(&c), field: f)
             }
             c.skipSpace()
             guard !c.atEnd else { throw c.error("unexpected end of input in object") }
@@ -143,6 +163,34 @@ struct JSONRecordAssembler: Sendable {
             if b == UInt8(ascii: "}") { return }
             c.i -= 1
             throw c.error("expected ',' or '}' in object")
+        }
+    }
+
+    /// Stages `value` for field `f` of the current record.
+    @inline(__always)
+    private mutating func stage(_ value: Staged, field f: Int) {
+        if lastSet[f] == stamp {
+            // A repeated key keeps its last value, as JSONParser does.
+            if let m = staged.firstIndex(where: { $0.field == f }) { staged[m].value = value }
+        } else {
+            lastSet[f] = stamp
+            staged.append(Member(field: f, value: value))
+        }
+    }
+
+    /// The field of the `keyNumber`-th key of the previous record, when the input at `quote`
+    /// is that key, quoted, without escapes.
+    @inline(__always)
+    private func matchPredictedKey(_ p: UnsafeRawBufferPointer, at quote: Int, keyNumber k: Int) -> Int? {
+        guard k < predicted.count else { return nil }
+        let f = predicted[k]
+        guard f < plainKey.count, plainKey[f] else { return nil }
+        return fieldBytes[f].withUnsafeBytes { key -> Int? in
+            let end = quote + 1 + key.count
+            guard end < p.count, p[end] == UInt8(ascii: "\""),
+                equal(key, UnsafeRawBufferPointer(rebasing: p[(quote + 1)..<end]))
+            else { return nil }
+            return f
         }
     }
 
@@ -195,8 +243,8 @@ struct JSONRecordAssembler: Sendable {
             case .nested(let value): builders[f].append(value)
             }
         }
-        if staged.count != fields.count {
-            for f in 0..<fields.count where lastSet[f] != stamp { builders[f].appendAbsent() }
+        if staged.count != wantedCount {
+            for f in 0..<fields.count where wanted[f] && lastSet[f] != stamp { builders[f].appendAbsent() }
         }
         positions.append(position)
     }
@@ -217,8 +265,12 @@ struct JSONRecordAssembler: Sendable {
             fields.append(String(decoding: bytes, as: UTF8.self))
             fieldBytes.append(bytes)
             fieldIndex[bytes] = f
-            var builder = ColumnBuilder(capacity: batchSize)
-            for _ in 0..<positions.count { builder.appendAbsent() }
+            let isWanted = projection?.contains(bytes) ?? true
+            wanted.append(isWanted)
+            if isWanted { wantedCount += 1 }
+            plainKey.append(!bytes.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 })
+            var builder = ColumnBuilder(capacity: isWanted ? batchSize : 0)
+            if isWanted { for _ in 0..<positions.count { builder.appendAbsent() } }
             builders.append(builder)
             lastSet.append(0)
         }
@@ -232,6 +284,8 @@ struct JSONRecordAssembler: Sendable {
 
     private mutating func removeLastField() {
         fields.removeLast()
+        if wanted.removeLast() { wantedCount -= 1 }
+        plainKey.removeLast()
         builders.removeLast()
         lastSet.removeLast()
         fieldIndex[fieldBytes.removeLast()] = nil

@@ -20,7 +20,7 @@ struct NDJSONDecoder: RecordStreamDecoder {
 
     init(options: DecodeOptions) {
         self.options = options
-        assembler = JSONRecordAssembler(batchSize: options.batchSize)
+        assembler = JSONRecordAssembler(batchSize: options.batchSize, projection: options.projection)
         line = options.firstLine
     }
 

@@ -10,7 +10,7 @@ import SluiceCore
 /// int unless it overflows; `median` is exact (the mean of the two middle values for an even
 /// count) and `stddev` is the sample standard deviation, null for fewer than two values, both
 /// as DuckDB computes `median` and `stddev_samp`.
-public struct Aggregate: StatefulTransform {
+public struct Aggregate: MergeableTransform {
     /// The spec's operation name.
     public static let operation = "aggregate"
     public typealias State = AggregateState
@@ -211,5 +211,11 @@ public struct Aggregate: StatefulTransform {
                     output: step.spec.output, inputs: step.spec.function == .count ? [] : [step.spec.field],
                     how: step.spec.function.rawValue)
             }
+    }
+
+    /// The group keys and the aggregated fields, whatever follows needs (an aggregate's
+    /// output holds nothing else).
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand {
+        .only(Set(groupBy).union(feeds.map(\.field)))
     }
 }

@@ -112,4 +112,7 @@ public struct Dedupe: StatefulTransform {
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
         inputFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
     }
+
+    /// What follows needs, plus the key fields.
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { output.adding(fields) }
 }

@@ -84,4 +84,7 @@ public struct Filter: StatelessTransform {
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
         inputFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
     }
+
+    /// What follows needs, plus the field tested.
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { output.adding([field]) }
 }

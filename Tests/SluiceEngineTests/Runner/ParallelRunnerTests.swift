@@ -152,4 +152,76 @@ import Testing
         #expect(passed.failure == nil)
         #expect(passed.stats.recordsLoaded == 10)
     }
+
+    /// An aggregate after a filter is consumed block by block on the workers and the block
+    /// states are merged in order: the groups, their first-seen order and every exact result
+    /// equal a sequential run over the same records (a JSON array, which is not split).
+    @Test(arguments: [1, 2, 3])
+    func mergedBlockAggregatesEqualASequentialRun(workers: Int) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var csv = "id,region,product,amount,note\n"
+        var json: [String] = []
+        for i in 0..<40_000 {
+            // Groups keep appearing late (product grows with i), amounts are exact in binary.
+            let region = ["north", "south", "east", "west", "center"][(i * 7) % 5]
+            let product = "p\(i / 3000 + (i % 11 == 0 ? 20 : 0))"
+            let amount = i % 13 == 0 ? "" : "\(Double((i * 37) % 4000) / 8)"
+            csv += "\(i),\(region),\(product),\(amount),\"n, \(i)\"\n"
+            json.append(#"{"id":\#(i),"region":"\#(region)","product":"\#(product)","amount":\#(amount.isEmpty ? "null" : amount),"note":"n, \#(i)"}"#)
+        }
+        try dir.write("in.csv", csv)
+        try dir.write("in.json", "[" + json.joined(separator: ",\n") + "]")
+        func job(_ input: String, _ output: String) -> String {
+            #"""
+            {"name":"agg","source":{"type":"file","config":{"path":"\#(dir.file(input))"}},
+             "transforms":[{"operation":"filter","config":{"field":"id","operator":"ne","value":5}},
+                           {"operation":"aggregate","config":{"groupBy":["region","product"],
+                            "aggregations":{"amount":["sum","avg","count","min","max","median"],"id":"count"}}}],
+             "target":{"type":"file","config":{"path":"\#(dir.file(output))","format":"ndjson"}}}
+            """#
+        }
+        let blocks = await JobRunner.run(
+            try Self.plan(job("in.csv", "blocks.ndjson"), dir: dir), settings: RunSettings(workers: workers, blockBytes: 4096),
+            logger: Logger(label: "t"))
+        let sequential = await JobRunner.run(
+            try Self.plan(job("in.json", "sequential.ndjson"), dir: dir), settings: RunSettings(workers: workers), logger: Logger(label: "t"))
+        #expect(blocks.failure == nil)
+        #expect(sequential.failure == nil)
+        let merged = try dir.read("blocks.ndjson")
+        #expect(merged == (try dir.read("sequential.ndjson")))
+        #expect(merged.split(separator: "\n").count == 140)
+        #expect(blocks.stats.recordsExtracted == 40_000)
+        #expect(blocks.stageFields[1] == ["id", "region", "product", "amount"])
+    }
+
+    /// A stateful step's whole output arrives as one batch at the end; with several workers it
+    /// is encoded in slices at once and written in order: the bytes equal a one-worker run's.
+    @Test func aLargeFinalOutputIsEncodedInParallelInOrder() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var csv = "id,key,amount,name\n"
+        for i in 0..<60_000 { csv += "\(i),\(i % 45_000),\(Double(i) / 4),\"n \(i)\"\n" }
+        try dir.write("in.csv", csv)
+        var outputs: [String] = []
+        for workers in [1, 2, 3] {
+            let output = dir.file("out-\(workers).ndjson")
+            let job = #"""
+            {"name":"last","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},
+             "transforms":[{"operation":"dedupe","config":{"fields":["key"],"keep":"last"}}],
+             "target":{"type":"file","config":{"path":"\#(output)"}}}
+            """#
+            let outcome = await JobRunner.run(try Self.plan(job, dir: dir), settings: RunSettings(workers: workers), logger: Logger(label: "t"))
+            #expect(outcome.failure == nil)
+            #expect(outcome.stats.recordsLoaded == 45_000)
+            outputs.append(try dir.read("out-\(workers).ndjson"))
+        }
+        #expect(outputs[1] == outputs[0])
+        #expect(outputs[2] == outputs[0])
+        let lines = outputs[0].split(separator: "\n")
+        #expect(lines.count == 45_000)
+        // Keys 0..<15000 were last seen at ids 45000..<60000, the rest at their first and only id.
+        let ids = Set(lines.compactMap { line in (try? JSONParser.parse(String(line)))?.objectValue?["id"]?.number }.map { Int($0) })
+        #expect(ids == Set(15_000..<60_000))
+    }
 }

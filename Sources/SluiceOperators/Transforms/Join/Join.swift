@@ -94,6 +94,22 @@ public struct Join: LookupTransform {
         Join.lineage(inputFields: inputFields, added: fields ?? [])
     }
 
+    /// What follows needs, plus the left key. A needed name ending in `_right` may be an
+    /// added field renamed because the record has a field of the same name, so that field is
+    /// needed too (without it the added field would keep its own name).
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand {
+        guard let needed = output.fields else { return .all }
+        var demand = needed
+        demand.insert(keys.left)
+        for var name in needed {
+            while name.hasSuffix("_right") {
+                name.removeLast("_right".count)
+                demand.insert(name)
+            }
+        }
+        return .only(demand)
+    }
+
     /// Lineage of a join that adds the lookup fields `added` to records with `inputFields`.
     static func lineage(inputFields: [String], added: [String]) -> [FieldDerivation] {
         inputFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
