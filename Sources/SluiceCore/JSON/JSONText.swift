@@ -59,16 +59,21 @@ public enum JSONText {
             return
         }
         var magnitude = value.magnitude
-        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // Digits fill the 24-byte buffer from its end (the sign before them), so the whole
+        // number goes into `out` in one append.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
             while magnitude > 0 {
-                buffer[count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
+                start -= 1
+                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
                 magnitude /= 10
-                count += 1
             }
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+            if value < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 

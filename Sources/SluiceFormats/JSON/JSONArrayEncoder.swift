@@ -10,14 +10,9 @@ struct JSONArrayEncoder: RecordStreamEncoder {
     }
 
     mutating func encode(_ batch: RecordBatch, into out: inout [UInt8]) {
-        let writer = JSONObjectWriter(batch)
-        out.reserveCapacity(out.count + batch.count * 64)
-        for row in 0..<batch.count {
-            if rows > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(0x0A)
-            writer.write(row: row, into: &out)
-            rows += 1
-        }
+        let framing = JSONObjectWriter.Framing(first: rows > 0 ? ",\n" : "\n", before: ",\n", after: "")
+        JSONObjectWriter(batch).writeRows(framing: framing, into: &out)
+        rows += batch.count
     }
 
     func end(into out: inout [UInt8]) {
