@@ -83,7 +83,7 @@ import Testing
 
 @Suite("Line feed counting")
 struct LineFeedCountTests {
-    /// The word-at-a-time count equals a byte loop on random bytes (all 256 values, line feeds
+    /// The count equals a byte loop on random bytes (all 256 values, line feeds
     /// dense and sparse) for every start and length around the eight-byte steps.
     @Test func equalsAByteLoopForEveryAlignmentAndLength() {
         var rng = SplitMix(seed: 11)

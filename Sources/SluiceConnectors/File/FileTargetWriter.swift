@@ -119,7 +119,14 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         }
     }
 
+    /// A large encoded batch goes to the file as it is, after whatever is buffered, rather
+    /// than being copied into the buffer first.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
+        if bytes.count >= 1 << 16 {
+            try flush()
+            try writeAll(bytes)
+            return bytes.count
+        }
         buffer.append(contentsOf: bytes)
         bufferedRows += rows
         if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
@@ -127,9 +134,15 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     }
 
     private func flush() throws {
+        try writeAll(buffer)
+        buffer.removeAll(keepingCapacity: true)
+        bufferedRows = 0
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw -> Int in
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return Glibc.write(fd, base + offset, raw.count - offset)
             }
@@ -139,8 +152,6 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
-        bufferedRows = 0
     }
 
     func commit() async throws {
@@ -158,6 +169,17 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             throw ConnectorError.io("cannot rename '\(tempPath)' to '\(finalPath)': \(String(cString: strerror(errno)))")
         }
         done = true
+        syncDirectory()
+    }
+
+    /// Makes the rename itself durable: the directory entry is on disk once this returns. A
+    /// failure here is not reported (the data is already in place and synced).
+    private func syncDirectory() {
+        let directory = finalPath.lastIndex(of: "/").map { String(finalPath[..<$0]) } ?? "."
+        let fd = Glibc.open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        Glibc.close(fd)
     }
 
     func abort() async {

@@ -45,6 +45,9 @@ struct CSVDecoder: RecordStreamDecoder {
         ledger.didFeed(bytes.count)
         switch byteOrderMark.take(bytes, final: false) {
         case .pass: process(bytes)
+        case .skip(let n):
+            base += n
+            process(UnsafeRawBufferPointer(rebasing: bytes[n...]))
         case .hold: break
         case .release(let pending, let skipped):
             base += skipped

@@ -41,6 +41,27 @@ enum ByteClasses {
         return false
     }
 
+    /// The offset of the first control character, `"` or `\` in `p` at or after `start`, or
+    /// `p.count` when there is none: where a JSON string scan must look closer. The lowest
+    /// flagged byte of each word is exact (a borrow only runs upward from a real match).
+    @inline(__always)
+    static func firstJSONStringSpecial(in p: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = p.baseAddress else { return p.count }
+        var i = start
+        while i + 8 <= p.count {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let hits = controlByte(word) | equalByte(word, 0x22) | equalByte(word, 0x5C)
+            if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < p.count {
+            let b = p[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return i }
+            i += 1
+        }
+        return p.count
+    }
+
     /// How many bytes escaping adds to `count` bytes from `p` in a JSON string.
     static func jsonEscapeGrowth(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
         var growth = 0

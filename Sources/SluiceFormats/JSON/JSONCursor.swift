@@ -39,6 +39,7 @@ struct JSONCursor {
     mutating func scanString(into scratch: inout [UInt8]) throws(JSONScanError) -> StringSpan {
         i += 1
         let start = i
+        i = ByteClasses.firstJSONStringSpecial(in: p, from: i)
         while i < p.count {
             let b = p[i]
             if b == UInt8(ascii: "\"") {

@@ -69,6 +69,9 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
         ledger.didFeed(bytes.count)
         switch byteOrderMark.take(bytes, final: false) {
         case .pass: try process(bytes)
+        case .skip(let n):
+            base += n
+            try process(UnsafeRawBufferPointer(rebasing: bytes[n...]))
         case .hold: break
         case .release(let pending, let skipped):
             base += skipped

@@ -5,6 +5,8 @@ struct ByteOrderMark: Sendable {
     enum Outcome {
         /// Process the chunk as it is.
         case pass
+        /// Process the chunk after its first `n` bytes (the mark).
+        case skip(Int)
         /// Nothing to process yet; the bytes are held.
         case hold
         /// Process these bytes instead; `skipped` bytes of mark were dropped before them.
@@ -17,8 +19,13 @@ struct ByteOrderMark: Sendable {
     /// Decides what to process of `bytes` (`final` at end of input, with empty `bytes`).
     mutating func take(_ bytes: UnsafeRawBufferPointer, final: Bool) -> Outcome {
         if decided { return .pass }
-        held.append(contentsOf: bytes)
         let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if held.isEmpty, bytes.count >= 3 {
+            // The usual case: the whole mark (or its absence) is in the first chunk; no copy.
+            decided = true
+            return bytes.prefix(3).elementsEqual(mark) ? .skip(3) : .pass
+        }
+        held.append(contentsOf: bytes)
         if held.count < 3, !final, held.elementsEqual(mark.prefix(held.count)) { return .hold }
         decided = true
         let skip = held.count >= 3 && held.prefix(3).elementsEqual(mark) ? 3 : 0

@@ -98,24 +98,15 @@ public struct RecordBlockSplitter: Sendable {
     }
 
     /// The number of line feeds in `p` (to keep line numbers across blocks).
-    /// Counts eight bytes at a time: XOR with `\n` in every byte makes line feeds the zero
-    /// bytes of the word, and a zero byte is one whose low seven bits plus 0x7F leave the
-    /// high bit clear while its own high bit is clear too (no carry crosses bytes).
+    /// Records are tens to hundreds of bytes long, so jumping from line feed to line feed with
+    /// `memchr` (vectorised in libc) beats looking at every byte.
     public static func lineFeeds(in p: UnsafeRawBufferPointer) -> Int {
         guard let base = p.baseAddress else { return 0 }
-        let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let high: UInt64 = 0x8080_8080_8080_8080
         var count = 0
         var i = 0
-        while i + 8 <= p.count {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lineFeeds
-            count += (~(((word & low7) &+ low7) | word) & high).nonzeroBitCount
-            i += 8
-        }
-        while i < p.count {
-            if p[i] == 0x0A { count += 1 }
-            i += 1
+        while let next = find(0x0A, in: base, from: i, to: p.count) {
+            count += 1
+            i = next + 1
         }
         return count
     }

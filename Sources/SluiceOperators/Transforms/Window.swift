@@ -32,7 +32,7 @@ import SluiceCore
 ///   values (SQL's `count(x)`).
 ///
 /// The window holds all its input (columnar, as it arrived) until ``finish(_:)``, which sorts
-/// a permutation on normalized key words and gathers each column once.
+/// the rows on packed integer key words and writes each column once, in output order.
 public struct Window: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "window"
@@ -126,28 +126,34 @@ public struct Window: StatefulTransform {
 
     /// Every held row, in partition and key order, with the functions' fields added.
     ///
-    /// Fields are joined across the held batches and gathered into output order one at a
-    /// time, so beyond the held input only the output and one joined column are alive; the
-    /// functions then read their inputs in output order, front to back.
+    /// The order keys are packed into integer words and sorted with the row numbers; each
+    /// output column is then written straight from the held batches to its output places,
+    /// the functions' input fields first (so their number caches go before the rest is
+    /// built), and a field that a function's output replaces is not built at all.
     public func finish(_ state: WindowState) throws -> RecordBatch {
         guard state.rowCount > 0 else { return .empty }
         let held = state.held
-        let keys = SortKeys(
-            orderBy.map { order in (held.contains { $0.index(of: order.field) != nil } ? BatchConcatenation.column(order.field, of: held) : nil, order) },
-            count: state.rowCount)
-        let (order, bounds) = keys.sortedOrder(partitions: state.partitionIds, partitionCount: state.partitions.count)
+        let ordering = order(state)
+        let scatter = RowScatter(destination: ordering.destination)
+        let bounds = ordering.bounds
         let fields = BatchConcatenation.fields(of: held)
-        let sorted = RecordBatch(
-            fields: fields, columns: fields.map { BatchConcatenation.column($0, of: held).gathering(order) },
-            positions: gatherElements(BatchConcatenation.positions(of: held), order))
+        let outputs = Set(functions.map(\.output))
+        let read = Set(functions.compactMap(\.function.field))
+        var columns = [Column?](repeating: nil, count: fields.count)
+        for (i, field) in fields.enumerated() where read.contains(field) {
+            columns[i] = scatter.column(field, of: held)
+        }
+        func input(_ field: String?) -> Column? {
+            field.flatMap { fields.firstIndex(of: $0) }.flatMap { columns[$0] }
+        }
         var numbers: [String: NumericCells] = [:]
         var results: [Column] = []
         for (_, _, function) in functions {
-            let column = function.field.flatMap { sorted.column(named: $0) }
+            let column = input(function.field)
             switch function {
             case .rowNumber: results.append(RowFunctions.rowNumbers(bounds: bounds))
-            case .rank: results.append(RowFunctions.ranks(keys: keys, order: order, bounds: bounds, dense: false))
-            case .denseRank: results.append(RowFunctions.ranks(keys: keys, order: order, bounds: bounds, dense: true))
+            case .rank: results.append(RowFunctions.ranks(keyChanges: ordering.keyChanges, bounds: bounds, dense: false))
+            case .denseRank: results.append(RowFunctions.ranks(keyChanges: ordering.keyChanges, bounds: bounds, dense: true))
             case .shift(_, let offset, let fill):
                 results.append(RowFunctions.shifted(column, by: offset, fill: fill, bounds: bounds))
             case .aggregate(let aggregate, let field, let frame):
@@ -160,9 +166,39 @@ public struct Window: StatefulTransform {
                     aggregate, column: column, cells: cells, countsRows: field == nil, bounds: bounds, frame: frame))
             }
         }
-        var out = sorted
-        for (function, column) in zip(functions, results) { out.setColumn(column, named: function.output) }
-        return out
+        numbers = [:]
+        for (i, field) in fields.enumerated() where columns[i] == nil && !outputs.contains(field) {
+            columns[i] = scatter.column(field, of: held)
+        }
+        var outFields = fields
+        for ((output, _, _), column) in zip(functions, results) {
+            if let i = outFields.firstIndex(of: output) {
+                columns[i] = column
+            } else {
+                outFields.append(output)
+                columns.append(column)
+            }
+        }
+        return RecordBatch(
+            fields: outFields, columns: columns.map { $0 ?? Column.absent(count: state.rowCount) },
+            positions: scatter.positions(of: held))
+    }
+
+    /// The output order of the held rows; the order keys' columns are joined only while
+    /// their words are built.
+    private func order(_ state: WindowState) -> WindowOrdering {
+        let held = state.held
+        let layout = PartitionLayout(partitions: state.partitionIds, count: state.partitions.count)
+        let keys = SortKeys(
+            orderBy.map { order in (held.contains { $0.index(of: order.field) != nil } ? BatchConcatenation.column(order.field, of: held) : nil, order) },
+            layout: layout)
+        let ranked = functions.contains { _, _, function in
+            switch function {
+            case .rank, .denseRank: return true
+            default: return false
+            }
+        }
+        return WindowOrdering(layout: layout, keys: keys, needsKeyChanges: ranked)
     }
 
     /// The held batches' column storage and the partition table.

@@ -29,8 +29,9 @@ struct MedianAccumulator: Sendable {
 
     /// Adds the values of `other`, its group `g` becoming group `targets[g]`.
     mutating func merge(_ other: MedianAccumulator, targets: [Int]) {
+        // No exact reserveCapacity here: merges come one per block, and growing to the exact
+        // size each time would copy everything held on every merge.
         values.append(contentsOf: other.values)
-        groups.reserveCapacity(groups.count + other.groups.count)
         for group in other.groups { groups.append(Int32(truncatingIfNeeded: targets[Int(group)])) }
     }
 

@@ -105,31 +105,14 @@ struct TextCodeTable: Sendable {
     ///
     /// Sorting the distinct keys once lets callers order rows by one integer each; keys that
     /// share long prefixes (dates, ids) would otherwise cost a byte comparison per row pair.
+    /// The keys are distinct, so their dense ranks in byte order are their places.
     func ranksInByteOrder() -> [Int] {
-        let n = entryCodes.count
-        return arena.withUnsafeBytes { arena in
-            func bytes(_ entry: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: arena[(entry == 0 ? 0 : ends[entry - 1])..<ends[entry]])
-            }
-            // The first eight bytes, big-endian, decide most comparisons without a loop.
-            let prefixes = (0..<n).map { entry -> UInt64 in
-                var word: UInt64 = 0
-                var shift: UInt64 = 56
-                for byte in bytes(entry).prefix(8) {
-                    word |= UInt64(byte) << shift
-                    shift &-= 8
-                }
-                return word
-            }
-            var sorted = Array(0..<n)
-            sorted.sort { a, b in
-                if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
-                return LooseComparison.compareBytes(bytes(a), bytes(b)) < 0
-            }
-            var ranks = [Int](repeating: 0, count: n)
-            for (rank, entry) in sorted.enumerated() { ranks[entry] = rank }
-            return ranks
+        var offsets = [Int](repeating: 0, count: ends.count + 1)
+        for (entry, end) in ends.enumerated() { offsets[entry + 1] = end }
+        let ranks = arena.withUnsafeBytes { arena in
+            offsets.withUnsafeBufferPointer { ByteOrderRanks.denseRanks(bytes: arena, offsets: $0).ranks }
         }
+        return ranks.map { Int($0) }
     }
 
     /// The bytes of all keys, back to back.

@@ -6,7 +6,9 @@ import SluiceCore
 struct NumericCells: Sendable {
     /// Per row: 0 no number (null, absent, NaN or not numeric), 1 an int, 2 a double.
     var kinds: [UInt8]
+    /// Per row, the int of an int row (other rows: 0, or no entry when no row can be an int).
     var ints: [Int]
+    /// Per row, the double of a double row (other rows: 0, or no entry when no row can be a double).
     var doubles: [Double]
 
     static let none: UInt8 = 0
@@ -14,11 +16,16 @@ struct NumericCells: Sendable {
     static let double: UInt8 = 2
 
     /// The numbers of `column`: ints, doubles and numeric strings, as the aggregate reads them.
+    /// An array only read for the other kind stays empty (an int column has no doubles).
     init(_ column: Column) {
         let count = column.count
         kinds = Array(repeating: Self.none, count: count)
-        ints = Array(repeating: 0, count: count)
-        doubles = Array(repeating: 0, count: count)
+        switch column.storage {
+        case .ints: (ints, doubles) = (Array(repeating: 0, count: count), [])
+        case .doubles: (ints, doubles) = ([], Array(repeating: 0, count: count))
+        case .bools: (ints, doubles) = ([], [])
+        case .text, .values: (ints, doubles) = (Array(repeating: 0, count: count), Array(repeating: 0, count: count))
+        }
         switch column.storage {
         case .ints(let a):
             for row in 0..<count where column.isPresent(row) {

@@ -16,21 +16,26 @@ enum RowFunctions {
     }
 
     /// `rank` (1 + the rows before the row's peer group) or, `dense`, `dense_rank` (1 + the
-    /// peer groups before it). Peers are rows whose order keys are all equal; without order
-    /// keys every row of a partition is a peer. `order` maps output rows to the key rows.
-    static func ranks(keys: SortKeys, order: [Int], bounds: [Int], dense: Bool) -> Column {
-        var out = [Int](repeating: 0, count: order.count)
-        for p in 0..<(bounds.count - 1) {
-            var rank = 1
-            var groups = 1
-            let start = bounds[p]
-            for i in start..<bounds[p + 1] {
-                if i > start, keys.width > 0, keys.compare(order[i - 1], order[i]) != 0 {
-                    rank = i - start + 1
-                    groups += 1
+    /// peer groups before it). Peers are rows whose order keys are all equal: `keyChanges[i]`
+    /// says whether output row `i`'s keys differ from row `i - 1`'s, and without order keys
+    /// (`keyChanges` empty) every row of a partition is a peer.
+    static func ranks(keyChanges: [Bool], bounds: [Int], dense: Bool) -> Column {
+        let n = bounds.last ?? 0
+        let hasKeys = !keyChanges.isEmpty
+        let out = [Int](unsafeUninitializedCapacity: n) { out, count in
+            for p in 0..<(bounds.count - 1) {
+                var rank = 1
+                var groups = 1
+                let start = bounds[p]
+                for i in start..<bounds[p + 1] {
+                    if i > start, hasKeys, keyChanges[i] {
+                        rank = i - start + 1
+                        groups += 1
+                    }
+                    out[i] = dense ? groups : rank
                 }
-                out[i] = dense ? groups : rank
             }
+            count = n
         }
         return Column(storage: .ints(out))
     }
@@ -39,6 +44,7 @@ enum RowFunctions {
     /// `|by|` rows away in the partition, `fill` past its edge. A null or absent source cell
     /// gives null (the output field exists in every row); a missing column gives null throughout.
     static func shifted(_ column: Column?, by offset: Int, fill: Value, bounds: [Int]) -> Column {
+        if let column, let typed = ShiftedColumn.typed(column, by: offset, fill: fill, bounds: bounds) { return typed }
         var builder = ColumnBuilder(capacity: bounds.last ?? 0)
         for p in 0..<(bounds.count - 1) {
             let range = bounds[p]..<bounds[p + 1]
