@@ -16,12 +16,12 @@ import Testing
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"filter","config":{"field":"a","operator":"eq","value":1}},{"operation":"aggregate","config":{"groupBy":["region"],"aggregations":{"amount":"total"}}}],"target":\#(target)}"#,
                 "transforms[1].config.aggregations.amount",
-                "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev"
+                "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect"
             ),
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"explode","config":{}}],"target":\#(target)}"#,
                 "transforms[0].operation",
-                "transforms[0].operation: unknown operation 'explode'; expected one of aggregate, dedupe, filter, join, map, split, window"
+                "transforms[0].operation: unknown operation 'explode'; expected one of add, aggregate, cast, coerce, custom, dedupe, fillNulls, filter, flatten, join, limit, map, normalize, pivot, remove, removeNulls, rename, sample, sanitize, select, sort, split, trim, unflatten, unpivot, window"
             ),
             (
                 #"{"name":"x","source":{"type":"ftp","config":{}},"transforms":[],"target":\#(target)}"#,

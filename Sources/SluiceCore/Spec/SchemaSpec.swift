@@ -86,19 +86,23 @@ public struct ValidatorSpec: Codable, Sendable, Equatable {
     public var value: Value
     /// The message recorded when the check fails, instead of the default one.
     public var message: String?
+    /// A `custom` validator's boolean expression over `value` (`starts_with(value, 'USER_')`).
+    public var fn: String?
 
-    public init(type: String, value: Value, message: String? = nil) {
+    public init(type: String, value: Value, message: String? = nil, fn: String? = nil) {
         self.type = type
         self.value = value
         self.message = message
+        self.fn = fn
     }
 
-    enum CodingKeys: String, CodingKey { case type, value, message }
+    enum CodingKeys: String, CodingKey { case type, value, message, fn }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(String.self, forKey: .type)
         value = try c.decodeIfPresent(Value.self, forKey: .value) ?? .null
         message = try c.decodeIfPresent(String.self, forKey: .message)
+        fn = try c.decodeIfPresent(String.self, forKey: .fn)
     }
 }

@@ -15,6 +15,7 @@ public struct ComponentRegistry: Sendable {
     private var sources: [String: SourceBuilder] = [:]
     private var transforms: [String: TransformBuilder] = [:]
     private var targets: [String: TargetBuilder] = [:]
+    private var documentation: [String: OperationDocumentation] = [:]
 
     /// An empty registry.
     public init() {}
@@ -31,6 +32,25 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Join.self)
         registry.registerTransform(Dedupe.self)
         registry.registerTransform(Window.self)
+        registry.registerTransform(Add.self)
+        registry.registerTransform(Custom.self)
+        registry.registerTransform(SelectFields.self)
+        registry.registerTransform(RenameFields.self)
+        registry.registerTransform(RemoveFields.self)
+        registry.registerTransform(CastFields.self)
+        registry.registerTransform(FlattenRecords.self)
+        registry.registerTransform(UnflattenRecords.self)
+        registry.registerTransform(TrimText.self)
+        registry.registerTransform(NormalizeText.self)
+        registry.registerTransform(SanitizeText.self)
+        registry.registerTransform(RemoveNulls.self)
+        registry.registerTransform(FillNulls.self)
+        registry.registerTransform(CoerceFields.self)
+        registry.registerTransform(Sort.self)
+        registry.registerTransform(Limit.self)
+        registry.registerTransform(Sample.self)
+        registry.registerTransform(Pivot.self)
+        registry.registerTransform(Unpivot.self)
         registry.registerTarget(FileTarget.self)
         return registry
     }()
@@ -51,6 +71,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a batch-at-a-time transform under its `operation`.
     public mutating func registerTransform<T: StatelessTransform>(_ transform: T.Type) {
+        noteDocumentation(T.self)
         transforms[T.operation] = { config, context in
             .stateless(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context))
         }
@@ -58,6 +79,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a transform that holds state until its input ends, under its `operation`.
     public mutating func registerTransform<T: StatefulTransform>(_ transform: T.Type) {
+        noteDocumentation(T.self)
         transforms[T.operation] = { config, context in
             .stateful(StatefulBox(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
         }
@@ -66,6 +88,7 @@ public struct ComponentRegistry: Sendable {
     /// Registers a stateful transform whose per-block states the workers build and the
     /// runner merges in order, under its `operation`.
     public mutating func registerTransform<T: MergeableTransform>(_ transform: T.Type) {
+        noteDocumentation(T.self)
         transforms[T.operation] = { config, context in
             .stateful(StatefulBox(mergeable: try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
         }
@@ -73,6 +96,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a transform that reads a lookup data set first (a join), under its `operation`.
     public mutating func registerTransform<T: LookupTransform>(_ transform: T.Type) {
+        noteDocumentation(T.self)
         transforms[T.operation] = { config, context in
             .lookup(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context), source: nil)
         }
@@ -84,6 +108,14 @@ public struct ComponentRegistry: Sendable {
             try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
         }
     }
+
+    /// Keeps the reference entry of a documented transform.
+    private mutating func noteDocumentation<T: Transform>(_ transform: T.Type) {
+        if let documented = transform as? any DocumentedTransform.Type { documentation[T.operation] = documented.documentation }
+    }
+
+    /// The reference entry of `operation`, when it has one.
+    public func documentation(for operation: String) -> OperationDocumentation? { documentation[operation] }
 
     func sourceBuilder(_ type: String) -> SourceBuilder? { sources[type] }
     func transformBuilder(_ operation: String) -> TransformBuilder? { transforms[operation] }

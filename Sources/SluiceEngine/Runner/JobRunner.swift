@@ -185,8 +185,17 @@ public struct JobRunner: Sendable {
             budget.notePeak()
             extraction += ContinuousClock.now - t0
             do {
-                let prepared = try lookup.prepared(with: RecordBatch.concatenate(batches))
-                steps[index] = JobPlan.Step(path: step.path, operation: step.operation, field: step.field, transform: .stateless(prepared))
+                let data = RecordBatch.concatenate(batches)
+                let transform: PlannedTransform
+                if let outer = lookup as? any StatefulLookupTransform {
+                    switch try outer.preparedTransform(with: data) {
+                    case .stateless(let prepared): transform = .stateless(prepared)
+                    case .stateful(let prepared): transform = .stateful(StatefulBox(prepared))
+                    }
+                } else {
+                    transform = .stateless(try lookup.prepared(with: data))
+                }
+                steps[index] = JobPlan.Step(path: step.path, operation: step.operation, field: step.field, transform: transform)
             } catch {
                 throw StepFailure(path: step.path, operation: step.operation, error: error)
             }

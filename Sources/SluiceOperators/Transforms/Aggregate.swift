@@ -1,15 +1,20 @@
 import SluiceCore
 
-/// Groups records and computes `sum`, `avg`, `min`, `max`, `count`, `median` and `stddev` per
-/// group (SEED.md "Aggregate Data"): `{"groupBy": ["region"], "aggregations": {"amount": "sum"}}`.
+/// Groups records and computes aggregations per group (SEED.md "Aggregate Data"):
+/// `{"groupBy": ["region"], "aggregations": {"amount": "sum"}, "having": {…}}`.
 ///
 /// Emits one row per group in first-seen order with the group-by fields, then one field per
-/// aggregation (see ``AggregationList`` for the three ways to name them). `count` counts the
-/// group's rows (its field need not exist); the others use numeric values only (ints,
-/// doubles, numeric strings), ignoring nulls, NaN and anything else. A sum of ints stays an
-/// int unless it overflows; `median` is exact (the mean of the two middle values for an even
-/// count) and `stddev` is the sample standard deviation, null for fewer than two values, both
-/// as DuckDB computes `median` and `stddev_samp`.
+/// aggregation (see ``AggregationList`` for the ways to name them). Without `groupBy` the
+/// whole input is one group, and an empty input still gives its one row (`count` and
+/// `countDistinct` 0, `sum` 0 as the seed has it, everything else null). `having` is a
+/// condition (see ``Condition``) on those output rows, by output names.
+///
+/// `count` counts the group's rows (its field need not exist). `first`, `last` and `collect`
+/// take every value as it is, nulls included. `countDistinct` counts distinct non-null values
+/// as group keys compare them. The others use numeric values only (ints, doubles, numeric
+/// strings), ignoring nulls, NaN and anything else. A sum of ints stays an int unless it
+/// overflows; `median` and `percentile` are exact (DuckDB's `median` and `quantile_cont`), and
+/// the deviations and variances are DuckDB's `stddev_samp`, `stddev_pop`, `var_samp`, `var_pop`.
 public struct Aggregate: MergeableTransform {
     /// The spec's operation name.
     public static let operation = "aggregate"
@@ -21,61 +26,35 @@ public struct Aggregate: MergeableTransform {
         public var groupBy: [String]
         /// The aggregations, in output order.
         public var aggregations: AggregationList
+        /// Which output rows to keep, by output field names; all when `nil`.
+        public var having: ConditionSpec?
 
         /// A config with these group-by fields and aggregations.
-        public init(groupBy: [String], aggregations: AggregationList) {
+        public init(groupBy: [String], aggregations: AggregationList, having: ConditionSpec? = nil) {
             self.groupBy = groupBy
             self.aggregations = aggregations
+            self.having = having
         }
 
-        enum CodingKeys: String, CodingKey { case groupBy, aggregations }
+        enum CodingKeys: String, CodingKey { case groupBy, aggregations, having }
 
         /// Decodes a config; a missing `groupBy` means no grouping.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             groupBy = try c.decodeIfPresent([String].self, forKey: .groupBy) ?? []
             aggregations = try c.decodeIfPresent(AggregationList.self, forKey: .aggregations) ?? AggregationList([])
+            having = try c.decodeIfPresent(ConditionSpec.self, forKey: .having)
         }
-    }
-
-    /// The accumulator a function reads; functions of one field with the same kind share one.
-    enum AccumulatorKind: Hashable, Sendable {
-        case rows, sums, min, max, median, deviation
-
-        init(_ function: AggregationFunction) {
-            switch function {
-            case .count: self = .rows
-            case .sum, .avg: self = .sums
-            case .min: self = .min
-            case .max: self = .max
-            case .median: self = .median
-            case .stddev: self = .deviation
-            }
-        }
-    }
-
-    /// One output aggregation: its spec and accumulator slot.
-    struct Step: Sendable {
-        let spec: AggregationSpec
-        /// Index into the state's array for the function's ``AccumulatorKind``.
-        let slot: Int
-    }
-
-    /// One accumulator to feed: which field, of which kind, at which slot.
-    struct Feed: Sendable {
-        let field: String
-        let kind: AccumulatorKind
-        let slot: Int
     }
 
     /// The group-by fields.
     public let groupBy: [String]
-    let steps: [Step]
-    private let feeds: [Feed]
-    /// How many `min` accumulators there are; the state keeps the `max` ones after them.
-    private let minCount: Int
+    let plan: AggregatePlan
+    /// The condition on output rows.
+    let having: Condition?
 
-    /// Builds the aggregate; throws ``SpecError`` at `groupBy[i]` or the aggregation's path.
+    /// Builds the aggregate; throws ``SpecError`` at `groupBy[i]`, the aggregation's path or
+    /// inside `having`.
     public init(config: Config, context: ComponentContext) throws(SpecError) {
         var groupFields = Set<String>()
         for (i, field) in config.groupBy.enumerated() where !groupFields.insert(field).inserted {
@@ -84,50 +63,23 @@ public struct Aggregate: MergeableTransform {
         guard !config.aggregations.items.isEmpty || !config.groupBy.isEmpty else {
             throw SpecError(path: "aggregations", "expected at least one aggregation, as {\"amount\": \"sum\"}, or a groupBy field")
         }
-        var producedAt: [String: String] = [:]
-        var feeds: [Feed] = []
-        var slotOf: [String: [AccumulatorKind: Int]] = [:]
-        var counts: [AccumulatorKind: Int] = [:]
-        var steps: [Step] = []
-        for spec in config.aggregations.items {
-            guard !groupFields.contains(spec.output) else {
-                throw SpecError(path: spec.path, "'\(spec.output)' is also a groupBy field; the output cannot hold two fields of that name")
-            }
-            if let earlier = producedAt[spec.output] {
-                throw SpecError(path: spec.path, "output field '\(spec.output)' is also produced by \(earlier)")
-            }
-            producedAt[spec.output] = spec.path
-            let kind = AccumulatorKind(spec.function)
-            if kind == .rows {
-                steps.append(Step(spec: spec, slot: 0))
-            } else if let slot = slotOf[spec.field]?[kind] {
-                steps.append(Step(spec: spec, slot: slot))
-            } else {
-                let slot = counts[kind, default: 0]
-                counts[kind] = slot + 1
-                slotOf[spec.field, default: [:]][kind] = slot
-                feeds.append(Feed(field: spec.field, kind: kind, slot: slot))
-                steps.append(Step(spec: spec, slot: slot))
-            }
-        }
+        plan = try AggregatePlan(config.aggregations.items, groupBy: config.groupBy)
         groupBy = config.groupBy
-        self.steps = steps
-        self.feeds = feeds
-        minCount = counts[.min, default: 0]
+        if let spec = config.having {
+            let condition = try Condition(spec, path: "having")
+            let outputs = groupBy + plan.steps.map(\.spec.output)
+            for (field, path) in condition.fieldPaths where !outputs.contains(field) {
+                throw SpecError(path: path, "'\(field)' is not an output field; having can test \(outputs.joined(separator: ", "))")
+            }
+            having = condition
+        } else {
+            having = nil
+        }
     }
 
     /// A fresh state; an ungrouped aggregate starts with its one group.
     public func makeState() -> AggregateState {
-        let count = { (kind: AccumulatorKind) in feeds.filter { $0.kind == kind }.count }
-        let extremes = Array(repeating: false, count: minCount) + Array(repeating: true, count: count(.max))
-        return AggregateState(
-            groupFields: groupBy.count, sums: count(.sums), extremes: extremes, medians: count(.median),
-            deviations: count(.deviation))
-    }
-
-    /// The index into the state's `extremes` of a min or max slot.
-    private func extremeIndex(_ kind: AccumulatorKind, _ slot: Int) -> Int {
-        kind == .min ? slot : minCount + slot
+        plan.makeState(groupFields: groupBy.count)
     }
 
     /// Adds `batch` to the groups; an aggregate refuses no rows and emits nothing until the end.
@@ -138,26 +90,35 @@ public struct Aggregate: MergeableTransform {
         state.rowCounts.withUnsafeMutableBufferPointer { counts in
             for group in groups { counts[Int(group)] += 1 }
         }
-        for feed in feeds {
-            guard let column = batch.column(named: feed.field) else { continue }
+        for feed in plan.feeds {
+            let column = batch.column(named: feed.field)
             switch feed.kind {
             case .rows: break
-            case .sums: state.sums[feed.slot].consume(column, groups: groups)
-            case .min, .max: state.extremes[extremeIndex(feed.kind, feed.slot)].consume(column, groups: groups)
-            case .median: state.medians[feed.slot].consume(column, groups: groups)
-            case .deviation: state.deviations[feed.slot].consume(column, groups: groups)
+            case .first, .last: state.edges[feed.slot].consume(column, groups: groups)
+            case .collect: state.collects[feed.slot].consume(column, groups: groups)
+            case .sums, .min, .max, .values, .deviation, .distinct:
+                // A field the batch lacks is null in every row: nothing to add.
+                guard let column else { continue }
+                switch feed.kind {
+                case .sums: state.sums[feed.slot].consume(column, groups: groups)
+                case .min, .max: state.extremes[feed.slot].consume(column, groups: groups)
+                case .values: state.medians[feed.slot].consume(column, groups: groups)
+                case .deviation: state.deviations[feed.slot].consume(column, groups: groups)
+                case .distinct: state.distincts[feed.slot].consume(column, groups: groups)
+                case .rows, .first, .last, .collect: break
+                }
             }
         }
         return BatchResult(batch: .empty)
     }
 
-    /// The bytes of the group table (keys included) and of every accumulator, medians' kept
-    /// values among them.
+    /// The bytes of the group table (keys included) and of every accumulator, kept values
+    /// (medians, lists, distinct values) among them.
     public func estimatedBytes(of state: AggregateState) -> Int {
         state.estimatedBytes
     }
 
-    /// Adds the groups of `other` (a state of this aggregate built from other input) into
+    /// Adds the groups of `other` (a state of this aggregate built from later input) into
     /// `state`; groups new to `state` follow its own, in `other`'s order.
     public func merge(_ state: inout AggregateState, _ other: AggregateState) {
         var targets: [Int] = []
@@ -171,11 +132,15 @@ public struct Aggregate: MergeableTransform {
             for slot in state.deviations.indices {
                 state.deviations[slot].merge(other.deviations[slot], group: group, into: target)
             }
+            for slot in state.edges.indices { state.edges[slot].merge(other.edges[slot], group: group, into: target) }
         }
         for slot in state.medians.indices { state.medians[slot].merge(other.medians[slot], targets: targets) }
+        for slot in state.distincts.indices { state.distincts[slot].merge(other.distincts[slot], targets: targets) }
+        for slot in state.collects.indices { state.collects[slot].merge(other.collects[slot], targets: targets) }
     }
 
-    /// One row per group, in first-seen order: the group-by fields, then each aggregation.
+    /// One row per group, in first-seen order: the group-by fields, then each aggregation;
+    /// only the rows `having` keeps.
     public func finish(_ state: AggregateState) throws -> RecordBatch {
         let count = state.groupCount
         var columns: [Column] = []
@@ -184,29 +149,53 @@ public struct Aggregate: MergeableTransform {
             for group in 0..<count { builder.append(state.groups.value(of: group, field: field)) }
             columns.append(builder.build())
         }
-        let medians = state.medians.map { $0.medians(groupCount: count) }
-        for step in steps {
+        var values: [Int: MedianAccumulator.Grouped] = [:]
+        var lists: [Int: [Value]] = [:]
+        for step in plan.steps {
             var builder = ColumnBuilder(capacity: count)
             let slot = step.slot
             switch step.spec.function {
             case .count: for group in 0..<count { builder.appendInt(state.rowCounts[group]) }
             case .sum: for group in 0..<count { builder.append(state.sums[slot].sum(group)) }
             case .avg: for group in 0..<count { builder.append(state.sums[slot].average(group)) }
-            case .min, .max:
-                let extremes = state.extremes[extremeIndex(AccumulatorKind(step.spec.function), slot)]
-                for group in 0..<count { builder.append(extremes.result(group)) }
-            case .median: for value in medians[slot] { builder.append(value) }
-            case .stddev: for group in 0..<count { builder.append(state.deviations[slot].result(group)) }
+            case .min, .max: for group in 0..<count { builder.append(state.extremes[slot].result(group)) }
+            case .median, .percentile:
+                var grouped = values.removeValue(forKey: slot) ?? state.medians[slot].grouped(groupCount: count)
+                for group in 0..<count {
+                    builder.append(step.spec.p.map { grouped.quantile($0, of: group) } ?? grouped.median(group))
+                }
+                values[slot] = grouped
+            case .stddev, .stddevPop, .variance, .variancePop:
+                let statistic = Self.statistic(step.spec.function)
+                for group in 0..<count { builder.append(state.deviations[slot].result(group, statistic)) }
+            case .countDistinct: for group in 0..<count { builder.appendInt(state.distincts[slot].count(group)) }
+            case .first, .last: for group in 0..<count { builder.append(state.edges[slot].result(group)) }
+            case .collect:
+                let groupLists = lists[slot] ?? state.collects[slot].lists(groupCount: count)
+                for list in groupLists { builder.append(list) }
+                lists[slot] = groupLists
             }
             columns.append(builder.build())
         }
-        return RecordBatch(fields: groupBy + steps.map(\.spec.output), columns: columns, positions: Array(1..<(count + 1)))
+        let output = RecordBatch(fields: groupBy + plan.steps.map(\.spec.output), columns: columns, positions: Array(1..<(count + 1)))
+        guard let having else { return output }
+        return output.selecting(having.selectedRows(output))
+    }
+
+    /// The statistic a deviation or variance function reports.
+    private static func statistic(_ function: AggregationFunction) -> DeviationAccumulator.Statistic {
+        switch function {
+        case .stddevPop: return .populationDeviation
+        case .variance: return .sampleVariance
+        case .variancePop: return .populationVariance
+        default: return .sampleDeviation
+        }
     }
 
     /// Group-by fields are copied; each aggregation derives from its field (`count` from none).
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
         groupBy.map { FieldDerivation(output: $0, inputs: [$0], how: "group") }
-            + steps.map { step in
+            + plan.steps.map { step in
                 FieldDerivation(
                     output: step.spec.output, inputs: step.spec.function == .count ? [] : [step.spec.field],
                     how: step.spec.function.rawValue)
@@ -214,8 +203,8 @@ public struct Aggregate: MergeableTransform {
     }
 
     /// The group keys and the aggregated fields, whatever follows needs (an aggregate's
-    /// output holds nothing else).
+    /// output holds nothing else; `having` reads only outputs).
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand {
-        .only(Set(groupBy).union(feeds.map(\.field)))
+        .only(Set(groupBy).union(plan.feeds.map(\.field)))
     }
 }

@@ -15,7 +15,7 @@ struct CompiledValidator: Sendable {
     }
 
     /// The validator kinds a schema may name, in the order error messages list them.
-    static let kinds = ["min", "max", "pattern", "enum"]
+    static let kinds = ["min", "max", "pattern", "enum", "custom"]
 
     let check: Check
     /// The user's message, which replaces the default reason.

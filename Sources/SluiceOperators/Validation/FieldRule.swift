@@ -11,6 +11,8 @@ struct FieldRule: Sendable {
     /// reported as a missing required field).
     let reportsNull: Bool
     let validators: [CompiledValidator]
+    /// `custom` validators: expressions over the field's `value`, run on the whole column.
+    var customChecks: [CustomCheck] = []
 
     /// `Field id: must not be null`.
     var nullReason: String { "Field \(name): must not be null" }
@@ -18,6 +20,15 @@ struct FieldRule: Sendable {
     /// Checks `column` (`nil` when the batch lacks the field) over `count` rows, adding every
     /// failure to `reasons`; returns the coerced column when any value had to be rewritten.
     func check(_ column: Column?, count: Int, strict: Bool, reasons: inout RowReasons) -> Column? {
+        let coerced = checkTypeAndValidators(column, count: count, strict: strict, reasons: &reasons)
+        if let checked = coerced ?? column {
+            for custom in customChecks { custom.check(checked, field: name, count: count, reasons: &reasons) }
+        }
+        return coerced
+    }
+
+    /// The type check and the built-in validators (see ``check(_:count:strict:reasons:)``).
+    private func checkTypeAndValidators(_ column: Column?, count: Int, strict: Bool, reasons: inout RowReasons) -> Column? {
         guard let column else {
             if reportsNull { for row in 0..<count { reasons.add(nullReason, row: row) } }
             return nil

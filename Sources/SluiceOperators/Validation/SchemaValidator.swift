@@ -23,9 +23,14 @@ public struct SchemaValidator: Sendable {
         var rules: [FieldRule] = []
         for (f, field) in schema.fields.enumerated() {
             var validators: [CompiledValidator] = []
+            var customChecks: [CustomCheck] = []
             for (v, spec) in field.validators.enumerated() {
                 do {
-                    validators.append(try CompiledValidator(spec))
+                    if spec.type == CustomCheck.kind {
+                        customChecks.append(try CustomCheck(spec))
+                    } else {
+                        validators.append(try CompiledValidator(spec))
+                    }
                 } catch {
                     throw error.prefixed("fields[\(f)].validators[\(v)]")
                 }
@@ -34,7 +39,7 @@ public struct SchemaValidator: Sendable {
                 FieldRule(
                     name: field.name, type: field.type,
                     reportsNull: !field.nullable && !required.contains(field.name),
-                    validators: validators))
+                    validators: validators, customChecks: customChecks))
         }
         self.rules = rules
         self.required = schema.required

@@ -182,13 +182,13 @@ private let with = #""with": {"type": "file", "config": {"path": "customers.csv"
 
     @Test func configErrorsNameThePathAndWhatWasExpected() {
         func message(_ config: String) -> String? { specError { _ = try make(Join.self, config) }?.message }
-        #expect(message("{\(with), \"on\": 5}") == #"on: expected a field name or {"left", "right"}"#)
-        #expect(message("{\(with), \"on\": {\"left\": \"a\"}}") == #"on: expected a field name or {"left", "right"}"#)
-        #expect(message("{\(with), \"on\": \"\"}") == #"on: expected a field name or {"left", "right"}"#)
+        #expect(message("{\(with), \"on\": 5}") == #"on: expected a field name, {"left", "right"}, or a non-empty array of them"#)
+        #expect(message("{\(with), \"on\": {\"left\": \"a\"}}") == #"on: expected a field name, {"left", "right"}, or a non-empty array of them"#)
+        #expect(message("{\(with), \"on\": \"\"}") == #"on: expected a field name, {"left", "right"}, or a non-empty array of them"#)
         #expect(message("{\(with)}") == "on: required field is missing")
         #expect(message("{\"on\": \"k\"}") == "with: required field is missing")
         #expect(message("{\"with\": {\"config\": {}}, \"on\": \"k\"}") == "with.type: required field is missing")
-        #expect(message("{\(with), \"on\": \"k\", \"type\": \"outer\"}") == "type: unknown join type 'outer'; expected inner or left")
+        #expect(message("{\(with), \"on\": \"k\", \"type\": \"outer\"}") == "type: unknown join type 'outer'; expected inner, left, right or full")
         #expect(message("{\(with), \"on\": \"k\", \"fields\": []}") == "fields: must not be empty when given")
         #expect(message("{\(with), \"on\": \"k\", \"fields\": [\"a\", \"b\", \"a\"]}") == "fields[2]: duplicate field 'a'")
         #expect(message("{\(with), \"on\": \"k\", \"fields\": [\"a\", \"\"]}") == "fields[1]: must name a field")

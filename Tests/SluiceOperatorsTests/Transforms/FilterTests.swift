@@ -116,7 +116,7 @@ private func filterError(_ configJSON: String) -> String? {
     }
 
     @Test func configErrors() throws {
-        #expect(filterError(#"{"field": "a", "operator": "foo", "value": 1}"#) == "operator: unknown operator 'foo'; expected one of eq, ne, gt, gte, lt, lte, in, contains")
+        #expect(filterError(#"{"field": "a", "operator": "foo", "value": 1}"#) == "operator: unknown operator 'foo'; expected one of eq, ne, gt, gte, lt, lte, in, contains, isNull, notNull, startsWith, endsWith, regex, between, notIn")
         #expect(filterError(#"{"field": "a", "operator": "in", "value": 1}"#) == "value: in expects an array of values, got number")
         #expect(filterError(#"{"field": "a", "operator": "in"}"#) == "value: in expects an array of values, got null")
         #expect(filterError(#"{"field": "a", "operator": "gt"}"#) == "value: gt expects a number, string or boolean to compare with, got null")

@@ -194,7 +194,7 @@ private func schemaError(_ schemaJSON: String) throws -> String? {
     @Test func schemaErrorsNameTheirPath() throws {
         #expect(try schemaError(#"{"fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string", "validators": [{"type": "pattern", "value": "([a-z"}]}]}"#)?.hasPrefix("fields[1].validators[0].value: invalid regular expression '([a-z': ") == true)
         #expect(try schemaError(#"{"fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}, {"name": "c", "type": "number", "validators": [{"type": "min", "value": "5"}]}]}"#) == "fields[2].validators[0].value: min expects a number")
-        #expect(try schemaError(#"{"fields": [{"name": "a", "type": "number", "validators": [{"type": "max", "value": 1}, {"type": "foo", "value": 1}]}]}"#) == "fields[0].validators[1].type: unknown validator 'foo'; expected one of min, max, pattern, enum")
+        #expect(try schemaError(#"{"fields": [{"name": "a", "type": "number", "validators": [{"type": "max", "value": 1}, {"type": "foo", "value": 1}]}]}"#) == "fields[0].validators[1].type: unknown validator 'foo'; expected one of min, max, pattern, enum, custom")
         #expect(try schemaError(#"{"fields": [{"name": "a", "type": "string", "validators": [{"type": "enum", "value": "x"}]}]}"#) == "fields[0].validators[0].value: enum expects an array of allowed values, got string")
         #expect(try schemaError(#"{"fields": [{"name": "a", "type": "string", "validators": [{"type": "pattern", "value": 3}]}]}"#) == "fields[0].validators[0].value: pattern expects a regular expression string, got number")
     }
@@ -244,5 +244,38 @@ private func schemaError(_ schemaJSON: String) throws -> String? {
         let result = v.validate(try batch(#"[{"n": "1"}, {"n": null}, {"x": 1}, {"n": "2.5"}]"#))
         #expect(text(result.batch) == #"[{"n":1},{"n":null},{"x":1},{"n":2.5}]"#)
         #expect(result.batch.column(named: "n")?.presence == [.present, .null, .absent, .present])
+    }
+}
+
+/// The seed's custom validator, with an expression instead of JavaScript.
+@Suite struct CustomValidatorTests {
+    @Test func aCustomExpressionChecksEveryValue() throws {
+        let schema = try ValueDecoder().decode(SchemaSpec.self, from: try JSONParser.parse(#"""
+            {"fields": [{"name": "id", "type": "string", "validators": [
+                {"type": "custom", "fn": "starts_with(value, 'USER_')", "message": "ID must start with USER_"}]},
+              {"name": "qty", "type": "number", "validators": [{"type": "custom", "fn": "value % 2 == 0"}]}]}
+            """#))
+        let validator = try SchemaValidator(schema: schema)
+        let batch = RecordBatch(records: [
+            ValueObject([("id", .string("USER_1")), ("qty", .int(4))]),
+            ValueObject([("id", .string("ADMIN")), ("qty", .int(3))]),
+            ValueObject([("id", .null), ("qty", .string("8"))]),
+        ])
+        let result = validator.validate(batch)
+        #expect(result.batch.count == 2)
+        #expect(result.rejected.map(\.position) == [2])
+        #expect(result.rejected.first?.reasons == ["ID must start with USER_", "Field qty: value 3 fails value % 2 == 0"])
+    }
+
+    @Test func aBadExpressionIsASpecErrorWithACaret() throws {
+        let schema = try ValueDecoder().decode(SchemaSpec.self, from: try JSONParser.parse(
+            #"{"fields": [{"name": "id", "type": "string", "validators": [{"type": "custom", "fn": "starts_with(value, "}]}]}"#))
+        #expect(throws: SpecError.self) { try SchemaValidator(schema: schema) }
+        do {
+            _ = try SchemaValidator(schema: schema)
+        } catch {
+            #expect(error.path == "fields[0].validators[0].fn")
+            #expect(error.message.contains("^"))
+        }
     }
 }

@@ -11,19 +11,33 @@ public struct AggregateState: Sendable {
     var rowCounts: [Int] = []
     /// One accumulator per field summed or averaged (`sum` and `avg` of a field share one).
     var sums: [SumAccumulator]
-    /// One accumulator per `min` or `max` aggregation.
+    /// One accumulator per field's `min` and per field's `max`.
     var extremes: [ExtremeAccumulator]
-    /// One accumulator per field whose `median` is asked for.
+    /// One accumulator per field whose `median` or percentiles are asked for.
     var medians: [MedianAccumulator]
-    /// One accumulator per field whose `stddev` is asked for.
+    /// One accumulator per field whose standard deviation or variance is asked for.
     var deviations: [DeviationAccumulator]
+    /// One accumulator per field whose distinct values are counted.
+    var distincts: [DistinctAccumulator]
+    /// One accumulator per field's `first` and per field's `last`.
+    var edges: [EdgeAccumulator]
+    /// One accumulator per field collected into lists.
+    var collects: [CollectAccumulator]
 
-    init(groupFields: Int, sums: Int, extremes: [Bool], medians: Int, deviations: Int) {
+    /// A state with the accumulators an aggregate's plan lists (`extremes` and `edges` by
+    /// whether each is a max, a last).
+    init(
+        groupFields: Int, sums: Int, extremes: [Bool], medians: Int, deviations: Int, distincts: Int = 0, edges: [Bool] = [],
+        collects: Int = 0
+    ) {
         groups = GroupIndex(fieldCount: groupFields)
         self.sums = Array(repeating: SumAccumulator(), count: sums)
         self.extremes = extremes.map { ExtremeAccumulator(isMax: $0) }
         self.medians = Array(repeating: MedianAccumulator(), count: medians)
         self.deviations = Array(repeating: DeviationAccumulator(), count: deviations)
+        self.distincts = (0..<distincts).map { _ in DistinctAccumulator() }
+        self.edges = edges.map { EdgeAccumulator(isLast: $0) }
+        self.collects = Array(repeating: CollectAccumulator(), count: collects)
         growAccumulators()
     }
 
@@ -38,6 +52,8 @@ public struct AggregateState: Sendable {
         for i in sums.indices { sums[i].grow(to: count) }
         for i in extremes.indices { extremes[i].grow(to: count) }
         for i in deviations.indices { deviations[i].grow(to: count) }
+        for i in distincts.indices { distincts[i].grow(to: count) }
+        for i in edges.indices { edges[i].grow(to: count) }
     }
 
     /// The bytes held by the group index and every accumulator.
@@ -45,5 +61,7 @@ public struct AggregateState: Sendable {
         groups.estimatedBytes + rowCounts.capacity * 8
             + sums.reduce(0) { $0 + $1.estimatedBytes } + extremes.reduce(0) { $0 + $1.estimatedBytes }
             + medians.reduce(0) { $0 + $1.estimatedBytes } + deviations.reduce(0) { $0 + $1.estimatedBytes }
+            + distincts.reduce(0) { $0 + $1.estimatedBytes } + edges.reduce(0) { $0 + $1.estimatedBytes }
+            + collects.reduce(0) { $0 + $1.estimatedBytes }
     }
 }

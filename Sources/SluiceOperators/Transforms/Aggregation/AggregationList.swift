@@ -12,13 +12,16 @@ public struct AggregationSpec: Sendable, Equatable {
     /// Where the output is named, relative to `config` (`aggregations.amount`,
     /// `aggregations.amount[2]`, `aggregations.total`), so later checks can point at it.
     public var path: String
+    /// For `percentile`: the fraction from 0 to 1 (0.9 for the 90th percentile).
+    public var p: Double?
 
     /// An aggregation of `field` named `output`.
-    public init(output: String, field: String, function: AggregationFunction, path: String) {
+    public init(output: String, field: String, function: AggregationFunction, path: String, p: Double? = nil) {
         self.output = output
         self.field = field
         self.function = function
         self.path = path
+        self.p = p
     }
 }
 
@@ -26,8 +29,12 @@ public struct AggregationSpec: Sendable, Equatable {
 /// one of three forms:
 ///
 /// - `"amount": "sum"`: one function; the output keeps the field's name (the seed's form);
-/// - `"amount": ["sum", "median"]`: several functions; outputs `amount_sum`, `amount_median`;
+/// - `"amount": ["sum", {"function": "sum", "as": "total"}, {"function": "percentile", "p": 0.9}]`:
+///   several functions; outputs are named by `as`, or `amount_sum`, and `amount_p90` for a
+///   percentile;
 /// - `"total": {"field": "amount", "function": "sum"}`: one function, output named by the key.
+///
+/// `percentile` needs `p` (from 0 to 1), so it is written in one of the object forms.
 public struct AggregationList: Decodable, Sendable, Equatable {
     /// The aggregations in output order.
     public var items: [AggregationSpec]
@@ -47,22 +54,34 @@ public struct AggregationList: Decodable, Sendable, Equatable {
             let path = SpecPath.join(base, name)
             switch try c.decode(Value.self, forKey: key) {
             case .string(let function):
-                items.append(AggregationSpec(output: name, field: name, function: try Self.function(function, path), path: path))
-            case .array(let functions):
-                guard !functions.isEmpty else {
+                let f = try Self.function(function, path)
+                guard f != .percentile else {
+                    throw SpecError(path: path, #"percentile needs p; write {"field": "\#(name)", "function": "percentile", "p": 0.9}"#)
+                }
+                items.append(AggregationSpec(output: name, field: name, function: f, path: path))
+            case .array(let entries):
+                guard !entries.isEmpty else {
                     throw SpecError(path: path, "expected at least one function, as [\"sum\", \"avg\"]")
                 }
                 var seen = Set<String>()
-                for (i, item) in functions.enumerated() {
+                for (i, item) in entries.enumerated() {
                     let itemPath = SpecPath.join(path, "[\(i)]")
-                    guard case .string(let function) = item else {
-                        throw SpecError(path: itemPath, "expected a function name, found \(item.kindName)")
+                    switch item {
+                    case .string(let function):
+                        guard seen.insert(function).inserted else {
+                            throw SpecError(path: itemPath, "duplicate function '\(function)'")
+                        }
+                        let f = try Self.function(function, itemPath)
+                        guard f != .percentile else {
+                            throw SpecError(path: itemPath, #"percentile needs p; write {"function": "percentile", "p": 0.9}"#)
+                        }
+                        items.append(AggregationSpec(output: "\(name)_\(function)", field: name, function: f, path: itemPath))
+                    case .object(let object):
+                        items.append(try Self.entry(of: name, object, itemPath))
+                    default:
+                        throw SpecError(
+                            path: itemPath, #"expected a function name or {"function": "sum", "as": "total"}, found \#(item.kindName)"#)
                     }
-                    guard seen.insert(function).inserted else {
-                        throw SpecError(path: itemPath, "duplicate function '\(function)'")
-                    }
-                    items.append(AggregationSpec(
-                        output: "\(name)_\(function)", field: name, function: try Self.function(function, itemPath), path: itemPath))
                 }
             case .object(let object):
                 items.append(try Self.named(name, object, path))
@@ -74,22 +93,74 @@ public struct AggregationList: Decodable, Sendable, Equatable {
         }
     }
 
-    /// The object form: `{"field": "amount", "function": "sum"}`.
+    /// The keyed object form: `{"field": "amount", "function": "sum"}`, output named by the key.
     private static func named(_ output: String, _ object: ValueObject, _ path: String) throws(SpecError) -> AggregationSpec {
-        for key in object.keys where key != "field" && key != "function" {
-            throw SpecError(path: SpecPath.join(path, key), "unknown key '\(key)'; expected field and function")
+        for key in object.keys where !["field", "function", "p"].contains(key) {
+            throw SpecError(path: SpecPath.join(path, key), "unknown key '\(key)'; expected field, function and p")
         }
-        func text(_ key: String) throws(SpecError) -> String {
-            let keyPath = SpecPath.join(path, key)
-            switch object[key] {
-            case .string(let s)?: return s
-            case nil: throw SpecError(path: keyPath, "required field is missing")
-            case let other?: throw SpecError(path: keyPath, "expected a string, found \(other.kindName)")
+        let field = try text("field", in: object, path)
+        let f = try function(try text("function", in: object, path), SpecPath.join(path, "function"))
+        return AggregationSpec(output: output, field: field, function: f, path: path, p: try fraction(f, object, path))
+    }
+
+    /// An array element in object form: `{"function": "sum", "as": "total"}` of the key's field.
+    private static func entry(of field: String, _ object: ValueObject, _ path: String) throws(SpecError) -> AggregationSpec {
+        for key in object.keys where !["function", "as", "p"].contains(key) {
+            throw SpecError(path: SpecPath.join(path, key), "unknown key '\(key)'; expected function, as and p")
+        }
+        let f = try function(try text("function", in: object, path), SpecPath.join(path, "function"))
+        let p = try fraction(f, object, path)
+        let output: String
+        if object["as"] != nil {
+            output = try text("as", in: object, path)
+            guard !output.isEmpty else { throw SpecError(path: SpecPath.join(path, "as"), "expected a field name, found an empty string") }
+        } else {
+            output = defaultName(field, f, p)
+        }
+        return AggregationSpec(output: output, field: field, function: f, path: path, p: p)
+    }
+
+    /// The output name of a function in the array form without `as`: `amount_sum`, `amount_p90`.
+    static func defaultName(_ field: String, _ function: AggregationFunction, _ p: Double?) -> String {
+        guard function == .percentile, let p else { return "\(field)_\(function.rawValue)" }
+        // Percent to four decimals: 0.9 → p90, 0.999 → p99_9, 0.12345 → p12_345.
+        let units = Int((p * 1_000_000).rounded())
+        var name = "\(field)_p\(units / 10_000)"
+        var fraction = units % 10_000
+        if fraction > 0 {
+            var digits = 4
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
             }
+            let text = String(fraction)
+            name += "_" + String(repeating: "0", count: digits - text.count) + text
         }
-        let field = try text("field")
-        let functionPath = SpecPath.join(path, "function")
-        return AggregationSpec(output: output, field: field, function: try function(try text("function"), functionPath), path: path)
+        return name
+    }
+
+    /// The string at `key`, or an error at it.
+    private static func text(_ key: String, in object: ValueObject, _ path: String) throws(SpecError) -> String {
+        let keyPath = SpecPath.join(path, key)
+        switch object[key] {
+        case .string(let s)?: return s
+        case nil: throw SpecError(path: keyPath, "required field is missing")
+        case let other?: throw SpecError(path: keyPath, "expected a string, found \(other.kindName)")
+        }
+    }
+
+    /// `p` of a percentile (required, from 0 to 1); an error if another function has one.
+    private static func fraction(_ function: AggregationFunction, _ object: ValueObject, _ path: String) throws(SpecError) -> Double? {
+        let pPath = SpecPath.join(path, "p")
+        guard function == .percentile else {
+            if object["p"] != nil { throw SpecError(path: pPath, "p applies only to percentile, not \(function.rawValue)") }
+            return nil
+        }
+        guard let value = object["p"] else { throw SpecError(path: pPath, "required field is missing") }
+        guard let p = value.number, p >= 0, p <= 1 else {
+            throw SpecError(path: pPath, "expected a number from 0 to 1 (0.9 for the 90th percentile), found \(value.description)")
+        }
+        return p
     }
 
     private static func function(_ name: String, _ path: String) throws(SpecError) -> AggregationFunction {

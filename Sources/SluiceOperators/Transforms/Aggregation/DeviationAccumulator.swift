@@ -1,7 +1,7 @@
 import SluiceCore
 
-/// Per-group sample standard deviation, as DuckDB's `stddev_samp`: null for fewer than two
-/// values.
+/// Per-group variance and standard deviation, sample (DuckDB's `var_samp`, `stddev_samp`: null
+/// for fewer than two values) or population (`var_pop`, `stddev_pop`: null for none).
 ///
 /// Welford's online algorithm keeps a count, a running mean and the sum of squared
 /// differences from it (M2); unlike summing squares it does not lose everything to
@@ -39,11 +39,22 @@ struct DeviationAccumulator: Sendable {
             int: { self.add(Double($1), to: $0) }, double: { self.add($1, to: $0) }, parsed: { self.add($1.double, to: $0) })
     }
 
+    /// Which statistic a result reports.
+    enum Statistic: Sendable {
+        case sampleDeviation, populationDeviation, sampleVariance, populationVariance
+    }
+
     /// The group's sample standard deviation, or null with fewer than two values.
-    func result(_ group: Int) -> Value {
+    func result(_ group: Int) -> Value { result(group, .sampleDeviation) }
+
+    /// The group's `statistic`: null with fewer than two values for a sample, none for a population.
+    func result(_ group: Int, _ statistic: Statistic) -> Value {
         let n = counts[group]
-        guard n >= 2 else { return .null }
-        return .double((Swift.max(0, squares[group]) / Double(n - 1)).squareRoot())
+        let sample = statistic == .sampleDeviation || statistic == .sampleVariance
+        guard n >= (sample ? 2 : 1) else { return .null }
+        let variance = Swift.max(0, squares[group]) / Double(sample ? n - 1 : n)
+        let isDeviation = statistic == .sampleDeviation || statistic == .populationDeviation
+        return .double(isDeviation ? variance.squareRoot() : variance)
     }
 
     /// Combines group `from` of `other` into group `group`.

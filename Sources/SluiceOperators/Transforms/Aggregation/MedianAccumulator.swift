@@ -1,7 +1,7 @@
 import SluiceCore
 
 /// Per-group exact medians, as DuckDB's `median`: the middle value, or the mean of the two
-/// middle values for an even count.
+/// middle values for an even count; and percentiles, as its `quantile_cont`.
 ///
 /// An exact median needs every value. Rather than one array per group (an allocation and
 /// ~40 bytes of overhead each, which dominates with many small groups), all values sit in one
@@ -38,8 +38,31 @@ struct MedianAccumulator: Sendable {
     /// The bytes held: values and their group numbers.
     var estimatedBytes: Int { values.capacity * 8 + groups.capacity * 4 }
 
-    /// The median of each of `groupCount` groups; null for a group without values.
-    func medians(groupCount: Int) -> [Value] {
+    /// The values brought together by group: group `g`'s values are
+    /// `values[starts[g]..<starts[g + 1]]`, in no particular order.
+    struct Grouped: Sendable {
+        var values: [Double]
+        let starts: [Int]
+
+        /// The median of group `group`; null for a group without values.
+        mutating func median(_ group: Int) -> Value {
+            let range = starts[group]..<starts[group + 1]
+            return values.withUnsafeMutableBufferPointer { all in
+                MedianAccumulator.median(UnsafeMutableBufferPointer(rebasing: all[range])).map(Value.double) ?? .null
+            }
+        }
+
+        /// The interpolated quantile `p` of group `group`; null for a group without values.
+        mutating func quantile(_ p: Double, of group: Int) -> Value {
+            let range = starts[group]..<starts[group + 1]
+            return values.withUnsafeMutableBufferPointer { all in
+                MedianAccumulator.quantile(p, UnsafeMutableBufferPointer(rebasing: all[range])).map(Value.double) ?? .null
+            }
+        }
+    }
+
+    /// The values of `groupCount` groups brought together with a counting sort by group.
+    func grouped(groupCount: Int) -> Grouped {
         // Counting sort by group: starts[g] ..< starts[g + 1] will hold group g's values.
         var starts = [Int](repeating: 0, count: groupCount + 1)
         for group in groups { starts[Int(group) + 1] += 1 }
@@ -50,15 +73,30 @@ struct MedianAccumulator: Sendable {
             sorted[next[Int(group)]] = value
             next[Int(group)] += 1
         }
-        var result: [Value] = []
-        result.reserveCapacity(groupCount)
-        sorted.withUnsafeMutableBufferPointer { all in
-            for g in 0..<groupCount {
-                let slice = UnsafeMutableBufferPointer(rebasing: all[starts[g]..<starts[g + 1]])
-                result.append(Self.median(slice).map(Value.double) ?? .null)
-            }
-        }
-        return result
+        return Grouped(values: sorted, starts: starts)
+    }
+
+    /// The median of each of `groupCount` groups; null for a group without values.
+    func medians(groupCount: Int) -> [Value] {
+        var table = grouped(groupCount: groupCount)
+        return (0..<groupCount).map { table.median($0) }
+    }
+
+    /// The quantile `p` of `values` (reordered in place) as DuckDB's `quantile_cont` has it:
+    /// position `(n - 1) * p` in sorted order, interpolated linearly between its neighbours;
+    /// `nil` when empty.
+    static func quantile(_ p: Double, _ values: UnsafeMutableBufferPointer<Double>) -> Double? {
+        let n = values.count
+        guard n > 0 else { return nil }
+        let position = Double(n - 1) * p
+        let k = Swift.min(n - 1, Swift.max(0, Int(position.rounded(.down))))
+        select(values, k)
+        let lower = values[k]
+        let fraction = position - Double(k)
+        guard fraction > 0, k + 1 < n else { return lower }
+        var upper = values[k + 1]
+        for i in (k + 1)..<n where values[i] < upper { upper = values[i] }
+        return lower + fraction * (upper - lower)
     }
 
     /// The median of `values` (reordered in place), `nil` when empty.

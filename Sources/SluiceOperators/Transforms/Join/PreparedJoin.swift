@@ -6,7 +6,11 @@ import SluiceCore
 /// A batch is joined in two steps: every left row's first matching lookup row (or `-1`) is
 /// found from the key column's typed storage, then each added field is gathered from the
 /// lookup side in one pass. When every lookup key is unique and the join is `left`, the
-/// batch's own columns are reused unchanged.
+/// batch's own columns are reused unchanged. A key of several fields is first encoded into
+/// one byte-string column per side (``JoinCompositeKey``).
+///
+/// Built for a right or full join, this handles each batch as an inner or left join would
+/// (the lookup records that matched nothing are ``PreparedOuterJoin``'s business).
 public struct PreparedJoin: StatelessTransform {
     /// The spec's operation name.
     public static let operation = Join.operation
@@ -19,7 +23,11 @@ public struct PreparedJoin: StatelessTransform {
     /// The lookup fields added to each record, by their lookup-side names.
     public let addedFields: [String]
     /// The lookup columns of ``addedFields``.
-    private let addedColumns: [Column]
+    let addedColumns: [Column]
+    /// The lookup columns of the right key fields, in key order (`nil`: the lookup data lacks it).
+    let lookupKeys: [Column?]
+    /// The lookup records' positions in the lookup data.
+    let lookupPositions: [Int]
     private let index: JoinIndex
 
     /// A join with an empty lookup data set (every record unmatched). The engine builds joins
@@ -36,11 +44,13 @@ public struct PreparedJoin: StatelessTransform {
         guard lookup.count < Int(Int32.max) else {
             throw SpecError(path: "with", "the lookup data set has \(lookup.count) records; a join supports at most \(Int32.max)")
         }
-        let keyColumn = lookup.column(named: join.keys.right)
-        if keyColumn == nil, !lookup.isEmpty {
-            throw SpecError(path: join.keys.rightPath, "the lookup data has no field '\(join.keys.right)'; it has \(PreparedJoin.list(lookup.fields))")
+        let keys = join.keys.rightFields.map { lookup.column(named: $0) }
+        for (i, column) in keys.enumerated() where column == nil && !lookup.isEmpty {
+            throw SpecError(
+                path: join.keys.rightPath(i), "the lookup data has no field '\(join.keys.rightFields[i])'; it has \(PreparedJoin.list(lookup.fields))")
         }
-        let added = join.fields ?? lookup.fields.filter { $0 != join.keys.right }
+        let rightFields = Set(join.keys.rightFields)
+        let added = join.fields ?? lookup.fields.filter { !rightFields.contains($0) }
         var columns: [Column] = []
         for (i, name) in added.enumerated() {
             if let column = lookup.column(named: name) {
@@ -54,23 +64,40 @@ public struct PreparedJoin: StatelessTransform {
         self.join = join
         addedFields = added
         addedColumns = columns
-        index = JoinIndex(column: keyColumn, count: lookup.count)
+        lookupKeys = keys
+        lookupPositions = lookup.positions
+        index = JoinIndex(column: keys.count == 1 ? keys[0] : JoinCompositeKey.column(keys, count: lookup.count), count: lookup.count)
     }
 
     private static func list(_ fields: [String]) -> String {
         fields.isEmpty ? "no fields" : fields.map { "'\($0)'" }.joined(separator: ", ")
     }
 
+    /// The number of lookup records.
+    var lookupCount: Int { lookupPositions.count }
+
     /// The batch's records with the lookup fields added (see ``Join`` for the semantics).
     public func process(_ batch: RecordBatch) throws -> BatchResult {
+        let (leftRows, rightRows) = match(batch)
+        return BatchResult(batch: assemble(batch, leftRows: leftRows, rightRows: rightRows))
+    }
+
+    /// The (left row, lookup row) pairs of the joined output: `leftRows` (`nil`: every left
+    /// row once, in order) and, for each, its lookup row or `-1`.
+    func match(_ batch: RecordBatch) -> (leftRows: [Int32]?, rightRows: [Int32]) {
         let count = batch.count
-        let first = index.firstMatches(batch.column(named: join.keys.left), count: count)
-        // `leftRows == nil` means every left row once, in order.
+        let keyColumn: Column?
+        if join.keys.pairs.count == 1 {
+            keyColumn = batch.column(named: join.keys.left)
+        } else {
+            keyColumn = JoinCompositeKey.column(join.keys.leftFields.map { batch.column(named: $0) }, count: count)
+        }
+        let first = index.firstMatches(keyColumn, count: count)
         var leftRows: [Int32]?
         var rightRows = first
         if index.hasDuplicates {
-            (leftRows, rightRows) = expand(first, keepUnmatched: join.kind == .left)
-        } else if join.kind == .inner {
+            (leftRows, rightRows) = expand(first, keepUnmatched: join.kind.keepsUnmatchedRecords)
+        } else if !join.kind.keepsUnmatchedRecords {
             var keep: [Int32] = []
             keep.reserveCapacity(count)
             for row in 0..<count where first[row] >= 0 { keep.append(Int32(truncatingIfNeeded: row)) }
@@ -79,6 +106,11 @@ public struct PreparedJoin: StatelessTransform {
                 rightRows = keep.map { first[Int($0)] }
             }
         }
+        return (leftRows, rightRows)
+    }
+
+    /// The output records of the pairs ``match(_:)`` found.
+    func assemble(_ batch: RecordBatch, leftRows: [Int32]?, rightRows: [Int32]) -> RecordBatch {
         var columns = batch.columns
         var positions = batch.positions
         if let leftRows {
@@ -86,8 +118,8 @@ public struct PreparedJoin: StatelessTransform {
             positions = leftRows.map { positions[Int($0)] }
         }
         for column in addedColumns { columns.append(column.gathering(rightRows, absentAsNull: true)) }
-        let names = Join.outputNames(leftFields: batch.fields, added: addedFields)
-        return BatchResult(batch: RecordBatch(fields: batch.fields + names, columns: columns, positions: positions))
+        let names = join.outputNames(leftFields: batch.fields, added: addedFields)
+        return RecordBatch(fields: batch.fields + names, columns: columns, positions: positions)
     }
 
     /// One (left row, lookup row) pair per match, left rows in order and each one's matches in
@@ -120,6 +152,6 @@ public struct PreparedJoin: StatelessTransform {
 
     /// The record's fields are copied; each added lookup field derives from its lookup field (`how: "join"`).
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
-        Join.lineage(inputFields: inputFields, added: addedFields)
+        join.lineage(inputFields: inputFields, added: addedFields)
     }
 }

@@ -1,0 +1,13 @@
+import SluiceCore
+
+extension Limit: DocumentedTransform {
+    public static let documentation = OperationDocumentation(
+        summary: "Keeps `count` records after skipping `offset` (default 0), in input order.",
+        examples: [
+            OperationExample(
+                "a page",
+                config: #"{"count": 2, "offset": 1}"#,
+                input: #"[{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}]"#,
+                output: #"[{"n": 2}, {"n": 3}]"#),
+        ])
+}

@@ -1,0 +1,13 @@
+import SluiceCore
+
+extension SanitizeText: DocumentedTransform {
+    public static let documentation = OperationDocumentation(
+        summary: "Strips HTML tags and decodes the common entities (`html`, default true) and removes control characters except tab and newline (`control`, default true) from `fields`.",
+        examples: [
+            OperationExample(
+                "strip markup",
+                config: #"{"fields": ["bio"]}"#,
+                input: #"[{"bio": "<p>Tom &amp; <b>Jerry</b></p>"}]"#,
+                output: #"[{"bio": "Tom & Jerry"}]"#),
+        ])
+}

@@ -1,0 +1,13 @@
+import SluiceCore
+
+extension UnflattenRecords: DocumentedTransform {
+    public static let documentation = OperationDocumentation(
+        summary: "Turns `a.b` keys back into nested objects (`separator`, default `.`); a clash such as `a: 5` next to `a.b` sends the record to the dead-letter queue.",
+        examples: [
+            OperationExample(
+                "dotted keys",
+                config: #"{"separator": "."}"#,
+                input: #"[{"user.name": "A", "user.address.city": "Lima"}]"#,
+                output: #"[{"user": {"name": "A", "address": {"city": "Lima"}}}]"#),
+        ])
+}

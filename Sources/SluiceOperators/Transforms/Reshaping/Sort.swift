@@ -1,0 +1,119 @@
+import SluiceCore
+
+/// Orders all records by one or more keys, as SQL's `ORDER BY`:
+/// `{"by": [{"field": "amount", "direction": "desc", "nulls": "last"}, {"field": "id"}]}`.
+///
+/// Semantics follow DuckDB:
+/// - Each key is `asc` (the default) or `desc`; nulls sort **last in both directions**
+///   (DuckDB's default `NULLS LAST`) unless the key says `"nulls": "first"`. A bare field
+///   name (`"by": ["id"]`) means ascending. A missing field or a record without it counts as null.
+/// - The sort is stable: records with equal keys keep their input order (DuckDB leaves
+///   that order open, so it can only differ from DuckDB on ties).
+/// - Values compare by type: numbers numerically across ints and doubles (`-0.0` equals
+///   `0`, NaN above infinity), text by its UTF-8 bytes (code point order, as DuckDB's
+///   default collation), booleans false before true, timestamps by instant. A key holding
+///   values of several kinds (something DuckDB's typed columns cannot) orders them by kind
+///   first: booleans, numbers, text, timestamps, arrays, objects.
+///
+/// The sort holds its whole input, columnar as it arrived, and emits everything at
+/// ``finish(_:)``: the keys are packed into integer words and radix-sorted with the row
+/// numbers (the window's ordering machinery), then each column is written once in order.
+public struct Sort: StatefulTransform {
+    /// The spec's operation name.
+    public static let operation = "sort"
+    public typealias State = SortState
+
+    /// The `config` object of a sort step.
+    public struct Config: Decodable, Sendable, Equatable {
+        /// The sort keys, most significant first.
+        public var by: [WindowOrderSpec]
+
+        /// A config sorting by `by`.
+        public init(by: [WindowOrderSpec]) {
+            self.by = by
+        }
+    }
+
+    /// The validated keys.
+    let keys: [WindowOrder]
+
+    /// The key fields, most significant first.
+    public var fields: [String] { keys.map(\.field) }
+
+    /// Builds the sort; throws ``SpecError`` at `by` or the offending `by[i]` entry.
+    public init(config: Config, context: ComponentContext) throws(SpecError) {
+        guard !config.by.isEmpty else {
+            throw SpecError(path: "by", #"expected at least one sort key, as [{"field": "amount", "direction": "desc"}]"#)
+        }
+        var seen = Set<String>()
+        var keys: [WindowOrder] = []
+        for (i, spec) in config.by.enumerated() {
+            guard !spec.field.isEmpty else { throw SpecError(path: "by[\(i)].field", "must name a field") }
+            guard seen.insert(spec.field).inserted else { throw SpecError(path: "by[\(i)].field", "duplicate sort key '\(spec.field)'") }
+            guard spec.direction == "asc" || spec.direction == "desc" else {
+                throw SpecError(path: "by[\(i)].direction", "expected asc or desc, found '\(spec.direction)'")
+            }
+            guard spec.nulls == "first" || spec.nulls == "last" else {
+                throw SpecError(path: "by[\(i)].nulls", "expected first or last, found '\(spec.nulls)'")
+            }
+            keys.append(WindowOrder(field: spec.field, descending: spec.direction == "desc", nullsFirst: spec.nulls == "first"))
+        }
+        self.keys = keys
+    }
+
+    /// A fresh state.
+    public func makeState() -> SortState { SortState() }
+
+    /// Holds `batch`; a sort emits nothing until the end and refuses no rows.
+    public func consume(_ batch: RecordBatch, into state: inout SortState) throws -> BatchResult {
+        state.hold(batch)
+        return BatchResult(batch: .empty)
+    }
+
+    /// Every held row in key order (fields are the union of the batches' fields, in
+    /// first-seen order; a batch without a field gives absent cells).
+    public func finish(_ state: SortState) throws -> RecordBatch {
+        let held = state.held
+        let count = state.rowCount
+        guard count > 0 else { return .empty }
+        let layout = PartitionLayout(partitions: [Int32](repeating: 0, count: count), count: 1)
+        let sortKeys = SortKeys(
+            keys.map { key in
+                (held.contains { $0.index(of: key.field) != nil } ? BatchConcatenation.column(key.field, of: held) : nil, key)
+            },
+            layout: layout)
+        let ordering = WindowOrdering(layout: layout, keys: sortKeys, needsKeyChanges: false)
+        let scatter = RowScatter(destination: ordering.destination)
+        let fields = BatchConcatenation.fields(of: held)
+        return RecordBatch(fields: fields, columns: fields.map { scatter.column($0, of: held) }, positions: scatter.positions(of: held))
+    }
+
+    /// The held batches' storage.
+    public func estimatedBytes(of state: SortState) -> Int { state.heldBytes }
+
+    /// Every field passes through unchanged.
+    public func lineage(inputFields: [String]) -> [FieldDerivation] {
+        inputFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
+    }
+
+    /// What follows needs, plus the sort keys.
+    public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { output.adding(fields) }
+}
+
+/// The per-run state of a ``Sort``: every batch so far, as it arrived.
+public struct SortState: Sendable {
+    /// The batches held, in arrival order (empty ones are not kept).
+    private(set) var held: [RecordBatch] = []
+    /// The number of rows held.
+    public private(set) var rowCount = 0
+    /// About how many bytes the held batches take.
+    public private(set) var heldBytes = 0
+
+    /// Holds `batch`.
+    mutating func hold(_ batch: RecordBatch) {
+        guard !batch.isEmpty else { return }
+        held.append(batch)
+        rowCount += batch.count
+        heldBytes += batch.storageBytes
+    }
+}
