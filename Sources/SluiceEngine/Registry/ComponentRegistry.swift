@@ -30,6 +30,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Split.self)
         registry.registerTransform(Aggregate.self)
         registry.registerTransform(Join.self)
+        registry.registerTransform(Lookup.self)
         registry.registerTransform(Dedupe.self)
         registry.registerTransform(Window.self)
         registry.registerTransform(Add.self)
