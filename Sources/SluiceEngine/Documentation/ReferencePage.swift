@@ -60,8 +60,9 @@ public enum ReferencePage {
             three-valued logic; a filter keeps a record only when the expression is true.
             - Errors: division by zero, overflow, a failed cast or date parse make the value null \
             and record a reason for the row. In `add` the record then goes to the dead-letter \
-            queue with that reason (or keeps the null with `"onError": "null"`); in a filter the \
-            condition is not true, so the record is dropped; in a validator the value fails.
+            queue with that reason (or keeps the null with `"onError": "null"`); in a filter a \
+            record the condition could not decide goes to the dead-letter queue with the reason; \
+            in a validator the value fails.
 
             Every example below is evaluated by the test suite against this record:
 

@@ -43,8 +43,19 @@ public struct Filter: StatelessTransform {
     }
 
     /// The rows of `batch` that pass.
+    /// A record the condition does not select is dropped, unless an expression test failed
+    /// on it (division by zero, a failed cast): then it goes to the dead-letter queue with
+    /// the reason, since the condition could not be decided.
     public func process(_ batch: RecordBatch) throws -> BatchResult {
-        BatchResult(batch: batch.selecting(condition.selectedRows(batch)))
+        let selected = condition.selectedRows(batch)
+        guard condition.hasExpressions else { return BatchResult(batch: batch.selecting(selected)) }
+        var isSelected = [Bool](repeating: false, count: batch.count)
+        for row in selected { isSelected[row] = true }
+        let failed = condition.evaluationErrors(batch, among: (0..<batch.count).filter { !isSelected[$0] })
+        let rejected = failed.map { row, reason in
+            Rejection(record: .object(batch.record(at: row)), reasons: [reason], position: batch.positions[row], stage: Filter.operation)
+        }
+        return BatchResult(batch: batch.selecting(selected), rejected: rejected)
     }
 
     /// Every input field passes through unchanged.

@@ -174,6 +174,10 @@ private func filterError(_ configJSON: String) -> String? {
         // Null amount is unknown under not, and 10 / 0 is an error: neither is selected.
         #expect(try kept(#"{"not": {"expr": "amount > 100"}}"#) == [2, 4])
         #expect(try kept(#"{"expr": "10 / amount > 0.1"}"#) == [2])
+        // The record whose expression failed is not lost: it goes to the DLQ with the reason.
+        let divided = try make(Filter.self, #"{"expr": "10 / amount > 0.1"}"#).process(batch)
+        #expect(divided.rejected.map(\.position) == [4])
+        #expect(divided.rejected.first?.reasons == ["10 / amount > 0.1: division by zero"])
         #expect(try kept(#"{"or": [{"expr": "amount >= 150"}, {"field": "status", "operator": "eq", "value": "closed"}]}"#) == [1, 3, 4])
     }
 

@@ -43,6 +43,18 @@ public struct Condition: Sendable {
         root.rows(in: batch, among: nil)
     }
 
+    /// Whether the condition has `{"expr": …}` tests, which can fail on a row.
+    public var hasExpressions: Bool { root.hasExpressions }
+
+    /// The rows of `batch` among `rows` where an expression test could not be evaluated
+    /// (division by zero, a failed cast), with the first reason for each, ascending.
+    public func evaluationErrors(_ batch: RecordBatch, among rows: [Int]) -> [(row: Int, reason: String)] {
+        guard hasExpressions, !rows.isEmpty else { return [] }
+        var reasons: [Int: String] = [:]
+        root.collectErrors(in: batch, into: &reasons)
+        return rows.compactMap { row in reasons[row].map { (row, $0) } }
+    }
+
     /// For each row of `batch`, whether the condition is true for it.
     public func mask(_ batch: RecordBatch) -> [Bool] {
         var mask = [Bool](repeating: false, count: batch.count)

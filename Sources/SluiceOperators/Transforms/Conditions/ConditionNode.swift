@@ -56,6 +56,28 @@ indirect enum ConditionNode: Sendable {
         }
     }
 
+    /// Whether any leaf is an expression.
+    var hasExpressions: Bool {
+        switch self {
+        case .test: return false
+        case .expression: return true
+        case .all(let children), .any(let children): return children.contains { $0.hasExpressions }
+        }
+    }
+
+    /// The first evaluation error of each row, over every expression leaf.
+    func collectErrors(in batch: RecordBatch, into reasons: inout [Int: String]) {
+        switch self {
+        case .test: return
+        case .expression(let test):
+            for error in test.expression.evaluate(batch, now: test.now).rowErrors where reasons[error.row] == nil {
+                reasons[error.row] = "\(test.expression.source): \(error.reason)"
+            }
+        case .all(let children), .any(let children):
+            for child in children { child.collectErrors(in: batch, into: &reasons) }
+        }
+    }
+
     /// The rows of `batch` this node selects among `candidates` (ascending; `nil` for all).
     func rows(in batch: RecordBatch, among candidates: [Int]?) -> [Int] {
         switch self {
