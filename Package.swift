@@ -61,6 +61,7 @@ let package = Package(
             dependencies: [
                 "SluiceEngine", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

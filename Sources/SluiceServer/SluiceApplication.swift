@@ -9,6 +9,7 @@ public enum SluiceApplication {
     /// bound port once the server accepts connections (useful with `PORT=0`).
     public static func make(
         service: JobService,
+        coordinator: ScheduleCoordinator,
         settings: SluiceSettings,
         logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -21,7 +22,8 @@ public enum SluiceApplication {
         JobsController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         DeadLetterController(service: service).addRoutes(to: router)
         InsightController(service: service).addRoutes(to: router)
-        SchedulesController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
+        SchedulesController(coordinator: coordinator, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
+        PipelinesController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "sluice"),

@@ -16,7 +16,9 @@ struct Serve: AsyncParsableCommand {
         let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(settings), logger: env.logger)
         try await service.recoverInterruptedJobs()
         let logger = env.logger
-        let app = SluiceApplication.make(service: service, settings: settings, logger: logger) { port in
+        let coordinator = ScheduleCoordinator(
+            service: service, store: store, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
+        let app = SluiceApplication.make(service: service, coordinator: coordinator, settings: settings, logger: logger) { port in
             logger.info(
                 "sluice listening",
                 metadata: ["host": "\(settings.host)", "port": "\(port)", "state": "\(settings.statePath)",
@@ -24,7 +26,10 @@ struct Serve: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)],
+                services: [
+                    .init(service: app),
+                    .init(service: SchedulerService(coordinator: coordinator, grace: .seconds(settings.shutdownGraceSeconds))),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -14,6 +14,7 @@ final class ServerHarness: Sendable {
     let port: Int
     let service: JobService
     let store: SQLiteStateStore
+    let coordinator: ScheduleCoordinator
     private let task: Task<Void, any Error>
 
     /// Starts a server; `environment` adds to the test defaults (state in `stateDir`, data roots).
@@ -27,26 +28,31 @@ final class ServerHarness: Sendable {
         let planner = JobPlanner(registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: env)
         let service = JobService(store: store, planner: planner, runSettings: RunSettings(settings), logger: logger)
         try await service.recoverInterruptedJobs()
+        let coordinator = ScheduleCoordinator(service: service, store: store, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
+        try await coordinator.start()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = SluiceApplication.make(service: service, settings: settings, logger: logger) { port in
+        let app = SluiceApplication.make(service: service, coordinator: coordinator, settings: settings, logger: logger) { port in
             continuation.yield(port)
             continuation.finish()
         }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
         for await bound in stream { port = bound }
-        return ServerHarness(port: port, service: service, store: store, task: task)
+        return ServerHarness(port: port, service: service, store: store, coordinator: coordinator, task: task)
     }
 
-    private init(port: Int, service: JobService, store: SQLiteStateStore, task: Task<Void, any Error>) {
+    private init(port: Int, service: JobService, store: SQLiteStateStore, coordinator: ScheduleCoordinator, task: Task<Void, any Error>) {
         self.port = port
         self.service = service
         self.store = store
+        self.coordinator = coordinator
         self.task = task
     }
 
-    /// Stops the server, waits for background jobs and closes the state file.
+    /// Stops the scheduler (running jobs get 5 s) and the server, waits for background jobs
+    /// and closes the state file.
     func stop() async throws {
+        await coordinator.shutdown(grace: .seconds(5))
         task.cancel()
         _ = await task.result
         await service.drain()

@@ -31,6 +31,11 @@ public struct SluiceSettings: Sendable {
     /// `SLUICE_BLOCK_KB`: size of the blocks a CSV or NDJSON file is cut into for parallel
     /// decoding (default 4096 KB).
     public var blockBytes: Int
+    /// `MAX_CONCURRENT_JOBS`: scheduled runs in progress at once, over all schedules (default 4).
+    public var maxConcurrentJobs: Int
+    /// `SLUICE_SHUTDOWN_GRACE_S`: seconds running scheduled jobs get to finish after SIGTERM
+    /// before they are cancelled (default 30).
+    public var shutdownGraceSeconds: Int
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical (default info).
     public var logLevel: Logger.Level
     /// The environment, for `${env:NAME}` references in job specs.
@@ -64,6 +69,8 @@ public struct SluiceSettings: Sendable {
         maxWorkers = try integer("MAX_WORKERS", default: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), range: 1...1024)
         maxMemoryMB = try integer("MAX_MEMORY_MB", default: 2048, range: 16...1_048_576)
         blockBytes = try integer("SLUICE_BLOCK_KB", default: RunSettings.defaultBlockBytes >> 10, range: 4...1_048_576) << 10
+        maxConcurrentJobs = try integer("MAX_CONCURRENT_JOBS", default: 4, range: 1...1024)
+        shutdownGraceSeconds = try integer("SLUICE_SHUTDOWN_GRACE_S", default: 30, range: 0...86_400)
         let level = environment["LOG_LEVEL"]?.lowercased() ?? "info"
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
             throw Invalid(variable: "LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical, got '\(level)'")

@@ -72,6 +72,7 @@ public struct JobRunner: Sendable {
                 expectedBytes = reader.expectedBytes
                 state.extraction += ContinuousClock.now - t0
                 while true {
+                    try Task.checkCancellation()
                     let t1 = ContinuousClock.now
                     guard let chunk = try await reader.next() else {
                         state.extraction += ContinuousClock.now - t1
@@ -82,10 +83,15 @@ public struct JobRunner: Sendable {
                     report.tick(state, expectedBytes: expectedBytes)
                 }
             }
+            try Task.checkCancellation()
             try await state.drain(writer: writer)
+            try Task.checkCancellation()
             let t2 = ContinuousClock.now
             try await writer?.commit()
             state.loading += ContinuousClock.now - t2
+        } catch is CancellationError {
+            await writer?.abort()
+            failure = "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched"
         } catch {
             await writer?.abort()
             failure = "\(error)"
@@ -133,6 +139,8 @@ public struct JobRunner: Sendable {
                 return try await blocks.nextBlock()
             }
             while !exhausted || running > 0 {
+                // A cancelled run (a schedule's timeout) stops here; the caller aborts the target.
+                try Task.checkCancellation()
                 // Start blocks while there is room for more in flight and a worker is free.
                 while !exhausted, running < workers, running + ready.count < window {
                     guard let block = try await read() else {

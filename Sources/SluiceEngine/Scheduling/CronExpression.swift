@@ -1,20 +1,30 @@
 import SluiceCore
 
-/// A standard five-field cron expression (`minute hour day-of-month month day-of-week`),
-/// or one of the presets `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
-/// `@midnight`, `@hourly`.
+/// A cron expression: five fields (`minute hour day-of-month month day-of-week`), six with
+/// a leading `second` field, a preset (`@yearly`, `@annually`, `@monthly`, `@weekly`,
+/// `@daily`, `@midnight`, `@hourly`), or `@every <duration>` (see ``Interval``).
 ///
 /// Each field accepts `*`, values, lists `a,b`, ranges `a-b`, and steps `*/n`, `a-b/n` and
 /// `a/n` (from `a` to the end of the field). Months may be written `JAN`–`DEC` and weekdays
-/// `SUN`–`SAT`, in any case; day-of-week 0 and 7 are both Sunday.
+/// `SUN`–`SAT`, in any case; day-of-week 0 and 7 are both Sunday. `L`, `W`, `#`, `?` and
+/// `H` are refused by name; so are ranges that wrap (`FRI-MON`) or hold one value (`5-5`).
 ///
-/// Day matching follows Vixie cron: when both day-of-month and day-of-week are restricted,
-/// a day matches if *either* does; when one of them is `*`, only the other counts. A field
-/// is unrestricted only when it is exactly `*`, so `*/2` restricts, as in `croniter` and
-/// robfig/cron (Vixie itself treats any field starting with `*` as unrestricted).
+/// Day matching follows POSIX: when both day-of-month and day-of-week are restricted, a
+/// day matches if *either* does; when one is unrestricted, only the other counts. A field
+/// is unrestricted when it is exactly `*`, or when it covers every value and the other day
+/// field contains a `*` (so `1-31` with `*/2` means every other weekday); this is
+/// croniter's rule, so the two agree on every expression.
+///
+/// Fire times are computed by ``next(after:in:)`` or, with a zone kept alongside, by
+/// ``CronSchedule``.
 public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     /// The expression as written.
     public let text: String
+    /// The interval of an `@every` expression, `nil` for field expressions.
+    public let every: Interval?
+    /// Whether the expression was written with a leading seconds field.
+    public let hasSecondsField: Bool
+    let seconds: UInt64
     let minutes: UInt64
     let hours: UInt64
     let daysOfMonth: UInt64
@@ -23,6 +33,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     let daysOfWeek: UInt64
     let dayOfMonthRestricted: Bool
     let dayOfWeekRestricted: Bool
+    /// The field texts, in order (six when seconds were written), for ``explanation``.
+    let fieldTexts: [String]
 
     /// The presets and the five-field expressions they stand for.
     public static let presets: [(name: String, expression: String)] = [
@@ -30,34 +42,84 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         ("@weekly", "0 0 * * 0"), ("@daily", "0 0 * * *"), ("@midnight", "0 0 * * *"), ("@hourly", "0 * * * *"),
     ]
 
-    /// Parses `text`. Errors have an empty path (the caller prefixes where the text came
-    /// from, e.g. `cron`) and a reason naming the bad field:
-    /// `minute field '61': value out of range 0-59`.
+    /// Parses `text`. The error has an empty path (the caller prefixes where the text came
+    /// from, e.g. `cron`) and a reason that is ``CronSyntaxError/description``: the
+    /// problem, its column, and the text with a caret.
     public init(_ text: String) throws(SpecError) {
-        self.text = text
-        var expanded = Substring(text)
-        let trimmed = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        if trimmed.count == 1, let first = trimmed.first, first.hasPrefix("@") {
+        do throws(CronSyntaxError) {
+            try self.init(parsing: text)
+        } catch {
+            throw error.specError
+        }
+    }
+
+    /// Parses `text`, reporting a problem with its position.
+    public init(parsing text: String) throws(CronSyntaxError) {
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        if let first = tokens.first, first.hasPrefix("@") {
             let name = first.lowercased()
-            guard let preset = CronExpression.presets.first(where: { $0.name == name }) else {
-                let names = CronExpression.presets.map(\.name).joined(separator: ", ")
-                throw SpecError("unknown preset '\(first)'; expected one of \(names)")
+            if name == "@every" {
+                guard tokens.count == 2 else {
+                    let index = tokens.count > 2 ? tokens[2].startIndex : text.endIndex
+                    throw CronSyntaxError("'@every' takes one duration, such as '@every 5m'", at: index, in: text)
+                }
+                self.init(text: text, every: try Interval(parsing: tokens[1], in: text))
+                return
             }
-            expanded = Substring(preset.expression)
+            guard let preset = CronExpression.presets.first(where: { $0.name == name }) else {
+                let names = (CronExpression.presets.map(\.name) + ["@every <duration>"]).joined(separator: ", ")
+                throw CronSyntaxError("unknown preset '\(first)'; expected one of \(names)", at: first.startIndex, in: text)
+            }
+            guard tokens.count == 1 else {
+                throw CronSyntaxError("nothing may follow the preset '\(first)'", at: tokens[1].startIndex, in: text)
+            }
+            try self.init(text: text, fieldsOf: preset.expression)
+            return
         }
-        let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-        guard fields.count == 5 else {
-            throw SpecError(
-                "expected 5 fields (minute hour day-of-month month day-of-week), got \(fields.count)"
-                    + (fields.count == 6 ? "; seconds are not supported" : ""))
+        try self.init(text: text, fieldsOf: text)
+    }
+
+    /// An `@every` expression that fires every `interval` from the Unix epoch.
+    public init(every interval: Interval) {
+        self.init(text: "@every \(interval)", every: interval)
+    }
+
+    private init(text: String, every: Interval) {
+        self.text = text
+        self.every = every
+        hasSecondsField = false
+        (seconds, minutes, hours, daysOfMonth, months, daysOfWeek) = (0, 0, 0, 0, 0, 0)
+        dayOfMonthRestricted = false
+        dayOfWeekRestricted = false
+        fieldTexts = []
+    }
+
+    /// Parses the fields of `source`, which is `text` itself or the expansion of a preset
+    /// (whose fields are valid, so positions into `source` never reach the user).
+    private init(text: String, fieldsOf source: String) throws(CronSyntaxError) {
+        let fields = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        guard fields.count == 5 || fields.count == 6 else {
+            let index = fields.count > 6 ? fields[6].startIndex : source.endIndex
+            throw CronSyntaxError(
+                "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got \(fields.count)",
+                at: index, in: source)
         }
-        minutes = try CronField.minute.parse(fields[0])
-        hours = try CronField.hour.parse(fields[1])
-        daysOfMonth = try CronField.dayOfMonth.parse(fields[2])
-        months = try CronField.month.parse(fields[3])
-        daysOfWeek = try CronField.dayOfWeek.parse(fields[4])
-        dayOfMonthRestricted = fields[2] != "*"
-        dayOfWeekRestricted = fields[4] != "*"
+        let days = fields.suffix(5)
+        let offset = fields.count - 5
+        self.text = text
+        every = nil
+        hasSecondsField = fields.count == 6
+        seconds = hasSecondsField ? try CronField.second.parse(fields[0], in: source) : 1
+        minutes = try CronField.minute.parse(days[offset], in: source)
+        hours = try CronField.hour.parse(days[offset + 1], in: source)
+        daysOfMonth = try CronField.dayOfMonth.parse(days[offset + 2], in: source)
+        months = try CronField.month.parse(days[offset + 3], in: source)
+        daysOfWeek = try CronField.dayOfWeek.parse(days[offset + 4], in: source)
+        let domText = days[offset + 2]
+        let dowText = days[offset + 4]
+        dayOfMonthRestricted = !(domText == "*" || (daysOfMonth == CronField.dayOfMonth.allBits && dowText.contains("*")))
+        dayOfWeekRestricted = !(dowText == "*" || (daysOfWeek == CronField.dayOfWeek.allBits && domText.contains("*")))
+        fieldTexts = fields.map(String.init)
         if dayOfMonthRestricted, !dayOfWeekRestricted {
             // Reject schedules that can never fire (`0 0 30 2 *`) instead of accepting them silently.
             let possible = (1...12).contains { month in
@@ -66,7 +128,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
             }
             guard possible else {
                 throw CronField.dayOfMonth.error(
-                    String(fields[2]), "no such day in the months of month field '\(fields[3])', so it never fires")
+                    domText, "no such day in the months of month field '\(days[offset + 3])', so it never fires",
+                    at: domText.startIndex, in: source)
             }
         }
     }
@@ -74,76 +137,22 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     /// The expression as written.
     public var description: String { text }
 
-    /// Two expressions are equal when their fields match the same values with the same
-    /// day semantics, however they are spelled (`@daily` equals `0 0 * * *`).
-    public static func == (lhs: CronExpression, rhs: CronExpression) -> Bool {
-        lhs.minutes == rhs.minutes && lhs.hours == rhs.hours && lhs.daysOfMonth == rhs.daysOfMonth
-            && lhs.months == rhs.months && lhs.daysOfWeek == rhs.daysOfWeek
-            && lhs.dayOfMonthRestricted == rhs.dayOfMonthRestricted && lhs.dayOfWeekRestricted == rhs.dayOfWeekRestricted
-    }
+    /// Whether every hour matches: such a schedule skips times in a daylight-saving gap
+    /// instead of firing after it (see ``next(after:in:)``).
+    var isHourly: Bool { hours == CronField.hour.allBits }
 
-    /// The first minute strictly after `date` (its seconds truncated) that the expression
-    /// matches, or `nil` if there is none within the next nine years (which, since
-    /// expressions that can never fire are rejected, only happens near the end of time).
-    ///
-    /// Months, days and hours that cannot match are skipped whole, so the cost is at most a
-    /// few hundred steps whatever the expression.
-    public func next(after date: Timestamp, in timeZone: CronTimeZone = .utc) -> Timestamp? {
-        let seconds = CronExpression.floorDivide(date.microseconds, 1_000_000)
-        let minuteIndex = CronExpression.floorDivide(seconds, 60) + 1
-        let dayIndex = CronExpression.floorDivide(minuteIndex, 1440)
-        let minuteOfDay = Int(minuteIndex - dayIndex * 1440)
-        var date = CivilDate(daysSinceEpoch: Int(dayIndex))
-        var hour = minuteOfDay / 60
-        var minute = minuteOfDay % 60
-        // Feb 29 can be eight years away (2096 → 2104); nothing valid is further.
-        let lastYear = date.year + 9
-        while date.year <= lastYear {
-            guard months & (1 << UInt64(date.month)) != 0 else {
-                if let month = CronExpression.nextBit(months, from: date.month + 1) {
-                    date = CivilDate(year: date.year, month: month, day: 1)
-                } else {
-                    date = CivilDate(year: date.year + 1, month: CronExpression.nextBit(months, from: 1) ?? 1, day: 1)
-                }
-                hour = 0
-                minute = 0
-                continue
-            }
-            guard matchesDay(date) else {
-                CronExpression.advanceDay(&date)
-                hour = 0
-                minute = 0
-                continue
-            }
-            guard let nextHour = CronExpression.nextBit(hours, from: hour) else {
-                CronExpression.advanceDay(&date)
-                hour = 0
-                minute = 0
-                continue
-            }
-            if nextHour != hour {
-                hour = nextHour
-                minute = 0
-            }
-            guard let nextMinute = CronExpression.nextBit(minutes, from: minute) else {
-                hour += 1
-                minute = 0
-                if hour > 23 {
-                    CronExpression.advanceDay(&date)
-                    hour = 0
-                }
-                continue
-            }
-            let totalSeconds = (Int64(date.daysSinceEpoch) * 1440 + Int64(hour * 60 + nextMinute)) * 60
-            return Timestamp(microseconds: totalSeconds * 1_000_000)
-        }
-        return nil
+    /// Two expressions are equal when they match the same times with the same day
+    /// semantics, however they are spelled (`@daily` equals `0 0 * * *` and `0 0 0 * * *`).
+    public static func == (lhs: CronExpression, rhs: CronExpression) -> Bool {
+        lhs.every == rhs.every && lhs.seconds == rhs.seconds && lhs.minutes == rhs.minutes && lhs.hours == rhs.hours
+            && lhs.daysOfMonth == rhs.daysOfMonth && lhs.months == rhs.months && lhs.daysOfWeek == rhs.daysOfWeek
+            && lhs.dayOfMonthRestricted == rhs.dayOfMonthRestricted && lhs.dayOfWeekRestricted == rhs.dayOfWeekRestricted
     }
 
     /// The next `count` fire times after `date`, each strictly after the one before.
     public func next(_ count: Int, after date: Timestamp, in timeZone: CronTimeZone = .utc) -> [Timestamp] {
         var times: [Timestamp] = []
-        times.reserveCapacity(max(0, count))
+        times.reserveCapacity(max(0, min(count, 1000)))
         var current = date
         while times.count < count, let time = next(after: current, in: timeZone) {
             times.append(time)
@@ -152,12 +161,12 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         return times
     }
 
-    /// Whether `date` is a matching day, under the Vixie either-or rule.
+    /// Whether `date` is a matching day, under the POSIX either-or rule.
     func matchesDay(_ date: CivilDate) -> Bool {
         let domMatches = daysOfMonth & (1 << UInt64(date.day)) != 0
         let dowMatches = daysOfWeek & (1 << UInt64(date.weekday)) != 0
         if dayOfMonthRestricted && dayOfWeekRestricted { return domMatches || dowMatches }
-        return domMatches && dowMatches
+        return (domMatches || !dayOfMonthRestricted) && (dowMatches || !dayOfWeekRestricted)
     }
 
     /// The smallest set bit at or above `from`, if any.
@@ -165,18 +174,6 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         guard from < 64 else { return nil }
         let shifted = bits >> UInt64(from)
         return shifted == 0 ? nil : from + shifted.trailingZeroBitCount
-    }
-
-    static func advanceDay(_ date: inout CivilDate) {
-        date.day += 1
-        if date.day > CivilDate.daysIn(year: date.year, month: date.month) {
-            date.day = 1
-            date.month += 1
-            if date.month > 12 {
-                date.month = 1
-                date.year += 1
-            }
-        }
     }
 
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {

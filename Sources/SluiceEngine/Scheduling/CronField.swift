@@ -1,15 +1,14 @@
-import SluiceCore
-
-/// One of the five fields of a cron expression: its bounds, its names, and its parser.
+/// One field of a cron expression: its bounds, its names, and its parser.
 ///
 /// A parsed field is a bit set (bit `n` set when value `n` matches), so matching and
 /// "next allowed value" are a shift and a trailing-zero count instead of list scans.
 enum CronField: Int, CaseIterable, Sendable {
-    case minute, hour, dayOfMonth, month, dayOfWeek
+    case second, minute, hour, dayOfMonth, month, dayOfWeek
 
     /// The field's name as error messages spell it.
     var name: String {
         switch self {
+        case .second: return "second"
         case .minute: return "minute"
         case .hour: return "hour"
         case .dayOfMonth: return "day-of-month"
@@ -21,7 +20,7 @@ enum CronField: Int, CaseIterable, Sendable {
     /// The values a user may write (day-of-week accepts 7 as a second spelling of Sunday).
     var writable: ClosedRange<Int> {
         switch self {
-        case .minute: return 0...59
+        case .second, .minute: return 0...59
         case .hour: return 0...23
         case .dayOfMonth: return 1...31
         case .month: return 1...12
@@ -35,8 +34,13 @@ enum CronField: Int, CaseIterable, Sendable {
         self == .dayOfWeek ? 0...6 : writable
     }
 
-    /// Three-letter names and the values they stand for, if the field has names.
-    private var names: (list: [String], firstValue: Int)? {
+    /// The bit set of every value in ``all``.
+    var allBits: UInt64 {
+        (UInt64(1) << UInt64(all.upperBound + 1)) - (UInt64(1) << UInt64(all.lowerBound))
+    }
+
+    /// Three-letter names, if the field has names, and the value of the first.
+    var names: (list: [String], firstValue: Int)? {
         switch self {
         case .month: return (["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)
         case .dayOfWeek: return (["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 0)
@@ -44,29 +48,63 @@ enum CronField: Int, CaseIterable, Sendable {
         }
     }
 
-    /// Parses `text` (one whitespace-free field) into a bit set of matching values.
-    func parse(_ text: Substring) throws(SpecError) -> UInt64 {
-        let field = String(text)
+    /// Parses `field` (one whitespace-free field, a slice of `text`) into a bit set.
+    func parse(_ field: Substring, in text: String) throws(CronSyntaxError) -> UInt64 {
+        try rejectUnsupported(field, in: text)
         var bits: UInt64 = 0
-        for element in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !element.isEmpty else { throw error(field, "empty element in list") }
-            bits |= try parseElement(element, field: field)
+        for element in field.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !element.isEmpty else {
+                throw error(field, "empty element in list", at: element.startIndex, in: text)
+            }
+            bits |= try parseElement(element, field: field, in: text)
         }
         return bits
     }
 
+    /// Quartz and Jenkins syntax that Sluice does not implement, refused by name rather
+    /// than as "not a number" so the user knows it was understood and why it is refused.
+    private func rejectUnsupported(_ field: Substring, in text: String) throws(CronSyntaxError) {
+        for index in field.indices {
+            let character = field[index]
+            let problem: String?
+            switch character {
+            case "#": problem = "'#' (nth weekday of the month) is not supported"
+            case "?": problem = "'?' is not supported; write '*'"
+            case "L" where self == .dayOfMonth || self == .dayOfWeek, "l" where self == .dayOfMonth || self == .dayOfWeek:
+                // No weekday name contains an L, so here it can only be `L` or `5L`.
+                problem = "'L' (last day) is not supported"
+            case "W" where self == .dayOfMonth, "w" where self == .dayOfMonth:
+                problem = "'W' (nearest weekday) is not supported"
+            case "H" where isHash(at: index, in: field), "h" where isHash(at: index, in: field):
+                problem = "'H' (hashed value) is not supported"
+            default: problem = nil
+            }
+            if let problem { throw error(field, problem, at: index, in: text) }
+        }
+    }
+
+    /// Whether the `H` at `index` is Jenkins' hash (`H`, `H(0-29)`), not part of `THU`.
+    private func isHash(at index: Substring.Index, in field: Substring) -> Bool {
+        field.count == 1 || field[field.index(after: index)...].hasPrefix("(")
+    }
+
     /// Parses one list element: `*`, `a`, `a-b`, each optionally followed by `/step`.
-    private func parseElement(_ element: Substring, field: String) throws(SpecError) -> UInt64 {
+    private func parseElement(_ element: Substring, field: Substring, in text: String) throws(CronSyntaxError) -> UInt64 {
         let slashParts = element.split(separator: "/", omittingEmptySubsequences: false)
-        guard slashParts.count <= 2 else { throw error(field, "more than one '/' in '\(element)'") }
+        guard slashParts.count <= 2 else {
+            throw error(field, "more than one '/' in '\(element)'", at: slashParts[2].startIndex, in: text)
+        }
         let base = slashParts[0]
         var step = 1
         if slashParts.count == 2 {
             let stepText = slashParts[1]
             guard stepText.allSatisfy({ $0.isASCII && $0.isNumber }), let parsed = Int(stepText), parsed > 0 else {
-                throw error(field, "step must be a positive integer, got '\(stepText)'")
+                throw error(field, "step must be a positive integer, got '\(stepText)'", at: stepText.startIndex, in: text)
             }
             step = parsed
+        }
+        guard !base.isEmpty else {
+            throw error(field, "missing value before '/'", at: base.startIndex, in: text)
         }
         let low: Int
         let high: Int
@@ -77,15 +115,18 @@ enum CronField: Int, CaseIterable, Sendable {
             let startText = base[base.startIndex..<dash]
             let endText = base[base.index(after: dash)...]
             guard !startText.isEmpty, !endText.isEmpty, !endText.contains("-") else {
-                throw error(field, "'\(base)' is not a range; expected start-end")
+                throw error(field, "'\(base)' is not a range; expected start-end", at: base.startIndex, in: text)
             }
-            low = try value(startText, field: field)
-            high = try value(endText, field: field)
-            guard low <= high else {
-                throw error(field, "range '\(base)' starts after it ends; write the smaller value first")
+            low = try value(startText, field: field, in: text)
+            high = try value(endText, field: field, in: text)
+            guard low < high else {
+                let problem = low == high
+                    ? "range '\(base)' is a single value; write '\(startText)'"
+                    : "range '\(base)' starts after it ends; write the smaller value first"
+                throw error(field, problem, at: base.startIndex, in: text)
             }
         } else {
-            low = try value(base, field: field)
+            low = try value(base, field: field, in: text)
             // `a/n` runs from a to the end of the field, as in `a-max/n`.
             high = slashParts.count == 2 ? max(low, all.upperBound) : low
         }
@@ -98,27 +139,31 @@ enum CronField: Int, CaseIterable, Sendable {
     }
 
     /// A single value: digits or, for month and day-of-week, a three-letter name.
-    private func value(_ text: Substring, field: String) throws(SpecError) -> Int {
-        if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            guard let number = Int(text), writable.contains(number) else {
-                let which = text == field[...] ? "value" : "value '\(text)'"
-                throw error(field, "\(which) out of range \(writable.lowerBound)-\(writable.upperBound)")
+    private func value(_ token: Substring, field: Substring, in text: String) throws(CronSyntaxError) -> Int {
+        if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            guard let number = Int(token), writable.contains(number) else {
+                let which = token == field ? "value" : "value '\(token)'"
+                throw error(
+                    field, "\(which) out of range \(writable.lowerBound)-\(writable.upperBound)",
+                    at: token.startIndex, in: text)
             }
             return number
         }
         if let names {
-            if let index = names.list.firstIndex(of: text.uppercased()) { return names.firstValue + index }
+            if let index = names.list.firstIndex(of: token.uppercased()) { return names.firstValue + index }
             let first = names.list[0]
             let last = names.list[names.list.count - 1]
             throw error(
-                field,
-                "unknown name '\(text)'; expected \(first)-\(last) or \(writable.lowerBound)-\(writable.upperBound)")
+                field, "unknown name '\(token)'; expected \(first)-\(last) or \(writable.lowerBound)-\(writable.upperBound)",
+                at: token.startIndex, in: text)
         }
-        throw error(field, "'\(text)' is not a number; expected \(writable.lowerBound)-\(writable.upperBound)")
+        throw error(
+            field, "'\(token)' is not a number; expected \(writable.lowerBound)-\(writable.upperBound)",
+            at: token.startIndex, in: text)
     }
 
-    /// An error naming this field and its text, with an empty path for the caller to prefix.
-    func error(_ field: String, _ problem: String) -> SpecError {
-        SpecError("\(name) field '\(field)': \(problem)")
+    /// An error naming this field and its text, at `index` of `text`.
+    func error(_ field: Substring, _ problem: String, at index: String.Index, in text: String) -> CronSyntaxError {
+        CronSyntaxError("\(name) field '\(field)': \(problem)", at: index, in: text)
     }
 }

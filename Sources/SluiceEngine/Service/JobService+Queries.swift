@@ -22,6 +22,8 @@ public enum ScheduleError: Error, Sendable {
     case invalidJob(JobPlanError)
     /// A schedule with this id exists.
     case duplicate(String)
+    /// The change conflicts with other stored state (a schedule others depend on).
+    case conflict(SpecError)
 }
 
 extension JobService {
@@ -70,12 +72,34 @@ extension JobService {
         return result
     }
 
-    /// Validates and stores a new schedule (its cron syntax, and its job when it has one).
+    /// Validates and stores a new schedule.
     public func createSchedule(_ schedule: ScheduleSpec) async throws -> ScheduleSpec {
+        if try await store.schedule(id: schedule.id) != nil { throw ScheduleError.duplicate(schedule.id) }
+        return try await saveSchedule(schedule)
+    }
+
+    /// Validates `schedule` and stores it, replacing the one with the same id:
+    /// - its cron expression and time zone, or interval, and its job (plan errors under `job`)
+    ///   or saved pipeline;
+    /// - `dependsOn` names existing schedules and closes no cycle (`dependsOn: a → b → a`);
+    /// - a stored job holds no literal secret (use `${env:NAME}`), since it runs later.
+    public func saveSchedule(_ schedule: ScheduleSpec) async throws -> ScheduleSpec {
         do {
-            _ = try CronExpression(schedule.cron)
+            _ = try ScheduleCoordinator.fireTimes(schedule)
         } catch {
-            throw ScheduleError.invalid(error.prefixed("cron"))
+            throw ScheduleError.invalid(error)
+        }
+        if let pipelineId = schedule.pipelineId, try await store.pipeline(id: pipelineId) == nil {
+            throw ScheduleError.invalid(SpecError(path: "pipelineId", "no saved pipeline with id '\(pipelineId)'; create it with POST /pipelines"))
+        }
+        var upstreams: [String: [String]] = [:]
+        for stored in try await store.schedules() where stored.id != schedule.id { upstreams[stored.id] = stored.dependsOn }
+        for (index, upstream) in schedule.dependsOn.enumerated() where upstreams[upstream] == nil {
+            throw ScheduleError.invalid(SpecError(path: "dependsOn[\(index)]", "no schedule with id '\(upstream)'"))
+        }
+        upstreams[schedule.id] = schedule.dependsOn
+        if let cycle = Self.dependencyCycle(from: schedule.id, upstreams: upstreams) {
+            throw ScheduleError.invalid(SpecError(path: "dependsOn", "this closes a dependency cycle: \(cycle.joined(separator: " → "))"))
         }
         if let job = schedule.job {
             do {
@@ -84,15 +108,56 @@ extension JobService {
                 throw ScheduleError.invalidJob(
                     JobPlanError(errors: error.errors.map { $0.prefixed("job") }, forbidden: error.forbidden))
             }
+            for (path, config) in [("job.source.config", job.source.config), ("job.target.config", job.target.config)]
+            where Secrets.redact(config) != config {
+                throw ScheduleError.invalid(
+                    SpecError(path: path, "a scheduled job cannot hold a literal secret; write it as ${env:NAME} and set NAME in the server's environment"))
+            }
         }
-        if try await store.schedule(id: schedule.id) != nil { throw ScheduleError.duplicate(schedule.id) }
-        var stored = schedule
-        if var job = stored.job {
-            job.source.config = Secrets.redact(job.source.config)
-            job.target.config = Secrets.redact(job.target.config)
-            stored.job = job
+        try await store.saveSchedule(schedule)
+        return schedule
+    }
+
+    /// Changes the fields `changes` names (`{"enabled": false}`) of the schedule `id`, keeping
+    /// the others, and saves it validated as ``saveSchedule(_:)`` does. `nil` when there is no
+    /// such schedule.
+    public func patchSchedule(id: String, changes: ValueObject) async throws -> ScheduleSpec? {
+        guard let current = try await store.schedule(id: id) else { return nil }
+        guard case .object(var merged) = try ValueEncoder().encode(current) else { return nil }
+        for (key, value) in changes.pairs where key != "id" { merged[key] = value }
+        let updated: ScheduleSpec
+        do {
+            updated = try ValueDecoder().decode(ScheduleSpec.self, from: .object(merged))
+        } catch {
+            throw ScheduleError.invalid(error)
         }
-        try await store.saveSchedule(stored)
-        return stored
+        return try await saveSchedule(updated)
+    }
+
+    /// Deletes a schedule no other schedule depends on.
+    public func deleteSchedule(id: String) async throws -> Bool {
+        let dependents = try await store.schedules().filter { $0.dependsOn.contains(id) }.map(\.id)
+        guard dependents.isEmpty else {
+            throw ScheduleError.conflict(SpecError(path: "id", "schedules \(dependents.joined(separator: ", ")) depend on '\(id)'; change them first"))
+        }
+        return try await store.deleteSchedule(id: id)
+    }
+
+    /// The path of a dependency cycle through `start` (`a → b → a`), or `nil`, where
+    /// `upstreams[x]` lists the schedules `x` depends on.
+    static func dependencyCycle(from start: String, upstreams: [String: [String]]) -> [String]? {
+        var path: [String] = [start]
+        var visited: Set<String> = []
+        func walk(_ node: String) -> [String]? {
+            for next in upstreams[node] ?? [] {
+                if next == start { return path + [start] }
+                guard visited.insert(next).inserted else { continue }
+                path.append(next)
+                if let cycle = walk(next) { return cycle }
+                path.removeLast()
+            }
+            return nil
+        }
+        return walk(start)
     }
 }

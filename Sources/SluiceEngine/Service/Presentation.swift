@@ -154,24 +154,65 @@ public enum Presentation {
         var o = ValueObject()
         o["id"] = .string(schedule.id)
         o["name"] = .string(schedule.name)
-        o["cron"] = .string(schedule.cron)
+        if let cron = schedule.cron { o["cron"] = .string(cron) }
+        if let interval = schedule.interval { o["interval"] = .string(interval) }
+        if let timeZone = schedule.timeZone { o["timeZone"] = .string(timeZone) }
         o["enabled"] = .bool(schedule.enabled)
         if let policy = schedule.retryPolicy {
             var p = ValueObject()
             p["maxRetries"] = .int(policy.maxRetries)
             p["retryDelay"] = .int(policy.retryDelay)
             if let multiplier = policy.backoffMultiplier { p["backoffMultiplier"] = .double(multiplier) }
+            if let maxDelay = policy.maxDelay { p["maxDelay"] = .int(maxDelay) }
+            if let jitter = policy.jitter { p["jitter"] = .double(jitter) }
             o["retryPolicy"] = .object(p)
         }
         if let timeout = schedule.timeout { o["timeout"] = .int(timeout) }
-        if let job = schedule.job {
-            var j = ValueObject()
-            j["name"] = .string(job.name)
-            j["source"] = source(job.source)
-            j["transforms"] = .array(job.transforms.map(transform))
-            j["target"] = target(job.target)
-            o["job"] = .object(j)
-        }
+        if let pipelineId = schedule.pipelineId { o["pipelineId"] = .string(pipelineId) }
+        if !schedule.dependsOn.isEmpty { o["dependsOn"] = .array(schedule.dependsOn.map(Value.string)) }
+        o["maxConcurrent"] = .int(schedule.maxConcurrent)
+        o["overlap"] = .string(schedule.overlap.rawValue)
+        o["catchUp"] = .string(schedule.catchUp.rawValue)
+        if let job = schedule.job { o["job"] = jobSpec(job) }
+        return .object(o)
+    }
+
+    /// A job spec as stored (secret-looking values masked).
+    static func jobSpec(_ job: JobSpec) -> Value {
+        var j = ValueObject()
+        j["name"] = .string(job.name)
+        j["source"] = source(job.source)
+        j["transforms"] = .array(job.transforms.map(transform))
+        j["target"] = target(job.target)
+        return .object(j)
+    }
+
+    /// A scheduled run as `GET /schedules/:id/runs` lists it.
+    public static func scheduleRun(_ run: RunRecord) -> Value {
+        var o = ValueObject()
+        o["id"] = .string(run.id)
+        o["scheduleId"] = .string(run.scheduleId)
+        o["trigger"] = .string(run.trigger.rawValue)
+        o["dueTime"] = .timestamp(run.dueTime)
+        o["attempt"] = .int(run.attempt)
+        o["status"] = .string(run.status.rawValue)
+        o["createdAt"] = .timestamp(run.createdAt)
+        if let notBefore = run.notBefore { o["notBefore"] = .timestamp(notBefore) }
+        if let startedAt = run.startedAt { o["startedAt"] = .timestamp(startedAt) }
+        if let endedAt = run.endedAt { o["endedAt"] = .timestamp(endedAt) }
+        if let reason = run.reason { o["reason"] = .string(reason) }
+        if let jobId = run.jobId { o["jobId"] = .string(jobId) }
+        return .object(o)
+    }
+
+    /// A saved pipeline as `GET /pipelines/:id` shows it.
+    public static func pipeline(_ pipeline: PipelineRecord) -> Value {
+        var o = ValueObject()
+        o["id"] = .string(pipeline.spec.id)
+        o["name"] = .string(pipeline.spec.name)
+        o["job"] = jobSpec(pipeline.spec.job)
+        o["createdAt"] = .int(Int(pipeline.createdAt))
+        o["updatedAt"] = .int(Int(pipeline.updatedAt))
         return .object(o)
     }
 

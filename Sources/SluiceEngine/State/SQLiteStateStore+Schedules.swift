@@ -28,6 +28,16 @@ extension SQLiteStateStore {
         return try rows.map(Self.scheduleSpec)
     }
 
+    /// Deletes the schedule with `id`; whether there was one.
+    public func deleteSchedule(id: String) async throws -> Bool {
+        try await exclusive { connection in
+            let found = try await connection.query("SELECT seq FROM schedules WHERE id = ?", [.text(id)])
+            guard !found.isEmpty else { return false }
+            _ = try await connection.query("DELETE FROM schedules WHERE id = ?", [.text(id)])
+            return true
+        }
+    }
+
     static func scheduleSpec(_ row: SQLiteRow) throws -> ScheduleSpec {
         let reader = RowReader(row: row, table: "schedules", key: row.column("id")?.string ?? "?")
         return try reader.decode(ScheduleSpec.self, "spec")

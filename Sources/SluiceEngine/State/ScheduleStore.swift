@@ -8,4 +8,6 @@ public protocol ScheduleStore: Sendable {
     func schedule(id: String) async throws -> ScheduleSpec?
     /// All schedules, in the order they were first saved.
     func schedules() async throws -> [ScheduleSpec]
+    /// Deletes the schedule with `id`; whether there was one.
+    func deleteSchedule(id: String) async throws -> Bool
 }

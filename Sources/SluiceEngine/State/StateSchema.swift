@@ -75,7 +75,24 @@ enum StateSchema {
             )
             """,
             "CREATE INDEX phase_durations_by_phase ON phase_durations (phase, id)",
-        ]
+        ],
+        // Version 2: saved pipelines, and the scheduler's run history and last fire times.
+        [
+            """
+            CREATE TABLE pipelines (
+                seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, spec TEXT NOT NULL,
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE schedule_runs (
+                seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, schedule_id TEXT NOT NULL,
+                run_trigger TEXT NOT NULL, due_time INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                status TEXT NOT NULL, created_at INTEGER NOT NULL, not_before INTEGER,
+                started_at INTEGER, ended_at INTEGER, reason TEXT, job_id TEXT)
+            """,
+            "CREATE INDEX schedule_runs_by_schedule ON schedule_runs (schedule_id, seq)",
+            "CREATE TABLE schedule_fire_times (schedule_id TEXT PRIMARY KEY, last_fire_time INTEGER NOT NULL)",
+        ],
     ]
 
     /// The version this code reads and writes.

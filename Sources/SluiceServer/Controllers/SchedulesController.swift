@@ -2,14 +2,80 @@ import Hummingbird
 import SluiceCore
 import SluiceEngine
 
-/// `GET /schedules` and `POST /schedules`.
+/// `GET/POST /schedules`, `GET/PUT/PATCH/DELETE /schedules/:id`, `GET /schedules/:id/runs`,
+/// `POST /schedules/:id/trigger`, `POST /schedules/validate` and `GET /scheduler/queue`.
 struct SchedulesController<Context: RequestContext> {
-    let service: JobService
+    let coordinator: ScheduleCoordinator
     let maxBodyBytes: Int
+
+    var service: JobService { coordinator.service }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/schedules", use: list)
         router.post("/schedules", use: create)
+        router.post("/schedules/validate", use: validate)
+        router.get("/schedules/:id", use: show)
+        router.put("/schedules/:id", use: replace)
+        router.patch("/schedules/:id", use: update)
+        router.delete("/schedules/:id", use: delete)
+        router.get("/schedules/:id/runs", use: runs)
+        router.post("/schedules/:id/trigger", use: trigger)
+        router.get("/scheduler/queue", use: queue)
+    }
+
+    /// Explains a cron expression (`{"cron": "0 9 * * 1-5", "timeZone": "Europe/Berlin"}`) or
+    /// an interval: what it means and its next 5 fire times, or its error with the position.
+    @Sendable func validate(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        guard case .object(let body) = try await request.jsonBody(limit: maxBodyBytes) else {
+            throw APIError(.badRequest, #"expected {"cron": "…", "timeZone": "…"} or {"interval": "15m"}"#)
+        }
+        var spec = ValueObject()
+        spec["id"] = .string("validate")
+        for key in ["cron", "interval", "timeZone"] { if let value = body[key] { spec[key] = value } }
+        let schedule: ScheduleSpec
+        do {
+            schedule = try ValueDecoder().decode(ScheduleSpec.self, from: .object(spec))
+        } catch {
+            throw APIError(.badRequest, error.message, path: error.path)
+        }
+        do {
+            let fireTimes = try ScheduleCoordinator.fireTimes(schedule)
+            var o = ValueObject()
+            o["valid"] = .bool(true)
+            o["explanation"] = .string(fireTimes.explain(after: .now()))
+            o["nextFireTimes"] = .array(fireTimes.nextFireTimes(after: .now(), count: 5).map(Value.timestamp))
+            return JSONResponse.make(.object(o))
+        } catch {
+            var o = ValueObject()
+            o["valid"] = .bool(false)
+            o["path"] = .string(error.path)
+            o["error"] = .string(error.message)
+            return JSONResponse.make(.object(o), status: .badRequest)
+        }
+    }
+
+    @Sendable func runs(_ request: Request, context: Context) async throws -> Response {
+        let id = try await existing(context).id
+        let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) }.map { max(1, min($0, 1000)) } ?? 100
+        let runs = try await coordinator.runs(id: id, limit: limit)
+        return JSONResponse.make(["runs": .array(runs.map(Presentation.scheduleRun)), "count": .int(runs.count)])
+    }
+
+    @Sendable func trigger(_ request: Request, context: Context) async throws -> Response {
+        let id = try await existing(context).id
+        let run: RunRecord
+        do {
+            run = try await coordinator.trigger(id: id)
+        } catch let error as SchedulerError {
+            throw APIError(.conflict, "\(error)", path: "id")
+        }
+        return JSONResponse.make(Presentation.scheduleRun(run), status: .accepted)
+    }
+
+    @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
+        let queued = await coordinator.queue()
+        return JSONResponse.make(["queue": .array(queued.map(Presentation.scheduleRun)), "count": .int(queued.count)])
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -20,14 +86,83 @@ struct SchedulesController<Context: RequestContext> {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let spec = try await request.decodedBody(ScheduleSpec.self, limit: maxBodyBytes)
+        let stored = try await answering { try await coordinator.create(spec) }
+        return JSONResponse.make(Presentation.schedule(stored), status: .created)
+    }
+
+    /// The schedule with its next 5 fire times.
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let schedule = try await existing(context)
+        guard case .object(var o) = Presentation.schedule(schedule) else { return JSONResponse.make(Presentation.schedule(schedule)) }
+        o["nextFireTimes"] = .array(ScheduleCoordinator.nextFireTimes(schedule, count: 5).map(Value.timestamp))
+        return JSONResponse.make(.object(o))
+    }
+
+    /// Replaces the schedule with the body (whose `id`, when given, must be the path's).
+    @Sendable func replace(_ request: Request, context: Context) async throws -> Response {
+        let id = try await existing(context).id
+        var request = request
+        let body = try await request.jsonBody(limit: maxBodyBytes)
+        let stored = try await answering { try await coordinator.replace(try decode(body, id: id)) }
+        return JSONResponse.make(Presentation.schedule(stored))
+    }
+
+    /// Changes the fields the body names (`{"enabled": false}`), keeping the others.
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let id = try await existing(context).id
+        var request = request
+        guard case .object(let changes) = try await request.jsonBody(limit: maxBodyBytes) else {
+            throw APIError(.badRequest, "expected a JSON object of the fields to change")
+        }
+        if let given = changes["id"], given != .string(id) {
+            throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
+        }
+        guard let stored = try await answering({ try await coordinator.patch(id: id, changes: changes) }) else {
+            throw APIError(.notFound, "no schedule with id '\(id)'", path: "id")
+        }
+        return JSONResponse.make(Presentation.schedule(stored))
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard try await answering({ try await coordinator.delete(id: id) }) else {
+            throw APIError(.notFound, "no schedule with id '\(id)'", path: "id")
+        }
+        return JSONResponse.make(["deleted": .string(id)])
+    }
+
+    private func existing(_ context: Context) async throws -> ScheduleSpec {
+        let id = context.parameters.get("id") ?? ""
+        guard let schedule = try await service.store.schedule(id: id) else {
+            throw APIError(.notFound, "no schedule with id '\(id)'", path: "id")
+        }
+        return schedule
+    }
+
+    /// The body as a schedule with the path's `id`.
+    private func decode(_ body: Value, id: String) throws -> ScheduleSpec {
+        guard case .object(var object) = body else { throw APIError(.badRequest, "expected a JSON object") }
+        if let given = object["id"], given != .string(id) {
+            throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
+        }
+        object["id"] = .string(id)
         do {
-            let stored = try await service.createSchedule(spec)
-            return JSONResponse.make(Presentation.schedule(stored), status: .created)
+            return try ValueDecoder().decode(ScheduleSpec.self, from: .object(object))
+        } catch {
+            throw APIError(.badRequest, error.message, path: error.path)
+        }
+    }
+
+    /// Runs `body`, turning schedule errors into API errors.
+    private func answering<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error as ScheduleError {
             switch error {
             case .invalid(let specError): throw APIError(.badRequest, specError.message, path: specError.path)
             case .invalidJob(let planError): throw APIError(planError: planError)
             case .duplicate(let id): throw APIError(.conflict, "a schedule with id '\(id)' exists", path: "id")
+            case .conflict(let specError): throw APIError(.conflict, specError.message, path: specError.path)
             }
         }
     }

@@ -65,4 +65,27 @@ import Testing
         _ = try await Self.run(job, dir: dir)
         #expect(try JSONParser.parse(try dir.read("out.json")) == [["a": 0], ["a": 1], ["a": 2], ["a": 1], ["a": 2]])
     }
+
+    /// A cancelled run (a schedule's timeout) stops and leaves the target as it was.
+    @Test(arguments: ["in.csv", "in.json"])
+    func aCancelledRunLeavesTheTargetUntouched(input: String) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("in.csv", "a\n1\n2\n")
+        try dir.write("in.json", #"[{"a": 1}, {"a": 2}]"#)
+        try dir.write("out.json", #"["before"]"#)
+        let job = #"""
+            {"name":"c","source":{"type":"file","config":{"path":"\#(dir.file(input))"}},
+             "target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}
+            """#
+        let spec = try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(job))
+        let plan = try JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 1, environment: [:]).plan(spec)
+        let outcome = await Task { () async -> JobOutcome in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await JobRunner.run(plan, logger: Logger(label: "t"))
+        }.value
+        #expect(outcome.failure?.hasPrefix("cancelled: the run was stopped before it finished") == true)
+        #expect(try dir.read("out.json") == #"["before"]"#)
+        #expect(outcome.stats.recordsLoaded == 0)
+    }
 }
