@@ -5,7 +5,8 @@
 #   bash scripts/test.sh [swift test arguments...]
 #
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
-# Installs only what is missing: curl (apt), and the Python oracles duckdb and croniter (pip).
+# Installs only what is missing: curl and tzdata (apt; the cron time-zone tests read
+# /usr/share/zoneinfo, as Python's zoneinfo does), and the Python oracles duckdb and croniter (pip).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ apt_install() {
 
 apt_missing=()
 command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
+[[ -f /usr/share/zoneinfo/Europe/Berlin ]] || apt_missing+=(tzdata)
 if ((${#apt_missing[@]})); then
     echo "installing with apt: ${apt_missing[*]}"
     apt_install "${apt_missing[@]}"
