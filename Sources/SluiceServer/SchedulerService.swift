@@ -1,9 +1,11 @@
 import ServiceLifecycle
 import SluiceEngine
 
-/// The scheduler as a service of the server's service group: it loads the stored schedules
-/// and fires them; on SIGTERM it stops firing and gives running jobs `grace` to finish
-/// before they are cancelled (their targets are left untouched and a retry is recorded).
+/// The scheduler as a service of the server's service group, once
+/// ``ScheduleCoordinator/start()`` has loaded the stored schedules (before the HTTP server
+/// accepts requests, so API changes never race the loading): it runs until SIGTERM, then
+/// stops firing and gives running jobs `grace` to finish before they are cancelled (their
+/// targets are left untouched and a retry is recorded).
 public struct SchedulerService: Service {
     let coordinator: ScheduleCoordinator
     let grace: Duration
@@ -14,7 +16,6 @@ public struct SchedulerService: Service {
     }
 
     public func run() async throws {
-        try await coordinator.start()
         let coordinator = self.coordinator
         let grace = self.grace
         await withGracefulShutdownHandler {

@@ -106,6 +106,7 @@ import Testing
         #expect(scheduled.count >= 2)
         for run in scheduled {
             #expect(run.objectValue?["attempt"] == .int(1))
+            #expect(run.objectValue?["stats"]?.objectValue?["recordsLoaded"] == .int(2))
             if case .string(let jobId)? = run.objectValue?["jobId"] {
                 #expect(try await server.request(.GET, "/jobs/\(jobId)").json["status"] == .string("completed"))
             } else {
@@ -152,6 +153,43 @@ import Testing
         }
         let zone = try await server.request(.POST, "/schedules/validate", body: #"{"cron":"@daily","timeZone":"Mars/Olympus"}"#)
         #expect(zone.json["path"] == .string("timeZone"))
+        try await server.stop()
+    }
+
+    /// Schedules, their history and their last fire times survive a restart, and the
+    /// restarted server goes on firing.
+    @Test func schedulesAndHistorySurviveARestart() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("in.json", #"[{"a": 1}]"#)
+        let environment = ["SLUICE_DATA_DIRS": dir.path]
+        var server = try await ServerHarness.start(stateDir: dir, environment: environment)
+        let job = #"{"name":"tick","source":{"type":"file","config":{"path":"\#(dir.file("in.json"))"}},"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}"#
+        #expect(try await server.request(.POST, "/schedules", body: #"{"id":"tick","cron":"@every 1s","job":\#(job)}"#).status == 201)
+        func succeeded() async throws -> [String] {
+            guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { return [] }
+            return runs.compactMap { run -> String? in
+                guard run.objectValue?["status"] == .string("succeeded"), case .string(let id)? = run.objectValue?["id"] else { return nil }
+                return id
+            }
+        }
+        var before: [String] = []
+        for _ in 0..<100 where before.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            before = try await succeeded()
+        }
+        #expect(!before.isEmpty)
+        try await server.stop()
+
+        server = try await ServerHarness.start(stateDir: dir, environment: environment)
+        #expect(try await server.request(.GET, "/schedules/tick").json["cron"] == .string("@every 1s"))
+        var after: [String] = []
+        for _ in 0..<100 where after.count <= before.count + 1 {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await succeeded()
+        }
+        #expect(Set(before).isSubset(of: Set(after)))
+        #expect(after.count > before.count + 1)
         try await server.stop()
     }
 }

@@ -59,7 +59,16 @@ struct SchedulesController<Context: RequestContext> {
         let id = try await existing(context).id
         let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) }.map { max(1, min($0, 1000)) } ?? 100
         let runs = try await coordinator.runs(id: id, limit: limit)
-        return JSONResponse.make(["runs": .array(runs.map(Presentation.scheduleRun)), "count": .int(runs.count)])
+        var shown: [Value] = []
+        for run in runs {
+            guard case .object(var o) = Presentation.scheduleRun(run) else { continue }
+            // The run's job stats, from its job record.
+            if let jobId = run.jobId, let job = try await service.store.job(id: jobId), let stats = job.stats {
+                o["stats"] = Presentation.stats(stats)
+            }
+            shown.append(.object(o))
+        }
+        return JSONResponse.make(["runs": .array(shown), "count": .int(runs.count)])
     }
 
     @Sendable func trigger(_ request: Request, context: Context) async throws -> Response {
