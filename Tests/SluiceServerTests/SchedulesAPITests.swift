@@ -192,4 +192,40 @@ import Testing
         #expect(after.count > before.count + 1)
         try await server.stop()
     }
+
+    /// A schedule disabled for a while and enabled again does not run the fire times it
+    /// missed while disabled: the next run is due after the pause.
+    @Test func reEnablingDoesNotCatchUpTheDisabledPause() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("in.json", #"[{"a": 1}]"#)
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path])
+        let job = #"{"name":"tick","source":{"type":"file","config":{"path":"\#(dir.file("in.json"))"}},"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}"#
+        #expect(try await server.request(.POST, "/schedules", body: #"{"id":"tick","cron":"@every 1s","job":\#(job)}"#).status == 201)
+        func dueTimes() async throws -> [Int64] {
+            guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { return [] }
+            return runs.compactMap { run -> Int64? in
+                guard run.objectValue?["trigger"] == .string("scheduled"), case .string(let text)? = run.objectValue?["dueTime"] else { return nil }
+                return Array(text.utf8).withUnsafeBufferPointer { Timestamp.parse($0)?.microseconds }
+            }.sorted()
+        }
+        var before: [Int64] = []
+        for _ in 0..<100 where before.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            before = try await dueTimes()
+        }
+        #expect(try await server.request(.PATCH, "/schedules/tick", body: #"{"enabled":false}"#).status == 200)
+        let lastBefore = try await dueTimes().last ?? 0
+        try await Task.sleep(for: .milliseconds(2600))
+        #expect(try await dueTimes().last == lastBefore)
+        #expect(try await server.request(.PATCH, "/schedules/tick", body: #"{"enabled":true}"#).status == 200)
+        var after: [Int64] = []
+        for _ in 0..<100 where after.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await dueTimes().filter { $0 > lastBefore }
+        }
+        let firstAfter = try #require(after.first)
+        #expect(firstAfter - lastBefore >= 2_000_000, "resumed \(firstAfter - lastBefore) µs after the last run before the pause")
+        try await server.stop()
+    }
 }

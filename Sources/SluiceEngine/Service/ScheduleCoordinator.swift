@@ -48,17 +48,32 @@ public final class ScheduleCoordinator: Sendable {
 
     /// Validates, stores and re-registers a changed schedule.
     public func replace(_ spec: ScheduleSpec) async throws -> ScheduleSpec {
-        let definition = try Self.checkedDefinition(spec)
+        _ = try Self.checkedDefinition(spec)
+        let wasEnabled = try await service.store.schedule(id: spec.id)?.enabled ?? true
         let stored = try await service.saveSchedule(spec)
-        try await scheduler.update(definition)
+        try await apply(stored, wasEnabled: wasEnabled)
         return stored
     }
 
     /// Applies `changes` to the stored schedule `id`; `nil` when there is none.
     public func patch(id: String, changes: ValueObject) async throws -> ScheduleSpec? {
+        let wasEnabled = try await service.store.schedule(id: id)?.enabled ?? true
         guard let stored = try await service.patchSchedule(id: id, changes: changes) else { return nil }
-        try await scheduler.update(try Self.definition(stored, lastFireTime: nil))
+        try await apply(stored, wasEnabled: wasEnabled)
         return stored
+    }
+
+    /// Hands changed settings to the scheduler. A schedule enabled again starts from now:
+    /// fire times that passed while it was disabled do not run.
+    private func apply(_ stored: ScheduleSpec, wasEnabled: Bool) async throws {
+        var definition = try Self.definition(stored, lastFireTime: nil)
+        if !wasEnabled, stored.enabled {
+            definition.enabled = false
+            try await scheduler.update(definition)
+            try await scheduler.setEnabled(stored.id, true)
+        } else {
+            try await scheduler.update(definition)
+        }
     }
 
     /// Deletes a schedule no other depends on; whether there was one.
