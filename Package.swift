@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,7 +84,10 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceOperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceConnectorsTests",
+            dependencies: ["SluiceConnectors", "SluiceTestSupport", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: ["SluiceEngine", "SluiceTestSupport", .product(name: "SQLiteNIO", package: "sqlite-nio")],

@@ -28,3 +28,12 @@ public protocol PreEncodingTargetWriter: TargetWriter {
     /// Appends the bytes `batchEncoder` made for `rows` records; returns the bytes written.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int
 }
+
+/// A writer whose target can refuse single records (a database constraint, a type the column
+/// does not take). Refused records come back with the target's own reason and go to the
+/// dead-letter queue; the rest of the batch is written.
+public protocol RejectingTargetWriter: TargetWriter {
+    /// Writes a batch; returns the bytes written and the records the target refused (with
+    /// their positions from the batch).
+    func writeReportingRejections(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection])
+}

@@ -25,6 +25,7 @@ public struct ComponentRegistry: Sendable {
         var registry = ComponentRegistry()
         registry.registerSource(FileSource.self)
         registry.registerSource(APISource.self)
+        registry.registerSource(SQLiteSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
@@ -53,6 +54,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Pivot.self)
         registry.registerTransform(Unpivot.self)
         registry.registerTarget(FileTarget.self)
+        registry.registerTarget(SQLiteTarget.self)
         return registry
     }()
 

@@ -130,6 +130,18 @@ struct RunState {
         guard !batch.isEmpty else { return }
         stats.recordsTransformed += batch.count
         let t0 = ContinuousClock.now
+        if let writer = writer as? any RejectingTargetWriter {
+            let (bytes, refused) = try await writer.writeReportingRejections(batch)
+            stats.bytesWritten += bytes
+            loading += ContinuousClock.now - t0
+            stats.recordsLoaded += batch.count - refused.count
+            reject(refused.map { Self.stamped($0, path: "target", operation: "load") })
+            if loaded != nil {
+                let refusedPositions = Set(refused.compactMap(\.position))
+                loaded?.append(contentsOf: (0..<batch.count).filter { !refusedPositions.contains(batch.positions[$0]) }.map(batch.record(at:)))
+            }
+            return
+        }
         if let encoding = parallelEncoding, encoding.applies(to: batch), let writer = writer as? any PreEncodingTargetWriter {
             stats.bytesWritten += try await encoding.write(batch, to: writer)
         } else if let writer {

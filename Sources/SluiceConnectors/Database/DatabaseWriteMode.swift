@@ -1,0 +1,53 @@
+import SluiceCore
+
+/// How a database target treats rows that may already be in its table.
+public enum DatabaseWriteMode: String, Decodable, Sendable, CaseIterable {
+    /// Add every record as a new row (plain `INSERT`); each batch is committed on its own.
+    case insert
+    /// Insert, or update the row with the same `keys`; only the columns present in the
+    /// records are updated. Each batch is committed on its own.
+    case upsert
+    /// Delete every row, then load: one transaction for the whole job, committed at the end.
+    case replace
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let mode = DatabaseWriteMode(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "unknown mode '\(raw)'; expected one of \(DatabaseWriteMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = mode
+    }
+}
+
+/// The write settings every database target shares (`table`, `mode`, `keys`,
+/// `createTable`), checked once.
+public struct DatabaseWriteSettings: Sendable, Equatable {
+    /// The table written to.
+    public var table: String
+    /// How existing rows are treated.
+    public var mode: DatabaseWriteMode
+    /// The columns that identify a row (required for upsert; when the target creates the
+    /// table it also makes them a unique index in every mode).
+    public var keys: [String]
+    /// Whether a missing table is created.
+    public var createTable: Bool
+
+    /// Validates the settings; errors carry paths relative to `config`.
+    public init(table: String, mode: DatabaseWriteMode?, keys: [String]?, createTable: Bool?) throws(SpecError) {
+        try SQLIdentifier.validate(table, at: "table")
+        let mode = mode ?? .insert
+        if let keys {
+            if keys.isEmpty { throw SpecError(path: "keys", "must name at least one column") }
+            try SQLIdentifier.validate(keys, at: "keys")
+        } else if mode == .upsert {
+            throw SpecError(path: "keys", "upsert needs the key columns that identify a row, e.g. [\"id\"]")
+        }
+        self.table = table
+        self.mode = mode
+        self.keys = keys ?? []
+        self.createTable = createTable ?? true
+    }
+}

@@ -1,0 +1,151 @@
+import SQLiteNIO
+import SluiceCore
+
+/// Reads rows of a SQLite database file: a table (optionally some columns and a `where`
+/// filter) or the result of a query, in batches of `batchSize` rows.
+///
+/// The file is opened read-only. A table is read with keyset pagination on its rowid
+/// (`… WHERE rowid > ? ORDER BY rowid LIMIT ?`), so each batch is one indexed range scan and
+/// only one batch is ever in memory. A query — and a view or `WITHOUT ROWID` table, which
+/// have no rowid — is run once into a temporary table (SQLite's temp store, a file by
+/// default) that is then read the same way; that costs one extra copy of the result but
+/// keeps memory at one batch and every batch O(batch), where `LIMIT … OFFSET …` would
+/// rescan (and re-sort) the result for every batch. Values map as ``SQLiteValueMapping``
+/// says; query results carry no declared types, so there only storage classes decide.
+public struct SQLiteSource: Source {
+    public static let type = "sqlite"
+
+    /// `source.config` of a SQLite source: `path` plus either `table` (with optional
+    /// `columns`, `where`) or `query`; `parameters` are bound to the `?` placeholders.
+    public struct Config: Decodable, Sendable {
+        /// Path of the database file, inside the data roots; it must exist.
+        public var path: String
+        /// The table or view to read.
+        public var table: String?
+        /// The columns to read (default all, in table order).
+        public var columns: [String]?
+        /// An SQL condition on the table's rows, with `?` placeholders for `parameters`.
+        public var `where`: String?
+        /// A `SELECT` statement whose result is read, with `?` placeholders for `parameters`.
+        public var query: String?
+        /// Values bound to the placeholders, in order (strings, numbers, booleans, null).
+        public var parameters: [Value]?
+    }
+
+    /// What one read selects.
+    enum Selection: Sendable {
+        case table(name: String, columns: [String]?, condition: String?)
+        case query(String)
+    }
+
+    let path: String
+    let configuredPath: String
+    let selection: Selection
+    let parameters: [SQLiteData]
+    let batchSize: Int
+    let roots: DataRoots
+
+    public init(config: Config, context: ComponentContext) throws {
+        guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
+        switch (config.table, config.query) {
+        case (.some, .some):
+            throw SpecError(path: "query", "give either table or query, not both")
+        case (nil, nil):
+            throw SpecError(path: "table", "required: give the table to read, or a query")
+        case (.some(let table), nil):
+            try SQLIdentifier.validate(table, at: "table")
+            if let columns = config.columns {
+                if columns.isEmpty { throw SpecError(path: "columns", "must name at least one column") }
+                try SQLIdentifier.validate(columns, at: "columns")
+            }
+            if let condition = config.where, condition.allSatisfy(\.isWhitespace) {
+                throw SpecError(path: "where", "must not be empty")
+            }
+            selection = .table(name: table, columns: config.columns, condition: config.where)
+        case (nil, .some(let query)):
+            if config.columns != nil { throw SpecError(path: "columns", "only applies to table; select the columns in the query") }
+            if config.where != nil { throw SpecError(path: "where", "only applies to table; put the condition in the query") }
+            if query.allSatisfy(\.isWhitespace) { throw SpecError(path: "query", "must not be empty") }
+            selection = .query(query)
+        }
+        parameters = try (config.parameters ?? []).enumerated().map { index, value throws(SpecError) in
+            switch value {
+            case .array, .object, .timestamp:
+                throw SpecError(path: "parameters[\(index)]", "expected a string, number, boolean or null, found \(value.kindName)")
+            default:
+                return SQLiteValueMapping.data(value)
+            }
+        }
+        self.configuredPath = config.path
+        self.path = try context.dataRoots.authorize(config.path)
+        self.batchSize = max(1, context.batchSize)
+        self.roots = context.dataRoots
+    }
+
+    public var location: String {
+        switch selection {
+        case .table(let name, _, _): return "sqlite:\(path)#\(name)"
+        case .query: return "sqlite:\(path)"
+        }
+    }
+
+    public func open() async throws -> any BatchReader {
+        // Checked again: a symlink swapped in since planning must not lead outside the roots.
+        let real = try roots.authorize(path)
+        let connection = try await SQLiteDatabaseFile.openReadOnly(real, configured: configuredPath)
+        do {
+            return try await makeReader(connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private func makeReader(_ connection: SQLiteConnection) async throws -> SQLiteBatchReader {
+        switch selection {
+        case .table(let name, let wanted, let condition):
+            guard let info = try await SQLiteTableInfo.load(name, on: connection) else {
+                throw ConnectorError.io("SQLite database '\(configuredPath)' has no table or view '\(name)'")
+            }
+            let columns = wanted ?? info.names
+            let missing = info.missing(columns)
+            guard missing.isEmpty else {
+                throw ConnectorError.io(
+                    "table '\(name)' of '\(configuredPath)' has no column \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            let declared = columns.map { DeclaredColumnType(declared: info.declaredType(of: $0) ?? "") }
+            if info.hasRowid, let rowid = info.rowidName {
+                return SQLiteBatchReader(
+                    connection: connection, source: SQLIdentifier.quoted(name), rowid: rowid, fields: columns,
+                    declared: declared, condition: condition, parameters: parameters, batchSize: batchSize)
+            }
+            var sql = "SELECT \(SQLIdentifier.list(columns)) FROM \(SQLIdentifier.quoted(name))"
+            if let condition { sql += " WHERE \(condition)" }
+            return try await snapshotReader(connection, sql: sql, declared: declared)
+        case .query(let sql):
+            return try await snapshotReader(connection, sql: sql, declared: nil)
+        }
+    }
+
+    /// Runs `sql` into a temporary table and reads that by rowid. `declared` gives the column
+    /// meanings when known (nil: storage classes only).
+    private func snapshotReader(_ connection: SQLiteConnection, sql: String, declared: [DeclaredColumnType]?) async throws -> SQLiteBatchReader {
+        let snapshot = "sluice_read"
+        do {
+            _ = try await connection.query("CREATE TEMP TABLE \(SQLIdentifier.quoted(snapshot)) AS \(sql)", parameters)
+        } catch {
+            throw ConnectorError.io("SQLite query on '\(configuredPath)' failed: \(SQLiteDatabaseFile.message(error))")
+        }
+        let rows = try await connection.query(
+            "SELECT name FROM pragma_table_info(?, 'temp') ORDER BY cid", [.text(snapshot)])
+        let fields = rows.compactMap { $0.column("name")?.string }
+        let info = SQLiteTableInfo(columns: fields.map { .init(name: $0, declaredType: "") }, kind: "table", hasRowid: true)
+        guard let rowid = info.rowidName else {
+            throw ConnectorError.io("the query on '\(configuredPath)' returns columns named rowid, _rowid_ and oid; rename one with AS")
+        }
+        return SQLiteBatchReader(
+            connection: connection, source: "temp.\(SQLIdentifier.quoted(snapshot))", rowid: rowid, fields: fields,
+            declared: declared ?? Array(repeating: .plain, count: fields.count), condition: nil, parameters: [],
+            batchSize: batchSize)
+    }
+}

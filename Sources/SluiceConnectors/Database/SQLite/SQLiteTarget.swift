@@ -1,0 +1,90 @@
+import SQLiteNIO
+import SluiceCore
+
+/// Writes records into a table of a SQLite database file (created if missing).
+///
+/// - `insert` and `upsert` commit each batch in its own transaction: once `write` returns,
+///   that batch is in the table, and ``TargetWriter/abort()`` only rolls back the batch in
+///   flight — earlier batches stay.
+/// - `replace` deletes every row and loads the new ones in one transaction for the whole
+///   job, committed by ``TargetWriter/commit()``: an abort or a failure leaves the old rows.
+///
+/// Rows the database refuses (UNIQUE, NOT NULL, CHECK, foreign key, STRICT datatype) come
+/// back as rejections with SQLite's message; the rest of the batch is written (see
+/// ``SQLiteTargetWriter``).
+public struct SQLiteTarget: Target {
+    public static let type = "sqlite"
+
+    /// `target.config` of a SQLite target.
+    public struct Config: Decodable, Sendable {
+        /// Path of the database file, inside the data roots; created when missing.
+        public var path: String
+        /// The table written to.
+        public var table: String
+        /// `insert` (default), `upsert` or `replace`.
+        public var mode: DatabaseWriteMode?
+        /// The columns identifying a row; required for upsert.
+        public var keys: [String]?
+        /// Whether a missing table is created (default true).
+        public var createTable: Bool?
+    }
+
+    let path: String
+    let configuredPath: String
+    let settings: DatabaseWriteSettings
+    let schema: SchemaSpec?
+    let roots: DataRoots
+
+    public init(config: Config, context: ComponentContext) throws {
+        guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
+        self.settings = try DatabaseWriteSettings(table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable)
+        self.configuredPath = config.path
+        self.path = try context.dataRoots.authorize(config.path)
+        self.schema = context.schema
+        self.roots = context.dataRoots
+    }
+
+    public var location: String { "sqlite:\(path)#\(settings.table)" }
+
+    public func open(batchSize: Int?) async throws -> any TargetWriter {
+        let real = try roots.authorize(path)
+        let connection = try await SQLiteDatabaseFile.openReadWrite(real, configured: configuredPath)
+        do {
+            let info = try await SQLiteTableInfo.load(settings.table, on: connection)
+            try await check(info, connection: connection)
+            let writer = SQLiteTargetWriter(
+                connection: connection, settings: settings, schema: schema, existingColumns: info?.names,
+                configuredPath: configuredPath)
+            try await writer.start()
+            return writer
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Fails early when the table cannot take the writes.
+    private func check(_ info: SQLiteTableInfo?, connection: SQLiteConnection) async throws {
+        let table = settings.table
+        guard let info else {
+            guard settings.createTable else {
+                throw ConnectorError.io("SQLite database '\(configuredPath)' has no table '\(table)' and createTable is false")
+            }
+            return
+        }
+        guard info.kind == "table" else {
+            throw ConnectorError.io("'\(table)' in '\(configuredPath)' is a \(info.kind), not a table")
+        }
+        let missingKeys = info.missing(settings.keys)
+        guard missingKeys.isEmpty else {
+            throw ConnectorError.io("table '\(table)' has no key column \(missingKeys.map { "'\($0)'" }.joined(separator: ", "))")
+        }
+        if settings.mode == .upsert,
+            try await !SQLiteTableInfo.hasUniqueIndex(on: settings.keys, table: table, connection: connection)
+        {
+            throw ConnectorError.io(
+                "upsert into '\(table)' needs a UNIQUE index or PRIMARY KEY on exactly (\(settings.keys.joined(separator: ", "))); "
+                    + "create one with CREATE UNIQUE INDEX … ON \(SQLIdentifier.quoted(table)) (\(SQLIdentifier.list(settings.keys)))")
+        }
+    }
+}
