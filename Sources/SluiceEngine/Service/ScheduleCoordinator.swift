@@ -10,6 +10,7 @@ public final class ScheduleCoordinator: Sendable {
     /// The scheduler.
     public let scheduler: Scheduler
     let store: SQLiteStateStore
+    let logger: Logger
 
     /// A coordinator running jobs through `service`, recording runs in `store`.
     public init(
@@ -18,16 +19,27 @@ public final class ScheduleCoordinator: Sendable {
     ) {
         self.service = service
         self.store = store
+        self.logger = logger
         scheduler = Scheduler(
             clock: clock, executor: ScheduledJobs(service: service), recorder: store,
             configuration: SchedulerConfiguration(maxConcurrentJobs: maxConcurrentJobs), logger: logger)
     }
 
-    /// Registers every stored schedule and starts firing (catching up missed fire times).
+    /// Registers every stored schedule and starts firing (catching up missed fire times). A
+    /// stored schedule that no longer evaluates here (its time zone is missing on this
+    /// machine, say) is registered without fire times and logged, rather than keeping the
+    /// server from starting; it can still be triggered and fixed through the API.
     public func start() async throws {
         let lastFireTimes = try await store.lastFireTimes()
         let definitions = try await service.store.schedules().map { spec in
-            try Self.definition(spec, lastFireTime: lastFireTimes[spec.id])
+            do {
+                return try Self.definition(spec, lastFireTime: lastFireTimes[spec.id])
+            } catch {
+                logger.error("schedule cannot fire", metadata: ["scheduleId": "\(spec.id)", "error": "\(error)"])
+                var definition = ScheduleDefinition(id: spec.id, fireTimes: nil, enabled: spec.enabled, dependsOn: spec.dependsOn)
+                definition.lastFireTime = lastFireTimes[spec.id]
+                return definition
+            }
         }
         try await scheduler.register(contentsOf: definitions)
         try await scheduler.start()
