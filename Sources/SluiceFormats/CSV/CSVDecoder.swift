@@ -43,25 +43,17 @@ struct CSVDecoder: RecordStreamDecoder {
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
         ledger.didFeed(bytes.count)
-        switch byteOrderMark.take(bytes, final: false) {
-        case .pass: process(bytes)
-        case .skip(let n):
-            base += n
-            process(UnsafeRawBufferPointer(rebasing: bytes[n...]))
-        case .hold: break
-        case .release(let pending, let skipped):
-            base += skipped
-            pending.withUnsafeBytes { process($0) }
-        }
+        let outcome = byteOrderMark.take(bytes, final: false)
+        base += outcome.skipped
+        outcome.withBytes(of: bytes) { process($0) }
         defer { chunks = [] }
         return chunks
     }
 
     mutating func finish() throws -> [SourceChunk] {
-        if case .release(let pending, let skipped) = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true) {
-            base += skipped
-            pending.withUnsafeBytes { process($0) }
-        }
+        let last = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
+        base += last.skipped
+        last.withBytes(of: UnsafeRawBufferPointer(start: nil, count: 0)) { process($0) }
         if carrying {
             let record = carry
             carry = []

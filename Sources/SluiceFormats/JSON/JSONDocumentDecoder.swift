@@ -67,25 +67,17 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
         ledger.didFeed(bytes.count)
-        switch byteOrderMark.take(bytes, final: false) {
-        case .pass: try process(bytes)
-        case .skip(let n):
-            base += n
-            try process(UnsafeRawBufferPointer(rebasing: bytes[n...]))
-        case .hold: break
-        case .release(let pending, let skipped):
-            base += skipped
-            try pending.withUnsafeBytes { try process($0) }
-        }
+        let outcome = byteOrderMark.take(bytes, final: false)
+        base += outcome.skipped
+        try outcome.withBytes(of: bytes) { try process($0) }
         defer { chunks = [] }
         return chunks
     }
 
     mutating func finish() throws -> [SourceChunk] {
-        if case .release(let pending, let skipped) = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true) {
-            base += skipped
-            try pending.withUnsafeBytes { try process($0) }
-        }
+        let last = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
+        base += last.skipped
+        try last.withBytes(of: UnsafeRawBufferPointer(start: nil, count: 0)) { try process($0) }
         switch phase {
         case .start:
             throw FormatError(line: line, message: "the document is empty; expected a JSON array or object")

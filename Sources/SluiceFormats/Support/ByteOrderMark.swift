@@ -34,3 +34,33 @@ struct ByteOrderMark: Sendable {
         return .release(pending, skipped: skip)
     }
 }
+
+extension ByteOrderMark.Outcome {
+    /// Bytes of mark dropped in front of what ``withBytes(of:_:)`` hands on: add them to the
+    /// input offset before processing.
+    var skipped: Int {
+        switch self {
+        case .pass, .hold: return 0
+        case .skip(let n): return n
+        case .release(_, let skipped): return skipped
+        }
+    }
+
+    /// Calls `body` with what to parse of `bytes` (the chunk that was taken): all of it, the
+    /// part after the mark, the bytes held back until now, or nothing.
+    func withBytes<E: Error>(of bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        switch self {
+        case .pass: if !bytes.isEmpty { try body(bytes) }
+        case .skip(let n): try body(UnsafeRawBufferPointer(rebasing: bytes[n...]))
+        case .hold: return
+        case .release(let pending, _):
+            guard !pending.isEmpty else { return }
+            let copy = pending
+            var failure: E?
+            copy.withUnsafeBytes { held in
+                do throws(E) { try body(held) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+}

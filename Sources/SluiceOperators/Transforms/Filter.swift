@@ -47,11 +47,7 @@ public struct Filter: StatelessTransform {
     /// on it (division by zero, a failed cast): then it goes to the dead-letter queue with
     /// the reason, since the condition could not be decided.
     public func process(_ batch: RecordBatch) throws -> BatchResult {
-        let selected = condition.selectedRows(batch)
-        guard condition.hasExpressions else { return BatchResult(batch: batch.selecting(selected)) }
-        var isSelected = [Bool](repeating: false, count: batch.count)
-        for row in selected { isSelected[row] = true }
-        let failed = condition.evaluationErrors(batch, among: (0..<batch.count).filter { !isSelected[$0] })
+        let (selected, failed) = condition.evaluate(batch)
         let rejected = failed.map { row, reason in
             Rejection(record: .object(batch.record(at: row)), reasons: [reason], position: batch.positions[row], stage: Filter.operation)
         }

@@ -178,6 +178,10 @@ private func filterError(_ configJSON: String) -> String? {
         let divided = try make(Filter.self, #"{"expr": "10 / amount > 0.1"}"#).process(batch)
         #expect(divided.rejected.map(\.position) == [4])
         #expect(divided.rejected.first?.reasons == ["10 / amount > 0.1: division by zero"])
+        // A row another part of the condition already decided is not refused for the failure.
+        let decided = try make(Filter.self, #"{"and": [{"field": "status", "operator": "eq", "value": "active"}, {"expr": "10 / amount > 0.1"}]}"#).process(batch)
+        #expect(decided.batch.positions == [2])
+        #expect(decided.rejected.isEmpty)
         #expect(try kept(#"{"or": [{"expr": "amount >= 150"}, {"field": "status", "operator": "eq", "value": "closed"}]}"#) == [1, 3, 4])
     }
 

@@ -39,20 +39,17 @@ public struct Condition: Sendable {
     }
 
     /// The rows of `batch` for which the condition is true, ascending (a selection vector).
-    public func selectedRows(_ batch: RecordBatch) -> [Int] {
-        root.rows(in: batch, among: nil)
-    }
+    public func selectedRows(_ batch: RecordBatch) -> [Int] { evaluate(batch).selected }
 
-    /// Whether the condition has `{"expr": …}` tests, which can fail on a row.
-    public var hasExpressions: Bool { root.hasExpressions }
-
-    /// The rows of `batch` among `rows` where an expression test could not be evaluated
-    /// (division by zero, a failed cast), with the first reason for each, ascending.
-    public func evaluationErrors(_ batch: RecordBatch, among rows: [Int]) -> [(row: Int, reason: String)] {
-        guard hasExpressions, !rows.isEmpty else { return [] }
-        var reasons: [Int: String] = [:]
-        root.collectErrors(in: batch, into: &reasons)
-        return rows.compactMap { row in reasons[row].map { (row, $0) } }
+    /// The rows for which the condition is true (ascending), and the rows it could not decide
+    /// because an `{"expr": …}` test failed on them (division by zero, a bad cast), with the
+    /// reason; a row is in one list at most.
+    public func evaluate(_ batch: RecordBatch) -> (selected: [Int], failures: [(row: Int, reason: String)]) {
+        var failures: [Int: String] = [:]
+        let selected = root.rows(in: batch, among: nil, failures: &failures)
+        guard !failures.isEmpty else { return (selected, []) }
+        for row in selected { failures[row] = nil }
+        return (selected, failures.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// For each row of `batch`, whether the condition is true for it.

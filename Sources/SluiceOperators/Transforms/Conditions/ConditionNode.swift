@@ -56,39 +56,19 @@ indirect enum ConditionNode: Sendable {
         }
     }
 
-    /// Whether any leaf is an expression.
-    var hasExpressions: Bool {
-        switch self {
-        case .test: return false
-        case .expression: return true
-        case .all(let children), .any(let children): return children.contains { $0.hasExpressions }
-        }
-    }
-
-    /// The first evaluation error of each row, over every expression leaf.
-    func collectErrors(in batch: RecordBatch, into reasons: inout [Int: String]) {
-        switch self {
-        case .test: return
-        case .expression(let test):
-            for error in test.expression.evaluate(batch, now: test.now).rowErrors where reasons[error.row] == nil {
-                reasons[error.row] = "\(test.expression.source): \(error.reason)"
-            }
-        case .all(let children), .any(let children):
-            for child in children { child.collectErrors(in: batch, into: &reasons) }
-        }
-    }
-
     /// The rows of `batch` this node selects among `candidates` (ascending; `nil` for all).
-    func rows(in batch: RecordBatch, among candidates: [Int]?) -> [Int] {
+    /// An expression test that fails on a candidate row (division by zero, a bad cast) adds
+    /// the row's first reason to `failures`.
+    func rows(in batch: RecordBatch, among candidates: [Int]?, failures: inout [Int: String]) -> [Int] {
         switch self {
         case .test(let test):
             return test.rows(in: batch, among: candidates)
         case .expression(let test):
-            return test.rows(in: batch, among: candidates)
+            return test.rows(in: batch, among: candidates, failures: &failures)
         case .all(let children):
             var current = candidates
             for child in children {
-                let kept = child.rows(in: batch, among: current)
+                let kept = child.rows(in: batch, among: current, failures: &failures)
                 if kept.isEmpty { return [] }
                 current = kept
             }
@@ -97,7 +77,7 @@ indirect enum ConditionNode: Sendable {
             var selected: [Int] = []
             var remaining = candidates
             for child in children {
-                let kept = child.rows(in: batch, among: remaining)
+                let kept = child.rows(in: batch, among: remaining, failures: &failures)
                 guard !kept.isEmpty else { continue }
                 selected = RowSelection.union(selected, kept)
                 remaining = RowSelection.subtracting(kept, from: remaining ?? Array(0..<batch.count))
@@ -174,10 +154,22 @@ struct ExpressionTest: Sendable {
     /// The value of `now()`: when the condition was compiled for the run.
     let now = Timestamp.now()
 
-    func rows(in batch: RecordBatch, among candidates: [Int]?) -> [Int] {
-        let column = expression.evaluate(batch, now: now).column
-        let wantedValue = Value.bool(wanted)
+    /// Evaluates the expression once over the batch; failures on candidate rows are recorded.
+    func rows(in batch: RecordBatch, among candidates: [Int]?, failures: inout [Int: String]) -> [Int] {
+        let result = expression.evaluate(batch, now: now)
         let rows = candidates ?? Array(0..<batch.count)
+        if !result.rowErrors.isEmpty {
+            var isCandidate = [Bool](repeating: candidates == nil, count: batch.count)
+            for row in candidates ?? [] { isCandidate[row] = true }
+            for error in result.rowErrors where isCandidate[error.row] && failures[error.row] == nil {
+                failures[error.row] = "\(expression.source): \(error.reason)"
+            }
+        }
+        let column = result.column
+        if case .bools(let values) = column.storage {
+            return rows.filter { values[$0] == wanted && column.isPresent($0) }
+        }
+        let wantedValue = Value.bool(wanted)
         return rows.filter { column.isPresent($0) && column.value(at: $0) == wantedValue }
     }
 }
