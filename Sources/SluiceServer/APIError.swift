@@ -23,6 +23,24 @@ struct APIError: Error {
         self.init(planError.forbidden ? .forbidden : .badRequest, first.message, path: first.path, all: planError.errors)
     }
 
+    /// A refused schedule or pipeline: 400 for an invalid field or job (403 for a forbidden
+    /// path), 409 for an id in use or a conflict; `duplicate` words the id-in-use message.
+    init(_ error: ScheduleError, duplicate: (String) -> String) {
+        switch error {
+        case .invalid(let specError): self.init(.badRequest, specError.message, path: specError.path)
+        case .invalidJob(let planError): self.init(planError: planError)
+        case .duplicate(let id): self.init(.conflict, duplicate(id), path: "id")
+        case .conflict(let specError): self.init(.conflict, specError.message, path: specError.path)
+        }
+    }
+
+    /// Refuses a body whose `id`, when given, is not the one in the request path.
+    static func checkBodyID(_ body: ValueObject, matches id: String) throws {
+        if let given = body["id"], given != .string(id) {
+            throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
+        }
+    }
+
     /// The JSON body.
     var body: Value {
         var error = ValueObject()

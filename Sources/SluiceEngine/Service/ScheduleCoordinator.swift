@@ -50,17 +50,16 @@ public final class ScheduleCoordinator: Sendable {
         await scheduler.shutdown(grace: grace)
     }
 
-    /// Validates, stores and registers a new schedule.
+    /// Validates (``JobService/saveSchedule(_:)`` checks the fire times too), stores and
+    /// registers a new schedule.
     public func create(_ spec: ScheduleSpec) async throws -> ScheduleSpec {
-        let definition = try Self.checkedDefinition(spec)
         let stored = try await service.createSchedule(spec)
-        try await scheduler.register(definition)
+        try await scheduler.register(try Self.definition(stored, lastFireTime: nil))
         return stored
     }
 
     /// Validates, stores and re-registers a changed schedule.
     public func replace(_ spec: ScheduleSpec) async throws -> ScheduleSpec {
-        _ = try Self.checkedDefinition(spec)
         let wasEnabled = try await service.store.schedule(id: spec.id)?.enabled ?? true
         let stored = try await service.saveSchedule(spec)
         try await apply(stored, wasEnabled: wasEnabled)
@@ -129,15 +128,6 @@ public final class ScheduleCoordinator: Sendable {
             id: spec.id, fireTimes: try fireTimes(spec), enabled: spec.enabled, dependsOn: spec.dependsOn,
             retry: retry ?? .none, timeout: spec.timeout.map { .milliseconds($0) }, maxConcurrent: spec.maxConcurrent,
             overlap: OverlapPolicy(spec.overlap), catchUp: CatchUpPolicy(spec.catchUp), lastFireTime: lastFireTime)
-    }
-
-    /// `spec`'s definition, with cron, interval and time zone errors as ``ScheduleError``s.
-    static func checkedDefinition(_ spec: ScheduleSpec) throws -> ScheduleDefinition {
-        do {
-            return try definition(spec, lastFireTime: nil)
-        } catch let error as SpecError {
-            throw ScheduleError.invalid(error)
-        }
     }
 
     /// When `spec` fires: its cron expression in its time zone, or its interval.

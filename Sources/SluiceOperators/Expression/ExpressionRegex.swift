@@ -1,35 +1,26 @@
 import SluiceCore
 
-/// A regular expression of the expression language, compiled once.
-///
-/// `@unchecked Sendable` because `Regex<AnyRegexOutput>` is not declared `Sendable` (its output
-/// can hold arbitrary captures), yet the regex is an immutable value whose lazily lowered
-/// program is published atomically by the standard library, so concurrent matching is safe.
-/// Captures never leave the call that produced them.
-struct ExpressionRegex: @unchecked Sendable {
-    private let regex: Regex<AnyRegexOutput>
+/// A regular expression of the expression language: a ``CompiledPattern`` (Unicode-scalar
+/// semantics, close to DuckDB's RE2 code-point matching) plus DuckDB-style replacement.
+struct ExpressionRegex: Sendable {
+    private let pattern: CompiledPattern
 
     /// Compiles `pattern`; throws a readable reason when it is not a valid expression.
     init(_ pattern: String) throws(RowFailure) {
         do {
-            // Unicode-scalar semantics match DuckDB's (RE2) code-point matching.
-            let regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
-            // Matching once lowers the program now, so unsupported constructs fail here.
-            _ = try regex.firstMatch(in: "")
-            self.regex = regex
+            self.pattern = try CompiledPattern(pattern)
         } catch {
             throw RowFailure("invalid regular expression '\(pattern)': \(error)")
         }
     }
 
     /// Whether `text` contains a match anywhere (DuckDB's `regexp_matches`).
-    func matches(_ text: String) -> Bool {
-        ((try? regex.firstMatch(in: text)) ?? nil) != nil
-    }
+    func matches(_ text: String) -> Bool { pattern.matches(text) }
 
     /// `text` with the first match (or every match when `global`) replaced by `template`, in
     /// which `\0`–`\9` stand for the match and its groups and `\\` for a backslash.
     func replacing(in text: String, with template: String, global: Bool) -> String {
+        let regex = pattern.regex
         let found: [Regex<AnyRegexOutput>.Match]
         if global {
             found = text.matches(of: regex)

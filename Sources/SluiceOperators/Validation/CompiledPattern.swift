@@ -1,14 +1,16 @@
-/// A regular expression compiled once and shared by every batch a validator checks.
+/// A regular expression compiled once and shared by every batch: schema `pattern`
+/// validators, the filter's `regex` operator and the expression language's regex functions.
 ///
 /// `@unchecked Sendable` because `Regex<AnyRegexOutput>` is not declared `Sendable` (its
 /// output type can hold arbitrary captures), yet the regex itself is an immutable value whose
 /// lazily lowered program is published with an atomic compare-and-swap in the standard
-/// library, so concurrent matching is safe. This type only ever asks whether a match exists
-/// and never hands captures across threads.
+/// library, so concurrent matching is safe. Callers keep matches (and their captures) inside
+/// the call that produced them, never handing them across threads.
 struct CompiledPattern: @unchecked Sendable {
-    /// The expression as the schema spelled it.
+    /// The expression as it was written.
     let source: String
-    private let regex: Regex<AnyRegexOutput>
+    /// The compiled expression, for callers that need the matches themselves.
+    let regex: Regex<AnyRegexOutput>
 
     /// Compiles `source`; throws the parser's error when it is not a valid expression.
     init(_ source: String) throws {

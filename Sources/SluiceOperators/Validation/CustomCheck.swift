@@ -30,9 +30,12 @@ struct CustomCheck: Sendable {
     /// present value that does not pass.
     func check(_ column: Column, field: String, count: Int, reasons: inout RowReasons) {
         let batch = RecordBatch(fields: ["value"], columns: [column], positions: Array(0..<count))
-        let result = expression.evaluate(batch, now: now).column
-        for row in 0..<count where column.isPresent(row) {
-            guard !(result.isPresent(row) && result.value(at: row) == .bool(true)) else { continue }
+        let present = (0..<count).filter { column.isPresent($0) }
+        let passing = expression.evaluate(batch, now: now).column.rows(equalTo: true, among: present)
+        guard passing.count < present.count else { return }
+        var passes = [Bool](repeating: false, count: count)
+        for row in passing { passes[row] = true }
+        for row in present where !passes[row] {
             reasons.add(message ?? "Field \(field): value \(column.value(at: row).quotedText) fails \(expression.source)", row: row)
         }
     }

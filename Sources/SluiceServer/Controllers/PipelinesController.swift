@@ -37,9 +37,7 @@ struct PipelinesController<Context: RequestContext> {
         var request = request
         var body = try await request.jsonBody(limit: maxBodyBytes)
         if case .object(var object) = body {
-            if let given = object["id"], given != .string(id) {
-                throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
-            }
+            try APIError.checkBodyID(object, matches: id)
             object["id"] = .string(id)
             body = .object(object)
         }
@@ -72,12 +70,7 @@ struct PipelinesController<Context: RequestContext> {
         do {
             return try await service.savePipeline(spec, replacing: replacing)
         } catch let error as ScheduleError {
-            switch error {
-            case .invalid(let specError): throw APIError(.badRequest, specError.message, path: specError.path)
-            case .invalidJob(let planError): throw APIError(planError: planError)
-            case .duplicate(let id): throw APIError(.conflict, "a pipeline with id '\(id)' exists; PUT /pipelines/\(id) replaces it", path: "id")
-            case .conflict(let specError): throw APIError(.conflict, specError.message, path: specError.path)
-            }
+            throw APIError(error) { "a pipeline with id '\($0)' exists; PUT /pipelines/\($0) replaces it" }
         }
     }
 }

@@ -123,9 +123,7 @@ struct SchedulesController<Context: RequestContext> {
         guard case .object(let changes) = try await request.jsonBody(limit: maxBodyBytes) else {
             throw APIError(.badRequest, "expected a JSON object of the fields to change")
         }
-        if let given = changes["id"], given != .string(id) {
-            throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
-        }
+        try APIError.checkBodyID(changes, matches: id)
         guard let stored = try await answering({ try await coordinator.patch(id: id, changes: changes) }) else {
             throw APIError(.notFound, "no schedule with id '\(id)'", path: "id")
         }
@@ -151,9 +149,7 @@ struct SchedulesController<Context: RequestContext> {
     /// The body as a schedule with the path's `id`.
     private func decode(_ body: Value, id: String) throws -> ScheduleSpec {
         guard case .object(var object) = body else { throw APIError(.badRequest, "expected a JSON object") }
-        if let given = object["id"], given != .string(id) {
-            throw APIError(.badRequest, "id \(JSONText.string(given)) does not match the path's '\(id)'", path: "id")
-        }
+        try APIError.checkBodyID(object, matches: id)
         object["id"] = .string(id)
         do {
             return try ValueDecoder().decode(ScheduleSpec.self, from: .object(object))
@@ -167,12 +163,7 @@ struct SchedulesController<Context: RequestContext> {
         do {
             return try await body()
         } catch let error as ScheduleError {
-            switch error {
-            case .invalid(let specError): throw APIError(.badRequest, specError.message, path: specError.path)
-            case .invalidJob(let planError): throw APIError(planError: planError)
-            case .duplicate(let id): throw APIError(.conflict, "a schedule with id '\(id)' exists", path: "id")
-            case .conflict(let specError): throw APIError(.conflict, specError.message, path: specError.path)
-            }
+            throw APIError(error) { "a schedule with id '\($0)' exists" }
         }
     }
 }

@@ -24,21 +24,7 @@ enum SQLiteDatabaseFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw ConnectorError.io("SQLite database '\(configured)' is not a regular file")
         }
-        let connection: SQLiteConnection
-        do {
-            connection = try await SQLiteConnection.open(storage: .file(path: "file:\(uriEscaped(path))?mode=ro"))
-        } catch {
-            throw ConnectorError.io("cannot open SQLite database '\(configured)': \(message(error))")
-        }
-        do {
-            _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
-            // Reading the schema proves the file is a database (SQLite opens files lazily).
-            _ = try await connection.query("SELECT count(*) FROM sqlite_schema")
-        } catch {
-            try? await connection.close()
-            throw ConnectorError.io("cannot read SQLite database '\(configured)': \(message(error))")
-        }
-        return connection
+        return try await open(uri: "file:\(uriEscaped(path))?mode=ro", configured: configured, failing: "read")
     }
 
     /// Opens (creating if missing) a database file for writing. Its directory must exist.
@@ -48,9 +34,15 @@ enum SQLiteDatabaseFile {
         guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw ConnectorError.io("cannot write SQLite database '\(configured)': directory '\(directory)' does not exist")
         }
+        return try await open(uri: "file:\(uriEscaped(path))", configured: configured, failing: "use")
+    }
+
+    /// Opens `uri`, sets the busy timeout and reads the schema, which proves the file is a
+    /// database (SQLite opens files lazily); `failing` names what could not be done.
+    private static func open(uri: String, configured: String, failing: String) async throws -> SQLiteConnection {
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: "file:\(uriEscaped(path))"))
+            connection = try await SQLiteConnection.open(storage: .file(path: uri))
         } catch {
             throw ConnectorError.io("cannot open SQLite database '\(configured)': \(message(error))")
         }
@@ -59,7 +51,7 @@ enum SQLiteDatabaseFile {
             _ = try await connection.query("SELECT count(*) FROM sqlite_schema")
         } catch {
             try? await connection.close()
-            throw ConnectorError.io("cannot use SQLite database '\(configured)': \(message(error))")
+            throw ConnectorError.io("cannot \(failing) SQLite database '\(configured)': \(message(error))")
         }
         return connection
     }

@@ -165,11 +165,6 @@ struct ExpressionTest: Sendable {
                 failures[error.row] = "\(expression.source): \(error.reason)"
             }
         }
-        let column = result.column
-        if case .bools(let values) = column.storage {
-            return rows.filter { values[$0] == wanted && column.isPresent($0) }
-        }
-        let wantedValue = Value.bool(wanted)
-        return rows.filter { column.isPresent($0) && column.value(at: $0) == wantedValue }
+        return result.column.rows(equalTo: wanted, among: rows)
     }
 }
