@@ -5,8 +5,11 @@
 #   bash scripts/test.sh [swift test arguments...]
 #
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
-# Installs only what is missing: curl and tzdata (apt; the cron time-zone tests read
-# /usr/share/zoneinfo, as Python's zoneinfo does), and the Python oracles duckdb and croniter (pip).
+# Installs only what is missing: curl, tzdata (the cron time-zone tests read
+# /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
+# Python oracles duckdb and croniter (pip). Starts PostgreSQL and MariaDB on loopback in
+# temporary directories for the database tests (scripts/test-databases.sh) and stops them
+# when the tests end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +42,10 @@ apt_install() {
 apt_missing=()
 command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 [[ -f /usr/share/zoneinfo/Europe/Berlin ]] || apt_missing+=(tzdata)
+[[ -x /usr/lib/postgresql/15/bin/postgres ]] || apt_missing+=(postgresql-15)
+command -v psql >/dev/null 2>&1 || apt_missing+=(postgresql-client-15)
+command -v mariadbd >/dev/null 2>&1 || apt_missing+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || apt_missing+=(mariadb-client)
 if ((${#apt_missing[@]})); then
     echo "installing with apt: ${apt_missing[*]}"
     apt_install "${apt_missing[@]}"
@@ -53,6 +60,12 @@ fi
 python3 -c 'import duckdb, croniter; print(f"duckdb {duckdb.__version__}, croniter ok")' \
     || die "the test oracles duckdb and croniter cannot be imported by $(command -v python3)"
 echo "curl: $(command -v curl)"
+
+section "database servers"
+# shellcheck source=scripts/test-databases.sh
+source scripts/test-databases.sh
+trap stop_test_databases EXIT
+start_test_databases
 
 section "build (debug, with tests)"
 swift build --build-tests

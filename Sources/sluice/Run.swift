@@ -37,6 +37,7 @@ struct Run: AsyncParsableCommand {
             record = try await service.run(submitted.0, plan: submitted.1, progress: progress?.update)
             try await store.close()
         }
+        await env.planner.resources.shutdown()  // database connection pools
         var o = ValueObject()
         o["job"] = Presentation.jobSummary(record)
         if let error = record.error { o["error"] = .string(error) }

@@ -36,6 +36,7 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
         logger.info("draining running jobs")
         await service.drain()
+        await env.planner.resources.shutdown()  // database connection pools
         try await store.close()
     }
 }

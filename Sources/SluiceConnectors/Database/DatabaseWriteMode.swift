@@ -9,6 +9,10 @@ public enum DatabaseWriteMode: String, Decodable, Sendable, CaseIterable {
     case upsert
     /// Delete every row, then load: one transaction for the whole job, committed at the end.
     case replace
+    /// Apply change events (the records of a `postgres_cdc` source: `op`, `key`, `before`,
+    /// `after`) to a replica table in order: `insert` and `update` upsert `after` on `keys`,
+    /// `delete` deletes the row with `key`, `truncate` empties the table.
+    case apply
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -42,8 +46,8 @@ public struct DatabaseWriteSettings: Sendable, Equatable {
         if let keys {
             if keys.isEmpty { throw SpecError(path: "keys", "must name at least one column") }
             try SQLIdentifier.validate(keys, at: "keys")
-        } else if mode == .upsert {
-            throw SpecError(path: "keys", "upsert needs the key columns that identify a row, e.g. [\"id\"]")
+        } else if mode == .upsert || mode == .apply {
+            throw SpecError(path: "keys", "\(mode.rawValue) needs the key columns that identify a row, e.g. [\"id\"]")
         }
         self.table = table
         self.mode = mode

@@ -12,12 +12,24 @@ public struct ComponentContext: Sendable {
     public var schema: SchemaSpec?
     /// The logger of the job.
     public var logger: Logger
+    /// Objects shared by every job of the process (database connection pools).
+    public var resources: SharedResources
+    /// Whether a target must make the whole job's writes visible at once, in one transaction
+    /// committed by ``TargetWriter/commit()``, even in modes that normally commit batch by
+    /// batch. Set for incremental jobs: a run that fails mid-way then leaves neither rows nor
+    /// a new watermark, so the next run loads every row exactly once.
+    public var atomicWrites: Bool
 
-    public init(dataRoots: DataRoots, batchSize: Int = 4096, schema: SchemaSpec? = nil, logger: Logger = Logger(label: "sluice")) {
+    public init(
+        dataRoots: DataRoots, batchSize: Int = 4096, schema: SchemaSpec? = nil, logger: Logger = Logger(label: "sluice"),
+        resources: SharedResources = SharedResources(), atomicWrites: Bool = false
+    ) {
         self.dataRoots = dataRoots
         self.batchSize = batchSize
         self.schema = schema
         self.logger = logger
+        self.resources = resources
+        self.atomicWrites = atomicWrites
     }
 }
 

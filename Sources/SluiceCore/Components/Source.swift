@@ -31,6 +31,14 @@ extension BatchReader {
     public var expectedBytes: Int? { nil }
 }
 
+/// A reader that must learn when everything it read is safely in the target: a change-data-
+/// capture reader confirms its log position only then, so a crash before the commit replays
+/// the changes instead of losing them.
+public protocol CommitAwareReader: BatchReader {
+    /// Called once, after the target committed every record this read produced.
+    func targetCommitted() async throws
+}
+
 /// What a source yields: parsed records, records it could not parse, and bytes consumed.
 public struct SourceChunk: Sendable {
     /// The records read.
@@ -74,4 +82,13 @@ public struct SourceBlock: Sendable {
         self.byteCount = byteCount
         self.decode = decode
     }
+}
+
+/// A source that can leave out rows before an incremental watermark itself (a `WHERE` on the
+/// cursor column), instead of reading every row for the engine to drop.
+public protocol IncrementalSource: Source {
+    /// The same source reading only rows whose `field` is at least `value` — a superset of the
+    /// rows past the watermark; the engine then drops the rest exactly. Rows whose `field` is
+    /// null may be left out.
+    func readingFrom(_ value: Value, of field: String) throws -> any Source
 }

@@ -57,15 +57,21 @@ public struct SourceSpec: Codable, Sendable, Equatable {
     public var config: Value
     /// Records are validated against this schema before any transform.
     public var schema: SchemaSpec?
+    /// Watermark-based delta extraction: only rows past the last run's watermark are read.
+    public var incremental: IncrementalSpec?
 
-    public init(id: String? = nil, type: String, config: Value = .object(ValueObject()), schema: SchemaSpec? = nil) {
+    public init(
+        id: String? = nil, type: String, config: Value = .object(ValueObject()), schema: SchemaSpec? = nil,
+        incremental: IncrementalSpec? = nil
+    ) {
         self.id = id
         self.type = type
         self.config = config
         self.schema = schema
+        self.incremental = incremental
     }
 
-    enum CodingKeys: String, CodingKey { case id, type, config, schema }
+    enum CodingKeys: String, CodingKey { case id, type, config, schema, incremental }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -73,6 +79,7 @@ public struct SourceSpec: Codable, Sendable, Equatable {
         type = try c.decode(String.self, forKey: .type)
         config = try c.decodeIfPresent(Value.self, forKey: .config) ?? .object(ValueObject())
         schema = try c.decodeIfPresent(SchemaSpec.self, forKey: .schema)
+        incremental = try c.decodeIfPresent(IncrementalSpec.self, forKey: .incremental)
     }
 }
 

@@ -32,6 +32,16 @@ public enum Secrets {
         }
     }
 
+    /// `url` with the password of its `scheme://user:password@host` part replaced by ``mask``.
+    public static func redactURL(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        guard let at = rest.lastIndex(of: "@") else { return url }
+        let userInfo = rest[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":" + mask + String(rest[at...])
+    }
+
     /// An `${env:NAME}` reference says where the secret is, not what it is: it is safe to show.
     static func isReferenceOnly(_ value: Value) -> Bool {
         guard case .string(let s) = value else { return false }

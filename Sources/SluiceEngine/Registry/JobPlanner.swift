@@ -11,12 +11,18 @@ public struct JobPlanner: Sendable {
     public let batchSize: Int
     /// Where `${env:NAME}` references are resolved.
     public let environment: [String: String]
+    /// Objects every planned job shares (database connection pools).
+    public let resources: SharedResources
 
-    public init(registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String]) {
+    public init(
+        registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String],
+        resources: SharedResources = SharedResources()
+    ) {
         self.registry = registry
         self.dataRoots = dataRoots
         self.batchSize = batchSize
         self.environment = environment
+        self.resources = resources
     }
 
     /// Plans `spec`, or throws every problem found.
@@ -24,7 +30,12 @@ public struct JobPlanner: Sendable {
         var errors: [SpecError] = []
         var forbidden = false
         let schema = spec.effectiveSchema
-        let context = ComponentContext(dataRoots: dataRoots, batchSize: batchSize, schema: schema)
+        var context = ComponentContext(dataRoots: dataRoots, batchSize: batchSize, schema: schema, resources: resources)
+        if let incremental = spec.source.incremental {
+            errors += incremental.validate().map { $0.prefixed("source.incremental") }
+            // A failed run must leave neither rows nor a new watermark (see ComponentContext.atomicWrites).
+            context.atomicWrites = true
+        }
 
         func build<C>(_ path: String, _ config: Value, _ builder: (Value, ComponentContext) throws -> C) -> C? {
             do {
@@ -91,7 +102,9 @@ public struct JobPlanner: Sendable {
         guard errors.isEmpty, var source, let target else {
             throw JobPlanError(errors: errors, forbidden: forbidden)
         }
-        if let projectable = source as? any ProjectableSource, let fields = Self.sourceDemand(validator: validator, steps: steps).fields {
+        if let projectable = source as? any ProjectableSource,
+            let fields = Self.sourceDemand(validator: validator, steps: steps, incremental: spec.source.incremental).fields
+        {
             source = projectable.projecting(fields)
         }
         return JobPlan(spec: spec, source: source, validator: validator, transforms: steps, target: target)
@@ -101,9 +114,14 @@ public struct JobPlanner: Sendable {
     /// the demand starts as ``FieldDemand/all`` and each transform, last to first, turns the
     /// demand on its output into the demand on its input. A schema keeps every field: its
     /// rejected records go to the dead-letter queue whole.
-    static func sourceDemand(validator: SchemaValidator?, steps: [JobPlan.Step]) -> FieldDemand {
+    /// An incremental source also needs its cursor and key fields (all fields when the whole
+    /// record is the key).
+    static func sourceDemand(validator: SchemaValidator?, steps: [JobPlan.Step], incremental: IncrementalSpec? = nil) -> FieldDemand {
         guard validator == nil else { return .all }
-        return steps.reversed().reduce(FieldDemand.all) { demand, step in step.transform.inputDemand(forOutput: demand) }
+        let demand = steps.reversed().reduce(FieldDemand.all) { demand, step in step.transform.inputDemand(forOutput: demand) }
+        guard let incremental else { return demand }
+        guard let keys = incremental.keyFields else { return .all }
+        return demand.adding([incremental.cursorField] + keys)
     }
 
     private func unknown(_ path: String, _ what: String, _ name: String, _ known: [String]) -> SpecError {

@@ -13,4 +13,7 @@ public struct JobOutcome: Sendable {
     public var stageFields: [[String]]
     /// Records that reached the target.
     public var loadedRecords: [ValueObject]?
+    /// The watermark to store for an incremental source once the run succeeded (`nil`: no
+    /// new rows, or not incremental).
+    public var watermark: Watermark?
 }

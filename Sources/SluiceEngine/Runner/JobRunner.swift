@@ -26,6 +26,7 @@ public struct JobRunner: Sendable {
         settings: RunSettings = RunSettings(),
         records: [ValueObject]? = nil,
         collectLoaded: Bool = false,
+        watermark: Watermark? = nil,
         logger: Logger,
         progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async -> JobOutcome {
@@ -35,6 +36,8 @@ public struct JobRunner: Sendable {
         var budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
         var state = RunState(steps: [], budget: budget, collectLoaded: collectLoaded)  // replaced once lookups are read
         var writer: (any TargetWriter)?
+        var commitAware: (any CommitAwareReader)?
+        var incrementalCut: IncrementalCut?
         var failure: String?
         var expectedBytes: Int?
         var workersUsed = 1
@@ -53,6 +56,17 @@ public struct JobRunner: Sendable {
                 if state.prefixEnd == steps.count, !collectLoaded { prefix.encode = encode }
                 state.parallelEncoding = ParallelEncoding(workers: settings.workers, sliceRows: 16_384, encode: encode)
             }
+            var source = plan.source
+            var cut: IncrementalCut?
+            if let incremental = plan.spec.source.incremental {
+                let start = watermark ?? incremental.initialValue.map { Watermark(value: $0) }
+                cut = IncrementalCut(cursorField: incremental.cursorField, keyFields: incremental.keyFields, start: start)
+                prefix.incremental = cut
+                if let start, let pushing = source as? any IncrementalSource {
+                    source = try pushing.readingFrom(start.value, of: incremental.cursorField)
+                }
+            }
+            incrementalCut = cut
             if state.prefixEnd < steps.count, case .stateful(let step) = steps[state.prefixEnd].transform, step.isMergeable {
                 prefix.mergeable = (steps[state.prefixEnd].path, steps[state.prefixEnd].operation, step)
             }
@@ -60,7 +74,7 @@ public struct JobRunner: Sendable {
             if let records {
                 let batch = RecordBatch(records: records)
                 try await state.accept(try prefix.run(SourceChunk(batch: batch)), writer: writer)
-            } else if let splittable = plan.source as? any SplittableSource,
+            } else if let splittable = source as? any SplittableSource,
                 let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes)
             {
                 expectedBytes = blocks.expectedBytes
@@ -68,7 +82,8 @@ public struct JobRunner: Sendable {
                 try await runBlocks(blocks, prefix: prefix, workers: settings.workers, state: &state, writer: writer, report: &report)
             } else {
                 let t0 = ContinuousClock.now
-                let reader = try await plan.source.open()
+                let reader = try await source.open()
+                commitAware = reader as? any CommitAwareReader
                 expectedBytes = reader.expectedBytes
                 state.extraction += ContinuousClock.now - t0
                 while true {
@@ -89,6 +104,14 @@ public struct JobRunner: Sendable {
             let t2 = ContinuousClock.now
             try await writer?.commit()
             state.loading += ContinuousClock.now - t2
+            if let commitAware {
+                do {
+                    try await commitAware.targetCommitted()
+                } catch {
+                    // The target has the records; the source will offer them again next run.
+                    logger.error("the source could not confirm what it read", metadata: ["error": "\(error)"])
+                }
+            }
         } catch is CancellationError {
             await writer?.abort()
             failure = "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched"
@@ -111,7 +134,8 @@ public struct JobRunner: Sendable {
             elapsedSeconds: seconds(ContinuousClock.now - started), finished: true))
         return JobOutcome(
             stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
-            stageFields: state.observedFields, loadedRecords: state.loaded)
+            stageFields: state.observedFields, loadedRecords: state.loaded,
+            watermark: failure == nil ? incrementalCut?.finished(with: state.watermark) : nil)
     }
 
     /// Decodes blocks on up to `workers` child tasks and takes their results back in order.

@@ -13,6 +13,8 @@ struct PrefixStage: Sendable {
     /// The stateful step right after the prefix, when block states can be merged (an
     /// aggregate): ``run(block:)`` then consumes each block into its own state on the worker.
     var mergeable: (path: String, operation: String, step: any StatefulStep)?
+    /// The watermark filter of an incremental run, applied to each chunk before validation.
+    var incremental: IncrementalCut?
 
     /// What the prefix made of one source chunk.
     struct Output: Sendable {
@@ -32,6 +34,8 @@ struct PrefixStage: Sendable {
         var consumedByStateful = false
         /// The block's state for the mergeable step, on the block's last output.
         var partial: PartialState?
+        /// The largest cursor value among the chunk's rows past the watermark.
+        var watermark: IncrementalCut.Progress?
     }
 
     /// Runs every chunk of a block. With a ``mergeable`` step next, also consumes the block's
@@ -62,9 +66,20 @@ struct PrefixStage: Sendable {
 
     func run(_ chunk: SourceChunk) throws -> Output {
         let t0 = ContinuousClock.now
+        var chunk = chunk
+        var progress: IncrementalCut.Progress?
+        if let incremental {
+            // Rows at or before the watermark were loaded by an earlier run: they are not
+            // part of this run at all (not even counted as extracted).
+            let cut = incremental.apply(chunk.batch)
+            chunk.batch = cut.batch
+            chunk.rejected += cut.rejected
+            progress = cut.progress
+        }
         var output = Output(
             batch: chunk.batch, rejected: chunk.rejected, extracted: chunk.batch.count + chunk.rejected.count,
             bytes: chunk.bytes, fields: Array(repeating: nil, count: steps.count), transformTime: .zero)
+        output.watermark = progress
         if let validator, !output.batch.isEmpty {
             let result = validator.validate(output.batch)
             output.rejected += result.rejected

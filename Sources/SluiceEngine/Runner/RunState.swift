@@ -17,6 +17,8 @@ struct RunState {
     var budget: MemoryBudget
     var loaded: [ValueObject]?
     var peakResident = 0
+    /// The largest cursor value read past the watermark (incremental runs).
+    var watermark: IncrementalCut.Progress?
     /// Encodes large batches (a stateful step's final output) on several workers.
     var parallelEncoding: ParallelEncoding?
 
@@ -48,6 +50,9 @@ struct RunState {
 
     /// Takes one prefix output (in source order) and pushes it on.
     mutating func accept(_ output: PrefixStage.Output, writer: (any TargetWriter)?) async throws {
+        if let progress = output.watermark {
+            if watermark == nil { watermark = progress } else { watermark?.merge(progress) }
+        }
         stats.recordsExtracted += output.extracted
         stats.bytesRead += output.bytes
         transformation += output.transformTime

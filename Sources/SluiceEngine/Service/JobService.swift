@@ -68,11 +68,23 @@ public final class JobService: Sendable {
         var jobLogger = logger
         jobLogger[metadataKey: "jobId"] = "\(job.id)"
         jobLogger.info("job started", metadata: ["name": "\(job.name)"])
-        let outcome = await JobRunner.run(plan, settings: runSettings, logger: jobLogger, progress: progress)
+        let watermarkKey = plan.watermarkKey
+        var stored: WatermarkRecord?
+        if let watermarkKey { stored = try await store.watermark(key: watermarkKey) }
+        let outcome = await JobRunner.run(
+            plan, settings: runSettings, watermark: stored?.watermark, logger: jobLogger, progress: progress)
         job.stats = outcome.stats
         job.status = outcome.failure == nil ? .completed : .failed
         job.error = outcome.failure
         if outcome.failure == nil {
+            // Saved only now that the target has committed: a run that failed before its
+            // commit leaves the old watermark, so the next run reads the same rows again.
+            if let watermarkKey, let watermark = outcome.watermark, let cursorField = plan.spec.source.incremental?.cursorField {
+                try await store.saveWatermark(WatermarkRecord(
+                    key: watermarkKey, cursorField: cursorField, watermark: watermark, jobId: job.id,
+                    updatedAt: outcome.stats.endTime ?? JobRunner.wallClockMilliseconds()))
+                jobLogger.info("watermark saved", metadata: ["key": "\(watermarkKey)", "value": "\(JSONText.string(watermark.value))"])
+            }
             try await store.addDeadLetters(outcome.rejections.map { deadLetter($0, jobId: job.id) })
             try await store.recordLineage(LineageBuilder.graph(jobId: job.id, plan: plan, stageFields: outcome.stageFields))
         }

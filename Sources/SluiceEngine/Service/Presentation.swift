@@ -109,6 +109,16 @@ public enum Presentation {
         o["type"] = .string(spec.type)
         o["config"] = Secrets.redact(spec.config)
         if let schema = spec.schema { o["schema"] = Presentation.schema(schema) }
+        if let incremental = spec.incremental { o["incremental"] = Presentation.incremental(incremental) }
+        return .object(o)
+    }
+
+    static func incremental(_ spec: IncrementalSpec) -> Value {
+        var o = ValueObject()
+        o["cursorField"] = .string(spec.cursorField)
+        if let initial = spec.initialValue { o["initialValue"] = initial }
+        if let keys = spec.keyFields { o["keyFields"] = .array(keys.map(Value.string)) }
+        if let key = spec.stateKey { o["stateKey"] = .string(key) }
         return .object(o)
     }
 

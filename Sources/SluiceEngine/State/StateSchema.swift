@@ -93,6 +93,14 @@ enum StateSchema {
             "CREATE INDEX schedule_runs_by_schedule ON schedule_runs (schedule_id, seq)",
             "CREATE TABLE schedule_fire_times (schedule_id TEXT PRIMARY KEY, last_fire_time INTEGER NOT NULL)",
         ],
+        // Version 3: the watermarks of incremental sources.
+        [
+            """
+            CREATE TABLE watermarks (
+                key TEXT PRIMARY KEY, cursor_field TEXT NOT NULL, watermark TEXT NOT NULL,
+                job_id TEXT NOT NULL, updated_at INTEGER NOT NULL)
+            """
+        ],
     ]
 
     /// The version this code reads and writes.

@@ -203,8 +203,11 @@ import Testing
         #expect(throws: SpecError(path: "keys", "upsert needs the key columns that identify a row, e.g. [\"id\"]")) {
             try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "upsert"])
         }
-        #expect(throws: SpecError(path: "mode", "unknown mode 'merge'; expected one of insert, upsert, replace")) {
+        #expect(throws: SpecError(path: "mode", "unknown mode 'merge'; expected one of insert, upsert, replace, apply")) {
             try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "merge"])
+        }
+        #expect(throws: SpecError(path: "mode", "apply (change events) is supported by the postgres and mysql targets; use insert, upsert or replace")) {
+            try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "apply", "keys": ["id"]])
         }
         #expect(throws: SpecError(path: "keys", "must name at least one column")) {
             try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "upsert", "keys": []])

@@ -12,7 +12,7 @@ import SluiceCore
 /// keeps memory at one batch and every batch O(batch), where `LIMIT … OFFSET …` would
 /// rescan (and re-sort) the result for every batch. Values map as ``SQLiteValueMapping``
 /// says; query results carry no declared types, so there only storage classes decide.
-public struct SQLiteSource: Source {
+public struct SQLiteSource: IncrementalSource {
     public static let type = "sqlite"
 
     /// `source.config` of a SQLite source: `path` plus either `table` (with optional
@@ -44,6 +44,8 @@ public struct SQLiteSource: Source {
     let parameters: [SQLiteData]
     let batchSize: Int
     let roots: DataRoots
+    /// An incremental run's lower bound: only rows whose `field` is at least `value` are read.
+    var lowerBound: (field: String, value: Value)?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
@@ -89,6 +91,31 @@ public struct SQLiteSource: Source {
         }
     }
 
+    public func readingFrom(_ value: Value, of field: String) throws -> any Source {
+        var copy = self
+        copy.lowerBound = (field, value)
+        return copy
+    }
+
+    /// The SQL condition (and its parameter) of ``lowerBound``; a superset of the rows past
+    /// the watermark, never fewer. Timestamps compare through `julianday`, since SQLite stores
+    /// them as text in several spellings; a value `julianday` cannot read is kept for the
+    /// engine to judge. Text compares by bytes (`COLLATE BINARY`), as the engine does.
+    private var boundCondition: (sql: String, parameter: SQLiteData)? {
+        guard let (field, value) = lowerBound else { return nil }
+        let column = SQLIdentifier.quoted(field)
+        switch value {
+        case .timestamp(let t):
+            return ("(julianday(\(column)) >= julianday(?) OR julianday(\(column)) IS NULL)", .text(t.iso8601))
+        case .int, .double:
+            return ("\(column) >= ?", SQLiteValueMapping.data(value))
+        case .string(let text):
+            return ("\(column) COLLATE BINARY >= ?", .text(text))
+        default:
+            return nil
+        }
+    }
+
     public func open() async throws -> any BatchReader {
         // Checked again: a symlink swapped in since planning must not lead outside the roots.
         let real = try roots.authorize(path)
@@ -114,22 +141,34 @@ public struct SQLiteSource: Source {
                     "table '\(name)' of '\(configuredPath)' has no column \(missing.map { "'\($0)'" }.joined(separator: ", "))")
             }
             let declared = columns.map { DeclaredColumnType(declared: info.declaredType(of: $0) ?? "") }
+            var filter = condition
+            var bound = parameters
+            if let extra = boundCondition {
+                filter = filter.map { "(\($0)) AND \(extra.sql)" } ?? extra.sql
+                bound.append(extra.parameter)
+            }
             if info.hasRowid, let rowid = info.rowidName {
                 return SQLiteBatchReader(
                     connection: connection, source: SQLIdentifier.quoted(name), rowid: rowid, fields: columns,
-                    declared: declared, condition: condition, parameters: parameters, batchSize: batchSize)
+                    declared: declared, condition: filter, parameters: bound, batchSize: batchSize)
             }
             var sql = "SELECT \(SQLIdentifier.list(columns)) FROM \(SQLIdentifier.quoted(name))"
-            if let condition { sql += " WHERE \(condition)" }
-            return try await snapshotReader(connection, sql: sql, declared: declared)
+            if let filter { sql += " WHERE \(filter)" }
+            return try await snapshotReader(connection, sql: sql, parameters: bound, declared: declared)
         case .query(let sql):
-            return try await snapshotReader(connection, sql: sql, declared: nil)
+            guard let extra = boundCondition else {
+                return try await snapshotReader(connection, sql: sql, parameters: parameters, declared: nil)
+            }
+            return try await snapshotReader(
+                connection, sql: "SELECT * FROM (\(sql)) WHERE \(extra.sql)", parameters: parameters + [extra.parameter], declared: nil)
         }
     }
 
     /// Runs `sql` into a temporary table and reads that by rowid. `declared` gives the column
     /// meanings when known (nil: storage classes only).
-    private func snapshotReader(_ connection: SQLiteConnection, sql: String, declared: [DeclaredColumnType]?) async throws -> SQLiteBatchReader {
+    private func snapshotReader(
+        _ connection: SQLiteConnection, sql: String, parameters: [SQLiteData], declared: [DeclaredColumnType]?
+    ) async throws -> SQLiteBatchReader {
         let snapshot = "sluice_read"
         do {
             _ = try await connection.query("CREATE TEMP TABLE \(SQLIdentifier.quoted(snapshot)) AS \(sql)", parameters)

@@ -8,6 +8,8 @@ import SluiceCore
 ///   flight — earlier batches stay.
 /// - `replace` deletes every row and loads the new ones in one transaction for the whole
 ///   job, committed by ``TargetWriter/commit()``: an abort or a failure leaves the old rows.
+/// - In a job whose writes must land at once (``ComponentContext/atomicWrites``, set for
+///   incremental jobs) every mode writes in that one job-wide transaction.
 ///
 /// Rows the database refuses (UNIQUE, NOT NULL, CHECK, foreign key, STRICT datatype) come
 /// back as rejections with SQLite's message; the rest of the batch is written (see
@@ -34,14 +36,20 @@ public struct SQLiteTarget: Target {
     let settings: DatabaseWriteSettings
     let schema: SchemaSpec?
     let roots: DataRoots
+    /// Whether every batch goes into one transaction for the whole job (incremental jobs).
+    let atomic: Bool
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
         self.settings = try DatabaseWriteSettings(table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable)
+        if settings.mode == .apply {
+            throw SpecError(path: "mode", "apply (change events) is supported by the postgres and mysql targets; use insert, upsert or replace")
+        }
         self.configuredPath = config.path
         self.path = try context.dataRoots.authorize(config.path)
         self.schema = context.schema
         self.roots = context.dataRoots
+        self.atomic = context.atomicWrites
     }
 
     public var location: String { "sqlite:\(path)#\(settings.table)" }
@@ -55,7 +63,7 @@ public struct SQLiteTarget: Target {
             let writer = SQLiteTargetWriter(
                 connection: connection, settings: settings, schema: schema, existingColumns: info?.names,
                 configuredPath: configuredPath)
-            try await writer.start()
+            try await writer.start(atomic: atomic)
             return writer
         } catch {
             try? await connection.close()

@@ -37,12 +37,13 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
         }
     }
 
-    /// Replace mode: opens the job's transaction and empties the table.
-    func start() async throws {
-        guard settings.mode == .replace else { return }
+    /// Replace mode, or a job whose writes must land at once (`atomic`): opens the job's
+    /// transaction; replace mode also empties the table.
+    func start(atomic: Bool) async throws {
+        guard settings.mode == .replace || atomic else { return }
         try await run("BEGIN IMMEDIATE")
         inJobTransaction = true
-        if columns != nil { try await run("DELETE FROM \(SQLIdentifier.quoted(settings.table))") }
+        if settings.mode == .replace, columns != nil { try await run("DELETE FROM \(SQLIdentifier.quoted(settings.table))") }
     }
 
     func write(_ batch: RecordBatch) async throws -> Int {
