@@ -26,6 +26,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerSource(FileSource.self)
         registry.registerSource(APISource.self)
         registry.registerSource(SQLiteSource.self)
+        registry.registerSource(MySQLSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
@@ -55,6 +56,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(Unpivot.self)
         registry.registerTarget(FileTarget.self)
         registry.registerTarget(SQLiteTarget.self)
+        registry.registerTarget(MySQLTarget.self)
         return registry
     }()
 

@@ -1,0 +1,49 @@
+import NIOCore
+import SluiceConnectors
+import SluiceCore
+import SluiceTestSupport
+import Testing
+
+@Suite struct MySQLConnectionTests {
+    @Test func logsInWithNativePasswordAndRunsQueries() async throws {
+        let connection = try await MySQLTestServer.connect()
+        #expect(connection.isMariaDB)
+        #expect(connection.serverVersion.contains("MariaDB"))
+        let result = try await connection.query("SELECT 1 + 1 AS two, 'héllo 🌍' AS text, NULL AS nothing, CURRENT_USER() AS who, @@session.time_zone AS tz")
+        #expect(result.columns.map(\.name) == ["two", "text", "nothing", "who", "tz"])
+        #expect(result.rows == [["2", "héllo 🌍", nil, "sluice@localhost", "+00:00"]])
+        // Sluice's session settings: UTC, utf8mb4, strict mode added to the server's modes.
+        let session = try await connection.query("SELECT @@session.sql_mode, @@session.character_set_client, @@session.character_set_results")
+        #expect(session.rows == [["STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION", "utf8mb4", "utf8mb4"]])
+        try await connection.ping()
+        await connection.close()
+        #expect(!connection.isUsable)
+    }
+
+    @Test func aKilledConnectionSaysWhyOnItsNextCommand() async throws {
+        let connection = try await MySQLTestServer.connect()
+        try await MySQLTestServer.execute(["KILL CONNECTION \(connection.connectionID)"])
+        for _ in 0..<250 where connection.isUsable { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!connection.isUsable)
+        // MariaDB closes a killed idle connection without a word.
+        await #expect(throws: MySQLError.connection("the connection to the MySQL server was closed")) {
+            _ = try await connection.query("SELECT 1")
+        }
+        await #expect(throws: MySQLError.misuse("the MySQL connection is closed")) {
+            _ = try await connection.query("SELECT 1")
+        }
+    }
+
+    @Test func cancellingAWaitingReadClosesTheConnection() async throws {
+        let connection = try await MySQLTestServer.connect()
+        let started = ContinuousClock.now
+        let read = Task { try await connection.query("SELECT SLEEP(5)") }
+        try await Task.sleep(for: .milliseconds(300))
+        read.cancel()
+        await #expect(throws: MySQLError.connection("cancelled; the MySQL connection was closed")) {
+            _ = try await read.value
+        }
+        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(!connection.isUsable)
+    }
+}
