@@ -46,6 +46,7 @@ command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 command -v psql >/dev/null 2>&1 || apt_missing+=(postgresql-client-15)
 command -v mariadbd >/dev/null 2>&1 || apt_missing+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || apt_missing+=(mariadb-client)
+command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 if ((${#apt_missing[@]})); then
     echo "installing with apt: ${apt_missing[*]}"
     apt_install "${apt_missing[@]}"

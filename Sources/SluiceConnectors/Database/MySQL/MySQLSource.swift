@@ -12,7 +12,7 @@ import SluiceCore
 /// The read uses one connection of the shared pool for its whole duration (a MySQL result
 /// set ties up its connection); the connection goes back when the rows are exhausted,
 /// closed when the read fails or is dropped before its end.
-public struct MySQLSource: Source {
+public struct MySQLSource: IncrementalSource {
     public static let type = "mysql"
 
     /// `source.config` of a MySQL source: the connection (see ``MySQLConnectionOptions``)
@@ -68,7 +68,7 @@ public struct MySQLSource: Source {
     let endpoint: MySQLEndpoint
     let table: String?
     /// The statement run, parameters already in it.
-    let sql: String
+    var sql: String
     let batchSize: Int
     let pool: ConnectionPool<MySQLConnection>
 
@@ -115,6 +115,27 @@ public struct MySQLSource: Source {
     /// `mysql://user@host:port/db#table` (no password), or without `#table` for a query.
     public var location: String {
         table.map { "\(endpoint.location)#\($0)" } ?? endpoint.location
+    }
+
+    /// Wraps the statement in `SELECT * FROM (…) WHERE cursor >= bound` (see ``IncrementalBound``):
+    /// text compares as bytes (`CAST(… AS BINARY)`, whatever the column's collation), an
+    /// instant as a UTC `DATETIME(6)` literal (the session's time zone is UTC).
+    public func readingFrom(_ value: Value, of field: String) throws -> any Source {
+        guard let bound = IncrementalBound(value) else { return self }
+        let column = "sluice_incremental.\(SQLIdentifier.quoted(field, quote: "`"))"
+        let condition: String
+        switch bound {
+        case .number(let number):
+            guard let literal = MySQLLiteral.literal(number) else { return self }
+            condition = "\(column) >= \(literal)"
+        case .timestamp(let t):
+            condition = "\(column) >= '\(MySQLValueMapping.datetimeText(t))'"
+        case .text(let text):
+            condition = "CAST(\(column) AS BINARY) >= CAST(\(MySQLLiteral.text(text)) AS BINARY)"
+        }
+        var copy = self
+        copy.sql = "SELECT * FROM (\(sql)) AS sluice_incremental WHERE \(condition)"
+        return copy
     }
 
     public func open() async throws -> any BatchReader {

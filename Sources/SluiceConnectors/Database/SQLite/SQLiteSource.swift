@@ -102,17 +102,15 @@ public struct SQLiteSource: IncrementalSource {
     /// them as text in several spellings; a value `julianday` cannot read is kept for the
     /// engine to judge. Text compares by bytes (`COLLATE BINARY`), as the engine does.
     private var boundCondition: (sql: String, parameter: SQLiteData)? {
-        guard let (field, value) = lowerBound else { return nil }
+        guard let (field, value) = lowerBound, let bound = IncrementalBound(value) else { return nil }
         let column = SQLIdentifier.quoted(field)
-        switch value {
+        switch bound {
         case .timestamp(let t):
             return ("(julianday(\(column)) >= julianday(?) OR julianday(\(column)) IS NULL)", .text(t.iso8601))
-        case .int, .double:
-            return ("\(column) >= ?", SQLiteValueMapping.data(value))
-        case .string(let text):
+        case .number(let number):
+            return ("\(column) >= ?", SQLiteValueMapping.data(number))
+        case .text(let text):
             return ("\(column) COLLATE BINARY >= ?", .text(text))
-        default:
-            return nil
         }
     }
 
