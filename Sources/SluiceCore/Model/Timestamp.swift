@@ -79,9 +79,16 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         return Timestamp(microseconds: total * 1_000_000 + Int64(micros))
     }
 
-    /// The ISO 8601 form in UTC with milliseconds, as JavaScript's `toISOString()` writes it
-    /// (microseconds are kept when present).
-    public var iso8601: String {
+    /// The instant's UTC calendar date and time of day (proleptic Gregorian; year 0 is 1 BC).
+    public struct Civil: Sendable, Equatable {
+        public var year: Int, month: Int, day: Int
+        public var hour: Int, minute: Int, second: Int
+        /// 0 ..< 1,000,000.
+        public var microsecond: Int
+    }
+
+    /// The UTC date and time of day of this instant.
+    public var civil: Civil {
         var seconds = microseconds / 1_000_000
         var micros = microseconds % 1_000_000
         if micros < 0 {
@@ -95,6 +102,15 @@ public struct Timestamp: Sendable, Hashable, Comparable {
             days -= 1
         }
         let (year, month, day) = Timestamp.civilFromDays(Int(days))
+        return Civil(
+            year: year, month: month, day: day, hour: Int(secondOfDay / 3600), minute: Int(secondOfDay / 60 % 60),
+            second: Int(secondOfDay % 60), microsecond: Int(micros))
+    }
+
+    /// The ISO 8601 form in UTC with milliseconds, as JavaScript's `toISOString()` writes it
+    /// (microseconds are kept when present).
+    public var iso8601: String {
+        let c = civil
         var out = ""
         out.reserveCapacity(27)
         func pad(_ value: Int, _ width: Int) {
@@ -102,23 +118,23 @@ public struct Timestamp: Sendable, Hashable, Comparable {
             if s.count < width { out += String(repeating: "0", count: width - s.count) }
             out += s
         }
-        if year < 0 { out += "-" }
-        pad(abs(year), 4)
+        if c.year < 0 { out += "-" }
+        pad(abs(c.year), 4)
         out += "-"
-        pad(month, 2)
+        pad(c.month, 2)
         out += "-"
-        pad(day, 2)
+        pad(c.day, 2)
         out += "T"
-        pad(Int(secondOfDay / 3600), 2)
+        pad(c.hour, 2)
         out += ":"
-        pad(Int(secondOfDay / 60 % 60), 2)
+        pad(c.minute, 2)
         out += ":"
-        pad(Int(secondOfDay % 60), 2)
+        pad(c.second, 2)
         out += "."
-        if micros % 1000 == 0 {
-            pad(Int(micros / 1000), 3)
+        if c.microsecond % 1000 == 0 {
+            pad(c.microsecond / 1000, 3)
         } else {
-            pad(Int(micros), 6)
+            pad(c.microsecond, 6)
         }
         out += "Z"
         return out

@@ -27,6 +27,8 @@ public struct ComponentRegistry: Sendable {
         registry.registerSource(APISource.self)
         registry.registerSource(SQLiteSource.self)
         registry.registerSource(MySQLSource.self)
+        registry.registerSource(PostgresSource.self)
+        registry.registerSource(PostgresCDCSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
@@ -57,6 +59,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTarget(FileTarget.self)
         registry.registerTarget(SQLiteTarget.self)
         registry.registerTarget(MySQLTarget.self)
+        registry.registerTarget(PostgresTarget.self)
         return registry
     }()
 

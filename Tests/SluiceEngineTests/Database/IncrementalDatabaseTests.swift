@@ -99,4 +99,40 @@ import Testing
         #expect(try await h.run(byName).stats?.recordsLoaded == 6)
         try await h.close()
     }
+
+    /// PostgreSQL: a timestamptz cursor across runs (boundary rows, an insert at the boundary
+    /// instant), a `timestamp` cursor read as UTC, and a text cursor on a column whose ICU
+    /// collation sorts 'a' before 'B' while the engine (and byte order) puts 'B' first.
+    @Test func postgresSourceLoadsOnlyNewRowsAcrossRuns() async throws {
+        let url = try TestDatabases.postgresURL()
+        let table = TestDatabases.uniqueName("inc")
+        _ = try CommandLineClient.psql(url, """
+            CREATE TABLE \(table) (id int PRIMARY KEY, at timestamptz NOT NULL, local timestamp, name text COLLATE "und-x-icu");
+            INSERT INTO \(table) VALUES (1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00', 'B'),
+              (2, '2024-01-01 10:00:00.5+00', '2024-01-01 10:00:00.5', 'a'), (3, '2024-01-01 12:00:00.5+02', '2024-01-01 10:00:00.5', 'c');
+            """)
+        defer { _ = try? CommandLineClient.psql(url, "DROP TABLE \(table)") }
+        let h = try await Harness()
+        func job(_ cursor: String, _ initial: String) -> String {
+            #"""
+            {"name":"p","source":{"type":"postgres","config":{"url":"\#(url)","table":"\#(table)"},
+               "incremental":{"cursorField":"\#(cursor)","initialValue":"\#(initial)","keyFields":["id"],"stateKey":"\#(cursor)"}},
+             "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
+            """#
+        }
+        #expect(try await h.run(job("at", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
+        #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
+        #expect(try await h.run(job("name", "B")).stats?.recordsLoaded == 3)
+        _ = try CommandLineClient.psql(url, """
+            INSERT INTO \(table) VALUES (4, '2024-01-01 10:00:00.5+00', '2024-01-01 10:00:00.5', 'b'),
+              (5, '2024-01-01 10:00:00.4+00', '2024-01-01 10:00:00.4', 'A'), (6, '2024-01-02 00:00:00+00', '2024-01-02 00:00:00', 'Z')
+            """)
+        let second = try await h.run(job("at", "2024-01-01T00:00:00Z"))
+        #expect(second.stats?.recordsExtracted == 2)
+        #expect(try h.loadedIDs() == [4, 6])
+        #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsExtracted == 2)
+        // After 'c': 'Z' (0x5A) sorts before 'c' and 'A' before it too; only nothing new past 'c'.
+        #expect(try await h.run(job("name", "B")).stats?.recordsExtracted == 0)
+        try await h.close()
+    }
 }

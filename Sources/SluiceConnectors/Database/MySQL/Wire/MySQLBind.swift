@@ -47,27 +47,15 @@ public enum MySQLBind: Sendable, Equatable {
         case .text(let s): out.writeMySQLLengthEncodedString(s)
         case .bytes(let b): out.writeMySQLLengthEncodedBytes(b)
         case .datetime(let t):
-            var seconds = t.microseconds / 1_000_000
-            var micros = t.microseconds % 1_000_000
-            if micros < 0 {
-                micros += 1_000_000
-                seconds -= 1
-            }
-            var days = seconds / 86_400
-            var secondOfDay = seconds % 86_400
-            if secondOfDay < 0 {
-                secondOfDay += 86_400
-                days -= 1
-            }
-            let (year, month, day) = Timestamp.civilFromDays(Int(days))
+            let c = t.civil
             out.writeInteger(UInt8(11))
-            out.writeInteger(UInt16(clamping: year), endianness: .little)
-            out.writeInteger(UInt8(month))
-            out.writeInteger(UInt8(day))
-            out.writeInteger(UInt8(secondOfDay / 3600))
-            out.writeInteger(UInt8(secondOfDay / 60 % 60))
-            out.writeInteger(UInt8(secondOfDay % 60))
-            out.writeInteger(UInt32(micros), endianness: .little)
+            out.writeInteger(UInt16(clamping: c.year), endianness: .little)
+            out.writeInteger(UInt8(c.month))
+            out.writeInteger(UInt8(c.day))
+            out.writeInteger(UInt8(c.hour))
+            out.writeInteger(UInt8(c.minute))
+            out.writeInteger(UInt8(c.second))
+            out.writeInteger(UInt32(c.microsecond), endianness: .little)
         }
     }
 }

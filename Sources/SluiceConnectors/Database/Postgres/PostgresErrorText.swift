@@ -1,0 +1,25 @@
+import PostgresNIO
+
+/// Readable text for PostgresNIO errors. `PSQLError`'s own description hides the server's
+/// message (it may quote data); Sluice shows the server's message, detail and SQLSTATE, which
+/// is what a user needs to fix a refused row or a bad query.
+public enum PostgresErrorText {
+    /// `ERROR: duplicate key value violates unique constraint "t_pkey" (23505): Key (id)=(1) already exists.`
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo, let message = info[.message] {
+            var text = "\(info[.severity] ?? "ERROR"): \(message)"
+            if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
+            if let detail = info[.detail] { text += ": \(detail)" }
+            if let hint = info[.hint] { text += " Hint: \(hint)" }
+            return text
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+
+    /// The SQLSTATE of a server error, when the error is one.
+    public static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}

@@ -1,0 +1,177 @@
+import NIOCore
+import SluiceCore
+
+/// Turns a `numeric` in PostgreSQL's binary form into a Sluice value without ever losing
+/// precision silently:
+///
+/// - integral and within Int64 → int (`42`, `12.00` → `12`);
+/// - else a double when the decimal reads back exactly as written from the double's
+///   shortest text (`0.5`, `12.34`) — decided without text for up to 15 significant digits,
+///   which every double holds;
+/// - else the exact decimal text (`12345678901234567890.123456789`), as are `NaN`,
+///   `Infinity` and `-Infinity`.
+///
+/// Binary layout: `ndigits`, `weight`, `sign`, `dscale` (Int16 each), then `ndigits`
+/// base-10000 digits; the value is Σ digit[i] · 10000^(weight − i).
+enum PostgresNumericValue {
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// The value of a binary `numeric`, or nil when the bytes are not one.
+    static func value(_ buffer: inout ByteBuffer) -> Value? {
+        guard let count = buffer.readInteger(as: Int16.self), let weight = buffer.readInteger(as: Int16.self),
+            let sign = buffer.readInteger(as: UInt16.self), let scale = buffer.readInteger(as: Int16.self), count >= 0
+        else { return nil }
+        switch sign {
+        case 0xC000: return .string("NaN")
+        case 0xD000: return .string("Infinity")
+        case 0xF000: return .string("-Infinity")
+        case 0x0000, 0x4000: break
+        default: return nil
+        }
+        var digits = [Int16](repeating: 0, count: Int(count))
+        for index in 0..<Int(count) {
+            guard let digit = buffer.readInteger(as: Int16.self) else { return nil }
+            digits[index] = digit
+        }
+        let negative = sign == 0x4000
+        if count == 0 { return .int(0) }
+        let weightValue = Int(weight)
+        if Int(count) - 1 <= weightValue, let integer = integral(digits, weight: weightValue, negative: negative) {
+            return .int(integer)
+        }
+        if let double = shortDouble(digits, weight: weightValue, negative: negative) { return .double(double) }
+        let text = decimalText(digits, weight: weightValue, scale: Int(scale), negative: negative)
+        if let double = Double(text), double.isFinite, sameDecimal(text, double.description) { return .double(double) }
+        return .string(text)
+    }
+
+    /// The integer of an integral numeric, when it fits Int64.
+    private static func integral(_ digits: [Int16], weight: Int, negative: Bool) -> Int? {
+        guard weight <= 4 else { return nil }
+        var magnitude: UInt64 = 0
+        for position in 0...weight {
+            let digit = position < digits.count ? UInt64(digits[position]) : 0
+            let (scaled, overflow1) = magnitude.multipliedReportingOverflow(by: 10_000)
+            let (sum, overflow2) = scaled.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            magnitude = sum
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int.min : -Int(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int(magnitude)
+    }
+
+    /// The double of a numeric with at most 15 significant digits and a small scale: the
+    /// digits as an integer divided by a power of ten, both exact doubles, which IEEE
+    /// division rounds correctly — the same double `Double(text)` gives.
+    private static func shortDouble(_ digits: [Int16], weight: Int, negative: Bool) -> Double? {
+        guard digits.count <= 4 else { return nil }
+        var mantissa: Int64 = 0
+        for digit in digits { mantissa = mantissa * 10_000 + Int64(digit) }
+        // value = mantissa · 10^(4 · (weight − count + 1))
+        var exponent = 4 * (weight - digits.count + 1)
+        while mantissa != 0, mantissa % 10 == 0 {
+            mantissa /= 10
+            exponent += 1
+        }
+        guard mantissa < 1_000_000_000_000_000, exponent < 0, -exponent < powersOfTen.count else { return nil }
+        let value = Double(mantissa) / powersOfTen[-exponent]
+        return negative ? -value : value
+    }
+
+    /// The decimal text PostgreSQL prints for the numeric (`dscale` fraction digits).
+    static func decimalText(_ digits: [Int16], weight: Int, scale: Int, negative: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count * 4 + scale + 3)
+        if negative { out.append(UInt8(ascii: "-")) }
+        if weight < 0 {
+            out.append(UInt8(ascii: "0"))
+        } else {
+            for position in 0...weight {
+                let digit = position < digits.count ? Int(digits[position]) : 0
+                appendGroup(digit, padded: position > 0, to: &out)
+            }
+        }
+        if scale > 0 {
+            out.append(UInt8(ascii: "."))
+            var written = 0
+            var position = weight + 1
+            while written < scale {
+                let digit = position >= 0 && position < digits.count ? Int(digits[position]) : 0
+                var group: [UInt8] = []
+                appendGroup(digit, padded: true, to: &group)
+                for byte in group where written < scale {
+                    out.append(byte)
+                    written += 1
+                }
+                position += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendGroup(_ digit: Int, padded: Bool, to out: inout [UInt8]) {
+        if padded {
+            out.append(UInt8(48 + digit / 1000))
+            out.append(UInt8(48 + digit / 100 % 10))
+            out.append(UInt8(48 + digit / 10 % 10))
+            out.append(UInt8(48 + digit % 10))
+        } else {
+            out.append(contentsOf: String(digit).utf8)
+        }
+    }
+
+    /// Whether two decimal texts (digits, optional fraction, optional exponent) name the same number.
+    static func sameDecimal(_ a: String, _ b: String) -> Bool {
+        guard let x = canonical(a), let y = canonical(b) else { return false }
+        return x == y
+    }
+
+    /// Sign, significant digits (no leading or trailing zeros) and the exponent of the first.
+    private static func canonical(_ text: String) -> Canonical? {
+        var negative = false
+        var digits: [UInt8] = []
+        var pointOffset: Int?
+        var exponent = 0
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") {
+            negative = true
+            bytes = bytes.dropFirst()
+        }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte >= 48, byte <= 57 {
+                digits.append(byte)
+            } else if byte == UInt8(ascii: "."), pointOffset == nil {
+                pointOffset = digits.count
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                guard let value = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else { return nil }
+                exponent = value
+                break
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        let integerDigits = pointOffset ?? digits.count
+        guard let first = digits.firstIndex(where: { $0 != UInt8(ascii: "0") }) else {
+            return Canonical(negative: false, digits: [], exponent: 0)
+        }
+        let last = digits.lastIndex(where: { $0 != UInt8(ascii: "0") }) ?? first
+        return Canonical(negative: negative, digits: Array(digits[first...last]), exponent: integerDigits - first + exponent)
+    }
+
+    private struct Canonical: Equatable {
+        var negative: Bool
+        var digits: [UInt8]
+        var exponent: Int
+    }
+}

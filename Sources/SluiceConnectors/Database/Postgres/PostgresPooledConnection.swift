@@ -1,0 +1,26 @@
+import PostgresNIO
+
+/// A PostgreSQL connection held by a ``ConnectionPool``.
+public final class PostgresPooledConnection: PooledConnection {
+    /// The PostgresNIO connection.
+    public let connection: PostgresConnection
+
+    init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    deinit {
+        // A pool dropped without `shutdown()` (or a connection lost on the way) must not
+        // leave the socket open; PostgresNIO also asserts that a connection is closed before
+        // it is freed, so the close callback keeps it alive until the channel is closed.
+        guard !connection.isClosed else { return }
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    public var isUsable: Bool { !connection.isClosed }
+
+    public func close() async {
+        try? await connection.close()
+    }
+}

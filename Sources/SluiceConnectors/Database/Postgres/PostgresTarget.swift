@@ -1,0 +1,124 @@
+import Logging
+import PostgresNIO
+import SluiceCore
+
+/// Writes records into a PostgreSQL table (created if missing).
+///
+/// - `insert` loads each batch with `COPY … FROM STDIN` (text format) in its own
+///   transaction: once `write` returns, that batch is in the table.
+/// - `upsert` copies each batch into a temporary stage table, then
+///   `INSERT … SELECT … ON CONFLICT (keys) DO UPDATE` sets only the columns the records
+///   have (absent fields keep their stored values; of records with the same keys in one
+///   batch the last wins). The table needs a unique index or primary key on exactly `keys`.
+/// - `replace` empties the table (`TRUNCATE`, transactional in PostgreSQL) and loads the
+///   records in one transaction committed by ``TargetWriter/commit()``: an abort or a
+///   failure leaves the old rows.
+/// - `apply` applies change events (`op`, `key`, `before`, `after`, as a `postgres_cdc`
+///   source yields them) in order: insert and update upsert `after`, delete deletes the row
+///   with `key`, truncate empties the table. Each batch is one transaction.
+///
+/// With `atomicWrites` every mode writes in one transaction for the whole job. Values are
+/// sent in PostgreSQL's text form (see ``PostgresTextForm``), so an existing column of any
+/// type that reads that text (numeric, date, uuid …) takes them. Rows the server refuses
+/// for a reason of their own (unique, not-null, check or foreign-key violation, a value the
+/// column cannot read or that is too long) come back as rejections with the server's
+/// message; the rest of the batch is written (see ``PostgresTargetWriter``).
+public struct PostgresTarget: Target {
+    public static let type = "postgres"
+
+    /// `target.config` of a PostgreSQL target: the connection fields of
+    /// ``PostgresConnectionConfig`` plus the write settings.
+    ///
+    /// ```json
+    /// {"url": "postgres://app@db:5432/sales", "table": "public.orders", "mode": "upsert", "keys": ["id"]}
+    /// ```
+    public struct Config: Decodable, Sendable {
+        /// Where to connect.
+        public var connection: PostgresConnectionConfig
+        /// The table written to: `table` or `schema.table` (split at the first dot).
+        public var table: String
+        /// `insert` (default), `upsert`, `replace` or `apply`.
+        public var mode: DatabaseWriteMode?
+        /// The columns identifying a row; required for upsert and apply.
+        public var keys: [String]?
+        /// Whether a missing table is created (default true).
+        public var createTable: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case table, mode, keys, createTable
+        }
+
+        public init(from decoder: any Decoder) throws {
+            connection = try PostgresConnectionConfig(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            table = try container.decode(String.self, forKey: .table)
+            mode = try container.decodeIfPresent(DatabaseWriteMode.self, forKey: .mode)
+            keys = try container.decodeIfPresent([String].self, forKey: .keys)
+            createTable = try container.decodeIfPresent(Bool.self, forKey: .createTable)
+        }
+    }
+
+    let endpoint: PostgresEndpoint
+    let settings: DatabaseWriteSettings
+    let table: PostgresRelationName
+    let schema: SchemaSpec?
+    let atomicWrites: Bool
+    let resources: SharedResources
+    let logger: Logger
+
+    public init(config: Config, context: ComponentContext) throws {
+        endpoint = try PostgresEndpoint(config.connection)
+        settings = try DatabaseWriteSettings(table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable)
+        table = PostgresRelationName(settings.table)
+        schema = context.schema
+        atomicWrites = context.atomicWrites
+        resources = context.resources
+        logger = context.logger
+    }
+
+    public var location: String { "\(endpoint.location)#\(table.display)" }
+
+    public func open(batchSize: Int?) async throws -> any TargetWriter {
+        let pool = try endpoint.pool(in: resources)
+        let pooled = try await pool.lease()
+        do {
+            let info = try await PostgresTableInfo.load(table, on: pooled.connection, logger: logger)
+            try check(info)
+            let writer = PostgresTargetWriter(
+                pool: pool, pooled: pooled, settings: settings, table: table, info: info, schema: schema,
+                jobTransaction: atomicWrites || settings.mode == .replace, location: location, logger: logger)
+            try await writer.start()
+            return writer
+        } catch {
+            // `start()` may have failed inside its transaction: the connection goes back only clean.
+            var clean = false
+            if pooled.isUsable { clean = (try? await pooled.connection.run("ROLLBACK", logger: logger)) != nil }
+            await pool.release(pooled, broken: !clean)
+            if error is ConnectorError { throw error }
+            throw ConnectorError.io("cannot write to \(location): \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    /// Fails early when the table cannot take the writes.
+    private func check(_ info: PostgresTableInfo?) throws {
+        guard let info else {
+            guard settings.createTable else {
+                throw ConnectorError.io("\(endpoint.location) has no table '\(table.display)' and createTable is false")
+            }
+            return
+        }
+        guard info.kind == "r" || info.kind == "p" else {
+            throw ConnectorError.io("'\(table.display)' on \(endpoint.location) is not a table (relkind '\(info.kind)')")
+        }
+        let missingKeys = info.missing(settings.keys)
+        guard missingKeys.isEmpty else {
+            throw ConnectorError.io("table '\(table.display)' has no key column \(missingKeys.map { "'\($0)'" }.joined(separator: ", "))")
+        }
+        if settings.mode == .upsert || settings.mode == .apply, !info.hasUniqueIndex(on: settings.keys) {
+            throw ConnectorError.io(
+                "\(settings.mode.rawValue) into '\(table.display)' needs a primary key or unique index on exactly "
+                    + "(\(settings.keys.joined(separator: ", "))); create one with CREATE UNIQUE INDEX ON "
+                    + "\(table.quoted) (\(SQLIdentifier.list(settings.keys)))")
+        }
+    }
+}
