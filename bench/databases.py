@@ -11,7 +11,7 @@ times as whole processes, interleaved run by run:
 
   psql \\copy bench_src TO file          (PostgreSQL's own export)
   psql \\copy bench_psql FROM file       (PostgreSQL's own import)
-  sluice: postgres -> postgres (COPY into bench_dst, created by the target)
+  sluice: postgres -> postgres (COPY into bench_dst, created LIKE bench_src before each run)
   sluice: postgres -> NDJSON file
 
 and prints median seconds and rows/s. Each run's output is checked: the target table's row
@@ -106,6 +106,7 @@ def main():
             t, _ = timed(["psql", url, "-qAtX", "-c", f"\\copy bench_psql from '{csv}' csv"])
             times["psql \\copy from file"].append(t)
             psql(url, "DROP TABLE IF EXISTS bench_dst")
+            psql(url, "CREATE TABLE bench_dst (LIKE bench_src)")
             t, _ = timed([SLUICE, "run", "--no-state", to_pg], env)
             times["sluice postgres -> postgres"].append(t)
             count, total = psql(url, "SELECT count(*), sum(amount) FROM bench_dst").split("|")

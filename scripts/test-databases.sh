@@ -7,8 +7,10 @@
 #   stop_test_databases
 #
 # PostgreSQL 15 runs with wal_level=logical (change data capture needs replication slots)
-# and fsync off (the data is thrown away). MariaDB runs with its default authentication:
-# the test user authenticates with mysql_native_password.
+# and fsync off (the data is thrown away). MariaDB runs with its default authentication (the
+# test user authenticates with mysql_native_password) and a max_connect_errors high enough
+# that the tests which drop connections mid-login (timeouts, wrong passwords, refused TLS)
+# never get 127.0.0.1 blocked.
 
 PG_BIN=/usr/lib/postgresql/15/bin
 TEST_DB_ROOT=""
@@ -52,7 +54,8 @@ start_mariadb() {
     [[ $(id -u) == 0 ]] && user_flag="--user=mysql"
     mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 $user_flag \
         --pid-file="$dir/pid" --innodb-flush-log-at-trx-commit=0 --skip-log-bin --max-connections=200 \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >"$dir/mariadb.log" 2>&1 &
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+        --max-connect-errors=1000000 >"$dir/mariadb.log" 2>&1 &
     local tries=0
     until mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -e 'select 1' >/dev/null 2>&1; do
         tries=$((tries + 1))
