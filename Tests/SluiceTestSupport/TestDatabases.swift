@@ -19,7 +19,7 @@ public enum TestDatabases {
     /// `postgres://postgres@127.0.0.1:PORT/sluice_test` (trust authentication).
     public static func postgresURL() throws -> String { try url("SLUICE_TEST_POSTGRES_URL") }
 
-    /// `mysql://sluice:sluice-pw@127.0.0.1:PORT/sluice_test` (mysql_native_password).
+    /// `mysql://sluice:sluice-pw@127.0.0.1:PORT/sluice_test?connect_timeout=300` (mysql_native_password).
     public static func mariadbURL() throws -> String { try url("SLUICE_TEST_MARIADB_URL") }
 
     /// A table name no other test uses: `prefix` plus a random suffix.

@@ -86,11 +86,9 @@ import _CryptoExtras
         let server = try await MySQLFakeServer.start { conversation in
             _ = try? await conversation.receive()  // waits until the client gives up
         }
-        let started = ContinuousClock.now
         await #expect(throws: MySQLError.connection("logging in to the MySQL server at 127.0.0.1:\(server.port) timed out after 0.3 seconds")) {
             _ = try await MySQLConnection.connect(Self.configuration(server.port, timeout: .milliseconds(300)))
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
         try await server.finished.value
     }
 

@@ -43,7 +43,7 @@ final class MySQLPrivateServer {
             "mariadbd", "--no-defaults", "--user=root", "--datadir=\(directory.file("data"))", "--port=\(port)", "--bind-address=127.0.0.1",
             "--socket=\(directory.file("sock"))", "--skip-grant-tables", "--ssl-ca=\(directory.file("ca.pem"))",
             "--ssl-cert=\(directory.file("server.pem"))", "--ssl-key=\(directory.file("server.key"))", "--max-allowed-packet=64M",
-            "--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connect-errors=1000000",
+            "--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connect-errors=1000000", "--connect-timeout=300",
         ]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         _ = FileManager.default.createFile(atPath: directory.file("server.log"), contents: nil)
@@ -69,7 +69,7 @@ final class MySQLPrivateServer {
     }
 
     func configuration(tls: MySQLTLSConfiguration, host: String = "127.0.0.1") -> MySQLConnectionConfiguration {
-        MySQLConnectionConfiguration(host: host, port: port, user: "root", password: "", database: "mysql", tls: tls)
+        MySQLConnectionConfiguration(host: host, port: port, user: "root", password: "", database: "mysql", tls: tls, connectTimeout: .seconds(300))
     }
 
     /// Stops the server (SIGTERM to the process this object started) and deletes its files.

@@ -209,9 +209,17 @@ import Testing
         #expect(throws: SpecError(path: "keys", "upsert needs the key columns that identify a row, e.g. [\"id\"]")) {
             _ = try MySQLFixture.target(["url": "mysql://u@h/db", "table": "t", "mode": "upsert"])
         }
-        #expect(throws: SpecError(path: "url", "unknown URL parameter 'foo'; supported: tls, caFile")) {
+        #expect(throws: SpecError(path: "url", "unknown URL parameter 'foo'; supported: tls, caFile, connect_timeout")) {
             _ = try MySQLFixture.source(["url": "mariadb://u@h/db?foo=1", "table": "t"])
         }
+        #expect(throws: SpecError(path: "url", "connect_timeout must be a positive number of seconds, found '0'")) {
+            _ = try MySQLFixture.source(["url": "mariadb://u@h/db?connect_timeout=0", "table": "t"])
+        }
+        #expect(throws: SpecError(path: "connectTimeoutSeconds", "must be a positive number of seconds")) {
+            _ = try MySQLFixture.source(["url": "mariadb://u@h/db", "table": "t", "connectTimeoutSeconds": -1])
+        }
+        #expect(try MySQLConnectionOptions(url: "mysql://u@h/db?connect_timeout=2.5").resolve().configuration.connectTimeout == .milliseconds(2500))
+        #expect(try MySQLConnectionOptions(url: "mysql://u@h/db").resolve().configuration.connectTimeout == .seconds(10))
         #expect(throws: SpecError(path: "parameters", "query has 2 ? placeholders but 1 parameter is given")) {
             _ = try MySQLFixture.source(["url": "mysql://u@h/db", "query": "SELECT ? , '?' , ?", "parameters": [1]])
         }

@@ -6,7 +6,8 @@ import SluiceCore
 /// `host`, `port` (3306), `user`, `password`, `database`; fields given beside a `url`
 /// override its parts. Plus `tls: {mode, caFile}` (mode `disable`, `prefer` — the default —,
 /// `require` or `verify-full`; the URL may say `?tls=require`) and
-/// `pool: {maxConnections (4), idleTimeoutSeconds (60)}`.
+/// `pool: {maxConnections (4), idleTimeoutSeconds (60)}`, and `connectTimeoutSeconds` (10; the
+/// URL may say `?connect_timeout=30`): how long connecting and logging in may take.
 public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     /// `mysql://user:password@host:port/database[?tls=…&caFile=…]` (or `mariadb://`).
     public var url: String?
@@ -22,6 +23,8 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     public var database: String?
     /// TLS settings.
     public var tls: TLS?
+    /// Seconds connecting and logging in may take (default 10).
+    public var connectTimeoutSeconds: Double?
     /// Connection pool settings (the first component to make the pool sets them).
     public var pool: Pool?
 
@@ -79,6 +82,7 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         var database = self.database
         var tlsMode = tls?.mode
         var caFile = tls?.caFile
+        var connectTimeout = connectTimeoutSeconds
         if let url {
             let parsed = try MySQLURL(parsing: url)
             host = host ?? parsed.host
@@ -88,6 +92,7 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
             database = database ?? parsed.database
             tlsMode = tlsMode ?? parsed.tlsMode
             caFile = caFile ?? parsed.caFile
+            connectTimeout = connectTimeout ?? parsed.connectTimeoutSeconds
         }
         guard let host, !host.isEmpty else { throw SpecError(path: "host", "required: give a url (mysql://user:pass@host:port/db) or host") }
         let resolvedPort = port ?? 3306
@@ -102,9 +107,11 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         guard maxConnections >= 1 else { throw SpecError(path: "pool.maxConnections", "must be at least 1") }
         let idle = pool?.idleTimeoutSeconds ?? 60
         guard idle > 0, idle.isFinite else { throw SpecError(path: "pool.idleTimeoutSeconds", "must be a positive number of seconds") }
+        let timeout = connectTimeout ?? 10
+        guard timeout > 0, timeout.isFinite else { throw SpecError(path: "connectTimeoutSeconds", "must be a positive number of seconds") }
         let configuration = MySQLConnectionConfiguration(
             host: host, port: resolvedPort, user: user, password: password ?? "", database: database,
-            tls: MySQLTLSConfiguration(mode: mode, caFile: caFile))
+            tls: MySQLTLSConfiguration(mode: mode, caFile: caFile), connectTimeout: .milliseconds(Int64((timeout * 1000).rounded())))
         return MySQLEndpoint(configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(idle * 1000)))
     }
 
@@ -120,9 +127,10 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         database = try container.decodeIfPresent(String.self, forKey: .database)
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         pool = try container.decodeIfPresent(Pool.self, forKey: .pool)
+        connectTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case url, host, port, user, password, database, tls, pool
+        case url, host, port, user, password, database, tls, pool, connectTimeoutSeconds
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SluiceCore
 
 /// The parts of a `mysql://` or `mariadb://` URL:
-/// `mysql://user:password@host:port/database?tls=require&caFile=/path/ca.pem`. User and
+/// `mysql://user:password@host:port/database?tls=require&caFile=/path/ca.pem&connect_timeout=30`. User and
 /// password may be percent-encoded.
 struct MySQLURL: Equatable {
     var host: String?
@@ -12,6 +12,7 @@ struct MySQLURL: Equatable {
     var database: String?
     var tlsMode: MySQLTLSConfiguration.Mode?
     var caFile: String?
+    var connectTimeoutSeconds: Double?
 
     init(parsing text: String) throws(SpecError) {
         guard let components = URLComponents(string: text) else {
@@ -47,8 +48,13 @@ struct MySQLURL: Equatable {
                 tlsMode = mode
             case "caFile", "ssl-ca", "sslrootcert":
                 caFile = item.value
+            case "connect_timeout", "connectTimeout":
+                guard let seconds = item.value.flatMap(Double.init), seconds > 0, seconds.isFinite else {
+                    throw SpecError(path: "url", "connect_timeout must be a positive number of seconds, found '\(item.value ?? "")'")
+                }
+                connectTimeoutSeconds = seconds
             default:
-                throw SpecError(path: "url", "unknown URL parameter '\(item.name)'; supported: tls, caFile")
+                throw SpecError(path: "url", "unknown URL parameter '\(item.name)'; supported: tls, caFile, connect_timeout")
             }
         }
     }
