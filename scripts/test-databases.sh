@@ -41,8 +41,10 @@ start_postgres() {
         || { cat "$dir/initdb.log" >&2; return 1; }
     as_user postgres "$PG_BIN/pg_ctl -D $dir/data -l $dir/pg.log -o \"-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c max_connections=200\" -w start >/dev/null" \
         || { cat "$dir/pg.log" >&2; return 1; }
-    psql -h 127.0.0.1 -p "$port" -U postgres -qAt -c "CREATE DATABASE sluice_test" >/dev/null
+    psql -h 127.0.0.1 -p "$port" -U postgres -qAt -c "CREATE DATABASE sluice_test" -c "CREATE DATABASE sluice_cdc" >/dev/null
     export SLUICE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/sluice_test"
+    # Change data capture tests get a database of their own (see TestDatabases.postgresCDCURL).
+    export SLUICE_TEST_POSTGRES_CDC_URL="postgres://postgres@127.0.0.1:$port/sluice_cdc"
     echo "PostgreSQL $($PG_BIN/postgres --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 

@@ -19,6 +19,13 @@ public enum TestDatabases {
     /// `postgres://postgres@127.0.0.1:PORT/sluice_test` (trust authentication).
     public static func postgresURL() throws -> String { try url("SLUICE_TEST_POSTGRES_URL") }
 
+    /// `postgres://postgres@127.0.0.1:PORT/sluice_cdc`: a database of the same server for the
+    /// change-data-capture tests alone. Logical decoding reads every change of its database,
+    /// and other tests' DDL there (a table created, rewritten and dropped while a slot decodes)
+    /// can make PostgreSQL fail the decoding with "could not map filenode"; changes of other
+    /// databases are skipped before that.
+    public static func postgresCDCURL() throws -> String { try url("SLUICE_TEST_POSTGRES_CDC_URL") }
+
     /// `mysql://sluice:sluice-pw@127.0.0.1:PORT/sluice_test?connect_timeout=300` (mysql_native_password).
     public static func mariadbURL() throws -> String { try url("SLUICE_TEST_MARIADB_URL") }
 

@@ -58,7 +58,9 @@ public struct JobRunner: Sendable {
             }
             var source = plan.source
             var cut: IncrementalCut?
-            if let incremental = plan.spec.source.incremental {
+            // Records handed in (a dead-letter retry) are re-processed as they are: the
+            // watermark decides what a source read brings, not which failed records retry.
+            if let incremental = plan.spec.source.incremental, records == nil {
                 let start = watermark ?? incremental.initialValue.map { Watermark(value: $0) }
                 cut = IncrementalCut(cursorField: incremental.cursorField, keyFields: incremental.keyFields, start: start)
                 prefix.incremental = cut

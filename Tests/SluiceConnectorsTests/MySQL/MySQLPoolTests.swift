@@ -21,7 +21,7 @@ import Testing
         // Another password (or TLS mode) is another pool; the key holds no password.
         let url = try MySQLTestServer.url()
         _ = try MySQLFixture.source(["url": .string(url.replacingOccurrences(of: "sluice-pw", with: "other-pw")), "query": "SELECT 1"], resources: resources)
-        _ = try MySQLFixture.source(["url": .string(url + "?tls=disable"), "query": "SELECT 1"], resources: resources)
+        _ = try MySQLFixture.source(["url": .string(url + (url.contains("?") ? "&" : "?") + "tls=disable"), "query": "SELECT 1"], resources: resources)
         #expect(resources.count == 3)
         let key = try MySQLTestServer.endpoint().poolKey
         #expect(key.hasPrefix("mysql://sluice@127.0.0.1:"))

@@ -27,7 +27,7 @@ import Testing
             _ = try await MySQLConnection.connect(endpoint.configuration)
         }
         // Through a source, the job sees which endpoint failed (without the password).
-        let source = try MySQLFixture.source(["url": .string(try MySQLTestServer.url() + "?tls=require"), "query": "SELECT 1"])
+        let source = try MySQLFixture.source(["url": .string(try MySQLTestServer.url(adding: "tls=require")), "query": "SELECT 1"])
         await #expect(throws: ConnectorError.remote(
             "MySQL login to mysql://sluice@\(address)/sluice_test failed: the MySQL server at \(address) does not support TLS (it does not offer SSL), but tls.mode is 'require'")) {
             _ = try await source.open()

@@ -15,6 +15,12 @@ enum MySQLTestServer {
     /// The test server's URL.
     static func url() throws -> String { try TestDatabases.mariadbURL() }
 
+    /// The test server's URL with one more query parameter (`tls=require`).
+    static func url(adding parameter: String) throws -> String {
+        let base = try url()
+        return base + (base.contains("?") ? "&" : "?") + parameter
+    }
+
     /// A new connection with Sluice's session settings.
     static func connect() async throws -> MySQLConnection {
         try await MySQLPools.connect(try endpoint())

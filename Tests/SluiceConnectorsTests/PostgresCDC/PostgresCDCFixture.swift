@@ -35,7 +35,7 @@ final class PostgresCDCFixture {
     static func with(
         url: String? = nil, timeout: Duration = .seconds(60), _ body: (PostgresCDCFixture) async throws -> Void
     ) async throws {
-        let url = try url ?? TestDatabases.postgresURL()
+        let url = try url ?? TestDatabases.postgresCDCURL()
         let endpoint = try PostgresEndpoint(try ValueDecoder().decode(PostgresConnectionConfig.self, from: ["url": .string(url)]))
         let fixture = PostgresCDCFixture(url: url, admin: try await endpoint.connect())
         let watchdog = Self.watchdog(endpoint: endpoint, applicationName: fixture.applicationName, after: timeout)

@@ -9,7 +9,7 @@ import Testing
 /// committed, so a run whose target fails replays its changes on the next run.
 @Suite struct ChangeDataCaptureTests {
     @Test func aReplicaFollowsTheSourceAndAFailedRunReplaysItsChanges() async throws {
-        let pg = try TestDatabases.postgresURL()
+        let pg = try TestDatabases.postgresCDCURL()
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let table = TestDatabases.uniqueName("cdc_src")

@@ -156,6 +156,27 @@ import Testing
         try await h.close()
     }
 
+    /// Retrying an incremental job's dead letters re-processes those records whatever their
+    /// cursor: the watermark filters source reads, not retries.
+    @Test func deadLetterRetriesAreNotFilteredByTheWatermark() async throws {
+        let h = try await Harness()
+        _ = try h.dir.write("in.ndjson", "{\"id\":1,\"seq\":200}\n")
+        let job = #"""
+            {"name":"inc","source":{"type":"file","config":{"path":"\#(h.dir.file("in.ndjson"))","format":"ndjson"},
+               "incremental":{"cursorField":"seq","initialValue":100}},
+             "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))","mode":"append"}}}
+            """#
+        let run = try await h.run(job)
+        #expect(run.stats?.recordsLoaded == 1)
+        try await h.store.addDeadLetters([
+            NewDeadLetter(jobId: run.id, record: ["id": 7, "seq": 5], error: "target unavailable", position: 7, stage: "target", timestamp: 1)
+        ])
+        let retry = try await h.service.retryDeadLetters(jobId: run.id)
+        #expect(retry.succeeded == [ValueObject([("id", 7), ("seq", 5)])])
+        #expect(try h.dir.read("out.ndjson") == "{\"id\":1,\"seq\":200}\n{\"id\":7,\"seq\":5}\n")
+        try await h.close()
+    }
+
     @Test func badSettingsAreRefusedWithTheirPaths() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
