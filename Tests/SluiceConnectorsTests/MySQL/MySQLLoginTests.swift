@@ -11,7 +11,9 @@ import _CryptoExtras
     static let sha2Scramble = "702fa0e474391a0956d714f772bc509eee0b17df5d3148085e353830a638211c"
     static let nativeScramble = "1e58b73f68d9dafb7b3e186a5419a21c9e153b15"
 
-    static func configuration(_ port: Int, timeout: Duration = .seconds(5)) -> MySQLConnectionConfiguration {
+    /// The default timeout is generous: the suite's blocking oracles can hold the cooperative
+    /// threads that drive a login for seconds (see scripts/test-databases.sh).
+    static func configuration(_ port: Int, timeout: Duration = .seconds(300)) -> MySQLConnectionConfiguration {
         MySQLConnectionConfiguration(
             host: "127.0.0.1", port: port, user: "u", password: "secret-pw", database: "db", tls: .init(mode: .prefer),
             connectTimeout: timeout)
