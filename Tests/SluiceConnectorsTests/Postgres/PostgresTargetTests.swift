@@ -205,6 +205,22 @@ import Testing
         #expect(try PostgresFixture.rows("SELECT id, name, qty FROM \(table) ORDER BY id") == [["4", "d", "9"]])
     }
 
+    /// An update that changed the key (as `postgres_cdc` reports it: the old key in
+    /// `before`) moves the row: the old key's row is deleted, not left behind.
+    @Test func applyMovesARowWhoseKeyChanged() async throws {
+        let table = PostgresFixture.uniqueTable("replica")
+        defer { _ = try? PostgresFixture.psql("DROP TABLE IF EXISTS \(table)") }
+        let target = try PostgresFixture.target(["table": .string(table), "mode": "apply", "keys": ["id"]])
+        let batch = PostgresFixture.batch([
+            ["op": "insert", "key": ["id": 1], "before": nil, "after": ["id": 1, "name": "a"]],
+            ["op": "insert", "key": ["id": 2], "before": nil, "after": ["id": 2, "name": "b"]],
+            ["op": "update", "key": ["id": 10], "before": ["id": 1], "after": ["id": 10, "name": "a moved"]],
+            ["op": "update", "key": ["id": 2], "before": ["id": 2], "after": ["id": 2, "name": "b2"]],
+        ], positions: Array(1...4))
+        #expect(try await PostgresFixture.write(target, [batch]) == [])
+        #expect(try PostgresFixture.rows("SELECT id, name FROM \(table) ORDER BY id") == [["2", "b2"], ["10", "a moved"]])
+    }
+
     @Test func refusedRowsAreRejectedOneByOneWithTheServersMessage() async throws {
         let table = PostgresFixture.uniqueTable("rej")
         let parent = "\(table)_parent"

@@ -9,8 +9,9 @@ enum PostgresChangeEvent {
     case delete([Value])
     case truncate
 
-    /// The event in record `record`, or the reason it is not one.
-    static func parse(_ record: ValueObject, keys: [String]) -> Result<PostgresChangeEvent, EventError> {
+    /// The events in record `record` (an update that changed the key is a delete of the old
+    /// key and an upsert of the new row), or the reason it is not one.
+    static func parse(_ record: ValueObject, keys: [String]) -> Result<[PostgresChangeEvent], EventError> {
         guard case .string(let op)? = record["op"] else { return .failure(EventError("the record has no op (insert, update, delete or truncate)")) }
         let key = record["key"]?.objectValue
         switch op {
@@ -22,7 +23,13 @@ enum PostgresChangeEvent {
                 guard let value = key?[name] else { return .failure(EventError("\(op) event has no value for key '\(name)'")) }
                 after.appendUnchecked(key: name, value: value)
             }
-            return .success(.upsert(after))
+            if op == "update", let before = record["before"]?.objectValue {
+                let oldKey = keys.map { before[$0] }
+                if oldKey.allSatisfy({ $0 != nil }), oldKey != keys.map({ after[$0] }) {
+                    return .success([.delete(oldKey.compactMap { $0 }), .upsert(after)])
+                }
+            }
+            return .success([.upsert(after)])
         case "delete":
             var values: [Value] = []
             for name in keys {
@@ -31,9 +38,9 @@ enum PostgresChangeEvent {
                 }
                 values.append(value)
             }
-            return .success(.delete(values))
+            return .success([.delete(values)])
         case "truncate":
-            return .success(.truncate)
+            return .success([.truncate])
         default:
             return .failure(EventError("unknown op '\(op)'; expected insert, update, delete or truncate"))
         }
@@ -57,7 +64,7 @@ extension PostgresTargetWriter {
         for row in 0..<batch.count {
             let record = batch.record(at: row)
             switch PostgresChangeEvent.parse(record, keys: settings.keys) {
-            case .success(let event): events.append((event, row))
+            case .success(let parsed): events += parsed.map { ($0, row) }
             case .failure(let error):
                 rejected.append(Rejection(record: .object(record), reasons: [error.message], position: batch.positions[row], stage: "target"))
             }
