@@ -141,33 +141,22 @@ final class MySQLTargetWriter: RejectingTargetWriter {
     /// Writes every row of `batch` inside the open transaction.
     private func writeRows(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
         if settings.mode == .apply { return try await MySQLChangeEvents.apply(batch, writer: self) }
-        try checkFields(batch.columns.indices.filter { index in
-            (0..<batch.count).contains { batch.columns[index].presence(at: $0) != .absent }
-        }.map { batch.fields[$0] })
+        try checkFields(batch.usedFieldIndexes.map { batch.fields[$0] })
         var bytes = 0
         var rejected: [Rejection] = []
-        var start = 0
-        while start < batch.count {
-            let present = presentFields(batch, row: start)
-            var end = start + 1
-            while end < batch.count, presentFields(batch, row: end) == present { end += 1 }
-            let rows = (start..<end).map { row in
+        for run in batch.fieldRuns {
+            let rows = run.rows.map { row in
                 PendingRow(
                     position: batch.positions[row], record: .object(batch.record(at: row)),
-                    values: present.map { MySQLValueMapping.bind(batch.value(row: row, column: $0)) })
+                    values: run.fields.map { MySQLValueMapping.bind(batch.value(row: row, column: $0)) })
             }
-            let outcome = try await insert(rows, fields: present.map { batch.fields[$0] }, upsert: settings.mode == .upsert)
+            let outcome = try await insert(rows, fields: run.fields.map { batch.fields[$0] }, upsert: settings.mode == .upsert)
             bytes += outcome.bytes
             rejected += outcome.rejected
-            start = end
         }
         return (bytes, rejected)
     }
 
-    /// The indices of the fields row `row` has (null counts as having it; absent does not).
-    private func presentFields(_ batch: RecordBatch, row: Int) -> [Int] {
-        batch.columns.indices.filter { batch.columns[$0].presence(at: row) != .absent }
-    }
 
     /// Inserts (or upserts) rows that share `fields`, in statements under the size limits.
     func insert(_ rows: [PendingRow], fields: [String], upsert: Bool) async throws -> (bytes: Int, rejected: [Rejection]) {

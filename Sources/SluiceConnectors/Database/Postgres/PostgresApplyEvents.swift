@@ -118,17 +118,12 @@ extension PostgresTargetWriter {
         try checkFields(of: values)
         var bytes = 0
         var rejected: [Rejection] = []
-        var start = 0
-        while start < values.count {
-            let present = presentFields(values, row: start)
-            var end = start + 1
-            while end < values.count, presentFields(values, row: end) == present { end += 1 }
-            let outcome = try await writeRun(values, rows: start..<end, fields: present, upsert: true) { row in
+        for run in values.fieldRuns {
+            let outcome = try await writeRun(values, rows: run.rows, fields: run.fields, upsert: true) { row in
                 (.object(batch.record(at: rows[row])), batch.positions[rows[row]])
             }
             bytes += outcome.bytes
             rejected += outcome.rejected
-            start = end
         }
         return (bytes, rejected)
     }

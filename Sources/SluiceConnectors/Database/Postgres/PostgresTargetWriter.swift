@@ -136,28 +136,16 @@ final class PostgresTargetWriter: RejectingTargetWriter {
         try checkFields(of: batch)
         var bytes = 0
         var rejected: [Rejection] = []
-        var start = 0
-        while start < batch.count {
-            let present = presentFields(batch, row: start)
-            var end = start + 1
-            while end < batch.count, presentFields(batch, row: end) == present { end += 1 }
-            let outcome = try await writeRun(batch, rows: start..<end, fields: present, upsert: settings.mode == .upsert) { row in
+        for run in batch.fieldRuns {
+            let outcome = try await writeRun(batch, rows: run.rows, fields: run.fields, upsert: settings.mode == .upsert) { row in
                 (.object(batch.record(at: row)), batch.positions[row])
             }
             bytes += outcome.bytes
             rejected += outcome.rejected
-            start = end
         }
         return (bytes, rejected)
     }
 
-    /// The indices of the fields row `row` has (null counts as having it; absent does not).
-    func presentFields(_ batch: RecordBatch, row: Int) -> [Int] {
-        var present: [Int] = []
-        present.reserveCapacity(batch.columns.count)
-        for (index, column) in batch.columns.enumerated() where column.presence(at: row) != .absent { present.append(index) }
-        return present
-    }
 
     /// Writes `rows` of `batch` (which all have exactly `fields`) with one COPY, or when the
     /// server refuses that for a row's sake, row by row. `original` gives the record and
@@ -256,10 +244,7 @@ final class PostgresTargetWriter: RejectingTargetWriter {
     /// Fails when the batch has fields the table has no column for.
     func checkFields(of batch: RecordBatch) throws {
         let have = Set(info?.names ?? [])
-        let used = batch.columns.indices.filter { index in
-            (0..<batch.count).contains { batch.columns[index].presence(at: $0) != .absent }
-        }
-        let missing = used.map { batch.fields[$0] }.filter { !have.contains($0) }
+        let missing = batch.usedFieldIndexes.map { batch.fields[$0] }.filter { !have.contains($0) }
         guard missing.isEmpty else {
             throw ConnectorError.io(
                 "table '\(table.display)' on \(location) has no column for the field"

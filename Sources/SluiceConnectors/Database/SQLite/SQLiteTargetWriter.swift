@@ -105,29 +105,20 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
         try checkFields(of: batch)
         var bytes = 0
         var rejected: [Rejection] = []
-        var start = 0
-        while start < batch.count {
-            let present = presentFields(batch, row: start)
-            var end = start + 1
-            while end < batch.count, presentFields(batch, row: end) == present { end += 1 }
-            let perStatement = SQLiteStatements.rowsPerStatement(columnCount: present.count)
-            var chunkStart = start
-            while chunkStart < end {
-                let rows = Array(chunkStart..<min(end, chunkStart + perStatement))
-                let outcome = try await insert(rows, fields: present, of: batch)
+        for run in batch.fieldRuns {
+            let perStatement = SQLiteStatements.rowsPerStatement(columnCount: run.fields.count)
+            var chunkStart = run.rows.lowerBound
+            while chunkStart < run.rows.upperBound {
+                let rows = Array(chunkStart..<min(run.rows.upperBound, chunkStart + perStatement))
+                let outcome = try await insert(rows, fields: run.fields, of: batch)
                 bytes += outcome.bytes
                 rejected += outcome.rejected
-                chunkStart = rows.count + chunkStart
+                chunkStart += rows.count
             }
-            start = end
         }
         return (bytes, rejected)
     }
 
-    /// The indices of the fields row `row` has (null counts as having it; absent does not).
-    private func presentFields(_ batch: RecordBatch, row: Int) -> [Int] {
-        batch.columns.indices.filter { batch.columns[$0].presence(at: row) != .absent }
-    }
 
     /// Inserts `rows` with one statement; if SQLite refuses it for a row's sake, row by row.
     private func insert(_ rows: [Int], fields: [Int], of batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
@@ -196,10 +187,7 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
     /// Fails when the batch has fields the table has no column for.
     private func checkFields(of batch: RecordBatch) throws {
         let have = Set((columns ?? []).map { $0.lowercased() })
-        let used = batch.columns.indices.filter { index in
-            (0..<batch.count).contains { batch.columns[index].presence(at: $0) != .absent }
-        }
-        let missing = used.map { batch.fields[$0] }.filter { !have.contains($0.lowercased()) }
+        let missing = batch.usedFieldIndexes.map { batch.fields[$0] }.filter { !have.contains($0.lowercased()) }
         guard missing.isEmpty else {
             throw ConnectorError.io(
                 "table '\(settings.table)' in '\(configuredPath)' has no column for the field"
