@@ -112,3 +112,7 @@ final class APIBatchReader: BatchReader {
         }
     }
 }
+
+extension APISource {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

@@ -131,3 +131,7 @@ final class FileBatchReader: BatchReader {
         }
     }
 }
+
+extension FileSource {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

@@ -88,3 +88,7 @@ public struct FileTarget: Target {
         return writer
     }
 }
+
+extension FileTarget {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

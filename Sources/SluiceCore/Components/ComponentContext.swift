@@ -37,6 +37,8 @@ public struct ComponentContext: Sendable {
 public protocol ConfiguredComponent: Sendable {
     /// The component's settings as they appear under `config` in the job spec.
     associatedtype Config: Decodable & Sendable
+    /// What the component does, its config keys and its examples (see ``ComponentDeclaration``).
+    static var declaration: ComponentDeclaration { get }
     /// Builds the component, throwing a ``SpecError`` (path relative to `config`) when the
     /// configuration is unusable.
     init(config: Config, context: ComponentContext) throws

@@ -3,13 +3,26 @@
 /// Job bodies are parsed once into `Value` (which keeps key order), then decoded here into
 /// the typed spec and each component's `Config`. Errors become ``SpecError``s with the
 /// exact path and a sentence a user can act on, rather than Foundation's debug text.
+///
+/// Decoding is strict: a key of an object that the type never asked for is an error
+/// (`delimter: unknown key; did you mean 'delimiter'?`), so a misspelt setting can never
+/// be silently ignored, even where a declared shape and the decoding code disagree.
+/// Objects a type reads whole (as a ``Value``, or by walking `allKeys`) check their own keys.
 public struct ValueDecoder: Sendable {
-    public init() {}
+    /// Whether a key nobody asked for is an error (off only for state the server wrote itself,
+    /// so a spec stored by an older version still loads).
+    public var rejectsUnknownKeys: Bool
+
+    public init(rejectsUnknownKeys: Bool = true) {
+        self.rejectsUnknownKeys = rejectsUnknownKeys
+    }
 
     /// Decodes `type` from `value`; errors carry paths relative to `value`.
     public func decode<T: Decodable>(_ type: T.Type, from value: Value) throws(SpecError) -> T {
+        let ledger = rejectsUnknownKeys ? KeyLedger() : nil
+        let decoded: T
         do {
-            return try ValueDecoding(value: value, codingPath: []).decodeValue(type)
+            decoded = try ValueDecoding(value: value, codingPath: [], ledger: ledger).decodeValue(type)
         } catch let error as SpecError {
             throw error
         } catch let error as DecodingError {
@@ -17,6 +30,23 @@ public struct ValueDecoder: Sendable {
         } catch {
             throw SpecError("\(error)")
         }
+        if let unknown = ledger?.unrequestedKeys().first { throw unknown }
+        return decoded
+    }
+
+    /// The keys of `value`'s objects that decoding `type` never asked for, as errors;
+    /// empty when every key was read (used by tests to prove declarations match the code).
+    public func unreadKeys<T: Decodable>(_ type: T.Type, in value: Value) -> [SpecError] {
+        let ledger = KeyLedger()
+        _ = try? ValueDecoding(value: value, codingPath: [], ledger: ledger).decodeValue(type)
+        return ledger.unrequestedKeys()
+    }
+
+    /// The keys decoding `type` asked for at each object path of `value`.
+    public func requestedKeys<T: Decodable>(_ type: T.Type, in value: Value) -> [String: [String]] {
+        let ledger = KeyLedger()
+        _ = try? ValueDecoding(value: value, codingPath: [], ledger: ledger).decodeValue(type)
+        return ledger.entries.filter { !$0.value.isOpen }.mapValues(\.requested)
     }
 }
 
@@ -38,9 +68,52 @@ extension SpecError {
     }
 }
 
+/// Which keys of each decoded object were present and which the decoding code asked for.
+final class KeyLedger {
+    struct Entry {
+        var present: [String]
+        var requested: [String] = []
+        /// Set when the code reads the object whole; it then checks the keys itself.
+        var isOpen = false
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+    private var order: [String] = []
+
+    func opened(_ path: String, keys: [String]) {
+        if entries[path] == nil {
+            entries[path] = Entry(present: keys)
+            order.append(path)
+        }
+    }
+
+    func requested(_ key: String, at path: String) {
+        guard var entry = entries[path], !entry.requested.contains(key) else { return }
+        entry.requested.append(key)
+        entries[path] = entry
+    }
+
+    func readWhole(_ path: String) {
+        entries[path]?.isOpen = true
+    }
+
+    /// An error for each present key that nobody asked for, in document order.
+    func unrequestedKeys() -> [SpecError] {
+        var errors: [SpecError] = []
+        for path in order {
+            guard let entry = entries[path], !entry.isOpen else { continue }
+            for key in entry.present where !entry.requested.contains(key) {
+                errors.append(SpecError(path: SpecPath.join(path, key), ShapeValidator.unknownKey(key, expected: entry.requested)))
+            }
+        }
+        return errors
+    }
+}
+
 struct ValueDecoding: Decoder {
     let value: Value
     let codingPath: [any CodingKey]
+    let ledger: KeyLedger?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     static func describe(_ type: Any.Type) -> String {
@@ -59,7 +132,10 @@ struct ValueDecoding: Decoder {
 
     /// Decodes `type`, handing over `Value`s as they are instead of rebuilding them.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if let same = value as? T { return same }
+        if let same = value as? T {
+            ledger?.readWhole(SpecPath.from(codingPath))
+            return same
+        }
         return try T(from: self)
     }
 
@@ -72,7 +148,9 @@ struct ValueDecoding: Decoder {
             throw DecodingError.typeMismatch(
                 [String: Value].self, .init(codingPath: codingPath, debugDescription: "found \(value.kindName)"))
         }
-        return KeyedDecodingContainer(KeyedValueContainer<Key>(object: object, codingPath: codingPath))
+        let path = SpecPath.from(codingPath)
+        ledger?.opened(path, keys: object.keys)
+        return KeyedDecodingContainer(KeyedValueContainer<Key>(object: object, codingPath: codingPath, ledger: ledger, path: path))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -80,7 +158,7 @@ struct ValueDecoding: Decoder {
             throw DecodingError.typeMismatch(
                 [Value].self, .init(codingPath: codingPath, debugDescription: "found \(value.kindName)"))
         }
-        return UnkeyedValueContainer(items: items, codingPath: codingPath)
+        return UnkeyedValueContainer(items: items, codingPath: codingPath, ledger: ledger)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValueContainer(decoder: self) }
@@ -89,19 +167,33 @@ struct ValueDecoding: Decoder {
 private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let object: ValueObject
     let codingPath: [any CodingKey]
+    let ledger: KeyLedger?
+    let path: String
 
-    var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
+    var allKeys: [Key] {
+        ledger?.readWhole(path)
+        return object.keys.compactMap { Key(stringValue: $0) }
+    }
 
-    func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
+    func note(_ key: Key) { ledger?.requested(key.stringValue, at: path) }
+
+    func contains(_ key: Key) -> Bool {
+        note(key)
+        return object[key.stringValue] != nil
+    }
 
     func child(_ key: Key) throws -> ValueDecoding {
+        note(key)
         guard let value = object[key.stringValue] else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: ""))
         }
-        return ValueDecoding(value: value, codingPath: codingPath + [key])
+        return ValueDecoding(value: value, codingPath: codingPath + [key], ledger: ledger)
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool { object[key.stringValue]?.isNull ?? true }
+    func decodeNil(forKey key: Key) throws -> Bool {
+        note(key)
+        return object[key.stringValue]?.isNull ?? true
+    }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let decoder = try child(key)
@@ -112,8 +204,9 @@ private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        note(key)
         guard let value = object[key.stringValue], !value.isNull else { return nil }
-        return try ValueDecoding(value: value, codingPath: codingPath + [key]).decodeValue(type)
+        return try ValueDecoding(value: value, codingPath: codingPath + [key], ledger: ledger).decodeValue(type)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -126,7 +219,7 @@ private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
         try child(key).unkeyedContainer()
     }
 
-    func superDecoder() throws -> any Decoder { ValueDecoding(value: .object(object), codingPath: codingPath) }
+    func superDecoder() throws -> any Decoder { ValueDecoding(value: .object(object), codingPath: codingPath, ledger: ledger) }
 
     func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
 }
@@ -134,11 +227,13 @@ private struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtoc
 private struct UnkeyedValueContainer: UnkeyedDecodingContainer {
     let items: [Value]
     let codingPath: [any CodingKey]
+    let ledger: KeyLedger?
     var currentIndex = 0
 
-    init(items: [Value], codingPath: [any CodingKey]) {
+    init(items: [Value], codingPath: [any CodingKey], ledger: KeyLedger?) {
         self.items = items
         self.codingPath = codingPath
+        self.ledger = ledger
     }
 
     var count: Int? { items.count }
@@ -149,7 +244,7 @@ private struct UnkeyedValueContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(
                 Value.self, .init(codingPath: codingPath, debugDescription: "array has too few elements"))
         }
-        let decoder = ValueDecoding(value: items[currentIndex], codingPath: codingPath + [AnyCodingKey(index: currentIndex)])
+        let decoder = ValueDecoding(value: items[currentIndex], codingPath: codingPath + [AnyCodingKey(index: currentIndex)], ledger: ledger)
         currentIndex += 1
         return decoder
     }

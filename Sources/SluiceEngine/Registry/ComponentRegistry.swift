@@ -15,7 +15,7 @@ public struct ComponentRegistry: Sendable {
     private var sources: [String: SourceBuilder] = [:]
     private var transforms: [String: TransformBuilder] = [:]
     private var targets: [String: TargetBuilder] = [:]
-    private var documentation: [String: OperationDocumentation] = [:]
+    private var declarations: [ComponentKind: [String: ComponentDeclaration]] = [:]
 
     /// An empty registry.
     public init() {}
@@ -64,14 +64,15 @@ public struct ComponentRegistry: Sendable {
     }()
 
     /// The registered source type names, sorted.
-    public var sourceTypes: [String] { sources.keys.sorted() }
+    public var sourceTypes: [String] { names(.source) }
     /// The registered transform operation names, sorted.
-    public var operations: [String] { transforms.keys.sorted() }
+    public var operations: [String] { names(.transform) }
     /// The registered target type names, sorted.
-    public var targetTypes: [String] { targets.keys.sorted() }
+    public var targetTypes: [String] { names(.target) }
 
     /// Registers a source under its `type`.
     public mutating func registerSource<S: Source>(_ source: S.Type) {
+        declarations[.source, default: [:]][S.type] = S.declaration
         sources[S.type] = { config, context in
             try S(config: try ValueDecoder().decode(S.Config.self, from: config), context: context)
         }
@@ -79,7 +80,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a batch-at-a-time transform under its `operation`.
     public mutating func registerTransform<T: StatelessTransform>(_ transform: T.Type) {
-        noteDocumentation(T.self)
+        noteDeclaration(T.self)
         transforms[T.operation] = { config, context in
             .stateless(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context))
         }
@@ -87,7 +88,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a transform that holds state until its input ends, under its `operation`.
     public mutating func registerTransform<T: StatefulTransform>(_ transform: T.Type) {
-        noteDocumentation(T.self)
+        noteDeclaration(T.self)
         transforms[T.operation] = { config, context in
             .stateful(StatefulBox(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
         }
@@ -96,7 +97,7 @@ public struct ComponentRegistry: Sendable {
     /// Registers a stateful transform whose per-block states the workers build and the
     /// runner merges in order, under its `operation`.
     public mutating func registerTransform<T: MergeableTransform>(_ transform: T.Type) {
-        noteDocumentation(T.self)
+        noteDeclaration(T.self)
         transforms[T.operation] = { config, context in
             .stateful(StatefulBox(mergeable: try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)))
         }
@@ -104,7 +105,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a transform that reads a lookup data set first (a join), under its `operation`.
     public mutating func registerTransform<T: LookupTransform>(_ transform: T.Type) {
-        noteDocumentation(T.self)
+        noteDeclaration(T.self)
         transforms[T.operation] = { config, context in
             .lookup(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context), source: nil)
         }
@@ -112,20 +113,42 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a target under its `type`.
     public mutating func registerTarget<T: Target>(_ target: T.Type) {
+        declarations[.target, default: [:]][T.type] = T.declaration
         targets[T.type] = { config, context in
             try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
         }
     }
 
-    /// Keeps the reference entry of a documented transform.
-    private mutating func noteDocumentation<T: Transform>(_ transform: T.Type) {
-        if let documented = transform as? any DocumentedTransform.Type { documentation[T.operation] = documented.documentation }
+    /// Keeps the declaration of a transform.
+    private mutating func noteDeclaration<T: Transform>(_ transform: T.Type) {
+        declarations[.transform, default: [:]][T.operation] = T.declaration
     }
 
-    /// The reference entry of `operation`, when it has one.
-    public func documentation(for operation: String) -> OperationDocumentation? { documentation[operation] }
+    /// The declaration of the `kind` component named `name`.
+    public func declaration(_ kind: ComponentKind, _ name: String) -> ComponentDeclaration? { declarations[kind]?[name] }
+
+    /// The registered names of `kind`, sorted.
+    public func names(_ kind: ComponentKind) -> [String] { (declarations[kind] ?? [:]).keys.sorted() }
 
     func sourceBuilder(_ type: String) -> SourceBuilder? { sources[type] }
     func transformBuilder(_ operation: String) -> TransformBuilder? { transforms[operation] }
     func targetBuilder(_ type: String) -> TargetBuilder? { targets[type] }
+}
+
+extension ComponentRegistry {
+    /// The grammar of every spec with this registry's components: what submitted jobs,
+    /// schedules and pipelines are checked against, and what the JSON Schema says.
+    public var grammar: SpecGrammar {
+        func variants(_ kind: ComponentKind) -> [SpecGrammar.Variant] {
+            names(kind).compactMap { name in declaration(kind, name).map { (name, $0.config) } }
+        }
+        var definitions: [String: Shape] = [:]
+        for kind in ComponentKind.allCases {
+            for name in names(kind) {
+                for (key, shape) in declaration(kind, name)?.definitions ?? [:] { definitions[key] = shape }
+            }
+        }
+        return SpecGrammar(
+            sources: variants(.source), transforms: variants(.transform), targets: variants(.target), definitions: definitions)
+    }
 }

@@ -70,7 +70,7 @@ struct RowReader {
     func decode<T: Decodable>(_ type: T.Type, _ column: String) throws(StateStoreError) -> T {
         let value = try json(column)
         do {
-            return try ValueDecoder().decode(type, from: value)
+            return try ValueDecoder(rejectsUnknownKeys: false).decode(type, from: value)
         } catch {
             throw corrupt("column '\(column)': \(error.message)")
         }
@@ -80,7 +80,7 @@ struct RowReader {
     func decodeIfPresent<T: Decodable>(_ type: T.Type, _ column: String) throws(StateStoreError) -> T? {
         guard let value = try optionalJSON(column) else { return nil }
         do {
-            return try ValueDecoder().decode(type, from: value)
+            return try ValueDecoder(rejectsUnknownKeys: false).decode(type, from: value)
         } catch {
             throw corrupt("column '\(column)': \(error.message)")
         }

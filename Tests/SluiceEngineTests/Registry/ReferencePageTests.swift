@@ -12,19 +12,19 @@ import SluiceOperators
 @Suite struct ReferencePageTests {
     @Test func everyOperationIsDocumentedWithAnExample() {
         let missing = ComponentRegistry.builtIn.operations.filter {
-            (ComponentRegistry.builtIn.documentation(for: $0)?.examples.isEmpty ?? true)
+            (ComponentRegistry.builtIn.declaration(.transform, $0)?.examples.isEmpty ?? true)
         }
         #expect(missing == [])
     }
 
     @Test(arguments: ComponentRegistry.builtIn.operations)
     func examplesGiveTheirDocumentedOutput(operation: String) async throws {
-        let documentation = try #require(ComponentRegistry.builtIn.documentation(for: operation))
+        let documentation = try #require(ComponentRegistry.builtIn.declaration(.transform, operation))
         for example in documentation.examples {
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
             for (name, content) in example.files { try dir.write(name, content) }
-            try dir.write("input.json", example.input)
+            try dir.write("input.json", try #require(example.input))
             let config = example.config.replacingOccurrences(of: "{dir}", with: dir.path)
             let job = #"""
                 {"name": "example", "source": {"type": "file", "config": {"path": "\#(dir.file("input.json"))"}},
@@ -38,7 +38,7 @@ import SluiceOperators
             #expect(outcome.stats.recordsErrored == 0, "\(operation): \(example.title): \(outcome.rejections)")
             // Compared as compact JSON text: key order and `1` versus `1.0` count.
             let written = JSONText.string(try JSONParser.parse(try dir.read("output.json")))
-            #expect(written == JSONText.string(try JSONParser.parse(example.output)), "\(operation): \(example.title)")
+            #expect(written == JSONText.string(try JSONParser.parse(try #require(example.output))), "\(operation): \(example.title)")
         }
     }
 

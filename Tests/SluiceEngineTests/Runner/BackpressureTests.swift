@@ -27,6 +27,8 @@ import Testing
     struct CountingSource: SplittableSource {
         static let type = "counting"
         struct Config: Decodable, Sendable { var blocks: Int }
+        static let declaration = ComponentDeclaration(
+            summary: "Counts the blocks read.", config: ObjectShape([.required("blocks", .integer(atLeast: 0), "Blocks to yield.")]), examples: [])
         let blocks: Int
         init(config: Config, context: ComponentContext) throws { blocks = config.blocks }
         var location: String { "counting" }
@@ -56,6 +58,7 @@ import Testing
     struct SlowTarget: Target {
         static let type = "slow"
         struct Config: Decodable, Sendable {}
+        static let declaration = ComponentDeclaration(summary: "Writes slowly.", config: ObjectShape([]), examples: [])
         init(config: Config, context: ComponentContext) throws {}
         var location: String { "slow" }
         func open(batchSize: Int?) async throws -> any TargetWriter { Writer() }

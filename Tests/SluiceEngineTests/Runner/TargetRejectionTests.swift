@@ -12,6 +12,7 @@ import Testing
     struct PickyTarget: Target {
         static let type = "picky"
         struct Config: Decodable, Sendable {}
+        static let declaration = ComponentDeclaration(summary: "Refuses some records.", config: ObjectShape([]), examples: [])
         init(config: Config, context: ComponentContext) throws {}
         var location: String { "picky" }
         func open(batchSize: Int?) async throws -> any TargetWriter { Writer() }

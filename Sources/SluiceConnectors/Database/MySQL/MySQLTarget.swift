@@ -134,3 +134,7 @@ public struct MySQLTarget: Target {
         }
     }
 }
+
+extension MySQLTarget {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

@@ -202,3 +202,7 @@ public struct PostgresSource: IncrementalSource {
         }
     }
 }
+
+extension PostgresSource {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

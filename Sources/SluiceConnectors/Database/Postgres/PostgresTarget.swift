@@ -122,3 +122,7 @@ public struct PostgresTarget: Target {
         }
     }
 }
+
+extension PostgresTarget {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

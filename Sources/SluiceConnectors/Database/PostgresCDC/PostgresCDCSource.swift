@@ -169,3 +169,7 @@ public struct PostgresCDCSource: Source {
         }
     }
 }
+
+extension PostgresCDCSource {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

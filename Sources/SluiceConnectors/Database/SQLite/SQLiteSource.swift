@@ -186,3 +186,7 @@ public struct SQLiteSource: IncrementalSource {
             batchSize: batchSize)
     }
 }
+
+extension SQLiteSource {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

@@ -96,3 +96,7 @@ public struct SQLiteTarget: Target {
         }
     }
 }
+
+extension SQLiteTarget {
+    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
+}

@@ -23,14 +23,15 @@ public struct Custom: StatelessTransform {
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { add.inputDemand(forOutput: output) }
 }
 
-extension Custom: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Custom {
+    public static let declaration = ComponentDeclaration(
         summary: """
             The seed's custom transformation: computed fields from expressions, exactly as \
             `add` (see the expression functions below), under the name `custom`.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "a computed field",
                 config: #"{"fields": {"computed_field": "a + b"}}"#,
                 input: #"[{"a": 1, "b": 2}, {"a": 1.5, "b": null}]"#,

@@ -41,15 +41,16 @@ public struct Lookup: LookupTransform {
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { join.inputDemand(forOutput: output) }
 }
 
-extension Lookup: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Lookup {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Enriches records from a small table read once and cached for the run: a left join \\
             on `on` that adds `fields` (all but the key when absent). Records without a match \\
             get null fields; nothing is dropped.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "country names by code",
                 config: #"{"with": {"type": "file", "config": {"path": "{dir}/countries.csv"}}, "on": {"left": "country", "right": "code"}, "fields": ["name"]}"#,
                 input: #"[{"id": 1, "country": "PE"}, {"id": 2, "country": "XX"}]"#,

@@ -17,6 +17,8 @@ public struct PreparedJoin: StatelessTransform {
 
     /// The same configuration as ``Join``.
     public typealias Config = Join.Config
+    /// The same declaration as ``Join``.
+    public static var declaration: ComponentDeclaration { Join.declaration }
 
     /// The join this was prepared from.
     public let join: Join

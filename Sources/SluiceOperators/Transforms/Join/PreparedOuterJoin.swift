@@ -14,6 +14,8 @@ public struct PreparedOuterJoin: StatefulTransform {
 
     /// The same configuration as ``Join``.
     public typealias Config = Join.Config
+    /// The same declaration as ``Join``.
+    public static var declaration: ComponentDeclaration { Join.declaration }
     public typealias State = OuterJoinState
 
     /// The matching, shared with the stateless join.

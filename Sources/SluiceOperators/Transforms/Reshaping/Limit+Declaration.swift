@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension Limit: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Limit {
+    public static let declaration = ComponentDeclaration(
         summary: "Keeps `count` records after skipping `offset` (default 0), in input order.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "a page",
                 config: #"{"count": 2, "offset": 1}"#,
                 input: #"[{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}]"#,

@@ -1,15 +1,16 @@
 import SluiceCore
 
-extension CastFields: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension CastFields {
+    public static let declaration = ComponentDeclaration(
         summary: "Casts `fields` to `string`, `number`, `integer`, `boolean`, `date`, `array` or `object`, following DuckDB's TRY_CAST (text to integer rounds half away from zero, double to integer half to even; booleans accept true/t/yes/y/1 and false/f/no/n/0). A value that cannot be cast sends the record to the dead-letter queue (`\"onError\": \"reject\"`, the default) or becomes null (`\"onError\": \"null\"`).",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "types from text",
                 config: #"{"fields": {"amount": "number", "age": "integer", "active": "boolean", "id": "string"}}"#,
                 input: #"[{"id": 7, "amount": " 12.5 ", "age": "2.5", "active": "Yes"}]"#,
                 output: #"[{"id": "7", "amount": 12.5, "age": 3, "active": true}]"#),
-            OperationExample(
+            ComponentExample(
                 "bad values become null",
                 config: #"{"fields": {"amount": "number"}, "onError": "null"}"#,
                 input: #"[{"amount": "n/a"}, {"amount": "4"}]"#,

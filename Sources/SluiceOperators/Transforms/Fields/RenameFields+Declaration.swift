@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension RenameFields: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension RenameFields {
+    public static let declaration = ComponentDeclaration(
         summary: "Renames fields (`{\"old\": \"new\"}`) all at once, keeping their positions, so `a`↔`b` swaps. When a record already has a field with the new name, the renamed value wins where the old field is present.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "rename and swap",
                 config: #"{"fields": {"a": "b", "b": "a", "c": "see"}}"#,
                 input: #"[{"a": 1, "b": 2, "c": 3}]"#,

@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension Sort: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Sort {
+    public static let declaration = ComponentDeclaration(
         summary: "Sorts all records by `by` keys (a field name, or `{\"field\", \"direction\": \"asc\"|\"desc\", \"nulls\": \"last\"|\"first\"}`); stable; nulls last by default as in DuckDB.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "by amount, highest first",
                 config: #"{"by": [{"field": "amount", "direction": "desc"}, "id"]}"#,
                 input: #"[{"id": 1, "amount": 5}, {"id": 2, "amount": null}, {"id": 3, "amount": 9}, {"id": 4, "amount": 5}]"#,

@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension FillNulls: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension FillNulls {
+    public static let declaration = ComponentDeclaration(
         summary: "Fills null or absent values of each field by a rule: a constant `value`, or a `strategy` of `mean`, `median`, `mode` (computed over the whole input, so the step holds it until the end) or `forward` (the last non-null value before, streaming).",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "constant and mean",
                 config: #"{"fields": {"region": {"value": "unknown"}, "age": {"strategy": "mean"}}}"#,
                 input: #"[{"region": null, "age": 20}, {"region": "EU", "age": null}, {"region": "US", "age": 40}]"#,

@@ -1,7 +1,7 @@
 import SluiceCore
 
-extension Aggregate: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Aggregate {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Groups records by `groupBy` and computes `aggregations` per group: one output record \
             per group, in first-seen order, with the group fields and then each aggregation. \
@@ -14,13 +14,14 @@ extension Aggregate: DocumentedTransform {
             and ignore nulls. `having` is a filter condition on the output fields. Without \
             `groupBy` there is one output record.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "sum and count per region",
                 config: #"{"groupBy": ["region"], "aggregations": {"amount": ["sum", "count"]}}"#,
                 input: #"[{"region": "EU", "amount": 10}, {"region": "US", "amount": 5}, {"region": "EU", "amount": 2.5}]"#,
                 output: #"[{"region": "EU", "amount_sum": 12.5, "amount_count": 2}, {"region": "US", "amount_sum": 5, "amount_count": 1}]"#),
-            OperationExample(
+            ComponentExample(
                 "named outputs, percentile, collect and having",
                 config: #"""
                     {"groupBy": ["region"],

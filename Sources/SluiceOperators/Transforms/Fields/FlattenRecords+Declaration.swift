@@ -1,15 +1,16 @@
 import SluiceCore
 
-extension FlattenRecords: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension FlattenRecords {
+    public static let declaration = ComponentDeclaration(
         summary: "Turns nested objects into `a.b` keys (`separator`, default `.`; `depth` limits the levels). Arrays are kept (`\"arrays\": \"keep\"`), joined into text (`\"join\"`, with `joinWith`), or exploded into one record per element (`\"explode\"`, several arrays zipped).",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "nested object",
                 config: #"{"separator": "."}"#,
                 input: #"[{"user": {"name": "A", "address": {"city": "Lima"}}}]"#,
                 output: #"[{"user.name": "A", "user.address.city": "Lima"}]"#),
-            OperationExample(
+            ComponentExample(
                 "explode an array",
                 config: #"{"arrays": "explode"}"#,
                 input: #"[{"id": 1, "tags": ["a", "b"]}]"#,

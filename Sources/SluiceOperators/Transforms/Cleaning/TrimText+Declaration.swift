@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension TrimText: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension TrimText {
+    public static let declaration = ComponentDeclaration(
         summary: "Removes leading and trailing Unicode whitespace from `fields` (every text field when `fields` is absent).",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "trim names",
                 config: #"{"fields": ["name"]}"#,
                 input: #"[{"name": "  Ana \t"}, {"name": null}]"#,

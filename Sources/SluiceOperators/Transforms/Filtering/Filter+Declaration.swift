@@ -1,7 +1,7 @@
 import SluiceCore
 
-extension Filter: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Filter {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Keeps the records for which a condition is true. A condition is one test \
             `{"field", "operator", "value"}`, or `{"and": [...]}`, `{"or": [...]}`, `{"not": {...}}` \
@@ -13,18 +13,19 @@ extension Filter: DocumentedTransform {
             number. Null follows SQL's three-valued logic: `eq`, `ne`, `in`, `isNull` and `notNull` \
             decide on null, the other tests are unknown there, and `not` keeps unknown unknown.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "keep active orders over 100",
                 config: #"{"field": "amount", "operator": "gt", "value": 100}"#,
                 input: #"[{"id": 1, "amount": 250}, {"id": 2, "amount": 99.5}, {"id": 3, "amount": "120"}, {"id": 4}]"#,
                 output: #"[{"id": 1, "amount": 250}, {"id": 3, "amount": "120"}]"#),
-            OperationExample(
+            ComponentExample(
                 "membership",
                 config: #"{"field": "status", "operator": "in", "value": ["active", "pending"]}"#,
                 input: #"[{"status": "active"}, {"status": "closed"}, {"status": "pending"}, {"status": null}]"#,
                 output: #"[{"status": "active"}, {"status": "pending"}]"#),
-            OperationExample(
+            ComponentExample(
                 "nested conditions",
                 config: #"""
                     {"or": [{"field": "status", "operator": "eq", "value": "active"},
@@ -41,7 +42,7 @@ extension Filter: DocumentedTransform {
                     [{"id": 1, "status": "active", "amount": 50, "region": "APAC"},
                      {"id": 2, "status": "closed", "amount": 250, "region": "EU"}]
                     """#),
-            OperationExample(
+            ComponentExample(
                 "an expression",
                 config: #"{"expr": "amount > 100 && starts_with(email, 'vip')"}"#,
                 input: #"[{"email": "vip@x", "amount": 150}, {"email": "ann@x", "amount": 900}, {"email": "vip2@x", "amount": 5}]"#,

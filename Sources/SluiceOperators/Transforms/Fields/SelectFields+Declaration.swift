@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension SelectFields: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension SelectFields {
+    public static let declaration = ComponentDeclaration(
         summary: "Keeps only `fields`, in that order; a field a record lacks stays absent.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "keep and order fields",
                 config: #"{"fields": ["email", "id"]}"#,
                 input: #"[{"id": 1, "email": "a@x", "pw": "s"}, {"id": 2}]"#,

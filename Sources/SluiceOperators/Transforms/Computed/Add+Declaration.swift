@@ -1,7 +1,7 @@
 import SluiceCore
 
-extension Add: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Add {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Adds or replaces the fields named in `fields`, each computed by an expression over \
             the record (`amount * quantity`, `split_part(email, '@', 2)`, `case when … end`). \
@@ -10,8 +10,9 @@ extension Add: DocumentedTransform {
             conversion or date parse) goes to the dead-letter queue with the reason when \
             `onError` is `reject` (the default), or gets null and goes on when it is `null`.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "totals, domains and grades",
                 config: #"""
                     {"fields": {"total": "amount * quantity", "domain": "split_part(email, '@', 2)",
@@ -22,7 +23,7 @@ extension Add: DocumentedTransform {
                     [{"amount": 25, "quantity": 4, "email": "ann@example.com", "total": 100, "domain": "example.com", "grade": "big"},
                      {"amount": 2.5, "quantity": 2, "email": null, "total": 5.0, "domain": null, "grade": "small"}]
                     """#),
-            OperationExample(
+            ComponentExample(
                 "failures become null with onError null",
                 config: #"{"fields": {"ratio": "round(a / b, 2)"}, "onError": "null"}"#,
                 input: #"[{"a": 2, "b": 3}, {"a": 1, "b": 0}]"#,

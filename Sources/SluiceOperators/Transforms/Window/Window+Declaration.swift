@@ -1,7 +1,7 @@
 import SluiceCore
 
-extension Window: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Window {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Adds window functions over ordered partitions and keeps every record. `partitionBy` \
             lists key fields; `orderBy` lists `{"field", "direction": "asc"|"desc", "nulls": \
@@ -11,8 +11,9 @@ extension Window: DocumentedTransform {
             start, or the last `frame` rows). Output is grouped by partition in first-seen \
             order and sorted within each; ties keep input order.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "row number, previous amount and running total per customer",
                 config: #"""
                     {"partitionBy": ["customer"], "orderBy": [{"field": "day"}],

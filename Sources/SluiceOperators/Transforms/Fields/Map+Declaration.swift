@@ -1,14 +1,15 @@
 import SluiceCore
 
-extension Map: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Map {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Renames and selects fields: `mapping` takes each output name to the input field it \
             copies. Output records hold exactly the mapped fields, in mapping order; a missing \
             input field gives a missing output field.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "rename and select",
                 config: #"{"mapping": {"customer": "name", "total": "amount"}}"#,
                 input: #"[{"name": "Ann", "amount": 10, "secret": "x"}, {"name": "Bob"}]"#,

@@ -1,15 +1,16 @@
 import SluiceCore
 
-extension Split: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension Split {
+    public static let declaration = ComponentDeclaration(
         summary: """
             Splits the text of `field` at `delimiter` into `targetFields`. When there are more \
             parts than targets the last target gets the remainder; targets without a part are \
             null. The source field is kept; an array or object cannot be split and its record \
             goes to the dead-letter queue.
             """,
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "first and last name",
                 config: #"{"field": "full_name", "delimiter": " ", "targetFields": ["first_name", "last_name"]}"#,
                 input: #"[{"full_name": "Mary Ann Smith"}, {"full_name": "Cher"}]"#,

@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension UnflattenRecords: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension UnflattenRecords {
+    public static let declaration = ComponentDeclaration(
         summary: "Turns `a.b` keys back into nested objects (`separator`, default `.`); a clash such as `a: 5` next to `a.b` sends the record to the dead-letter queue.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "dotted keys",
                 config: #"{"separator": "."}"#,
                 input: #"[{"user.name": "A", "user.address.city": "Lima"}]"#,

@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension RemoveFields: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension RemoveFields {
+    public static let declaration = ComponentDeclaration(
         summary: "Drops `fields` from every record.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "drop a secret",
                 config: #"{"fields": ["password"]}"#,
                 input: #"[{"id": 1, "password": "x"}]"#,

@@ -1,10 +1,11 @@
 import SluiceCore
 
-extension SanitizeText: DocumentedTransform {
-    public static let documentation = OperationDocumentation(
+extension SanitizeText {
+    public static let declaration = ComponentDeclaration(
         summary: "Strips HTML tags and decodes the common entities (`html`, default true) and removes control characters except tab and newline (`control`, default true) from `fields`.",
+        config: .undeclared,
         examples: [
-            OperationExample(
+            ComponentExample(
                 "strip markup",
                 config: #"{"fields": ["bio"]}"#,
                 input: #"[{"bio": "<p>Tom &amp; <b>Jerry</b></p>"}]"#,
