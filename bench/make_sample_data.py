@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes sample-data.json: 300 customer/order records for the seed's examples.
+"""Writes sample-data.json: 300 customer/order records for the worked examples.
 
 Deterministic (seeded), stdlib only. 285 records are valid; 15 carry exactly one
 deliberate defect each, so the examples' expected counts are easy to state:

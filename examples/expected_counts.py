@@ -78,7 +78,7 @@ def example1(data):
 
 def example2(data):
     rejected, valid = [], []
-    for pos, r in enumerate(data):
+    for pos, r in enumerate(data, start=1):
         problem = id_problem(r, "number") or email_problem(r)
         (rejected if problem else valid).append((pos, r, problem))
     active = [r for _, r, _ in valid if r.get("status") == "active"]
@@ -97,7 +97,7 @@ def example2(data):
 def customer_migration(data):
     customers = sample_api.customers(HERE.parent / "sample-data.json")
     rejected, valid = [], []
-    for pos, r in enumerate(customers):
+    for pos, r in enumerate(customers, start=1):
         problem = id_problem(r, "string") or email_problem(r) or age_problem(r)
         (rejected if problem else valid).append((pos, r, problem))
     active = [r for _, r, _ in valid if r.get("status") == "active"]

@@ -23,6 +23,12 @@ struct APIError: Error {
         self.init(planError.forbidden ? .forbidden : .badRequest, first.message, path: first.path, all: planError.errors)
     }
 
+    /// A 400 listing every problem of a spec; the first leads.
+    init(specErrors: SpecErrors) {
+        let first = specErrors.errors.first ?? SpecError("invalid spec")
+        self.init(.badRequest, first.message, path: first.path, all: specErrors.errors)
+    }
+
     /// A refused schedule or pipeline: 400 for an invalid field or job (403 for a forbidden
     /// path), 409 for an id in use or a conflict; `duplicate` words the id-in-use message.
     init(_ error: ScheduleError, duplicate: (String) -> String) {

@@ -1,5 +1,6 @@
 import Hummingbird
 import SluiceCore
+import SluiceEngine
 
 /// Builds JSON responses from ``Value``s with Sluice's own serializer (keys in order).
 enum JSONResponse {
@@ -15,13 +16,10 @@ enum JSONResponse {
 
 extension Request {
     /// The body decoded as `T` (a job or schedule spec); a bad field is a 400 naming its path.
-    mutating func decodedBody<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
-        let body = try await jsonBody(limit: limit)
-        do {
-            return try ValueDecoder().decode(type, from: body)
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+    /// The body read as the spec `name` of `reader`'s grammar (`job`, `schedule`,
+    /// `pipeline`): every problem is a 400 naming its path.
+    mutating func decodedSpec<T: Decodable>(_ type: T.Type, as name: String, reader: SpecReader, limit: Int) async throws -> T {
+        try reader.decoded(type, as: name, try await jsonBody(limit: limit))
     }
 
     /// The body parsed as JSON, within the size limit; malformed JSON is a 400 naming the spot.
@@ -32,6 +30,17 @@ extension Request {
             return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw) }
         } catch let error as JSONParseError {
             throw APIError(.badRequest, "request body is not valid JSON: \(error.description)")
+        }
+    }
+}
+
+extension SpecReader {
+    /// `value` read as the spec `name`; every problem is a 400 listing each path.
+    func decoded<T: Decodable>(_ type: T.Type, as name: String, _ value: Value) throws -> T {
+        do {
+            return try read(type, as: name, value)
+        } catch {
+            throw APIError(specErrors: error)
         }
     }
 }

@@ -25,6 +25,7 @@ public enum SluiceApplication {
         SchedulesController(coordinator: coordinator, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         PipelinesController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         WatermarksController(service: service).addRoutes(to: router)
+        ComponentsController(service: service).addRoutes(to: router)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "sluice"),

@@ -21,21 +21,25 @@ struct CommandEnvironment {
             registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: environment)
     }
 
-    /// Reads and decodes a job spec file, or throws every error with its path.
-    func loadSpec(path: String) throws -> JobSpec {
+    /// Reads and parses a spec file.
+    func loadDocument(path: String) throws -> Value {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure("cannot read '\(path)'")
         }
-        let value: Value
         do {
-            value = try JSONParser.parse([UInt8](data))
+            return try JSONParser.parse([UInt8](data))
         } catch {
             throw CommandFailure("\(path): \(error)")
         }
+    }
+
+    /// Reads and decodes a job spec file, or throws every error with its path.
+    func loadSpec(path: String) throws -> JobSpec {
+        let value = try loadDocument(path: path)
         do {
-            return try ValueDecoder().decode(JobSpec.self, from: value)
+            return try SpecReader(registry: planner.registry).job(value)
         } catch {
-            throw CommandFailure("\(path): \(error.message)")
+            throw CommandFailure(error.errors.map { "\(path): \($0.message)" }.joined(separator: "\n"))
         }
     }
 }

@@ -33,8 +33,7 @@ struct Run: AsyncParsableCommand {
         } else {
             let store = try await SQLiteStateStore.open(path: env.settings.statePath)
             let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(env.settings), logger: env.logger)
-            let submitted = try await service.submit(spec)
-            record = try await service.run(submitted.0, plan: submitted.1, progress: progress?.update)
+            record = try await service.execute(spec, progress: progress?.update)
             try await store.close()
         }
         await env.planner.resources.shutdown()  // database connection pools

@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
         try await service.recoverInterruptedJobs()
         let logger = env.logger
         let coordinator = ScheduleCoordinator(
-            service: service, store: store, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
+            service: service, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
         try await coordinator.start()
         let app = SluiceApplication.make(service: service, coordinator: coordinator, settings: settings, logger: logger) { port in
             logger.info(

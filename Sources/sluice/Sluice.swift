@@ -6,7 +6,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "Sluice: ETL jobs (source → validation → transforms → target) from JSON specs.",
-        subcommands: [Serve.self, Run.self, Validate.self, Docs.self],
+        subcommands: [Serve.self, Run.self, Validate.self, Docs.self, Schema.self, Components.self],
         defaultSubcommand: Serve.self
     )
 }

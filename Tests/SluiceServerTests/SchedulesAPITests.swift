@@ -101,7 +101,7 @@ import Testing
         for _ in 0..<100 where scheduled.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
             guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { continue }
-            scheduled = runs.filter { $0.objectValue?["trigger"] == .string("scheduled") && $0.objectValue?["status"] == .string("succeeded") }
+            scheduled = runs.filter { $0.objectValue?["trigger"] == .string("scheduled") && $0.objectValue?["status"] == .string("completed") }
         }
         #expect(scheduled.count >= 2)
         for run in scheduled {
@@ -122,7 +122,7 @@ import Testing
         for _ in 0..<100 where !manualDone {
             try await Task.sleep(for: .milliseconds(100))
             guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { continue }
-            manualDone = runs.contains { $0.objectValue?["trigger"] == .string("manual") && $0.objectValue?["status"] == .string("succeeded") }
+            manualDone = runs.contains { $0.objectValue?["trigger"] == .string("manual") && $0.objectValue?["status"] == .string("completed") }
         }
         #expect(manualDone)
         #expect(try await server.request(.POST, "/schedules/ghost/trigger").status == 404)
@@ -169,7 +169,7 @@ import Testing
         func succeeded() async throws -> [String] {
             guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { return [] }
             return runs.compactMap { run -> String? in
-                guard run.objectValue?["status"] == .string("succeeded"), case .string(let id)? = run.objectValue?["id"] else { return nil }
+                guard run.objectValue?["status"] == .string("completed"), case .string(let id)? = run.objectValue?["id"] else { return nil }
                 return id
             }
         }

@@ -139,6 +139,13 @@ import Testing
         let dlq2 = try await server.request(.GET, "/dlq?jobId=\(job2)")
         #expect(dlq2.json["count"] == .int(expected2.invalid))
         #expect((dlq2.json["failed"].arrayValue ?? []).allSatisfy { $0["jobId"] == .string(job2) && $0["stage"] == "validation" })
+        // The positions examples/README.md lists (1-based, from examples/expected_counts.py).
+        let listed = try JSONParser.parse(try Python.run(
+            "import runpy, sys; sys.argv = [sys.argv[1], '--json']; runpy.run_path(sys.argv[0], run_name='__main__')",
+            arguments: [RepositoryFiles.path("examples/expected_counts.py")]))
+        let listedPositions = (listed["example2"]["rejected"].arrayValue ?? []).map { $0["position"] }
+        #expect(listedPositions.count == expected2.invalid)
+        #expect((dlq2.json["failed"].arrayValue ?? []).map { $0["position"] }.sorted { ($0.number ?? 0) < ($1.number ?? 0) } == listedPositions)
         let allDLQ = try await server.request(.GET, "/dlq")
         #expect(allDLQ.json["count"] == .int(expected2.invalid + expectedCustomers.invalid))
         let retry = try await server.request(.POST, "/dlq/retry/\(job2)")

@@ -28,7 +28,7 @@ final class ServerHarness: Sendable {
         let planner = JobPlanner(registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: env)
         let service = JobService(store: store, planner: planner, runSettings: RunSettings(settings), logger: logger)
         try await service.recoverInterruptedJobs()
-        let coordinator = ScheduleCoordinator(service: service, store: store, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
+        let coordinator = ScheduleCoordinator(service: service, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
         try await coordinator.start()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = SluiceApplication.make(service: service, coordinator: coordinator, settings: settings, logger: logger) { port in

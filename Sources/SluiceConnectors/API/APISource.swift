@@ -112,7 +112,3 @@ final class APIBatchReader: BatchReader {
         }
     }
 }
-
-extension APISource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

@@ -76,12 +76,14 @@ public struct FileSource: SplittableSource, ProjectableSource {
     private func openFile() throws -> (Int32, Int?, DecodeOptions) {
         let real = try roots.authorize(path)
         let fd = Glibc.open(real, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ConnectorError.io("cannot open '\(config.path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ConnectorError.io("cannot open \(DataRoots.describe(real, given: config.path)): \(String(cString: strerror(errno)))")
+        }
         var info = stat()
         let size = fstat(fd, &info) == 0 ? Int(info.st_size) : nil
         if size != nil, (info.st_mode & S_IFMT) == S_IFDIR {
             Glibc.close(fd)
-            throw ConnectorError.io("'\(config.path)' is a directory, not a file")
+            throw ConnectorError.io("\(DataRoots.describe(real, given: config.path)) is a directory, not a file")
         }
         var decodeOptions = DecodeOptions()
         decodeOptions.batchSize = batchSize
@@ -130,8 +132,4 @@ final class FileBatchReader: BatchReader {
             }
         }
     }
-}
-
-extension FileSource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
 }

@@ -17,7 +17,7 @@ public struct FileTarget: Target {
     public static let type = "file"
 
     /// How the target treats an existing file.
-    public enum Mode: String, Decodable, Sendable {
+    public enum Mode: String, Decodable, Sendable, CaseIterable {
         /// Replace the file.
         case write
         /// Add records after the existing ones.
@@ -48,6 +48,8 @@ public struct FileTarget: Target {
     }
 
     let path: String
+    /// The path as configured, for messages.
+    let configuredPath: String
     let options: FileFormatOptions
     let mode: Mode
     let header: Bool
@@ -57,6 +59,7 @@ public struct FileTarget: Target {
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
         self.path = try context.dataRoots.authorize(config.path)
+        self.configuredPath = config.path
         self.options = try FileFormatOptions(path: config.path, format: config.format, delimiter: config.delimiter)
         self.mode = config.mode ?? .write
         self.header = config.header ?? true
@@ -71,11 +74,17 @@ public struct FileTarget: Target {
         let directory = real.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         var info = stat()
         guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw ConnectorError.io("cannot write '\(real)': directory '\(directory)' does not exist")
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): directory '\(directory)' does not exist")
+        }
+        if stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): it is a directory, not a file")
         }
         let temp = "\(directory)/.\(real.split(separator: "/").last ?? "out").sluice-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ConnectorError.io("cannot create '\(temp)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ConnectorError.io(
+                "cannot write \(DataRoots.describe(real, given: configuredPath)): cannot create '\(temp)': \(String(cString: strerror(errno)))")
+        }
         let writer = FileTargetWriter(
             fd: fd, tempPath: temp, finalPath: real, format: options.format,
             flushRows: batchSize ?? defaultBatchSize)
@@ -87,8 +96,4 @@ public struct FileTarget: Target {
         }
         return writer
     }
-}
-
-extension FileTarget {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
 }

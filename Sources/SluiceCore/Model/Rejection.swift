@@ -16,7 +16,7 @@ public struct Rejection: Sendable, Equatable {
         self.stage = stage
     }
 
-    /// The reasons as one message, as the seed's `error` field carries it.
+    /// The reasons as one message, as a DLQ entry's `error` field carries it.
     public var message: String { reasons.joined(separator: "; ") }
 }
 

@@ -1,4 +1,4 @@
-/// A job as submitted: one source, a list of transforms and one target (SEED.md "POST /jobs").
+/// A job as submitted: one source, a list of transforms and one target (`POST /jobs`).
 ///
 /// Component configurations stay as ``Value`` here; the engine's registry decodes each into
 /// the component's own typed `Config` at submission, so a bad config is a 400, never a
@@ -85,7 +85,7 @@ public struct SourceSpec: Codable, Sendable, Equatable {
 
 /// One entry of a job's `transforms`.
 public struct TransformSpec: Codable, Sendable, Equatable {
-    /// The seed's informational `field` (the field the step is about); optional.
+    /// The informational `field` (the field the step is about); optional.
     public var field: String?
     /// The registered operation (`filter`, `map`, `aggregate`, `split`, …).
     public var operation: String

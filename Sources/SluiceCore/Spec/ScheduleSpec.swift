@@ -1,4 +1,4 @@
-/// A pipeline schedule (SEED.md "POST /schedules"): when it fires (`cron` or `interval`, in
+/// A pipeline schedule (`POST /schedules`): when it fires (`cron` or `interval`, in
 /// `timeZone`), what it runs (`job`, or a saved pipeline by `pipelineId`), and how runs behave
 /// (`retryPolicy`, `timeout`, `dependsOn`, `maxConcurrent`, `overlap`, `catchUp`).
 public struct ScheduleSpec: Codable, Sendable, Equatable {

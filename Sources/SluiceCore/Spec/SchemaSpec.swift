@@ -1,4 +1,4 @@
-/// A record schema (SEED.md "Schema Validation").
+/// A record schema: declared fields, required fields and strictness.
 public struct SchemaSpec: Codable, Sendable, Equatable {
     /// The declared fields, in order.
     public var fields: [FieldSpec]
@@ -62,7 +62,7 @@ public struct FieldSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// The seed's field types.
+/// The field types a schema can declare.
 public enum FieldType: String, Codable, Sendable, CaseIterable {
     case string, number, boolean, date, array, object
 

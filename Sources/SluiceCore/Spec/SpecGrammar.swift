@@ -52,9 +52,12 @@ public struct SpecGrammar: Sendable {
         self.catalog = catalog
     }
 
+    /// A validator that knows the grammar's named shapes.
+    public var validator: ShapeValidator { ShapeValidator(catalog: catalog) }
+
     /// Checks `value` against the named shape (`job`, `schedule`, `pipeline`).
     public func errors(in value: Value, as name: String) -> [SpecError] {
-        ShapeValidator(catalog: catalog).errors(in: value, against: .reference(name))
+        validator.errors(in: value, against: .reference(name))
     }
 
     /// A job: `POST /jobs`, `sluice run`, a pipeline's or a schedule's `job`.

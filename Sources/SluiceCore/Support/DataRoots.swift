@@ -25,7 +25,23 @@ public struct DataRoots: Sendable, Equatable {
         for root in roots where resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") {
             return resolved
         }
-        throw AccessDenied(path: path, roots: roots)
+        throw AccessDenied(path: path, resolved: resolved, roots: roots)
+    }
+
+    /// `path` as the server reads it: made absolute against the working directory (a relative
+    /// path is never read against a job file's directory), `..` and symlinks resolved.
+    public static func resolved(_ path: String) -> String {
+        resolve(absolute(path))
+    }
+
+    /// A file as messages name it: the resolved absolute path, followed by the path as
+    /// configured when that differs (`'/srv/data/orders.csv' (from 'orders.csv')`).
+    ///
+    /// `given` is the configured path after `${env:…}` references were resolved, so only
+    /// call this with a `path` setting (which is not a secret), never with a URL or a value
+    /// that may hold credentials.
+    public static func describe(_ resolved: String, given: String) -> String {
+        resolved == given ? "'\(resolved)'" : "'\(resolved)' (from '\(given)')"
     }
 
     /// `path` made absolute against the working directory.
@@ -73,10 +89,22 @@ public struct DataRoots: Sendable, Equatable {
 public struct AccessDenied: Error, Sendable, CustomStringConvertible {
     /// The path as given.
     public var path: String
+    /// The absolute path it resolves to (working directory, `..` and symlinks applied).
+    public var resolved: String
     /// The roots it had to be inside.
     public var roots: [String]
 
+    /// A refusal of `path`, which resolves to `resolved` (by default, what
+    /// ``DataRoots/resolved(_:)`` gives).
+    public init(path: String, resolved: String? = nil, roots: [String]) {
+        self.path = path
+        self.resolved = resolved ?? DataRoots.resolved(path)
+        self.roots = roots
+    }
+
+    /// `path '/srv/x.csv' (from 'x.csv') is outside the allowed data directories (…)`.
     public var description: String {
-        "path '\(path)' is outside the allowed data directories (\(roots.joined(separator: ", "))); set SLUICE_DATA_DIRS to allow it"
+        "path \(DataRoots.describe(resolved, given: path)) is outside the allowed data directories "
+            + "(\(roots.joined(separator: ", "))); set SLUICE_DATA_DIRS to allow it"
     }
 }

@@ -5,7 +5,7 @@ import SluiceCore
 import Glibc
 #endif
 
-/// Process settings, read once from the environment (SEED.md "Environment Variables").
+/// Process settings, read once from the environment (the README's configuration table).
 ///
 /// Every limit has a name, a default and a variable (house rule 7).
 public struct SluiceSettings: Sendable {

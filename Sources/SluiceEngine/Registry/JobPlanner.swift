@@ -13,6 +13,8 @@ public struct JobPlanner: Sendable {
     public let environment: [String: String]
     /// Objects every planned job shares (database connection pools).
     public let resources: SharedResources
+    /// What component configs are checked against before they are built.
+    let grammar: SpecGrammar
 
     public init(
         registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String],
@@ -23,6 +25,7 @@ public struct JobPlanner: Sendable {
         self.batchSize = batchSize
         self.environment = environment
         self.resources = resources
+        self.grammar = registry.grammar
     }
 
     /// Plans `spec`, or throws every problem found.
@@ -37,7 +40,17 @@ public struct JobPlanner: Sendable {
             context.atomicWrites = true
         }
 
-        func build<C>(_ path: String, _ config: Value, _ builder: (Value, ComponentContext) throws -> C) -> C? {
+        func build<C>(
+            _ path: String, _ config: Value, _ declaration: ComponentDeclaration?, _ builder: (Value, ComponentContext) throws -> C
+        ) -> C? {
+            // Checked before secrets are resolved, so no message can quote a secret's value.
+            if let declaration {
+                let problems = grammar.validator.errors(in: config, against: .object(declaration.config), at: path)
+                guard problems.isEmpty else {
+                    errors += problems
+                    return nil
+                }
+            }
             do {
                 let resolved = try Secrets.resolve(config, environment: environment)
                 return try builder(resolved, context)
@@ -54,7 +67,7 @@ public struct JobPlanner: Sendable {
 
         var source: (any Source)?
         if let builder = registry.sourceBuilder(spec.source.type) {
-            source = build("source.config", spec.source.config, builder)
+            source = build("source.config", spec.source.config, registry.declaration(.source, spec.source.type), builder)
         } else {
             errors.append(unknown("source.type", "source type", spec.source.type, registry.sourceTypes))
         }
@@ -75,7 +88,7 @@ public struct JobPlanner: Sendable {
                 errors.append(unknown(path + ".operation", "operation", transformSpec.operation, registry.operations))
                 continue
             }
-            if var transform = build(path + ".config", transformSpec.config, builder) {
+            if var transform = build(path + ".config", transformSpec.config, registry.declaration(.transform, transformSpec.operation), builder) {
                 if case .lookup(let lookup, nil) = transform {
                     let spec = lookup.lookupSource
                     let sourcePath = path + ".config.with"
@@ -85,7 +98,10 @@ public struct JobPlanner: Sendable {
                     }
                     var lookupContext = context
                     lookupContext.schema = spec.schema
-                    guard let source = build(sourcePath + ".config", spec.config, { value, _ in try sourceBuilder(value, lookupContext) }) else { continue }
+                    guard
+                        let source = build(
+                            sourcePath + ".config", spec.config, registry.declaration(.source, spec.type), { value, _ in try sourceBuilder(value, lookupContext) })
+                    else { continue }
                     transform = .lookup(lookup, source: source)
                 }
                 steps.append(JobPlan.Step(path: path, operation: transformSpec.operation, field: transformSpec.field, transform: transform))
@@ -94,7 +110,7 @@ public struct JobPlanner: Sendable {
 
         var target: (any Target)?
         if let builder = registry.targetBuilder(spec.target.type) {
-            target = build("target.config", spec.target.config, builder)
+            target = build("target.config", spec.target.config, registry.declaration(.target, spec.target.type), builder)
         } else {
             errors.append(unknown("target.type", "target type", spec.target.type, registry.targetTypes))
         }

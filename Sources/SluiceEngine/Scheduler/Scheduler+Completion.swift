@@ -15,7 +15,7 @@ extension Scheduler {
                 record.status = .timedOut
                 record.reason = "timed out after \(run.timeout.map(SchedulerTime.describe) ?? "its timeout")"
             case .completed(let outcome):
-                record.status = outcome.succeeded ? .succeeded : .failed
+                record.status = outcome.succeeded ? .completed : .failed
                 record.reason = outcome.succeeded ? nil : (outcome.reason ?? "the job failed")
                 record.jobId = outcome.jobId
             }
@@ -65,7 +65,7 @@ extension Scheduler {
             case nil: outcomes = [:]
             }
             outcomes[upstream] = record.status
-            if record.status != .succeeded {
+            if record.status != .completed {
                 states[record.dueTime] = .resolved
                 dependencyStates[downstream.id] = Scheduler.pruned(states)
                 guard downstream.enabled else { continue }
@@ -75,7 +75,7 @@ extension Scheduler {
                 skipped.reason = "upstream '\(upstream)' \(Scheduler.describe(record.status)) for this due time"
                 writer.save(skipped)
                 notifyDownstream(of: skipped)
-            } else if downstream.dependsOn.allSatisfy({ outcomes[$0] == .succeeded }) {
+            } else if downstream.dependsOn.allSatisfy({ outcomes[$0] == .completed }) {
                 states[record.dueTime] = .resolved
                 dependencyStates[downstream.id] = Scheduler.pruned(states)
                 guard downstream.enabled else { continue }
@@ -101,7 +101,7 @@ extension Scheduler {
         case .failed: return "failed"
         case .timedOut: return "timed out"
         case .skipped: return "was skipped"
-        case .succeeded: return "succeeded"
+        case .completed: return "completed"
         case .queued, .running: return "did not finish"
         }
     }

@@ -99,7 +99,7 @@ extension Scheduler {
             concluded(failed)
         case .queued:
             submit(run, isNewFiring: false)
-        case .succeeded, .failed, .timedOut, .skipped:
+        case .completed, .failed, .timedOut, .skipped:
             break
         }
     }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Issues `job_<millis>` ids as the seed does, never the same one twice in a process: when two
+/// Issues `job_<millis>` ids, never the same one twice in a process: when two
 /// jobs arrive in the same millisecond the later one takes the next free millisecond.
 final class JobIDGenerator: Sendable {
     private let last = Mutex<Int64>(0)

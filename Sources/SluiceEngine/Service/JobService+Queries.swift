@@ -127,9 +127,9 @@ extension JobService {
         for (key, value) in changes.pairs where key != "id" { merged[key] = value }
         let updated: ScheduleSpec
         do {
-            updated = try ValueDecoder().decode(ScheduleSpec.self, from: .object(merged))
+            updated = try reader.schedule(.object(merged))
         } catch {
-            throw ScheduleError.invalid(error)
+            throw ScheduleError.invalid(error.errors.first ?? SpecError("invalid schedule"))
         }
         return try await saveSchedule(updated)
     }

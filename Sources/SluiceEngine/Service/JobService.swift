@@ -10,6 +10,8 @@ public final class JobService: Sendable {
     public let store: any StateStore
     /// Builds plans from specs.
     public let planner: JobPlanner
+    /// Checks and decodes submitted specs against the planner's components.
+    public let reader: SpecReader
     /// Workers and memory limit of each run.
     public let runSettings: RunSettings
     let logger: Logger
@@ -20,6 +22,7 @@ public final class JobService: Sendable {
     public init(store: any StateStore, planner: JobPlanner, runSettings: RunSettings = RunSettings(), logger: Logger) {
         self.store = store
         self.planner = planner
+        self.reader = SpecReader(registry: planner.registry)
         self.runSettings = runSettings
         self.logger = logger
     }
@@ -32,6 +35,33 @@ public final class JobService: Sendable {
             job.error = "interrupted: the server stopped before the job finished; submit it again"
             try await store.saveJob(job)
             logger.warning("marked interrupted job as failed", metadata: ["jobId": "\(job.id)"])
+        }
+    }
+
+    /// How ``execute(_:mode:progress:)`` runs a job.
+    public enum ExecutionMode: Sendable {
+        /// Runs the job to the end and answers its finished record.
+        case wait
+        /// Starts the job in the background and answers its pending record (``drain()`` waits).
+        case background
+    }
+
+    /// The one way a job runs, from HTTP, the command line and the scheduler alike: plans the
+    /// spec (every problem thrown as a ``JobPlanError``), records it as pending, runs it now or
+    /// in the background, and records its outcome in one transaction.
+    ///
+    /// Throws ``DuplicateJobID`` when the spec names an id that is taken.
+    public func execute(
+        _ spec: JobSpec, mode: ExecutionMode = .wait, progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) async throws -> JobRecord {
+        if let id = spec.id, !id.isEmpty, try await store.job(id: id) != nil { throw DuplicateJobID(id: id) }
+        let (record, plan) = try await submit(spec)
+        switch mode {
+        case .wait:
+            return try await run(record, plan: plan, progress: progress)
+        case .background:
+            start(record, plan: plan)
+            return record
         }
     }
 
@@ -76,24 +106,28 @@ public final class JobService: Sendable {
         job.stats = outcome.stats
         job.status = outcome.failure == nil ? .completed : .failed
         job.error = outcome.failure
+        var record = JobOutcomeRecord(
+            job: job,
+            phaseDurations: [
+                .extraction: outcome.stats.phases.extractionMs, .transformation: outcome.stats.phases.transformationMs,
+                .loading: outcome.stats.phases.loadingMs,
+            ],
+            recordedAt: outcome.stats.endTime ?? outcome.stats.startTime)
         if outcome.failure == nil {
             // Saved only now that the target has committed: a run that failed before its
             // commit leaves the old watermark, so the next run reads the same rows again.
             if let watermarkKey, let watermark = outcome.watermark, let cursorField = plan.spec.source.incremental?.cursorField {
-                try await store.saveWatermark(WatermarkRecord(
+                record.watermark = WatermarkRecord(
                     key: watermarkKey, cursorField: cursorField, watermark: watermark, jobId: job.id,
-                    updatedAt: outcome.stats.endTime ?? JobRunner.wallClockMilliseconds()))
-                jobLogger.info("watermark saved", metadata: ["key": "\(watermarkKey)", "value": "\(JSONText.string(watermark.value))"])
+                    updatedAt: outcome.stats.endTime ?? JobRunner.wallClockMilliseconds())
             }
-            try await store.addDeadLetters(outcome.rejections.map { deadLetter($0, jobId: job.id) })
-            try await store.recordLineage(LineageBuilder.graph(jobId: job.id, plan: plan, stageFields: outcome.stageFields))
+            record.deadLetters = outcome.rejections.map { deadLetter($0, jobId: job.id) }
+            record.lineage = LineageBuilder.graph(jobId: job.id, plan: plan, stageFields: outcome.stageFields)
         }
-        try await store.recordPhaseDurations(
-            jobId: job.id,
-            [.extraction: outcome.stats.phases.extractionMs, .transformation: outcome.stats.phases.transformationMs,
-             .loading: outcome.stats.phases.loadingMs],
-            at: outcome.stats.endTime ?? outcome.stats.startTime)
-        try await store.saveJob(job)
+        try await store.recordOutcome(record)
+        if let watermark = record.watermark {
+            jobLogger.info("watermark saved", metadata: ["key": "\(watermark.key)", "value": "\(JSONText.string(watermark.watermark.value))"])
+        }
         jobLogger.info(
             "job finished",
             metadata: [
@@ -133,4 +167,11 @@ public final class JobService: Sendable {
 
     /// Seconds since the service started.
     public var uptimeSeconds: Double { JobRunner.seconds(ContinuousClock.now - started) }
+}
+
+/// A job was submitted with an id another job already has.
+public struct DuplicateJobID: Error, CustomStringConvertible {
+    /// The id in use.
+    public let id: String
+    public var description: String { "a job with id '\(id)' exists; omit id to get a new one" }
 }

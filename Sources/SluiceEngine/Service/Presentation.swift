@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// The JSON shapes of the API (SEED.md "API Reference"), built as ordered ``Value``s so keys
+/// The JSON shapes of the API (documented in the README), built as ordered ``Value``s so keys
 /// appear in the documented order.
 public enum Presentation {
     /// `{id, name, status}` as in `GET /jobs`.
@@ -35,7 +35,7 @@ public enum Presentation {
         return .object(o)
     }
 
-    /// The seed's stats object, plus phase timings and byte counts.
+    /// A job's stats object: the record counts and first errors, plus phase timings and byte counts.
     public static func stats(_ stats: JobStats, includeErrors: Bool = true) -> Value {
         var o = ValueObject()
         o["startTime"] = .int(Int(stats.startTime))
@@ -226,7 +226,7 @@ public enum Presentation {
         return .object(o)
     }
 
-    /// A lineage node as the seed's `[id, {type, name}]` pair.
+    /// A lineage node as an `[id, {type, name}]` pair.
     public static func lineageNode(_ node: LineageNode) -> Value {
         var o = ValueObject()
         o["type"] = .string(node.type)

@@ -9,19 +9,16 @@ public final class ScheduleCoordinator: Sendable {
     public let service: JobService
     /// The scheduler.
     public let scheduler: Scheduler
-    let store: SQLiteStateStore
     let logger: Logger
+    /// Where runs are recorded: the service's state store.
+    var store: any StateStore { service.store }
 
-    /// A coordinator running jobs through `service`, recording runs in `store`.
-    public init(
-        service: JobService, store: SQLiteStateStore, maxConcurrentJobs: Int,
-        clock: any SchedulerClock = SystemSchedulerClock(), logger: Logger
-    ) {
+    /// A coordinator running jobs through `service`, recording runs in the service's store.
+    public init(service: JobService, maxConcurrentJobs: Int, clock: any SchedulerClock = SystemSchedulerClock(), logger: Logger) {
         self.service = service
-        self.store = store
         self.logger = logger
         scheduler = Scheduler(
-            clock: clock, executor: ScheduledJobs(service: service), recorder: store,
+            clock: clock, executor: ScheduledJobs(service: service), recorder: service.store,
             configuration: SchedulerConfiguration(maxConcurrentJobs: maxConcurrentJobs), logger: logger)
     }
 

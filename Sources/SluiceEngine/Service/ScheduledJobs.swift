@@ -16,8 +16,7 @@ struct ScheduledJobs: ScheduledJobExecutor {
                 return .failure("the schedule has no job or pipelineId to run")
             }
             job.id = nil
-            let (record, plan) = try await service.submit(job)
-            let finished = try await service.run(record, plan: plan)
+            let finished = try await service.execute(job)
             if finished.status == .completed { return .success(jobId: finished.id) }
             return .failure(finished.error ?? "the job failed", jobId: finished.id)
         } catch let error as JobPlanError {

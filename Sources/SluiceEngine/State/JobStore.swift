@@ -8,4 +8,7 @@ public protocol JobStore: Sendable {
     func jobs() async throws -> [JobRecord]
     /// The number of stored jobs.
     func jobCount() async throws -> Int
+    /// Records a finished run (the job, its dead letters, lineage, phase timings and new
+    /// watermark) in one transaction.
+    func recordOutcome(_ outcome: JobOutcomeRecord) async throws
 }

@@ -9,26 +9,29 @@ extension SQLiteStateStore {
     /// One transaction of multi-row `INSERT`s (500 rows each); all rows or none.
     public func addDeadLetters(_ letters: [NewDeadLetter]) async throws {
         guard !letters.isEmpty else { return }
+        try await exclusiveTransaction { connection in try await Self.write(letters, on: connection) }
+    }
+
+    /// The inserts of `letters`, on a connection the caller holds inside a transaction.
+    static func write(_ letters: [NewDeadLetter], on connection: SQLiteConnection) async throws {
         let chunkSize = Self.deadLetterRowsPerStatement
         let fullChunkSQL = Self.insertDeadLettersSQL(rows: chunkSize)
-        try await exclusiveTransaction { connection in
-            var start = 0
-            while start < letters.count {
-                let end = min(start + chunkSize, letters.count)
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity((end - start) * 6)
-                for letter in letters[start..<end] {
-                    binds.append(.text(letter.jobId))
-                    binds.append(.text(JSONText.string(letter.record)))
-                    binds.append(.text(letter.error))
-                    binds.append(.optional(letter.position))
-                    binds.append(.text(letter.stage))
-                    binds.append(.int64(letter.timestamp))
-                }
-                let sql = end - start == chunkSize ? fullChunkSQL : Self.insertDeadLettersSQL(rows: end - start)
-                _ = try await connection.query(sql, binds)
-                start = end
+        var start = 0
+        while start < letters.count {
+            let end = min(start + chunkSize, letters.count)
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity((end - start) * 6)
+            for letter in letters[start..<end] {
+                binds.append(.text(letter.jobId))
+                binds.append(.text(JSONText.string(letter.record)))
+                binds.append(.text(letter.error))
+                binds.append(.optional(letter.position))
+                binds.append(.text(letter.stage))
+                binds.append(.int64(letter.timestamp))
             }
+            let sql = end - start == chunkSize ? fullChunkSQL : Self.insertDeadLettersSQL(rows: end - start)
+            _ = try await connection.query(sql, binds)
+            start = end
         }
     }
 

@@ -4,19 +4,22 @@ import SluiceCore
 extension SQLiteStateStore {
     /// Upserts by id; the spec and stats are stored as JSON text with their key order.
     public func saveJob(_ job: JobRecord) async throws {
+        try await exclusive { connection in try await Self.write(job, on: connection) }
+    }
+
+    /// The upsert of `job`, on a connection the caller holds (alone or inside a transaction).
+    static func write(_ job: JobRecord, on connection: SQLiteConnection) async throws {
         let encoder = ValueEncoder()
         let binds: [SQLiteData] = [
             .text(job.id), .text(job.name), .text(job.status.rawValue), .text(try encoder.jsonText(job.spec)),
             .optional(try job.stats.map { try encoder.jsonText($0) }), .optional(job.error), .int64(job.createdAt),
         ]
-        try await exclusive { connection in
-            _ = try await connection.query(
-                """
-                INSERT INTO jobs (id, name, status, spec, stats, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, spec = excluded.spec,
-                    stats = excluded.stats, error = excluded.error, created_at = excluded.created_at
-                """, binds)
-        }
+        _ = try await connection.query(
+            """
+            INSERT INTO jobs (id, name, status, spec, stats, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, spec = excluded.spec,
+                stats = excluded.stats, error = excluded.error, created_at = excluded.created_at
+            """, binds)
     }
 
     /// The job with `id`, or `nil`.

@@ -5,6 +5,11 @@ extension SQLiteStateStore {
     /// Upserts the nodes and edges in one transaction (see ``LineageStore/recordLineage(_:)``).
     public func recordLineage(_ graph: LineageGraph) async throws {
         guard !graph.nodes.isEmpty || !graph.edges.isEmpty else { return }
+        try await exclusiveTransaction { connection in try await Self.write(graph, on: connection) }
+    }
+
+    /// The upserts of `graph`, on a connection the caller holds inside a transaction.
+    static func write(_ graph: LineageGraph, on connection: SQLiteConnection) async throws {
         let encoder = ValueEncoder()
         let nodeBinds: [[SQLiteData]] = try graph.nodes.map { node in
             [
@@ -18,23 +23,21 @@ extension SQLiteStateStore {
                 .optional(try edge.fields.map { try encoder.jsonText($0) }),
             ]
         }
-        try await exclusiveTransaction { connection in
-            for binds in nodeBinds {
-                _ = try await connection.query(
-                    """
-                    INSERT INTO lineage_nodes (id, type, name, job_id, fields) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,
-                        job_id = excluded.job_id, fields = excluded.fields
-                    """, binds)
-            }
-            for binds in edgeBinds {
-                // No conflict target: the only uniqueness on the table is the edge identity index.
-                _ = try await connection.query(
-                    """
-                    INSERT INTO lineage_edges (from_id, to_id, relationship, job_id, fields) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET fields = excluded.fields
-                    """, binds)
-            }
+        for binds in nodeBinds {
+            _ = try await connection.query(
+                """
+                INSERT INTO lineage_nodes (id, type, name, job_id, fields) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,
+                    job_id = excluded.job_id, fields = excluded.fields
+                """, binds)
+        }
+        for binds in edgeBinds {
+            // No conflict target: the only uniqueness on the table is the edge identity index.
+            _ = try await connection.query(
+                """
+                INSERT INTO lineage_edges (from_id, to_id, relationship, job_id, fields) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET fields = excluded.fields
+                """, binds)
         }
     }
 

@@ -3,7 +3,7 @@ import SluiceCore
 
 /// The scheduler's history (every run: scheduled, retried, manual, skipped) and each
 /// schedule's last fire time, so catch-up works across restarts. Times are microseconds.
-extension SQLiteStateStore: ScheduleRunRecorder {
+extension SQLiteStateStore {
     public func save(_ run: RunRecord) async throws {
         func micros(_ t: Timestamp?) -> SQLiteData { t.map { .int64($0.microseconds) } ?? .null }
         try await exclusive { connection in
@@ -70,7 +70,7 @@ extension SQLiteStateStore: ScheduleRunRecorder {
                 row.column(column)?.integer.map { Timestamp(microseconds: Int64($0)) }
             }
             guard let trigger = RunTrigger(rawValue: try reader.text("run_trigger")) else { throw reader.corrupt("unknown trigger") }
-            guard let status = RunStatus(rawValue: try reader.text("status")) else { throw reader.corrupt("unknown status") }
+            guard let status = RunStatus(stored: try reader.text("status")) else { throw reader.corrupt("unknown status") }
             return RunRecord(
                 id: try reader.text("id"), scheduleId: try reader.text("schedule_id"), trigger: trigger,
                 dueTime: Timestamp(microseconds: try reader.int64("due_time")), attempt: try reader.optionalInt("attempt") ?? 1,

@@ -11,16 +11,19 @@ extension SQLiteStateStore {
     }
 
     public func saveWatermark(_ record: WatermarkRecord) async throws {
+        try await exclusive { connection in try await Self.write(record, on: connection) }
+    }
+
+    /// The upsert of `record`, on a connection the caller holds.
+    static func write(_ record: WatermarkRecord, on connection: SQLiteConnection) async throws {
         let json = JSONText.string(record.watermark.json)
-        try await exclusive { connection in
-            _ = try await connection.query(
-                """
-                INSERT INTO watermarks (key, cursor_field, watermark, job_id, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET cursor_field = excluded.cursor_field, watermark = excluded.watermark,
-                    job_id = excluded.job_id, updated_at = excluded.updated_at
-                """,
-                [.text(record.key), .text(record.cursorField), .text(json), .text(record.jobId), .int64(record.updatedAt)])
-        }
+        _ = try await connection.query(
+            """
+            INSERT INTO watermarks (key, cursor_field, watermark, job_id, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET cursor_field = excluded.cursor_field, watermark = excluded.watermark,
+                job_id = excluded.job_id, updated_at = excluded.updated_at
+            """,
+            [.text(record.key), .text(record.cursorField), .text(json), .text(record.jobId), .int64(record.updatedAt)])
     }
 
     public func watermarks() async throws -> [WatermarkRecord] {

@@ -11,3 +11,11 @@ public protocol ScheduleStore: Sendable {
     /// Deletes the schedule with `id`; whether there was one.
     func deleteSchedule(id: String) async throws -> Bool
 }
+
+/// Persistence of the scheduler's run history, as the HTTP API reads it back.
+public protocol ScheduleRunStore: ScheduleRunRecorder {
+    /// The runs of `scheduleId`, newest first, at most `limit`.
+    func scheduleRuns(scheduleId: String, limit: Int) async throws -> [RunRecord]
+    /// Each schedule's last fire time.
+    func lastFireTimes() async throws -> [String: Timestamp]
+}

@@ -16,26 +16,22 @@ struct JobsController<Context: RequestContext> {
     /// Validates and runs a job; with `?async=true` answers 202 at once.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let spec = try await request.decodedBody(JobSpec.self, limit: maxBodyBytes)
-        if let id = spec.id, try await service.store.job(id: id) != nil {
-            throw APIError(.conflict, "a job with id '\(id)' exists; omit id to get a new one", path: "id")
-        }
-        let record: JobRecord
-        let plan: JobPlan
+        let spec = try await request.decodedSpec(JobSpec.self, as: "job", reader: service.reader, limit: maxBodyBytes)
+        let async = request.uri.queryParameters.get("async").map { $0 == "true" || $0 == "1" } ?? false
+        let finished: JobRecord
         do {
-            (record, plan) = try await service.submit(spec)
+            finished = try await service.execute(spec, mode: async ? .background : .wait)
         } catch let error as JobPlanError {
             throw APIError(planError: error)
+        } catch let error as DuplicateJobID {
+            throw APIError(.conflict, error.description, path: "id")
         }
-        let async = request.uri.queryParameters.get("async").map { $0 == "true" || $0 == "1" } ?? false
         if async {
-            service.start(record, plan: plan)
             var o = ValueObject()
-            o["job"] = Presentation.jobSummary(record)
-            o["status"] = .string("/jobs/\(record.id)")
+            o["job"] = Presentation.jobSummary(finished)
+            o["status"] = .string("/jobs/\(finished.id)")
             return JSONResponse.make(.object(o), status: .accepted)
         }
-        let finished = try await service.run(record, plan: plan)
         var o = ValueObject()
         o["job"] = Presentation.job(finished)
         o["stats"] = finished.stats.map { Presentation.stats($0) } ?? .null

@@ -18,7 +18,7 @@ struct PipelinesController<Context: RequestContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let spec = try await request.decodedBody(PipelineSpec.self, limit: maxBodyBytes)
+        let spec = try await request.decodedSpec(PipelineSpec.self, as: "pipeline", reader: service.reader, limit: maxBodyBytes)
         return JSONResponse.make(Presentation.pipeline(try await save(spec, replacing: false)), status: .created)
     }
 
@@ -41,12 +41,7 @@ struct PipelinesController<Context: RequestContext> {
             object["id"] = .string(id)
             body = .object(object)
         }
-        let spec: PipelineSpec
-        do {
-            spec = try ValueDecoder().decode(PipelineSpec.self, from: body)
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+        let spec = try service.reader.decoded(PipelineSpec.self, as: "pipeline", body)
         return JSONResponse.make(Presentation.pipeline(try await save(spec, replacing: true)))
     }
 

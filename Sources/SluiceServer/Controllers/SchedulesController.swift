@@ -33,12 +33,7 @@ struct SchedulesController<Context: RequestContext> {
         var spec = ValueObject()
         spec["id"] = .string("validate")
         for key in ["cron", "interval", "timeZone"] { if let value = body[key] { spec[key] = value } }
-        let schedule: ScheduleSpec
-        do {
-            schedule = try ValueDecoder().decode(ScheduleSpec.self, from: .object(spec))
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+        let schedule = try service.reader.decoded(ScheduleSpec.self, as: "schedule", .object(spec))
         do {
             let fireTimes = try ScheduleCoordinator.fireTimes(schedule)
             var o = ValueObject()
@@ -94,7 +89,7 @@ struct SchedulesController<Context: RequestContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let spec = try await request.decodedBody(ScheduleSpec.self, limit: maxBodyBytes)
+        let spec = try await request.decodedSpec(ScheduleSpec.self, as: "schedule", reader: service.reader, limit: maxBodyBytes)
         let stored = try await answering { try await coordinator.create(spec) }
         return JSONResponse.make(Presentation.schedule(stored), status: .created)
     }
@@ -151,11 +146,7 @@ struct SchedulesController<Context: RequestContext> {
         guard case .object(var object) = body else { throw APIError(.badRequest, "expected a JSON object") }
         try APIError.checkBodyID(object, matches: id)
         object["id"] = .string(id)
-        do {
-            return try ValueDecoder().decode(ScheduleSpec.self, from: .object(object))
-        } catch {
-            throw APIError(.badRequest, error.message, path: error.path)
-        }
+        return try service.reader.decoded(ScheduleSpec.self, as: "schedule", .object(object))
     }
 
     /// Runs `body`, turning schedule errors into API errors.

@@ -65,7 +65,7 @@ struct SchedulerDependencyTests {
         let runs = await harness.runs("c")
         #expect(runs.map(\.trigger) == [.dependency, .dependency])
         #expect(runs.map(\.dueTime) == [afterMinutes(1), afterMinutes(2)])
-        #expect(runs.map(\.status) == [.succeeded, .succeeded])
+        #expect(runs.map(\.status) == [.completed, .completed])
         let requests = await harness.executor.requests
         #expect(requests.count == 6)
         // c starts only after both a and b of the same minute.
@@ -102,7 +102,7 @@ struct SchedulerDependencyTests {
         // The next minute both succeed, so both downstreams run.
         harness.clock.advance(to: afterMinutes(2))
         #expect(await harness.waitForFinished("d", count: 2))
-        #expect(await harness.runs("d").map(\.status) == [.skipped, .succeeded])
+        #expect(await harness.runs("d").map(\.status) == [.skipped, .completed])
         await harness.scheduler.shutdown(grace: .seconds(1))
     }
 
@@ -121,7 +121,7 @@ struct SchedulerDependencyTests {
         harness.clock.advance(to: afterSeconds(3))
         #expect(await harness.waitForFinished("b", count: 1))
         let b = await harness.runs("b")
-        #expect(b.map(\.status) == [.succeeded])
+        #expect(b.map(\.status) == [.completed])
         #expect(b.first?.dueTime == baseTime)
         #expect(b.first?.startedAt == afterSeconds(3))
         await harness.scheduler.shutdown(grace: .seconds(1))

@@ -25,7 +25,7 @@ struct SchedulerFiringTests {
         #expect(requests.allSatisfy { $0.trigger == .scheduled && $0.attempt == 1 })
         let runs = await harness.runs("a")
         #expect(runs.count == 35)
-        #expect(runs.allSatisfy { $0.status == .succeeded })
+        #expect(runs.allSatisfy { $0.status == .completed })
         // The tick that crossed 00:01 was 00:01:10.
         #expect(runs.first?.startedAt == afterSeconds(70))
         #expect(runs.first?.jobId == "job-r1")
@@ -51,7 +51,7 @@ struct SchedulerFiringTests {
         #expect(await harness.waitForFinished("a", count: expected.count))
         await settleTasks()
         #expect(await harness.executor.requests.map(\.dueTime) == expected)
-        #expect(await harness.runs("a").map(\.status) == expected.map { _ in .succeeded })
+        #expect(await harness.runs("a").map(\.status) == expected.map { _ in .completed })
         await harness.scheduler.flush()
         #expect(await harness.recorder.lastFireTimes == ["a": afterMinutes(5)])
         #expect(await harness.scheduler.nextFireTime(of: "a") == afterMinutes(6))
@@ -101,7 +101,7 @@ struct SchedulerFiringTests {
         #expect(run.status == .running)
         #expect(await harness.waitForFinished("a", count: 1))
         let records = await harness.runs("a")
-        #expect(records.map(\.status) == [.succeeded])
+        #expect(records.map(\.status) == [.completed])
         #expect(records.first?.startedAt == afterSeconds(42))
         await #expect(throws: SchedulerError.unknownSchedule("zzz")) { try await harness.scheduler.trigger("zzz") }
         // Disabled: the minute passes without a firing.

@@ -21,7 +21,7 @@ struct SchedulerLifecycleTests {
         #expect(await harness.executor.requests.count == 1)
         await harness.executor.release("r1")
         await stopping.value
-        #expect(await harness.runs("a").map(\.status) == [.succeeded])
+        #expect(await harness.runs("a").map(\.status) == [.completed])
         #expect(await harness.executor.cancelled.isEmpty)
         await #expect(throws: SchedulerError.notRunning) { try await scheduler.trigger("a") }
     }
@@ -59,7 +59,7 @@ struct SchedulerLifecycleTests {
         #expect(request.attempt == 2)
         #expect(request.trigger == .retry)
         #expect(request.dueTime == baseTime)
-        #expect(await recorder.runs.map(\.status) == [.failed, .succeeded])
+        #expect(await recorder.runs.map(\.status) == [.failed, .completed])
         await next.scheduler.shutdown(grace: .seconds(1))
     }
 
@@ -90,7 +90,7 @@ struct SchedulerLifecycleTests {
         harness.clock.advance(to: afterSeconds(15))
         #expect(await harness.waitForFinished("a", count: 2))
         runs = await harness.runs("a")
-        #expect(runs.map(\.status) == [.failed, .succeeded])
+        #expect(runs.map(\.status) == [.failed, .completed])
         #expect(runs.map(\.attempt) == [1, 2])
         #expect(runs.map(\.trigger) == [.scheduled, .retry])
         #expect(runs.map(\.dueTime) == [baseTime, baseTime])
@@ -113,7 +113,7 @@ struct SchedulerLifecycleTests {
         await harness.executor.release("r1")
         #expect(await harness.waitForFinished("a", count: 2))
         let runs = await harness.runs("a")
-        #expect(runs.map(\.status) == [.succeeded, .skipped])
+        #expect(runs.map(\.status) == [.completed, .skipped])
         #expect(runs[1].reason == "schedule 'a' was deleted before the run started")
         #expect(await harness.scheduler.scheduleIds().isEmpty)
         await harness.scheduler.shutdown(grace: .seconds(1))

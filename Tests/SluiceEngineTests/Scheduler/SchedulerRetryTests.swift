@@ -50,7 +50,7 @@ struct SchedulerRetryTests {
         let runs = await harness.runs("a")
         #expect(runs.map(\.attempt) == [1, 2, 3, 4])
         #expect(runs.map(\.trigger) == [.manual, .retry, .retry, .retry])
-        #expect(runs.map(\.status) == [.failed, .failed, .failed, .succeeded])
+        #expect(runs.map(\.status) == [.failed, .failed, .failed, .completed])
         #expect(runs.map(\.reason) == ["e1", "e2", "e3", nil])
         #expect(runs.map(\.dueTime) == [baseTime, baseTime, baseTime, baseTime])
         #expect(runs.map(\.startedAt) == [baseTime, afterSeconds(10), afterSeconds(30), afterSeconds(55)])
@@ -119,7 +119,7 @@ struct SchedulerRetryTests {
         #expect(await harness.waitForSleeper(at: afterSeconds(35)))
         harness.clock.advance(to: afterSeconds(35))
         #expect(await harness.waitForFinished("a", count: 2))
-        #expect(await harness.runs("a").map(\.status) == [.timedOut, .succeeded])
+        #expect(await harness.runs("a").map(\.status) == [.timedOut, .completed])
         await harness.scheduler.shutdown(grace: .seconds(1))
     }
 }

@@ -14,8 +14,10 @@ import Testing
          {"region": "eu", "sales": 100}]
         """#
 
+    /// The pivot of ``sales`` by `aggregate` of `sales` (`count` takes no value: it counts records).
     func pivot(_ aggregate: String, batchSize: Int = 100) throws -> String {
-        let pivot = try make(Pivot.self, #"{"index": ["region"], "column": "quarter", "value": "sales", "aggregate": "\#(aggregate)"}"#)
+        let value = aggregate == "count" ? "" : #""value": "sales", "#
+        let pivot = try make(Pivot.self, #"{"index": ["region"], "column": "quarter", \#(value)"aggregate": "\#(aggregate)"}"#)
         return text(try runStateful(pivot, slices(try batch(Self.sales), size: batchSize)))
     }
 
@@ -24,7 +26,9 @@ import Testing
         #expect(try pivot("avg") == #"[{"region":"eu","q1":3.25,"q2":2.0,"q3":null},{"region":"us","q1":null,"q2":null,"q3":null},{"region":"as","q1":null,"q2":null,"q3":7.0}]"#)
         #expect(try pivot("min") == #"[{"region":"eu","q1":1,"q2":2,"q3":null},{"region":"us","q1":null,"q2":null,"q3":null},{"region":"as","q1":null,"q2":null,"q3":7}]"#)
         #expect(try pivot("max") == #"[{"region":"eu","q1":5.5,"q2":2,"q3":null},{"region":"us","q1":null,"q2":null,"q3":null},{"region":"as","q1":null,"q2":null,"q3":7}]"#)
-        #expect(try pivot("count") == #"[{"region":"eu","q1":2,"q2":1,"q3":0},{"region":"us","q1":0,"q2":0,"q3":0},{"region":"as","q1":0,"q2":0,"q3":1}]"#)
+        // count counts records (the us q1 record's null sales included), countNonNull only values.
+        #expect(try pivot("count") == #"[{"region":"eu","q1":2,"q2":1,"q3":0},{"region":"us","q1":1,"q2":0,"q3":0},{"region":"as","q1":0,"q2":0,"q3":1}]"#)
+        #expect(try pivot("countNonNull") == #"[{"region":"eu","q1":2,"q2":1,"q3":0},{"region":"us","q1":0,"q2":0,"q3":0},{"region":"as","q1":0,"q2":0,"q3":1}]"#)
         #expect(try pivot("first") == #"[{"region":"eu","q1":1,"q2":2,"q3":null},{"region":"us","q1":null,"q2":null,"q3":null},{"region":"as","q1":null,"q2":null,"q3":"7"}]"#)
         for aggregate in PivotFunction.allCases.map(\.rawValue) {
             #expect(try pivot(aggregate, batchSize: 1) == pivot(aggregate), "\(aggregate)")
@@ -61,7 +65,9 @@ import Testing
 
     @Test func configErrorsDemandAndLineage() throws {
         func message(_ config: String) -> String? { specError { _ = try make(Pivot.self, config) }?.message }
-        #expect(message(#"{"column": "c", "value": "v", "aggregate": "median"}"#) == "aggregate: unknown aggregate 'median'; expected one of sum, avg, min, max, count, first")
+        #expect(message(#"{"column": "c", "value": "v", "aggregate": "median"}"#) == "aggregate: unknown aggregate 'median'; expected one of sum, avg, min, max, count, countNonNull, first")
+        #expect(message(#"{"column": "c", "value": "v", "aggregate": "count"}"#) == "value: count counts records and takes no value; use countNonNull to count the non-null values of 'v'")
+        #expect(message(#"{"column": "c", "aggregate": "countNonNull"}"#) == "value: required for countNonNull (only count may leave it out)")
         #expect(message(#"{"column": "c"}"#) == "value: required for sum (only count may leave it out)")
         #expect(message(#"{"index": ["a", "a"], "column": "c", "value": "v"}"#) == "index[1]: duplicate field 'a'")
         #expect(message(#"{"index": ["a", "c"], "column": "c", "value": "v"}"#) == "column: 'c' is already index[1]")

@@ -143,3 +143,40 @@ import Testing
         }
     }
 }
+
+/// `countNonNull` (SQL `count(x)`) against DuckDB beside `count` (SQL `count(*)`), on the same
+/// generated rows: `v` is null or missing in about one row in five, `t` in one in four, and one
+/// group holds only nulls.
+@Suite struct CountNonNullDuckDBTests {
+    @Test func countNonNullIsCountOfTheFieldAndCountIsCountStar() throws {
+        let (records, ndjson) = AggregateDuckDBTests.generate()
+        let oracle = try DuckDBOracle.query(
+            """
+            SELECT g, count(v) AS v_countNonNull, count(*) AS v_count, count(t) AS t_countNonNull, count(DISTINCT t) AS t_countDistinct
+            FROM \(AggregateDuckDBTests.table) GROUP BY g
+            """, csv: ndjson)
+        #expect(oracle.count == 8)
+        let result = try AggregateDuckDBTests.run(
+            #"{"groupBy": ["g"], "aggregations": {"v": ["countNonNull", "count"], "t": ["countNonNull", "countDistinct"]}}"#, records)
+        AggregateDuckDBTests.compareByGroup(
+            result, oracle, fields: ["v_countNonNull", "v_count", "t_countNonNull", "t_countDistinct"], label: "countNonNull")
+        // The two counts differ where there are nulls: the all-null group has rows but no values.
+        let allNull = result.first { $0["g"] == "allnull" }
+        #expect(allNull?["v_countNonNull"] == 0)
+        #expect((allNull?["v_count"]?.number ?? 0) > 0)
+        let differing = result.filter { $0["v_countNonNull"] != $0["v_count"] }
+        #expect(differing.count >= 7)
+    }
+
+    @Test func globalCountsOverAllRowsAndNoRows() throws {
+        let (records, ndjson) = AggregateDuckDBTests.generate()
+        let select = "SELECT count(v) AS v_countNonNull, count(*) AS n, count(t) AS t FROM \(AggregateDuckDBTests.table)"
+        let config = #"{"aggregations": {"v": "countNonNull", "n": "count", "t": {"function": "countNonNull"}}}"#
+        for (label, sqlWhere, rows) in [("all rows", "", records), ("no rows", " WHERE i < 0", [])] {
+            let oracle = try DuckDBOracle.query(select + sqlWhere, csv: ndjson)
+            let result = try AggregateDuckDBTests.run(config, rows)
+            #expect(result.count == 1)
+            DuckDBOracle.compare(result, oracle, fields: [("v", "v_countNonNull"), ("n", "n"), ("t", "t")], label: label)
+        }
+    }
+}

@@ -157,12 +157,12 @@ private func aggregateError(_ configJSON: String) -> String? {
     }
 
     @Test func configErrors() throws {
-        #expect(aggregateError(#"{"groupBy": ["region"], "aggregations": {"amount": "total"}}"#) == "aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect")
+        #expect(aggregateError(#"{"groupBy": ["region"], "aggregations": {"amount": "total"}}"#) == "aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect")
         #expect(aggregateError(#"{"groupBy": ["a", "b", "a"], "aggregations": {"x": "sum"}}"#) == "groupBy[2]: duplicate field 'a'")
         #expect(aggregateError(#"{"groupBy": ["a"], "aggregations": {"a": "count"}}"#) == "aggregations.a: 'a' is also a groupBy field; the output cannot hold two fields of that name")
         #expect(aggregateError(#"{"groupBy": [], "aggregations": {}}"#) == #"aggregations: expected at least one aggregation, as {"amount": "sum"}, or a groupBy field"#)
         #expect(aggregateError(#"{"groupBy": "region", "aggregations": {"a": "sum"}}"#) == "groupBy: expected an array, found string")
-        #expect(aggregateError(#"{"aggregations": {"a": 1}}"#) == #"aggregations.a: expected a function name ("sum"), a list of them (["sum", "avg"]) or {"field": "amount", "function": "sum"}, found number"#)
+        #expect(aggregateError(#"{"aggregations": {"a": 1}}"#) == #"aggregations.a: expected a function name ("sum"), a list of them (["sum", "avg"]), {"function": "sum", "as": "total"} or {"field": "amount", "function": "sum"}, found number"#)
     }
 
     @Test func lineage() throws {
@@ -275,11 +275,10 @@ private func aggregateError(_ configJSON: String) -> String? {
     }
 
     @Test func newFormErrors() throws {
-        #expect(aggregateError(#"{"aggregations": {"amount": ["sum", "avg", "total"]}}"#) == "aggregations.amount[2]: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect")
-        #expect(aggregateError(#"{"aggregations": {"total": {"field": "amount", "function": "mean"}}}"#) == "aggregations.total.function: unknown aggregation 'mean'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect")
-        #expect(aggregateError(#"{"aggregations": {"total": {"function": "sum"}}}"#) == "aggregations.total.field: required field is missing")
+        #expect(aggregateError(#"{"aggregations": {"amount": ["sum", "avg", "total"]}}"#) == "aggregations.amount[2]: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect")
+        #expect(aggregateError(#"{"aggregations": {"total": {"field": "amount", "function": "mean"}}}"#) == "aggregations.total.function: unknown aggregation 'mean'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect")
         #expect(aggregateError(#"{"aggregations": {"total": {"field": "amount"}}}"#) == "aggregations.total.function: required field is missing")
-        #expect(aggregateError(#"{"aggregations": {"total": {"field": "amount", "function": "sum", "as": "x"}}}"#) == "aggregations.total.as: unknown key 'as'; expected field, function and p")
+        #expect(aggregateError(#"{"aggregations": {"total": {"field": "amount", "function": "sum", "as": "x"}}}"#) == "aggregations.total.as: give either field (the key 'total' then names the output) or as (the key then names the input field), not both")
         #expect(aggregateError(#"{"aggregations": {"total": {"field": 3, "function": "sum"}}}"#) == "aggregations.total.field: expected a string, found number")
         #expect(aggregateError(#"{"aggregations": {"amount": []}}"#) == #"aggregations.amount: expected at least one function, as ["sum", "avg"]"#)
         #expect(aggregateError(#"{"aggregations": {"amount": ["sum", 2]}}"#) == #"aggregations.amount[1]: expected a function name or {"function": "sum", "as": "total"}, found number"#)

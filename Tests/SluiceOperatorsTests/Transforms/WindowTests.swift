@@ -216,9 +216,11 @@ private func windowError(_ configJSON: String) -> String? {
         #expect(windowError(#"{"functions": [\#(rn), {"function": "rank", "as": "rn"}]}"#) == "functions[1].as: duplicate output field 'rn'")
         #expect(windowError(#"{"functions": [{"function": "rank", "field": "a", "as": "r"}]}"#) == "functions[0].field: rank takes no field")
         #expect(windowError(#"{"functions": [{"function": "sum", "field": "a", "as": "s", "offset": 2}]}"#) == "functions[0].offset: only lag and lead take an offset")
-        #expect(windowError(#"{"functions": [{"function": "lead", "field": "a", "as": "s", "offset": -1}]}"#) == "functions[0].offset: expected a non-negative integer, found -1")
+        #expect(windowError(#"{"functions": [{"function": "lead", "field": "a", "as": "s", "offset": -1}]}"#) == "functions[0].offset: expected a number of rows from 0 to 1000000000, found -1")
+        // An offset near Int.max would overflow `row + offset`; it is refused before it can.
+        #expect(windowError(#"{"functions": [{"function": "lead", "field": "a", "as": "s", "offset": 9223372036854775807}]}"#) == "functions[0].offset: expected a number of rows from 0 to 1000000000, found 9223372036854775807")
         #expect(windowError(#"{"functions": [{"function": "lead", "field": "a", "as": "s", "frame": 3}]}"#) == "functions[0].frame: only sum, avg, count, min and max take a frame")
-        #expect(windowError(#"{"functions": [{"function": "avg", "field": "a", "as": "s", "frame": 0}]}"#) == "functions[0].frame: expected a positive number of rows, found 0")
+        #expect(windowError(#"{"functions": [{"function": "avg", "field": "a", "as": "s", "frame": 0}]}"#) == "functions[0].frame: expected a number of rows from 1 to 1000000000, found 0")
         #expect(windowError(#"{"functions": [{"function": "max", "field": "a", "as": "s", "default": 1}]}"#) == "functions[0].default: only lag and lead take a default")
         #expect(windowError(#"{"partitionBy": ["a", "a"], "functions": [\#(rn)]}"#) == "partitionBy[1]: duplicate field 'a'")
     }

@@ -150,7 +150,3 @@ public struct MySQLSource: IncrementalSource {
         return MySQLBatchReader(pool: pool, connection: connection, columns: columns, batchSize: batchSize, location: location)
     }
 }
-
-extension MySQLSource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

@@ -134,7 +134,3 @@ public struct MySQLTarget: Target {
         }
     }
 }
-
-extension MySQLTarget {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

@@ -202,7 +202,3 @@ public struct PostgresSource: IncrementalSource {
         }
     }
 }
-
-extension PostgresSource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

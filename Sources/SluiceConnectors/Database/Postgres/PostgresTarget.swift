@@ -122,7 +122,3 @@ public struct PostgresTarget: Target {
         }
     }
 }
-
-extension PostgresTarget {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

@@ -169,7 +169,3 @@ public struct PostgresCDCSource: Source {
         }
     }
 }
-
-extension PostgresCDCSource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
-}

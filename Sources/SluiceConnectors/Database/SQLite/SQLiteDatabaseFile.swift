@@ -19,12 +19,12 @@ enum SQLiteDatabaseFile {
     static func openReadOnly(_ path: String, configured: String) async throws -> SQLiteConnection {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw ConnectorError.io("SQLite database '\(configured)' does not exist")
+            throw ConnectorError.io("SQLite database \(DataRoots.describe(path, given: configured)) does not exist")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ConnectorError.io("SQLite database '\(configured)' is not a regular file")
+            throw ConnectorError.io("SQLite database \(DataRoots.describe(path, given: configured)) is not a regular file")
         }
-        return try await open(uri: "file:\(uriEscaped(path))?mode=ro", configured: configured, failing: "read")
+        return try await open(uri: "file:\(uriEscaped(path))?mode=ro", named: DataRoots.describe(path, given: configured), failing: "read")
     }
 
     /// Opens (creating if missing) a database file for writing. Its directory must exist.
@@ -32,26 +32,31 @@ enum SQLiteDatabaseFile {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         var info = stat()
         guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw ConnectorError.io("cannot write SQLite database '\(configured)': directory '\(directory)' does not exist")
+            throw ConnectorError.io(
+                "cannot write SQLite database \(DataRoots.describe(path, given: configured)): directory '\(directory)' does not exist")
         }
-        return try await open(uri: "file:\(uriEscaped(path))", configured: configured, failing: "use")
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw ConnectorError.io("SQLite database \(DataRoots.describe(path, given: configured)) is not a regular file")
+        }
+        return try await open(uri: "file:\(uriEscaped(path))", named: DataRoots.describe(path, given: configured), failing: "use")
     }
 
     /// Opens `uri`, sets the busy timeout and reads the schema, which proves the file is a
-    /// database (SQLite opens files lazily); `failing` names what could not be done.
-    private static func open(uri: String, configured: String, failing: String) async throws -> SQLiteConnection {
+    /// database (SQLite opens files lazily); `named` is the file as messages quote it, `failing`
+    /// what could not be done.
+    private static func open(uri: String, named: String, failing: String) async throws -> SQLiteConnection {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: uri))
         } catch {
-            throw ConnectorError.io("cannot open SQLite database '\(configured)': \(message(error))")
+            throw ConnectorError.io("cannot open SQLite database \(named): \(message(error))")
         }
         do {
             _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
             _ = try await connection.query("SELECT count(*) FROM sqlite_schema")
         } catch {
             try? await connection.close()
-            throw ConnectorError.io("cannot \(failing) SQLite database '\(configured)': \(message(error))")
+            throw ConnectorError.io("cannot \(failing) SQLite database \(named): \(message(error))")
         }
         return connection
     }

@@ -84,6 +84,9 @@ public struct SQLiteSource: IncrementalSource {
         self.roots = context.dataRoots
     }
 
+    /// The database file as messages name it: resolved, and as configured when that differs.
+    var shownPath: String { DataRoots.describe(path, given: configuredPath) }
+
     public var location: String {
         switch selection {
         case .table(let name, _, _): return "sqlite:\(path)#\(name)"
@@ -130,13 +133,13 @@ public struct SQLiteSource: IncrementalSource {
         switch selection {
         case .table(let name, let wanted, let condition):
             guard let info = try await SQLiteTableInfo.load(name, on: connection) else {
-                throw ConnectorError.io("SQLite database '\(configuredPath)' has no table or view '\(name)'")
+                throw ConnectorError.io("SQLite database \(shownPath) has no table or view '\(name)'")
             }
             let columns = wanted ?? info.names
             let missing = info.missing(columns)
             guard missing.isEmpty else {
                 throw ConnectorError.io(
-                    "table '\(name)' of '\(configuredPath)' has no column \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+                    "table '\(name)' of \(shownPath) has no column \(missing.map { "'\($0)'" }.joined(separator: ", "))")
             }
             let declared = columns.map { DeclaredColumnType(declared: info.declaredType(of: $0) ?? "") }
             var filter = condition
@@ -171,22 +174,18 @@ public struct SQLiteSource: IncrementalSource {
         do {
             _ = try await connection.query("CREATE TEMP TABLE \(SQLIdentifier.quoted(snapshot)) AS \(sql)", parameters)
         } catch {
-            throw ConnectorError.io("SQLite query on '\(configuredPath)' failed: \(SQLiteDatabaseFile.message(error))")
+            throw ConnectorError.io("SQLite query on \(shownPath) failed: \(SQLiteDatabaseFile.message(error))")
         }
         let rows = try await connection.query(
             "SELECT name FROM pragma_table_info(?, 'temp') ORDER BY cid", [.text(snapshot)])
         let fields = rows.compactMap { $0.column("name")?.string }
         let info = SQLiteTableInfo(columns: fields.map { .init(name: $0, declaredType: "") }, kind: "table", hasRowid: true)
         guard let rowid = info.rowidName else {
-            throw ConnectorError.io("the query on '\(configuredPath)' returns columns named rowid, _rowid_ and oid; rename one with AS")
+            throw ConnectorError.io("the query on \(shownPath) returns columns named rowid, _rowid_ and oid; rename one with AS")
         }
         return SQLiteBatchReader(
             connection: connection, source: "temp.\(SQLIdentifier.quoted(snapshot))", rowid: rowid, fields: fields,
             declared: declared ?? Array(repeating: .plain, count: fields.count), condition: nil, parameters: [],
             batchSize: batchSize)
     }
-}
-
-extension SQLiteSource {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
 }

@@ -52,6 +52,9 @@ public struct SQLiteTarget: Target {
         self.atomic = context.atomicWrites
     }
 
+    /// The database file as messages name it: resolved, and as configured when that differs.
+    var shownPath: String { DataRoots.describe(path, given: configuredPath) }
+
     public var location: String { "sqlite:\(path)#\(settings.table)" }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
@@ -62,7 +65,7 @@ public struct SQLiteTarget: Target {
             try await check(info, connection: connection)
             let writer = SQLiteTargetWriter(
                 connection: connection, settings: settings, schema: schema, existingColumns: info?.names,
-                configuredPath: configuredPath)
+                shownPath: shownPath)
             try await writer.start(atomic: atomic)
             return writer
         } catch {
@@ -76,12 +79,12 @@ public struct SQLiteTarget: Target {
         let table = settings.table
         guard let info else {
             guard settings.createTable else {
-                throw ConnectorError.io("SQLite database '\(configuredPath)' has no table '\(table)' and createTable is false")
+                throw ConnectorError.io("SQLite database \(shownPath) has no table '\(table)' and createTable is false")
             }
             return
         }
         guard info.kind == "table" else {
-            throw ConnectorError.io("'\(table)' in '\(configuredPath)' is a \(info.kind), not a table")
+            throw ConnectorError.io("'\(table)' in \(shownPath) is a \(info.kind), not a table")
         }
         let missingKeys = info.missing(settings.keys)
         guard missingKeys.isEmpty else {
@@ -95,8 +98,4 @@ public struct SQLiteTarget: Target {
                     + "create one with CREATE UNIQUE INDEX … ON \(SQLIdentifier.quoted(table)) (\(SQLIdentifier.list(settings.keys)))")
         }
     }
-}
-
-extension SQLiteTarget {
-    public static let declaration = ComponentDeclaration(summary: "", config: .undeclared, examples: [])
 }

@@ -14,19 +14,20 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
     private let connection: SQLiteConnection
     private let settings: DatabaseWriteSettings
     private let schema: SchemaSpec?
-    private let configuredPath: String
+    /// The database file as messages name it.
+    private let shownPath: String
     /// The table's columns; `nil` until a missing table is created.
     private var columns: [String]?
     /// Whether the job-wide transaction of replace mode is open.
     private var inJobTransaction = false
     private var finished = false
 
-    init(connection: SQLiteConnection, settings: DatabaseWriteSettings, schema: SchemaSpec?, existingColumns: [String]?, configuredPath: String) {
+    init(connection: SQLiteConnection, settings: DatabaseWriteSettings, schema: SchemaSpec?, existingColumns: [String]?, shownPath: String) {
         self.connection = connection
         self.settings = settings
         self.schema = schema
         self.columns = existingColumns
-        self.configuredPath = configuredPath
+        self.shownPath = shownPath
     }
 
     deinit {
@@ -190,7 +191,7 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
         let missing = batch.usedFieldIndexes.map { batch.fields[$0] }.filter { !have.contains($0.lowercased()) }
         guard missing.isEmpty else {
             throw ConnectorError.io(
-                "table '\(settings.table)' in '\(configuredPath)' has no column for the field"
+                "table '\(settings.table)' in \(shownPath) has no column for the field"
                     + "\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")); "
                     + "add the column (ALTER TABLE … ADD COLUMN) or drop the field")
         }
@@ -238,6 +239,6 @@ final class SQLiteTargetWriter: RejectingTargetWriter {
     /// A job-level error for a failed statement.
     private func failed(_ error: any Error) -> any Error {
         if error is ConnectorError { return error }
-        return ConnectorError.io("SQLite write to '\(settings.table)' in '\(configuredPath)' failed: \(SQLiteDatabaseFile.message(error))")
+        return ConnectorError.io("SQLite write to '\(settings.table)' in \(shownPath) failed: \(SQLiteDatabaseFile.message(error))")
     }
 }

@@ -5,13 +5,14 @@ import SluiceCore
 ///
 /// Emits one row per group in first-seen order with the group-by fields, then one field per
 /// aggregation (see ``AggregationList`` for the ways to name them). Without `groupBy` the
-/// whole input is one group, and an empty input still gives its one row (`count` and
-/// `countDistinct` 0, `sum` 0 as the seed has it, everything else null). `having` is a
-/// condition (see ``Condition``) on those output rows, by output names.
+/// whole input is one group, and an empty input still gives its one row (`count`,
+/// `countNonNull` and `countDistinct` 0, `sum` 0 as the seed has it, everything else null).
+/// `having` is a condition (see ``Condition``) on those output rows, by output names.
 ///
-/// `count` counts the group's rows (its field need not exist). `first`, `last` and `collect`
-/// take every value as it is, nulls included. `countDistinct` counts distinct non-null values
-/// as group keys compare them. The others use numeric values only (ints, doubles, numeric
+/// `count` counts the group's rows (SQL `count(*)`; its field need not exist), `countNonNull`
+/// the field's non-null values (SQL `count(x)`). `first`, `last` and `collect` take every
+/// value as it is, nulls included. `countDistinct` counts distinct non-null values as group
+/// keys compare them. The others use numeric values only (ints, doubles, numeric
 /// strings), ignoring nulls, NaN and anything else. A sum of ints stays an int unless it
 /// overflows; `median` and `percentile` are exact (DuckDB's `median` and `quantile_cont`), and
 /// the deviations and variances are DuckDB's `stddev_samp`, `stddev_pop`, `var_samp`, `var_pop`.
@@ -96,7 +97,7 @@ public struct Aggregate: MergeableTransform {
             case .rows: break
             case .first, .last: state.edges[feed.slot].consume(column, groups: groups)
             case .collect: state.collects[feed.slot].consume(column, groups: groups)
-            case .sums, .min, .max, .values, .deviation, .distinct:
+            case .sums, .min, .max, .values, .deviation, .distinct, .present:
                 // A field the batch lacks is null in every row: nothing to add.
                 guard let column else { continue }
                 switch feed.kind {
@@ -105,6 +106,7 @@ public struct Aggregate: MergeableTransform {
                 case .values: state.medians[feed.slot].consume(column, groups: groups)
                 case .deviation: state.deviations[feed.slot].consume(column, groups: groups)
                 case .distinct: state.distincts[feed.slot].consume(column, groups: groups)
+                case .present: state.presentCounts[feed.slot].consume(column, groups: groups)
                 case .rows, .first, .last, .collect: break
                 }
             }
@@ -133,6 +135,9 @@ public struct Aggregate: MergeableTransform {
                 state.deviations[slot].merge(other.deviations[slot], group: group, into: target)
             }
             for slot in state.edges.indices { state.edges[slot].merge(other.edges[slot], group: group, into: target) }
+            for slot in state.presentCounts.indices {
+                state.presentCounts[slot].merge(other.presentCounts[slot], group: group, into: target)
+            }
         }
         for slot in state.medians.indices { state.medians[slot].merge(other.medians[slot], targets: targets) }
         for slot in state.distincts.indices { state.distincts[slot].merge(other.distincts[slot], targets: targets) }
@@ -169,6 +174,7 @@ public struct Aggregate: MergeableTransform {
                 let statistic = Self.statistic(step.spec.function)
                 for group in 0..<count { builder.append(state.deviations[slot].result(group, statistic)) }
             case .countDistinct: for group in 0..<count { builder.appendInt(state.distincts[slot].count(group)) }
+            case .countNonNull: for group in 0..<count { builder.appendInt(state.presentCounts[slot].count(group)) }
             case .first, .last: for group in 0..<count { builder.append(state.edges[slot].result(group)) }
             case .collect:
                 let groupLists = lists[slot] ?? state.collects[slot].lists(groupCount: count)

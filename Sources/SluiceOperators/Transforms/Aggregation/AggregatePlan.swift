@@ -6,7 +6,7 @@ import SluiceCore
 struct AggregatePlan: Sendable {
     /// The accumulator a function reads.
     enum AccumulatorKind: Hashable, Sendable {
-        case rows, sums, min, max, values, deviation, distinct, first, last, collect
+        case rows, sums, min, max, values, deviation, distinct, present, first, last, collect
 
         init(_ function: AggregationFunction) {
             switch function {
@@ -17,6 +17,7 @@ struct AggregatePlan: Sendable {
             case .median, .percentile: self = .values
             case .stddev, .stddevPop, .variance, .variancePop: self = .deviation
             case .countDistinct: self = .distinct
+            case .countNonNull: self = .present
             case .first: self = .first
             case .last: self = .last
             case .collect: self = .collect
@@ -33,6 +34,7 @@ struct AggregatePlan: Sendable {
             case .values: return .medians
             case .deviation: return .deviations
             case .distinct: return .distincts
+            case .present: return .presentCounts
             case .first, .last: return .edges
             case .collect: return .collects
             }
@@ -41,7 +43,7 @@ struct AggregatePlan: Sendable {
 
     /// An array of accumulators in ``AggregateState``.
     enum Family: Hashable, Sendable {
-        case rowCounts, sums, extremes, medians, deviations, distincts, edges, collects
+        case rowCounts, sums, extremes, medians, deviations, distincts, presentCounts, edges, collects
     }
 
     /// One output aggregation: its spec and accumulator slot.
@@ -103,6 +105,6 @@ struct AggregatePlan: Sendable {
             extremes: feeds.filter { $0.kind == .min || $0.kind == .max }.map { $0.kind == .max },
             medians: count([.values]), deviations: count([.deviation]), distincts: count([.distinct]),
             edges: feeds.filter { $0.kind == .first || $0.kind == .last }.map { $0.kind == .last },
-            collects: count([.collect]))
+            collects: count([.collect]), presentCounts: count([.present]))
     }
 }

@@ -19,6 +19,8 @@ public struct AggregateState: Sendable {
     var deviations: [DeviationAccumulator]
     /// One accumulator per field whose distinct values are counted.
     var distincts: [DistinctAccumulator]
+    /// One accumulator per field whose non-null values are counted.
+    var presentCounts: [PresentCountAccumulator]
     /// One accumulator per field's `first` and per field's `last`.
     var edges: [EdgeAccumulator]
     /// One accumulator per field collected into lists.
@@ -28,7 +30,7 @@ public struct AggregateState: Sendable {
     /// whether each is a max, a last).
     init(
         groupFields: Int, sums: Int, extremes: [Bool], medians: Int, deviations: Int, distincts: Int = 0, edges: [Bool] = [],
-        collects: Int = 0
+        collects: Int = 0, presentCounts: Int = 0
     ) {
         groups = GroupIndex(fieldCount: groupFields)
         self.sums = Array(repeating: SumAccumulator(), count: sums)
@@ -38,6 +40,7 @@ public struct AggregateState: Sendable {
         self.distincts = (0..<distincts).map { _ in DistinctAccumulator() }
         self.edges = edges.map { EdgeAccumulator(isLast: $0) }
         self.collects = Array(repeating: CollectAccumulator(), count: collects)
+        self.presentCounts = Array(repeating: PresentCountAccumulator(), count: presentCounts)
         growAccumulators()
     }
 
@@ -53,6 +56,7 @@ public struct AggregateState: Sendable {
         for i in extremes.indices { extremes[i].grow(to: count) }
         for i in deviations.indices { deviations[i].grow(to: count) }
         for i in distincts.indices { distincts[i].grow(to: count) }
+        for i in presentCounts.indices { presentCounts[i].grow(to: count) }
         for i in edges.indices { edges[i].grow(to: count) }
     }
 
@@ -62,6 +66,6 @@ public struct AggregateState: Sendable {
             + sums.reduce(0) { $0 + $1.estimatedBytes } + extremes.reduce(0) { $0 + $1.estimatedBytes }
             + medians.reduce(0) { $0 + $1.estimatedBytes } + deviations.reduce(0) { $0 + $1.estimatedBytes }
             + distincts.reduce(0) { $0 + $1.estimatedBytes } + edges.reduce(0) { $0 + $1.estimatedBytes }
-            + collects.reduce(0) { $0 + $1.estimatedBytes }
+            + collects.reduce(0) { $0 + $1.estimatedBytes } + presentCounts.reduce(0) { $0 + $1.estimatedBytes }
     }
 }

@@ -1,9 +1,14 @@
 /// A function of the `aggregate` operation (SEED.md "Aggregate Data", plus `median` and
 /// `stddev` for the benchmark jobs, and the statistics, order and list functions after them).
 public enum AggregationFunction: String, Sendable, CaseIterable {
-    case sum, avg, min, max, count, median, stddev
+    case sum, avg, min, max
+    /// The number of the group's rows, whatever the field holds (SQL `count(*)`).
+    case count
+    case median, stddev
     /// The number of distinct non-null values (SQL `count(DISTINCT x)`).
     case countDistinct
+    /// The number of non-null values of the field (SQL `count(x)`).
+    case countNonNull
     /// Sample variance (`var_samp`); null for fewer than two values.
     case variance
     /// Population variance (`var_pop`); null for no values.

@@ -26,13 +26,16 @@ public struct AggregationSpec: Sendable, Equatable {
 }
 
 /// The `aggregations` object of an `aggregate` step, in the order written. Each key takes
-/// one of three forms:
+/// one of four forms:
 ///
 /// - `"amount": "sum"`: one function; the output keeps the field's name (the seed's form);
+/// - `"amount": {"function": "sum", "as": "total"}`: one function of the key's field; the
+///   output is named by `as`, or keeps the field's name without it;
 /// - `"amount": ["sum", {"function": "sum", "as": "total"}, {"function": "percentile", "p": 0.9}]`:
 ///   several functions; outputs are named by `as`, or `amount_sum`, and `amount_p90` for a
 ///   percentile;
-/// - `"total": {"field": "amount", "function": "sum"}`: one function, output named by the key.
+/// - `"total": {"field": "amount", "function": "sum"}`: one function of `field`, output named
+///   by the key (so `field` and `as` together are an error).
 ///
 /// `percentile` needs `p` (from 0 to 1), so it is written in one of the object forms.
 public struct AggregationList: Decodable, Sendable, Equatable {
@@ -84,13 +87,29 @@ public struct AggregationList: Decodable, Sendable, Equatable {
                     }
                 }
             case .object(let object):
-                items.append(try Self.named(name, object, path))
+                items.append(try Self.single(name, object, path))
             case let other:
                 throw SpecError(
                     path: path,
-                    "expected a function name (\"sum\"), a list of them ([\"sum\", \"avg\"]) or {\"field\": \"amount\", \"function\": \"sum\"}, found \(other.kindName)")
+                    "expected a function name (\"sum\"), a list of them ([\"sum\", \"avg\"]), {\"function\": \"sum\", \"as\": \"total\"} or {\"field\": \"amount\", \"function\": \"sum\"}, found \(other.kindName)")
             }
         }
+    }
+
+    /// An object directly under a key: with `field`, the keyed form (output named by the key);
+    /// without it, one function of the key's field, named by `as` or by the field itself.
+    private static func single(_ key: String, _ object: ValueObject, _ path: String) throws(SpecError) -> AggregationSpec {
+        guard object["field"] != nil else {
+            var spec = try entry(of: key, object, path)
+            if object["as"] == nil { spec.output = key }
+            return spec
+        }
+        if object["as"] != nil {
+            throw SpecError(
+                path: SpecPath.join(path, "as"),
+                "give either field (the key '\(key)' then names the output) or as (the key then names the input field), not both")
+        }
+        return try named(key, object, path)
     }
 
     /// The keyed object form: `{"field": "amount", "function": "sum"}`, output named by the key.

@@ -2,8 +2,15 @@ import SluiceCore
 
 extension FillNulls {
     public static let declaration = ComponentDeclaration(
-        summary: "Fills null or absent values of each field by a rule: a constant `value`, or a `strategy` of `mean`, `median`, `mode` (computed over the whole input, so the step holds it until the end) or `forward` (the last non-null value before, streaming).",
-        config: .undeclared,
+        summary: "Fills null or absent values of each field by a rule: a constant `value`, or a `strategy` of `mean`, `median` (of the field's numbers), `mode` (the most frequent value, ties to the first seen), all three computed over the whole input, so the step holds it until the end, or `forward` (the last non-null value before, streaming). A field a record lacks is added when there is a value to fill it with.",
+        config: ObjectShape([
+            .required("fields", .map("field", .object([
+                .optional("value", .anyValue, "The constant that replaces null and absent values (not null itself); only with no strategy or `constant`."),
+                .optional("strategy", .choice(FillRule.Strategy.self), default: .string("constant"),
+                          "`constant` (the `value`), `mean`, `median`, `mode` or `forward`."),
+            ], rules: [.atLeastOne(["value", "strategy"])])),
+            "Field → how its nulls are filled: `{\"value\": …}` or `{\"strategy\": …}`; in the order written, at least one."),
+        ]),
         examples: [
             ComponentExample(
                 "constant and mean",

@@ -3,7 +3,9 @@ import SluiceCore
 extension TrimText {
     public static let declaration = ComponentDeclaration(
         summary: "Removes leading and trailing Unicode whitespace from `fields` (every text field when `fields` is absent).",
-        config: .undeclared,
+        config: ObjectShape([
+            .optional("fields", .someFieldNames, "The fields to trim, without repeats; every text field when absent."),
+        ]),
         examples: [
             ComponentExample(
                 "trim names",

@@ -6,11 +6,15 @@ extension Add {
             Adds or replaces the fields named in `fields`, each computed by an expression over \
             the record (`amount * quantity`, `split_part(email, '@', 2)`, `case when … end`). \
             Fields are computed in order, so a later expression may use an earlier one's \
-            output. A row whose expression fails (division by zero, integer overflow, a failed \
-            conversion or date parse) goes to the dead-letter queue with the reason when \
-            `onError` is `reject` (the default), or gets null and goes on when it is `null`.
+            output. An expression fails on a row by division by zero, integer overflow, a \
+            failed conversion or date parse; `onError` says what happens to that row.
             """,
-        config: .undeclared,
+        config: ObjectShape([
+            .required("fields", .map("output field", .expression),
+                      "Output field → the expression computing it, in evaluation order (a later one may use an earlier one's output); at least one."),
+            .optional("onError", .choice(Add.ErrorPolicy.self), default: .string("reject"),
+                      "What a row whose expression fails does: `reject` sends it to the dead-letter queue with the reason, `null` makes the field null."),
+        ]),
         examples: [
             ComponentExample(
                 "totals, domains and grades",

@@ -29,7 +29,7 @@ extension Custom {
             The seed's custom transformation: computed fields from expressions, exactly as \
             `add` (see the expression functions below), under the name `custom`.
             """,
-        config: .undeclared,
+        config: Add.declaration.config,
         examples: [
             ComponentExample(
                 "a computed field",

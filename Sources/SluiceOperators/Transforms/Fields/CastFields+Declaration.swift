@@ -2,8 +2,12 @@ import SluiceCore
 
 extension CastFields {
     public static let declaration = ComponentDeclaration(
-        summary: "Casts `fields` to `string`, `number`, `integer`, `boolean`, `date`, `array` or `object`, following DuckDB's TRY_CAST (text to integer rounds half away from zero, double to integer half to even; booleans accept true/t/yes/y/1 and false/f/no/n/0). A value that cannot be cast sends the record to the dead-letter queue (`\"onError\": \"reject\"`, the default) or becomes null (`\"onError\": \"null\"`).",
-        config: .undeclared,
+        summary: "Casts `fields` to `string`, `number`, `integer`, `boolean`, `date`, `array` or `object`, following DuckDB's TRY_CAST (text to integer rounds half away from zero, double to integer half to even; booleans accept true/t/yes/y/1 and false/f/no/n/0). Null and absent values stay as they are.",
+        config: ObjectShape([
+            .required("fields", .map("field", .choice(CastType.self)), "Field → the type it is cast to, in the order written; at least one."),
+            .optional("onError", .choice(CastFields.OnError.self), default: .string("reject"),
+                      "What a value that cannot be cast does: `reject` sends its record to the dead-letter queue, `null` makes it null."),
+        ]),
         examples: [
             ComponentExample(
                 "types from text",

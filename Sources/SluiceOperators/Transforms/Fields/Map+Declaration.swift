@@ -7,7 +7,9 @@ extension Map {
             copies. Output records hold exactly the mapped fields, in mapping order; a missing \
             input field gives a missing output field.
             """,
-        config: .undeclared,
+        config: ObjectShape([
+            .required("mapping", .map("output field", .fieldName), "Output field → the input field it copies, in output order; at least one."),
+        ]),
         examples: [
             ComponentExample(
                 "rename and select",

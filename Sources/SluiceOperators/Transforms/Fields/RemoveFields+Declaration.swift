@@ -3,7 +3,9 @@ import SluiceCore
 extension RemoveFields {
     public static let declaration = ComponentDeclaration(
         summary: "Drops `fields` from every record.",
-        config: .undeclared,
+        config: ObjectShape([
+            .required("fields", .someFieldNames, "The fields to drop, without repeats; fields a record lacks are ignored."),
+        ]),
         examples: [
             ComponentExample(
                 "drop a secret",

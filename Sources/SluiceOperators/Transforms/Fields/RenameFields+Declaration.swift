@@ -3,7 +3,9 @@ import SluiceCore
 extension RenameFields {
     public static let declaration = ComponentDeclaration(
         summary: "Renames fields (`{\"old\": \"new\"}`) all at once, keeping their positions, so `a`↔`b` swaps. When a record already has a field with the new name, the renamed value wins where the old field is present.",
-        config: .undeclared,
+        config: ObjectShape([
+            .required("fields", .map("old name", .fieldName), "Old name → new name; at least one, and no two fields renamed to one name."),
+        ]),
         examples: [
             ComponentExample(
                 "rename and swap",

@@ -3,7 +3,9 @@ import SluiceCore
 extension SelectFields {
     public static let declaration = ComponentDeclaration(
         summary: "Keeps only `fields`, in that order; a field a record lacks stays absent.",
-        config: .undeclared,
+        config: ObjectShape([
+            .required("fields", .someFieldNames, "The fields to keep, in output order, without repeats."),
+        ]),
         examples: [
             ComponentExample(
                 "keep and order fields",

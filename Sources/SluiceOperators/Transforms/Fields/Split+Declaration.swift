@@ -8,7 +8,11 @@ extension Split {
             null. The source field is kept; an array or object cannot be split and its record \
             goes to the dead-letter queue.
             """,
-        config: .undeclared,
+        config: ObjectShape([
+            .required("field", .fieldName, "The field whose text is split; it is kept."),
+            .required("delimiter", .nonEmptyText, "The text between parts (plain text, not a pattern)."),
+            .required("targetFields", .someFieldNames, "Where the parts go, in order, without repeats; the last one gets the remainder."),
+        ]),
         examples: [
             ComponentExample(
                 "first and last name",

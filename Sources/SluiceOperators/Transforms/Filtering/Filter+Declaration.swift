@@ -1,6 +1,31 @@
 import SluiceCore
 
 extension Filter {
+    /// The keys of one condition, which is what a filter's whole config is: a test
+    /// (`field`, `operator`, `value`), a combination (`and`, `or`, `not`, holding further
+    /// conditions by the ``conditionDefinitions`` name `condition`) or an expression (`expr`).
+    /// An aggregate's `having` is one too.
+    public static let condition = ObjectShape(
+        [
+            .optional("field", .fieldName, "The field a test compares."),
+            .optional("operator", .choice(FilterOperator.self), "How the test compares the field with `value`."),
+            .optional("value", .anyValue,
+                      "What the field is compared with: an array for `in` and `notIn`, `[low, high]` for `between`, a string for `startsWith`, `endsWith` and `regex`, nothing for `isNull` and `notNull`; null when absent."),
+            .optional("and", .array(.reference("condition"), minItems: 1), "Conditions that must all be true."),
+            .optional("or", .array(.reference("condition"), minItems: 1), "Conditions of which one must be true."),
+            .optional("not", .reference("condition"), "A condition that must be false (unknown stays unknown)."),
+            .optional("expr", .expression, "A boolean expression of the expression language (`amount > 100 && status == 'active'`)."),
+        ],
+        rules: [
+            .exactlyOne(["field", "and", "or", "not", "expr"]),
+            .requires("field", ["operator"]),
+            .requires("operator", ["field"]),
+            .requires("value", ["field"]),
+        ])
+
+    /// The named shapes a condition refers to: `condition` itself, for `and`, `or` and `not`.
+    public static let conditionDefinitions: [String: Shape] = ["condition": .object(condition)]
+
     public static let declaration = ComponentDeclaration(
         summary: """
             Keeps the records for which a condition is true. A condition is one test \
@@ -11,9 +36,11 @@ extension Filter {
             (matches anywhere), `between` (`[low, high]`, inclusive), `isNull`, `notNull`. Numbers \
             compare across int and double, and a numeric string compares as a number against a \
             number. Null follows SQL's three-valued logic: `eq`, `ne`, `in`, `isNull` and `notNull` \
-            decide on null, the other tests are unknown there, and `not` keeps unknown unknown.
+            decide on null, the other tests are unknown there, and `not` keeps unknown unknown. \
+            A record on which an expression fails (division by zero, a failed cast) goes to the \
+            dead-letter queue, since the condition could not be decided.
             """,
-        config: .undeclared,
+        config: condition,
         examples: [
             ComponentExample(
                 "keep active orders over 100",
@@ -47,5 +74,6 @@ extension Filter {
                 config: #"{"expr": "amount > 100 && starts_with(email, 'vip')"}"#,
                 input: #"[{"email": "vip@x", "amount": 150}, {"email": "ann@x", "amount": 900}, {"email": "vip2@x", "amount": 5}]"#,
                 output: #"[{"email": "vip@x", "amount": 150}]"#),
-        ])
+        ],
+        definitions: conditionDefinitions)
 }

@@ -44,11 +44,12 @@ public struct Lookup: LookupTransform {
 extension Lookup {
     public static let declaration = ComponentDeclaration(
         summary: """
-            Enriches records from a small table read once and cached for the run: a left join \\
-            on `on` that adds `fields` (all but the key when absent). Records without a match \\
-            get null fields; nothing is dropped.
+            Enriches records from a small table read once and cached for the run: a left join \
+            on `on` that adds `fields` (all but the key when absent). Records without a match \
+            get null fields; nothing is dropped, and a record matching several lookup records \
+            is repeated once per match, as with `join`.
             """,
-        config: .undeclared,
+        config: ObjectShape([Join.withKey, Join.onKey, Join.fieldsKey, Join.prefixKey]),
         examples: [
             ComponentExample(
                 "country names by code",

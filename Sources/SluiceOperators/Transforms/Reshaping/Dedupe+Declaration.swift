@@ -8,7 +8,11 @@ extension Dedupe {
             one record per key in the order of its first occurrence with the values of its last. \
             Null and absent are one key value; `1` and `1.0` are equal, `"1"` and `1` are not.
             """,
-        config: .undeclared,
+        config: ObjectShape([
+            .required("fields", .someFieldNames, "The fields whose values together form the key, without repeats."),
+            .optional("keep", .choice(Dedupe.Keep.self), default: .string("first"),
+                      "`first` streams each key's first record; `last` emits, at the end, each key's last record at its first one's place."),
+        ]),
         examples: [
             ComponentExample(
                 "first per email",

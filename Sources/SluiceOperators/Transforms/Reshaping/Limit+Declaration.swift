@@ -3,7 +3,10 @@ import SluiceCore
 extension Limit {
     public static let declaration = ComponentDeclaration(
         summary: "Keeps `count` records after skipping `offset` (default 0), in input order.",
-        config: .undeclared,
+        config: ObjectShape([
+            .required("count", .integer(0, Limit.maximumRecords), "How many records to keep."),
+            .optional("offset", .integer(0, Limit.maximumRecords), default: .int(0), "How many records to skip first."),
+        ]),
         examples: [
             ComponentExample(
                 "a page",

@@ -11,6 +11,9 @@ public struct Limit: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "limit"
     public typealias State = LimitState
+    /// The largest `count` and `offset` a config may give: a trillion records, more than any
+    /// run reads.
+    public static let maximumRecords = 1_000_000_000_000
 
     /// The `config` object of a limit step.
     public struct Config: Decodable, Sendable, Equatable {

@@ -7,9 +7,9 @@ import SluiceCore
 /// with no index fields, one record), holding the index fields and then one field per
 /// distinct value of `column`, named by the value's text and **sorted by that name** (UTF-8
 /// byte order), as DuckDB's `PIVOT` orders the columns it creates. Each such field holds
-/// `aggregate` (`sum`, `avg`, `min`, `max`, `count` or `first`; `sum` when absent) over the
-/// `value` of the records with that index and column value, or null when there are none
-/// (`count` gives 0). See ``PivotCells`` for what each function reads.
+/// `aggregate` (`sum`, `avg`, `min`, `max`, `count`, `countNonNull` or `first`; `sum` when
+/// absent) over the `value` of the records with that index and column value, or null when
+/// there are none (the counts give 0). See ``PivotCells`` for what each function reads.
 ///
 /// - Index keys compare as the aggregate's group keys do (`1` and `1.0` are one key, null is
 ///   a key of its own). A null or missing `column` gives no field (DuckDB drops it too), but
@@ -17,7 +17,9 @@ import SluiceCore
 ///   share a field.
 /// - A created field named like an index field gets the function's name as a suffix
 ///   (`region_sum`), again while taken.
-/// - `value` may be left out only for `count`, which then counts records (`count(*)`).
+/// - `count` counts records (`count(*)`, as the aggregate's `count` counts rows) and takes no
+///   `value`; `countNonNull` counts the non-null values of `value` (`count(value)`). Every
+///   other function needs `value`.
 ///
 /// The pivot holds one accumulator per (index row, column value) pair and emits at the end.
 public struct Pivot: StatefulTransform {
@@ -31,9 +33,9 @@ public struct Pivot: StatefulTransform {
         public var index: [String]?
         /// The field whose values become output fields.
         public var column: String
-        /// The field aggregated into each cell (optional for `count`).
+        /// The field aggregated into each cell (none for `count`).
         public var value: String?
-        /// `sum`, `avg`, `min`, `max`, `count` or `first`; `sum` when absent.
+        /// `sum`, `avg`, `min`, `max`, `count`, `countNonNull` or `first`; `sum` when absent.
         public var aggregate: String?
 
         /// A config.
@@ -72,6 +74,9 @@ public struct Pivot: StatefulTransform {
         }
         if let value = config.value {
             guard !value.isEmpty else { throw SpecError(path: "value", "must name a field") }
+            guard function != .count else {
+                throw SpecError(path: "value", "count counts records and takes no value; use countNonNull to count the non-null values of '\(value)'")
+            }
         } else if function != .count {
             throw SpecError(path: "value", "required for \(function.rawValue) (only count may leave it out)")
         }

@@ -1,8 +1,14 @@
 import SluiceCore
 
-/// The aggregate functions of a ``Pivot``.
+/// The aggregate functions of a ``Pivot``; `count` and `countNonNull` count as the
+/// `aggregate` operation's functions of those names do.
 public enum PivotFunction: String, Sendable, CaseIterable {
-    case sum, avg, min, max, count, first
+    case sum, avg, min, max
+    /// The number of records (SQL `count(*)`); takes no `value` field.
+    case count
+    /// The number of non-null values of the `value` field (SQL `count(x)`).
+    case countNonNull
+    case first
 
     /// The names as an error message lists them.
     static var expectedList: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -12,8 +18,9 @@ public enum PivotFunction: String, Sendable, CaseIterable {
 ///
 /// `sum`, `avg`, `min` and `max` read numbers as the aggregate does (ints, doubles, numeric
 /// strings; NaN and anything else ignored); a sum of ints stays an int unless it overflows.
-/// `count` counts non-null values (every row when the pivot has no `value` field). `first`
-/// keeps the first row's value, null included, as DuckDB's `first` does.
+/// `count` counts records (`count(*)`), `countNonNull` the non-null values of the value
+/// field (`count(x)`). `first` keeps the first row's value, null included, as DuckDB's
+/// `first` does.
 struct PivotCells: Sendable {
     let function: PivotFunction
     /// Integer sums, or counts.
@@ -47,7 +54,7 @@ struct PivotCells: Sendable {
         case .min, .max:
             ints.append(contentsOf: repeatElement(0, count: extra))
             doubles.append(contentsOf: repeatElement(0, count: extra))
-        case .count:
+        case .count, .countNonNull:
             ints.append(contentsOf: repeatElement(0, count: extra))
         case .first:
             firsts.append(contentsOf: repeatElement(.null, count: extra))
@@ -58,7 +65,9 @@ struct PivotCells: Sendable {
     mutating func add(_ column: Column?, row: Int, to cell: Int) {
         switch function {
         case .count:
-            if column.map({ !$0.value(at: row).isNull }) ?? true { ints[cell] += 1 }
+            ints[cell] += 1
+        case .countNonNull:
+            if let column, !column.value(at: row).isNull { ints[cell] += 1 }
         case .first:
             if kinds[cell] == 0 {
                 kinds[cell] = 1
@@ -113,7 +122,7 @@ struct PivotCells: Sendable {
                 ints[cell] = i
                 doubles[cell] = Double(i)
             }
-        case .count, .first:
+        case .count, .countNonNull, .first:
             break
         }
     }
@@ -138,7 +147,7 @@ struct PivotCells: Sendable {
                 kinds[cell] = 2
                 doubles[cell] = d
             }
-        case .count, .first:
+        case .count, .countNonNull, .first:
             break
         }
     }
@@ -153,10 +162,10 @@ struct PivotCells: Sendable {
         return false
     }
 
-    /// The result of cell `cell` (`count` gives 0 for an empty cell, the others null).
+    /// The result of cell `cell` (the counts give 0 for an empty cell, the others null).
     func value(_ cell: Int) -> Value {
         switch function {
-        case .count: return .int(ints[cell])
+        case .count, .countNonNull: return .int(ints[cell])
         case .first: return firsts[cell]
         case .sum:
             switch kinds[cell] {

@@ -113,6 +113,6 @@ public struct PivotState: Sendable {
 }
 
 extension PivotCells {
-    /// What a cell without records shows: 0 for `count`, null otherwise.
-    var emptyValue: Value { function == .count ? .int(0) : .null }
+    /// What a cell without records shows: 0 for `count` and `countNonNull`, null otherwise.
+    var emptyValue: Value { function == .count || function == .countNonNull ? .int(0) : .null }
 }

@@ -2,8 +2,14 @@ import SluiceCore
 
 extension Sample {
     public static let declaration = ComponentDeclaration(
-        summary: "Keeps a deterministic sample: `fraction` (each record kept with that probability) or `count` (exactly that many, reservoir sampling, output in input order); `seed` (default 0) fixes the choice.",
-        config: .undeclared,
+        summary: "Keeps a reproducible random sample, in input order: `fraction` keeps each record with that probability, `count` exactly that many (reservoir sampling). Every choice is a hash of `seed` and the record's ordinal.",
+        config: ObjectShape(
+            [
+                .optional("fraction", .number(0, 1), "The probability of keeping each record, independently (Bernoulli sampling); kept records leave at once."),
+                .optional("count", .integer(0, Sample.maximumCount), "Exactly this many records (all when there are fewer), each equally likely; held until the input ends."),
+                .optional("seed", .integer(0, Int.max), default: .int(0), "Fixes the random choices: the same input and seed give the same sample, whatever the batch sizes."),
+            ],
+            rules: [.exactlyOne(["fraction", "count"])]),
         examples: [
             ComponentExample(
                 "three of ten",

@@ -16,6 +16,9 @@ public struct Sample: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "sample"
     public typealias State = SampleState
+    /// The largest `count` a config may give: the chosen records are held in memory until
+    /// the input ends, so a hundred million is already far beyond any memory budget.
+    public static let maximumCount = 100_000_000
 
     /// The `config` object of a sample step.
     public struct Config: Decodable, Sendable, Equatable {

@@ -2,8 +2,11 @@ import SluiceCore
 
 extension Sort {
     public static let declaration = ComponentDeclaration(
-        summary: "Sorts all records by `by` keys (a field name, or `{\"field\", \"direction\": \"asc\"|\"desc\", \"nulls\": \"last\"|\"first\"}`); stable; nulls last by default as in DuckDB.",
-        config: .undeclared,
+        summary: "Sorts all records by `by` keys (a field name, or `{\"field\", \"direction\": \"asc\"|\"desc\", \"nulls\": \"last\"|\"first\"}`); stable; nulls last by default as in DuckDB. The step holds every record until the input ends.",
+        config: ObjectShape([
+            .required("by", .array(Window.orderKeyShape, minItems: 1),
+                      "The sort keys, most significant first, each field once: a field name (ascending), or `{\"field\", \"direction\", \"nulls\"}`."),
+        ]),
         examples: [
             ComponentExample(
                 "by amount, highest first",

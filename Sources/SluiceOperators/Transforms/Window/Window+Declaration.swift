@@ -1,6 +1,29 @@
 import SluiceCore
 
 extension Window {
+    /// One sort key of a window's `orderBy` (and a sort's `by`): a field name, ascending, or
+    /// `{"field", "direction", "nulls"}`.
+    static let orderKeyShape = Shape.anyOf([
+        .fieldName,
+        .object([
+            .required("field", .fieldName, "The field to sort by."),
+            .optional("direction", .choice(["asc", "desc"]), default: .string("asc"), "`asc` or `desc`."),
+            .optional("nulls", .choice(["last", "first"]), default: .string("last"), "Where nulls go, in either direction (DuckDB's default is last)."),
+        ]),
+    ])
+
+    /// One entry of a window's `functions`.
+    static let functionShape = Shape.object([
+        .required("function", .choice(WindowFunctionKind.self), "The window function."),
+        .required("as", .fieldName, "The output field."),
+        .optional("field", .fieldName,
+                  "The input field: required by `lag`, `lead`, `sum`, `avg`, `min` and `max`; for `count`, counts its non-null values (SQL `count(x)`) instead of rows; not taken by the ranks."),
+        .optional("offset", .integer(0, WindowFunctionSpec.maximumRows), default: .int(1), "For `lag` and `lead`: how many rows back or ahead."),
+        .optional("default", .anyValue, "For `lag` and `lead`: the value past the partition's edge; null when absent."),
+        .optional("frame", .integer(1, WindowFunctionSpec.maximumRows),
+                  "For `sum`, `avg`, `count`, `min` and `max`: how many rows up to and including the current one are seen; every row from the partition start when absent."),
+    ])
+
     public static let declaration = ComponentDeclaration(
         summary: """
             Adds window functions over ordered partitions and keeps every record. `partitionBy` \
@@ -11,7 +34,12 @@ extension Window {
             start, or the last `frame` rows). Output is grouped by partition in first-seen \
             order and sorted within each; ties keep input order.
             """,
-        config: .undeclared,
+        config: ObjectShape([
+            .optional("partitionBy", .fieldNames, default: .array([]), "The fields whose values form the partition key, without repeats; none makes one partition."),
+            .optional("orderBy", .array(orderKeyShape), default: .array([]),
+                      "The sort keys within a partition: a field name (ascending), or `{\"field\", \"direction\", \"nulls\"}`; none keeps input order, every row a peer."),
+            .required("functions", .array(functionShape, minItems: 1), "The functions, in output order; each output field once."),
+        ]),
         examples: [
             ComponentExample(
                 "row number, previous amount and running total per customer",

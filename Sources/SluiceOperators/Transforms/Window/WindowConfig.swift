@@ -50,6 +50,10 @@ public struct WindowFunctionSpec: Decodable, Sendable, Equatable {
     /// one that the function sees; left out, everything from the partition start.
     public var frame: Int?
 
+    /// The largest `offset` and `frame` taken: a billion rows, more than any partition held
+    /// in memory (and far from where `row + offset` could overflow).
+    public static let maximumRows = 1_000_000_000
+
     /// A function spec.
     public init(function: String, field: String? = nil, as output: String, offset: Int? = nil, default: Value? = nil, frame: Int? = nil) {
         self.function = function
@@ -112,8 +116,8 @@ enum WindowFunction: Sendable {
         if !kind.isFrameAggregate, spec.frame != nil {
             throw SpecError(path: "frame", "only sum, avg, count, min and max take a frame")
         }
-        if let frame = spec.frame, frame < 1 {
-            throw SpecError(path: "frame", "expected a positive number of rows, found \(frame)")
+        if let frame = spec.frame, frame < 1 || frame > WindowFunctionSpec.maximumRows {
+            throw SpecError(path: "frame", "expected a number of rows from 1 to \(WindowFunctionSpec.maximumRows), found \(frame)")
         }
         let field = spec.field ?? ""
         switch kind {
@@ -122,7 +126,9 @@ enum WindowFunction: Sendable {
         case .denseRank: self = .denseRank
         case .lag, .lead:
             let offset = spec.offset ?? 1
-            guard offset >= 0 else { throw SpecError(path: "offset", "expected a non-negative integer, found \(offset)") }
+            guard offset >= 0, offset <= WindowFunctionSpec.maximumRows else {
+                throw SpecError(path: "offset", "expected a number of rows from 0 to \(WindowFunctionSpec.maximumRows), found \(offset)")
+            }
             self = .shift(field: field, by: kind == .lag ? -offset : offset, fill: spec.default ?? .null)
         case .sum: self = .aggregate(.sum, field: field, frame: spec.frame)
         case .avg: self = .aggregate(.avg, field: field, frame: spec.frame)

@@ -1,0 +1,77 @@
+import SluiceCore
+
+/// The connection keys of the `postgres`, `postgres_cdc` and `mysql` components, declared once
+/// for all of them (``PostgresConnectionConfig`` and ``MySQLConnectionOptions`` read them).
+///
+/// Both servers take the same keys; only the URL's scheme and parameters, the default port,
+/// what an absent `database` means and one key of each dialect's own differ.
+enum DatabaseConnectionFields {
+    /// Which server's components the keys are declared for.
+    enum Dialect {
+        case postgres, mysql
+    }
+
+    /// `url`, `host`, `port`, `user`, `password`, `database`, `tls`, `pool`, then the
+    /// dialect's own key (`applicationName` for PostgreSQL, `connectTimeoutSeconds` for MySQL).
+    static func fields(_ dialect: Dialect) -> [FieldShape] {
+        let url: String
+        let port: Int
+        let database: String
+        let own: FieldShape
+        switch dialect {
+        case .postgres:
+            url = "`postgres://user[:password]@host[:port]/database` (or `postgresql://`); `?sslmode=` (disable, allow, prefer, "
+                + "require, verify-ca, verify-full) sets the TLS mode. The keys below override the URL's parts."
+            port = 5432
+            database = "The database; default: the user's name."
+            own = .optional(
+                "applicationName", .text, default: "sluice", "The name the connections show in `pg_stat_activity.application_name`.")
+        case .mysql:
+            url = "`mysql://user[:password]@host[:port]/database` (or `mariadb://`); `?tls=`, `?caFile=` and `?connect_timeout=` "
+                + "set those settings. The keys below override the URL's parts."
+            port = 3306
+            database = "The default database; required (here or in the URL) to read a `table` and for targets."
+            own = .optional(
+                "connectTimeoutSeconds", .number(0.001, 3600), default: 10,
+                "Seconds connecting and logging in may take (or `?connect_timeout=` in the URL).")
+        }
+        return [
+            .optional("url", .text(format: "url"), url),
+            .optional("host", .nonEmptyText, "The server's host name or address; required here or in the URL."),
+            .optional("port", .integer(1, 65_535), default: .int(port), "The server's TCP port."),
+            .optional("user", .nonEmptyText, "The user to log in as; required here or in the URL."),
+            .optional(
+                "password", .text,
+                "The password; write it as `${env:NAME}`, resolved from the server's environment when the job is planned and never stored."),
+            .optional("database", .nonEmptyText, database),
+            .optional("tls", .object(tls(dialect)), "TLS settings; without them, the URL's TLS parameter or `prefer`."),
+            .optional(
+                "pool", .object(pool),
+                "The connection pool shared by every job naming the same server, user and credentials (the first job to use it sets its size)."),
+            own,
+        ]
+    }
+
+    /// Every connection needs a server: in the URL or as `host`.
+    static let rules: [ObjectRule] = [.atLeastOne(["url", "host"])]
+
+    private static func tls(_ dialect: Dialect) -> [FieldShape] {
+        let caFile =
+            switch dialect {
+            case .postgres: "PEM file of the certificate authorities trusted by `verify-full` (default: the system's)."
+            case .mysql: "PEM file of the certificate authorities trusted by `verify-full` (default: the system's); only with `verify-full`."
+            }
+        return [
+            .optional(
+                "mode", .choice(["disable", "prefer", "require", "verify-full"]), default: "prefer",
+                "`disable`: plain TCP; `prefer`: TLS when the server offers it; `require`: TLS, certificate not checked; "
+                    + "`verify-full`: TLS with the certificate and host name checked."),
+            .optional("caFile", .path, caFile),
+        ]
+    }
+
+    private static let pool: [FieldShape] = [
+        .optional("maxConnections", .integer(1, 1000), default: 4, "Most connections open at once to this server, over all jobs."),
+        .optional("idleTimeoutSeconds", .number(0.001, 86_400), default: 60, "Seconds an unused connection stays open."),
+    ]
+}

@@ -1,0 +1,56 @@
+import SluiceCore
+import SluiceFormats
+
+extension FileSource {
+    public static let declaration = ComponentDeclaration(
+        summary: """
+            Reads the records of a JSON, NDJSON or CSV file. A relative `path` is read against the \
+            server's working directory (for `sluice run`, the directory it runs in), not against the \
+            job file's directory; the file must lie inside the data directories (`SLUICE_DATA_DIRS`), \
+            through `..` and symlinks alike, or the job is refused (403), and errors name the resolved \
+            absolute path. Without `format` the extension decides: `.json`; `.ndjson` or `.jsonl`; \
+            `.csv`, or `.tsv` with a tab as delimiter. The file is read in 1 MB chunks, and a CSV or \
+            NDJSON file is cut into blocks of whole records that several workers (`MAX_WORKERS`) \
+            decode at once, taken back in file order. A malformed CSV row or NDJSON line goes to the \
+            dead-letter queue with its line number and the job goes on; a JSON document with a syntax \
+            error fails the job. A JSON document is an array of records, or an object holding one: at \
+            `recordsPath`, else its only array member (an object with none is the one record). CSV \
+            cells are typed by the job's schema when there is one (a `string` field keeps `00123`), \
+            and inferred otherwise (integers, decimals, `true`/`false`, an empty cell → null); \
+            without a header row the fields are named `column1`, `column2`, …. When the job needs \
+            only some fields, only those are built (projection pushdown). With `incremental` the whole \
+            file is read and the engine keeps the records past the watermark.
+            """,
+        config: ObjectShape([
+            .required("path", .path, "The file to read; relative paths are read against the server's working directory."),
+            .optional("format", .choice(DataFormat.self), "The file's format; default: from the extension."),
+            .optional("delimiter", .character, default: ",", "CSV: the field delimiter, one ASCII character (a tab for `.tsv` files)."),
+            .optional("header", .boolean, default: true, "CSV: whether the first row names the fields."),
+            .optional("recordsPath", .nonEmptyText, "JSON: dotted path of the records array inside a top-level object (`data.items`)."),
+        ]),
+        examples: [
+            ComponentExample(
+                "CSV with a header row, cells typed by inference",
+                config: #"{"path": "{dir}/orders.csv"}"#,
+                output: #"[{"id": 1, "customer": "Ada", "amount": 12.5, "paid": true}, {"id": 2, "customer": "Grace", "amount": null, "paid": false}, {"id": 3, "customer": "Linus", "amount": 7, "paid": true}]"#,
+                files: ["orders.csv": "id,customer,amount,paid\n1,Ada,12.50,true\n2,Grace,,false\n3,Linus,7,true\n"]),
+            ComponentExample(
+                "the records array inside a JSON document",
+                config: #"{"path": "{dir}/export.json", "recordsPath": "data.orders"}"#,
+                output: #"[{"id": 1, "lines": [{"sku": "A-1", "qty": 2}]}, {"id": 2, "lines": []}]"#,
+                files: [
+                    "export.json": #"{"exported": "2024-05-01", "data": {"count": 2, "orders": [{"id": 1, "lines": [{"sku": "A-1", "qty": 2}]}, {"id": 2, "lines": []}]}}"#
+                        + "\n"
+                ]),
+            ComponentExample(
+                "semicolon-separated text without a header row",
+                config: #"{"path": "{dir}/prices.txt", "format": "csv", "delimiter": ";", "header": false}"#,
+                output: #"[{"column1": "A-1", "column2": 4.5}, {"column1": "B-2", "column2": 12}]"#,
+                files: ["prices.txt": "A-1;4.50\nB-2;12\n"]),
+            ComponentExample(
+                "NDJSON, one record per line",
+                config: #"{"path": "{dir}/events.ndjson"}"#,
+                output: #"[{"id": 1, "type": "click", "tags": ["home"]}, {"id": 2, "type": "view", "tags": []}]"#,
+                files: ["events.ndjson": "{\"id\": 1, \"type\": \"click\", \"tags\": [\"home\"]}\n{\"id\": 2, \"type\": \"view\", \"tags\": []}\n"]),
+        ])
+}

@@ -1,0 +1,37 @@
+import SluiceCore
+
+/// Reads submitted specs: checks the whole document against the ``SpecGrammar`` (every
+/// problem, with its path, in document order), then decodes it. HTTP, the command line and
+/// the scheduler read jobs, schedules and pipelines only through here, so a misspelt key is
+/// refused wherever a spec comes from.
+public struct SpecReader: Sendable {
+    /// The grammar specs are checked against.
+    public let grammar: SpecGrammar
+
+    public init(registry: ComponentRegistry) {
+        grammar = registry.grammar
+    }
+
+    /// The reader for the built-in components.
+    public static let builtIn = SpecReader(registry: .builtIn)
+
+    /// A job (`POST /jobs`, `sluice run`).
+    public func job(_ value: Value) throws(SpecErrors) -> JobSpec { try read(JobSpec.self, as: "job", value) }
+
+    /// A schedule (`POST /schedules`).
+    public func schedule(_ value: Value) throws(SpecErrors) -> ScheduleSpec { try read(ScheduleSpec.self, as: "schedule", value) }
+
+    /// A saved pipeline (`POST /pipelines`).
+    public func pipeline(_ value: Value) throws(SpecErrors) -> PipelineSpec { try read(PipelineSpec.self, as: "pipeline", value) }
+
+    /// Checks `value` against the grammar's shape `name`, then decodes it as `type`.
+    public func read<T: Decodable>(_ type: T.Type, as name: String, _ value: Value) throws(SpecErrors) -> T {
+        let errors = grammar.errors(in: value, as: name)
+        guard errors.isEmpty else { throw SpecErrors(errors) }
+        do {
+            return try ValueDecoder().decode(type, from: value)
+        } catch {
+            throw SpecErrors([error])
+        }
+    }
+}
