@@ -45,7 +45,7 @@ import Testing
         let result = try Self.sluice(["validate", spec], environment: ["SLUICE_DATA_DIRS": dir.path])
         #expect(result.status == 1)
         #expect(result.stdout.split(separator: "\n") == [
-            "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect",
+            "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect",
             "target.config.path: path '/etc/sluice-out.json' is outside the allowed data directories (\(dir.path)); set SLUICE_DATA_DIRS to allow it",
         ])
         let good = try Self.sluice(["validate", RepositoryFiles.path("examples/02-advanced-pipeline.json")])

@@ -16,7 +16,7 @@ import Testing
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"filter","config":{"field":"a","operator":"eq","value":1}},{"operation":"aggregate","config":{"groupBy":["region"],"aggregations":{"amount":"total"}}}],"target":\#(target)}"#,
                 "transforms[1].config.aggregations.amount",
-                "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect"
+                "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect"
             ),
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"explode","config":{}}],"target":\#(target)}"#,

@@ -8,7 +8,8 @@ extension APISource {
             `${env:NAME}`, resolved from the server's environment when the job is planned; a \
             literal value under a secret-looking header such as `Authorization` is shown as `***`). \
             The answer must have a 2xx status, or the job fails with it, and hold a JSON array of \
-            records or an object holding one (at `recordsPath`, else its only array member). The \
+            records or an object holding one (at `recordsPath`, else its only member that is an array \
+            of objects); an element that is not an object goes to the dead-letter queue. The \
             body is streamed into the JSON parser as it arrives, so a large answer is never held \
             whole; a syntax error in it fails the job. `timeoutMs` bounds the request. Lineage and \
             messages name the URL without its query string, which may carry credentials. With \

@@ -14,7 +14,8 @@ extension FileSource {
             decode at once, taken back in file order. A malformed CSV row or NDJSON line goes to the \
             dead-letter queue with its line number and the job goes on; a JSON document with a syntax \
             error fails the job. A JSON document is an array of records, or an object holding one: at \
-            `recordsPath`, else its only array member (an object with none is the one record). CSV \
+            `recordsPath`, else its only member that is an array of objects (an object without one is \
+            itself the one record); an element that is not an object goes to the dead-letter queue. CSV \
             cells are typed by the job's schema when there is one (a `string` field keeps `00123`), \
             and inferred otherwise (integers, decimals, `true`/`false`, an empty cell → null); \
             without a header row the fields are named `column1`, `column2`, …. When the job needs \

@@ -25,19 +25,20 @@ public protocol BatchReader: AnyObject {
     func next() async throws -> SourceChunk?
     /// Total bytes the read will cover, when known (for progress and ETA).
     var expectedBytes: Int? { get }
+    /// Called once, after the target committed every record this read produced. A change-
+    /// data-capture reader confirms its log position only then, so a crash before the commit
+    /// replays the changes instead of losing them; other readers do nothing.
+    func targetCommitted() async throws
 }
 
 extension BatchReader {
     public var expectedBytes: Int? { nil }
+    public func targetCommitted() async throws {}
 }
 
-/// A reader that must learn when everything it read is safely in the target: a change-data-
-/// capture reader confirms its log position only then, so a crash before the commit replays
-/// the changes instead of losing them.
-public protocol CommitAwareReader: BatchReader {
-    /// Called once, after the target committed every record this read produced.
-    func targetCommitted() async throws
-}
+/// A reader that does something in ``BatchReader/targetCommitted()`` (a change-data-capture
+/// reader); the conformance documents that it relies on being told.
+public protocol CommitAwareReader: BatchReader {}
 
 /// What a source yields: parsed records, records it could not parse, and bytes consumed.
 public struct SourceChunk: Sendable {
@@ -58,9 +59,15 @@ public struct SourceChunk: Sendable {
 /// A source whose input can be cut into blocks of whole records that decode independently,
 /// so parsing runs on several workers at once (CSV and NDJSON files).
 public protocol SplittableSource: Source {
-    /// Starts a block-wise read, or returns `nil` when this configuration cannot be split
-    /// (a JSON document, say); the caller then uses ``Source/open()``.
+    /// Whether this configuration can be cut into blocks (a JSON document cannot); the planner
+    /// then reads it block-wise, else with ``Source/open()``.
+    var splitsIntoBlocks: Bool { get }
+    /// Starts a block-wise read, or returns `nil` when this configuration cannot be split.
     func openBlocks(blockBytes: Int) async throws -> (any BlockReader)?
+}
+
+extension SplittableSource {
+    public var splitsIntoBlocks: Bool { true }
 }
 
 /// One block-wise read of a source.

@@ -6,6 +6,15 @@ public protocol Target: ConfiguredComponent {
     var location: String { get }
     /// Starts one write. Nothing is visible to readers of the target until ``TargetWriter/commit()``.
     func open(batchSize: Int?) async throws -> any TargetWriter
+    /// Encodes one batch exactly as this target's writers write it, when its format encodes
+    /// every batch on its own (NDJSON): the planner then has workers encode batches in
+    /// parallel and the writer only appends the bytes (``TargetWriter/writeEncoded(_:rows:)``).
+    /// `nil` (the default) for everything else.
+    var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? { get }
+}
+
+extension Target {
+    public var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? { nil }
 }
 
 /// One write to a target: batches, then exactly one of commit or abort.
@@ -13,27 +22,39 @@ public protocol TargetWriter: AnyObject {
     /// Writes a batch; returns the bytes written.
     @discardableResult
     func write(_ batch: RecordBatch) async throws -> Int
+    /// Writes a batch; returns the bytes written and the records the target refused (a
+    /// database constraint, a type the column does not take), with their positions from the
+    /// batch and the target's own reason; the rest of the batch is written. The default
+    /// refuses nothing.
+    func writeReportingRejections(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection])
+    /// Appends the bytes the target's ``Target/batchEncoder`` made for `rows` records;
+    /// returns the bytes written. Called only when the target has an encoder.
+    func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int
     /// Makes everything written visible at once.
     func commit() async throws
     /// Discards everything written (the target is left as it was before the job).
     func abort() async
 }
 
-/// A writer whose format encodes every batch on its own (NDJSON), so workers can encode
-/// batches in parallel and the writer only appends the bytes, in order.
-public protocol PreEncodingTargetWriter: TargetWriter {
-    /// Encodes one batch exactly as ``TargetWriter/write(_:)`` would; `nil` when this write
-    /// cannot take pre-encoded batches.
-    var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? { get }
-    /// Appends the bytes `batchEncoder` made for `rows` records; returns the bytes written.
-    func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int
+extension TargetWriter {
+    public func writeReportingRejections(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
+        (try await write(batch), [])
+    }
+
+    public func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
+        throw UnsupportedWrite(reason: "this target takes records, not pre-encoded bytes")
+    }
 }
 
-/// A writer whose target can refuse single records (a database constraint, a type the column
-/// does not take). Refused records come back with the target's own reason and go to the
-/// dead-letter queue; the rest of the batch is written.
-public protocol RejectingTargetWriter: TargetWriter {
-    /// Writes a batch; returns the bytes written and the records the target refused (with
-    /// their positions from the batch).
-    func writeReportingRejections(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection])
+/// A write the writer does not support (the planner never asks for one).
+public struct UnsupportedWrite: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
 }
+
+/// A writer whose format encodes every batch on its own (NDJSON); see ``Target/batchEncoder``.
+public protocol PreEncodingTargetWriter: TargetWriter {}
+
+/// A writer whose target can refuse single records; it implements
+/// ``TargetWriter/writeReportingRejections(_:)``.
+public protocol RejectingTargetWriter: TargetWriter {}

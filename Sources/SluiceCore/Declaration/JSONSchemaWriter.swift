@@ -48,7 +48,7 @@ public struct JSONSchemaWriter: Sendable {
             if let high = range.max { o["maximum"] = .double(high) }
         case .boolean:
             o["type"] = "boolean"
-        case .choice(let names):
+        case .choice(let names, _):
             o["type"] = "string"
             o["enum"] = .array(names.map(Value.string))
         case .array(let element, let rule):

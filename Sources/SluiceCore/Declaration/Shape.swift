@@ -13,8 +13,8 @@ public indirect enum Shape: Sendable {
     case number(NumberRange)
     /// `true` or `false`.
     case boolean
-    /// One of a fixed list of strings.
-    case choice([String])
+    /// One of a fixed list of strings; `noun` names what they are in messages (`aggregation`).
+    case choice([String], noun: String? = nil)
     /// An array whose elements have one shape.
     case array(Shape, ArrayRule)
     /// An object with declared keys; any other key is an error.
@@ -147,8 +147,8 @@ extension Shape {
     public static func number(_ min: Double? = nil, _ max: Double? = nil) -> Shape { .number(NumberRange(min: min, max: max)) }
 
     /// One of the raw values of a string enum, in declaration order.
-    public static func choice<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> Shape where E.RawValue == String {
-        .choice(type.allCases.map(\.rawValue))
+    public static func choice<E: CaseIterable & RawRepresentable>(_ type: E.Type, noun: String? = nil) -> Shape where E.RawValue == String {
+        .choice(type.allCases.map(\.rawValue), noun: noun)
     }
 
     /// An array of `element`.

@@ -27,7 +27,9 @@ extension Shape {
             case (let low?, let high?): return "a number from \(Self.format(low)) to \(Self.format(high))"
             }
         case .boolean: return "true or false"
-        case .choice(let names): return "one of " + names.joined(separator: ", ")
+        case .choice(let names, let noun):
+            if let noun { return "\(Self.article(noun)) \(noun) (\(names.joined(separator: ", ")))" }
+            return "one of " + names.joined(separator: ", ")
         case .array(let element, _):
             if case .string(let rule) = element, rule.format == "field" { return "an array of field names" }
             return "an array of \(element.plural)"
@@ -48,7 +50,9 @@ extension Shape {
         case .integer: return "integers"
         case .number: return "numbers"
         case .boolean: return "booleans"
-        case .choice(let names): return "values out of " + names.joined(separator: ", ")
+        case .choice(let names, let noun):
+            if let noun { return "\(noun)s" }
+            return "values out of " + names.joined(separator: ", ")
         case .array: return "arrays"
         case .object, .map: return "objects"
         case .anyOf(let shapes): return shapes.map(\.plural).joined(separator: " or ")
@@ -73,6 +77,12 @@ extension Shape {
             return shape.accepts(kind: value, catalog: catalog, depth: depth + 1)
         default: return false
         }
+    }
+
+    /// `a` or `an` for `noun`.
+    static func article(_ noun: String) -> String {
+        guard let first = noun.first?.lowercased() else { return "a" }
+        return "aeiou".contains(first) ? "an" : "a"
     }
 
     static func format(_ number: Double) -> String {

@@ -46,11 +46,12 @@ public struct ShapeValidator: Sendable {
         case .string(let rule):
             guard case .string(let text) = value else { return mismatch() }
             checkLength(text, rule, path, into: &errors)
-        case .choice(let names):
+        case .choice(let names, let noun):
             guard case .string(let text) = value else { return mismatch() }
             if !names.contains(text) {
                 let hint = NearestName.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
-                errors.append(SpecError(path: path, "unknown value '\(text)'; \(hint)expected one of \(names.joined(separator: ", "))"))
+                errors.append(SpecError(
+                    path: path, "unknown \(noun ?? "value") '\(text)'; \(hint)expected one of \(names.joined(separator: ", "))"))
             }
         case .integer(let range):
             let whole: Int?

@@ -86,7 +86,7 @@ public struct DataRoots: Sendable, Equatable {
 }
 
 /// A file path outside the configured data roots.
-public struct AccessDenied: Error, Sendable, CustomStringConvertible {
+public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path as given.
     public var path: String
     /// The absolute path it resolves to (working directory, `..` and symlinks applied).

@@ -46,6 +46,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTransform(FlattenRecords.self)
         registry.registerTransform(UnflattenRecords.self)
         registry.registerTransform(TrimText.self)
+        registry.registerTransform(Mask.self)
         registry.registerTransform(NormalizeText.self)
         registry.registerTransform(SanitizeText.self)
         registry.registerTransform(RemoveNulls.self)
@@ -107,7 +108,22 @@ public struct ComponentRegistry: Sendable {
     public mutating func registerTransform<T: LookupTransform>(_ transform: T.Type) {
         noteDeclaration(T.self)
         transforms[T.operation] = { config, context in
-            .lookup(try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context), source: nil)
+            let transform = try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
+            return .lookup(LookupStep(transform: transform, source: nil) { data in .stateless(try transform.prepared(with: data)) })
+        }
+    }
+
+    /// Registers a lookup transform whose prepared form may keep state (a right or full join).
+    public mutating func registerTransform<T: StatefulLookupTransform>(_ transform: T.Type) {
+        noteDeclaration(T.self)
+        transforms[T.operation] = { config, context in
+            let transform = try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
+            return .lookup(LookupStep(transform: transform, source: nil) { data in
+                switch try transform.preparedTransform(with: data) {
+                case .stateless(let prepared): return .stateless(prepared)
+                case .stateful(let prepared): return .stateful(StatefulBox(prepared))
+                }
+            })
         }
     }
 

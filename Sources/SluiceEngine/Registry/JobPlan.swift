@@ -13,6 +13,12 @@ public struct JobPlan: Sendable {
     public let transforms: [Step]
     /// The target.
     public let target: any Target
+    /// How the source is read.
+    public let read: ReadStrategy
+    /// How records reach the target.
+    public let write: WriteStrategy
+    /// The source itself, when it can leave out rows before an incremental watermark.
+    public let incrementalPushdown: (any IncrementalSource)?
 
     /// One transform of the plan.
     public struct Step: Sendable {
@@ -25,6 +31,25 @@ public struct JobPlan: Sendable {
         /// The configured transform.
         public let transform: PlannedTransform
     }
+}
+
+/// How a job's source is read, decided by the planner from what the source can do.
+public enum ReadStrategy: Sendable {
+    /// One reader streams batches (a JSON document, an API answer, a database table).
+    case stream
+    /// The input is cut into blocks of whole records that up to `MAX_WORKERS` workers decode,
+    /// validate and transform at once, taken back in input order (CSV and NDJSON files).
+    case blocks(any SplittableSource)
+}
+
+/// How a job's records reach its target, decided by the planner.
+public enum WriteStrategy: Sendable {
+    /// Batches go to the writer, which may refuse single records (a database constraint):
+    /// those go to the dead-letter queue with the target's reason.
+    case records
+    /// Workers encode batches with the target's encoder (NDJSON) and the writer appends the
+    /// bytes in order.
+    case preEncoded(@Sendable (RecordBatch) -> [UInt8])
 }
 
 /// Why a spec cannot run: every problem found, and whether one is a forbidden path.

@@ -89,8 +89,8 @@ public struct JobPlanner: Sendable {
                 continue
             }
             if var transform = build(path + ".config", transformSpec.config, registry.declaration(.transform, transformSpec.operation), builder) {
-                if case .lookup(let lookup, nil) = transform {
-                    let spec = lookup.lookupSource
+                if case .lookup(var lookup) = transform, lookup.source == nil {
+                    let spec = lookup.transform.lookupSource
                     let sourcePath = path + ".config.with"
                     guard let sourceBuilder = registry.sourceBuilder(spec.type) else {
                         errors.append(unknown(sourcePath + ".type", "source type", spec.type, registry.sourceTypes))
@@ -102,7 +102,8 @@ public struct JobPlanner: Sendable {
                         let source = build(
                             sourcePath + ".config", spec.config, registry.declaration(.source, spec.type), { value, _ in try sourceBuilder(value, lookupContext) })
                     else { continue }
-                    transform = .lookup(lookup, source: source)
+                    lookup.source = source
+                    transform = .lookup(lookup)
                 }
                 steps.append(JobPlan.Step(path: path, operation: transformSpec.operation, field: transformSpec.field, transform: transform))
             }
@@ -118,12 +119,19 @@ public struct JobPlanner: Sendable {
         guard errors.isEmpty, var source, let target else {
             throw JobPlanError(errors: errors, forbidden: forbidden)
         }
+        // Capabilities are decided here, once; the runner only follows the plan.
         if let projectable = source as? any ProjectableSource,
             let fields = Self.sourceDemand(validator: validator, steps: steps, incremental: spec.source.incremental).fields
         {
             source = projectable.projecting(fields)
         }
-        return JobPlan(spec: spec, source: source, validator: validator, transforms: steps, target: target)
+        var read = ReadStrategy.stream
+        if let splittable = source as? any SplittableSource, splittable.splitsIntoBlocks { read = .blocks(splittable) }
+        let write = target.batchEncoder.map(WriteStrategy.preEncoded) ?? .records
+        let pushdown = spec.source.incremental == nil ? nil : source as? any IncrementalSource
+        return JobPlan(
+            spec: spec, source: source, validator: validator, transforms: steps, target: target, read: read, write: write,
+            incrementalPushdown: pushdown)
     }
 
     /// The fields the job reads from its source: the target writes every field it gets, so

@@ -7,14 +7,14 @@ public enum PlannedTransform: Sendable {
     /// Holds state until the input ends.
     case stateful(any StatefulStep)
     /// Needs a whole second data set first (a join); the planner builds its source.
-    case lookup(any LookupTransform, source: (any Source)?)
+    case lookup(LookupStep)
 
     /// Column-level lineage of the transform for the given input fields.
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
         switch self {
         case .stateless(let transform): return transform.lineage(inputFields: inputFields)
         case .stateful(let step): return step.lineage(inputFields: inputFields)
-        case .lookup(let transform, _): return transform.lineage(inputFields: inputFields)
+        case .lookup(let step): return step.transform.lineage(inputFields: inputFields)
         }
     }
 
@@ -23,9 +23,22 @@ public enum PlannedTransform: Sendable {
         switch self {
         case .stateless(let transform): return transform.inputDemand(forOutput: output)
         case .stateful(let step): return step.inputDemand(forOutput: output)
-        case .lookup(let transform, _): return transform.inputDemand(forOutput: output)
+        case .lookup(let step): return step.transform.inputDemand(forOutput: output)
         }
     }
+}
+
+/// A transform that reads a second data set before the run (a join's right side): the
+/// transform, the source of its data (built by the planner), and how it becomes a runnable
+/// step once the data is in memory (decided when it was registered: a right or full join
+/// becomes a stateful step, an inner or left one a stateless step).
+public struct LookupStep: Sendable {
+    /// The configured transform.
+    public let transform: any LookupTransform
+    /// The data set to read first; `nil` until the planner has built it.
+    public var source: (any Source)?
+    /// The runnable step for the data read.
+    let prepare: @Sendable (RecordBatch) throws -> PlannedTransform
 }
 
 /// A stateful transform with its state type erased, so the runner can hold a list of them.

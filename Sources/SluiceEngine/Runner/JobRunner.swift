@@ -21,6 +21,10 @@ public struct JobRunner: Sendable {
     public static let maxErrorsInStats = 100
 
     /// Runs once. Never throws: a job-level failure is reported in ``JobOutcome/failure``.
+    ///
+    /// A pump over the plan: read lookups and open the target, open the input the plan says
+    /// (records handed in, blocks, or a stream), push everything through, then finish the
+    /// stateful steps and commit, or abort the target on any failure.
     public static func run(
         _ plan: JobPlan,
         settings: RunSettings = RunSettings(),
@@ -30,114 +34,16 @@ public struct JobRunner: Sendable {
         logger: Logger,
         progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async -> JobOutcome {
-        let started = ContinuousClock.now
-        let cpuAtStart = ResourceMeter.cpuMilliseconds()
-        let startTime = wallClockMilliseconds()
-        var budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
-        var state = RunState(steps: [], budget: budget, collectLoaded: collectLoaded)  // replaced once lookups are read
-        var writer: (any TargetWriter)?
-        var commitAware: (any CommitAwareReader)?
-        var incrementalCut: IncrementalCut?
-        var failure: String?
-        var expectedBytes: Int?
-        var workersUsed = 1
+        var session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
         do {
-            let steps = try await prepareLookups(plan, budget: &budget, extraction: &state.extraction)
-            state = RunState(steps: steps, budget: budget, collectLoaded: collectLoaded)
-            state.extraction = .zero
-            var prefix = PrefixStage(
-                validator: plan.validator,
-                steps: steps[..<state.prefixEnd].compactMap { step in
-                    guard case .stateless(let transform) = step.transform else { return nil }
-                    return (step.path, step.operation, transform)
-                })
-            writer = try await plan.target.open(batchSize: plan.spec.target.batchSize)
-            if let encoding = writer as? any PreEncodingTargetWriter, let encode = encoding.batchEncoder {
-                if state.prefixEnd == steps.count, !collectLoaded { prefix.encode = encode }
-                state.parallelEncoding = ParallelEncoding(workers: settings.workers, sliceRows: 16_384, encode: encode)
-            }
-            var source = plan.source
-            var cut: IncrementalCut?
-            // Records handed in (a dead-letter retry) are re-processed as they are: the
-            // watermark decides what a source read brings, not which failed records retry.
-            if let incremental = plan.spec.source.incremental, records == nil {
-                let start = watermark ?? incremental.initialValue.map { Watermark(value: $0) }
-                cut = IncrementalCut(cursorField: incremental.cursorField, keyFields: incremental.keyFields, start: start)
-                prefix.incremental = cut
-                if let start, let pushing = source as? any IncrementalSource {
-                    source = try pushing.readingFrom(start.value, of: incremental.cursorField)
-                }
-            }
-            incrementalCut = cut
-            if state.prefixEnd < steps.count, case .stateful(let step) = steps[state.prefixEnd].transform, step.isMergeable {
-                prefix.mergeable = (steps[state.prefixEnd].path, steps[state.prefixEnd].operation, step)
-            }
-            var report = Reporter(progress: progress, started: started)
-            if let records {
-                let batch = RecordBatch(records: records)
-                try await state.accept(try prefix.run(SourceChunk(batch: batch)), writer: writer)
-            } else if let splittable = source as? any SplittableSource,
-                let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes)
-            {
-                expectedBytes = blocks.expectedBytes
-                workersUsed = settings.workers
-                try await runBlocks(blocks, prefix: prefix, workers: settings.workers, state: &state, writer: writer, report: &report)
-            } else {
-                let t0 = ContinuousClock.now
-                let reader = try await source.open()
-                commitAware = reader as? any CommitAwareReader
-                expectedBytes = reader.expectedBytes
-                state.extraction += ContinuousClock.now - t0
-                while true {
-                    try Task.checkCancellation()
-                    let t1 = ContinuousClock.now
-                    guard let chunk = try await reader.next() else {
-                        state.extraction += ContinuousClock.now - t1
-                        break
-                    }
-                    state.extraction += ContinuousClock.now - t1
-                    try await state.accept(try prefix.run(chunk), writer: writer)
-                    report.tick(state, expectedBytes: expectedBytes)
-                }
-            }
-            try Task.checkCancellation()
-            try await state.drain(writer: writer)
-            try Task.checkCancellation()
-            let t2 = ContinuousClock.now
-            try await writer?.commit()
-            state.loading += ContinuousClock.now - t2
-            if let commitAware {
-                do {
-                    try await commitAware.targetCommitted()
-                } catch {
-                    // The target has the records; the source will offer them again next run.
-                    logger.error("the source could not confirm what it read", metadata: ["error": "\(error)"])
-                }
-            }
-        } catch is CancellationError {
-            await writer?.abort()
-            failure = "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched"
+            try await session.prepare()
+            let input = try await session.openInput(records: records, watermark: watermark)
+            try await session.pump(input)
+            try await session.finish(logger: logger)
         } catch {
-            await writer?.abort()
-            failure = "\(error)"
-            logger.error("job run failed", metadata: ["error": "\(error)"])
+            await session.abort(error, logger: logger)
         }
-        state.sampleMemory()
-        state.stats.startTime = startTime
-        state.stats.endTime = wallClockMilliseconds()
-        state.stats.phases = PhaseTimings(
-            extractionMs: milliseconds(state.extraction), transformationMs: milliseconds(state.transformation),
-            loadingMs: milliseconds(state.loading))
-        state.stats.resources = RunResources(
-            workers: workersUsed, peakMemoryBytes: state.peakResident, peakStateBytes: state.budget.peak,
-            cpuTimeMs: (ResourceMeter.cpuMilliseconds() - cpuAtStart).rounded(), wallTimeMs: milliseconds(ContinuousClock.now - started))
-        progress?(RunProgress(
-            recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
-            elapsedSeconds: seconds(ContinuousClock.now - started), finished: true))
-        return JobOutcome(
-            stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
-            stageFields: state.observedFields, loadedRecords: state.loaded,
-            watermark: failure == nil ? incrementalCut?.finished(with: state.watermark) : nil)
+        return session.outcome()
     }
 
     /// Decodes blocks on up to `workers` child tasks and takes their results back in order.
@@ -205,7 +111,7 @@ public struct JobRunner: Sendable {
     static func prepareLookups(_ plan: JobPlan, budget: inout MemoryBudget, extraction: inout Duration) async throws -> [JobPlan.Step] {
         var steps = plan.transforms
         for (index, step) in steps.enumerated() {
-            guard case .lookup(let lookup, let source?) = step.transform else { continue }
+            guard case .lookup(let lookup) = step.transform, let source = lookup.source else { continue }
             let t0 = ContinuousClock.now
             let reader = try await source.open()
             var batches: [RecordBatch] = []
@@ -219,16 +125,7 @@ public struct JobRunner: Sendable {
             budget.notePeak()
             extraction += ContinuousClock.now - t0
             do {
-                let data = RecordBatch.concatenate(batches)
-                let transform: PlannedTransform
-                if let outer = lookup as? any StatefulLookupTransform {
-                    switch try outer.preparedTransform(with: data) {
-                    case .stateless(let prepared): transform = .stateless(prepared)
-                    case .stateful(let prepared): transform = .stateful(StatefulBox(prepared))
-                    }
-                } else {
-                    transform = .stateless(try lookup.prepared(with: data))
-                }
+                let transform = try lookup.prepare(RecordBatch.concatenate(batches))
                 steps[index] = JobPlan.Step(path: step.path, operation: step.operation, field: step.field, transform: transform)
             } catch {
                 throw StepFailure(path: step.path, operation: step.operation, error: error)

@@ -15,7 +15,7 @@ struct ParallelEncoding: Sendable {
     func applies(to batch: RecordBatch) -> Bool { workers > 1 && batch.count >= 2 * sliceRows }
 
     /// Encodes and writes `batch`; returns the bytes written.
-    func write(_ batch: RecordBatch, to writer: any PreEncodingTargetWriter) async throws -> Int {
+    func write(_ batch: RecordBatch, to writer: any TargetWriter) async throws -> Int {
         let starts = Array(stride(from: 0, to: batch.count, by: sliceRows))
         var written = 0
         var wave = 0

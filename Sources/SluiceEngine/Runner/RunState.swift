@@ -60,7 +60,7 @@ struct RunState {
         for (index, fields) in output.fields.enumerated() where stageFields[index] == nil {
             stageFields[index] = fields
         }
-        if let encoded = output.encoded, let writer = writer as? any PreEncodingTargetWriter {
+        if let encoded = output.encoded, let writer {
             if stageFields[steps.count] == nil { stageFields[steps.count] = output.batch.fields }
             let t0 = ContinuousClock.now
             stats.recordsTransformed += output.batch.count
@@ -134,27 +134,24 @@ struct RunState {
         if stageFields[steps.count] == nil, !batch.isEmpty { stageFields[steps.count] = batch.fields }
         guard !batch.isEmpty else { return }
         stats.recordsTransformed += batch.count
+        guard let writer else { return }
         let t0 = ContinuousClock.now
-        if let writer = writer as? any RejectingTargetWriter {
-            let (bytes, refused) = try await writer.writeReportingRejections(batch)
-            stats.bytesWritten += bytes
+        if let encoding = parallelEncoding, encoding.applies(to: batch) {
+            stats.bytesWritten += try await encoding.write(batch, to: writer)
             loading += ContinuousClock.now - t0
-            stats.recordsLoaded += batch.count - refused.count
-            reject(refused.map { Self.stamped($0, path: "target", operation: "load") })
-            if loaded != nil {
-                let refusedPositions = Set(refused.compactMap(\.position))
-                loaded?.append(contentsOf: (0..<batch.count).filter { !refusedPositions.contains(batch.positions[$0]) }.map(batch.record(at:)))
-            }
+            stats.recordsLoaded += batch.count
+            if loaded != nil { loaded?.append(contentsOf: batch.records) }
             return
         }
-        if let encoding = parallelEncoding, encoding.applies(to: batch), let writer = writer as? any PreEncodingTargetWriter {
-            stats.bytesWritten += try await encoding.write(batch, to: writer)
-        } else if let writer {
-            stats.bytesWritten += try await writer.write(batch)
-        }
+        let (bytes, refused) = try await writer.writeReportingRejections(batch)
+        stats.bytesWritten += bytes
         loading += ContinuousClock.now - t0
-        stats.recordsLoaded += batch.count
-        if loaded != nil { loaded?.append(contentsOf: batch.records) }
+        stats.recordsLoaded += batch.count - refused.count
+        reject(refused.map { Self.stamped($0, path: "target", operation: "load") })
+        if loaded != nil {
+            let refusedPositions = Set(refused.compactMap(\.position))
+            loaded?.append(contentsOf: (0..<batch.count).filter { !refusedPositions.contains(batch.positions[$0]) }.map(batch.record(at:)))
+        }
     }
 
     /// Finishes stateful transforms in order, pushing each result downstream.

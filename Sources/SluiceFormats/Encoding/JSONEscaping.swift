@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// JSON string text written through a pointer, escaped exactly as
 /// `JSONText.appendString(bytes:to:)` escapes it.
 enum JSONEscaping {

@@ -95,6 +95,10 @@ import Testing
         await #expect(throws: ConnectorError.io("SQLite database '\(dir.file("none.db"))' does not exist")) {
             _ = try await SQLiteFixture.read(try SQLiteFixture.source(dir, ["path": .string(dir.file("none.db")), "table": "t"]))
         }
+        // Messages name the resolved path, and the configured one when it differs.
+        await #expect(throws: ConnectorError.io("SQLite database '\(dir.file("none.db"))' (from '\(dir.file("x/../none.db"))') does not exist")) {
+            _ = try await SQLiteFixture.read(try SQLiteFixture.source(dir, ["path": .string(dir.file("x/../none.db")), "table": "t"]))
+        }
         #expect(try dir.list() == [])
         try await SQLiteFixture.execute(db, ["CREATE TABLE t (a INTEGER)"])
         await #expect(throws: ConnectorError.io("SQLite database '\(db)' has no table or view 'orders'")) {

@@ -1,3 +1,4 @@
+import Foundation
 import SQLiteNIO
 import SluiceConnectors
 import SluiceCore
@@ -193,6 +194,10 @@ import Testing
         await writer.abort()
         await #expect(throws: ConnectorError.io("cannot write SQLite database '\(dir.file("no/out.db"))': directory '\(dir.file("no"))' does not exist")) {
             _ = try await SQLiteFixture.target(dir, ["path": .string(dir.file("no/out.db")), "table": "t"]).open(batchSize: nil)
+        }
+        try FileManager.default.createDirectory(atPath: dir.file("sub"), withIntermediateDirectories: false)
+        await #expect(throws: ConnectorError.io("SQLite database '\(dir.file("sub"))' (from '\(dir.file("sub/"))') is not a regular file")) {
+            _ = try await SQLiteFixture.target(dir, ["path": .string(dir.file("sub/")), "table": "t"]).open(batchSize: nil)
         }
     }
 

@@ -32,11 +32,29 @@ import Testing
         #expect(sum == (0..<3000).reduce(0.0) { $0 + Double($1) + 0.5 })
     }
 
-    @Test func aMissingFileFailsWhenOpened() async throws {
+    @Test func aMissingFileOrADirectoryFailsWithTheResolvedPath() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let config = try ValueDecoder().decode(FileSource.Config.self, from: ["path": .string(dir.file("none.json"))])
-        let source = try FileSource(config: config, context: ComponentContext(dataRoots: DataRoots([dir.path])))
-        await #expect(throws: ConnectorError.self) { try await source.open() }
+        func source(_ path: String, roots: [String]) throws -> FileSource {
+            let config = try ValueDecoder().decode(FileSource.Config.self, from: ["path": .string(path), "format": "json"])
+            return try FileSource(config: config, context: ComponentContext(dataRoots: DataRoots(roots)))
+        }
+        await #expect(throws: ConnectorError.io("cannot open '\(dir.file("none.json"))': No such file or directory")) {
+            try await source(dir.file("none.json"), roots: [dir.path]).open()
+        }
+        await #expect(throws: ConnectorError.io("'\(dir.path)' (from '\(dir.path)/.') is a directory, not a file")) {
+            try await source(dir.path + "/.", roots: [dir.path]).open()
+        }
+        // A relative path is read against the working directory, and messages show where that led.
+        let cwd = DataRoots.resolved(".")
+        let name = "sluice-missing-\(UInt32.random(in: 0...UInt32.max)).json"
+        await #expect(throws: ConnectorError.io("cannot open '\(cwd)/\(name)' (from '\(name)'): No such file or directory")) {
+            try await source(name, roots: [cwd]).open()
+        }
+        #expect(throws: AccessDenied(path: name, resolved: "\(cwd)/\(name)", roots: [dir.path])) {
+            try source(name, roots: [dir.path])
+        }
+        let denied = AccessDenied(path: name, roots: [dir.path])
+        #expect(denied.description == "path '\(cwd)/\(name)' (from '\(name)') is outside the allowed data directories (\(dir.path)); set SLUICE_DATA_DIRS to allow it")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceConnectors
 import SluiceCore
 import SluiceTestSupport
@@ -40,6 +41,19 @@ import Testing
             try await writer.commit()
         }
         #expect(try dir.read("out.csv") == "a,b\n1,\"x,y\"\n2,\n1,\"x,y\"\n2,\n")
+    }
+
+    @Test func aDirectoryInTheWayFailsWithTheResolvedPath() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("out.json"), withIntermediateDirectories: false)
+        await #expect(throws: ConnectorError.io("cannot write '\(dir.file("out.json"))' (from '\(dir.file("x/../out.json"))'): it is a directory, not a file")) {
+            _ = try await Self.target(dir, ["path": .string(dir.file("x/../out.json"))]).open(batchSize: nil)
+        }
+        await #expect(throws: ConnectorError.io("cannot write '\(dir.file("no/out.json"))': directory '\(dir.file("no"))' does not exist")) {
+            _ = try await Self.target(dir, ["path": .string(dir.file("no/out.json"))]).open(batchSize: nil)
+        }
+        #expect(try dir.list() == ["out.json"])
     }
 
     @Test func configurationErrorsNameTheField() throws {

@@ -31,7 +31,7 @@ import Testing
                 "source.config.delimiter", "transforms[0].config.operator", "transforms[1].config.aggregations.amount",
                 "transforms[2].operation", "target.config.format",
             ])
-            #expect(error.errors[2].message == "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, variance, variance_pop, stddev_pop, percentile, first, last, collect")
+            #expect(error.errors[2].message == "transforms[1].config.aggregations.amount: unknown aggregation 'total'; expected one of sum, avg, min, max, count, median, stddev, countDistinct, countNonNull, variance, variance_pop, stddev_pop, percentile, first, last, collect")
             #expect(!error.forbidden)
         }
     }

@@ -141,7 +141,7 @@ private let unrequestedButDeclared: [String: (keys: Set<String>, reason: String)
         let parsed = Set(ConditionSpec.testKeys + ConditionSpec.combinators + ["expr"])
         #expect(Set(Filter.condition.names) == parsed)
         #expect(Set(Filter.condition.names) == unrequestedButDeclared["filter"]?.keys)
-        guard case .choice(let operators)? = Filter.condition.field("operator")?.shape else {
+        guard case .choice(let operators, _)? = Filter.condition.field("operator")?.shape else {
             Issue.record("operator is not a choice")
             return
         }

@@ -45,8 +45,7 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     /// `pool` settings.
     public struct Pool: Decodable, Sendable, Equatable {
         /// At most this many connections are open at once (default 4).
-        /// The pool's connection limit.
-    public var maxConnections: Int?
+        public var maxConnections: Int?
         /// A connection idle this long is closed (default 60).
         public var idleTimeoutSeconds: Double?
 

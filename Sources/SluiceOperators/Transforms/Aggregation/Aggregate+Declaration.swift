@@ -5,7 +5,7 @@ extension Aggregate {
     /// `{"function", "as", "p"}` objects, or one object (`{"function", "as", "p"}` of the
     /// key's field, or `{"field", "function", "p"}` named by the key).
     static let aggregationEntry: Shape = {
-        let function = Shape.choice(AggregationFunction.self)
+        let function = Shape.choice(AggregationFunction.self, noun: "aggregation")
         let functionKey = FieldShape.required("function", function, "The aggregation.")
         let p = FieldShape.optional("p", .number(0, 1), "For `percentile`, and only there: the fraction (0.9 for the 90th percentile).")
         let listed = Shape.object([

@@ -9,7 +9,7 @@ extension FillNulls {
                 .optional("strategy", .choice(FillRule.Strategy.self), default: .string("constant"),
                           "`constant` (the `value`), `mean`, `median`, `mode` or `forward`."),
             ], rules: [.atLeastOne(["value", "strategy"])])),
-            "Field → how its nulls are filled: `{\"value\": …}` or `{\"strategy\": …}`; in the order written, at least one."),
+            "Field → how its nulls are filled, in the order written (at least one): `{\"value\": v}` fills in the constant v (not null); `{\"strategy\": s}` uses `mean`, `median`, `mode` or `forward` (or `constant`, with a `value`)."),
         ]),
         examples: [
             ComponentExample(

@@ -8,7 +8,7 @@ extension Filter {
     public static let condition = ObjectShape(
         [
             .optional("field", .fieldName, "The field a test compares."),
-            .optional("operator", .choice(FilterOperator.self), "How the test compares the field with `value`."),
+            .optional("operator", .choice(FilterOperator.self, noun: "operator"), "How the test compares the field with `value`."),
             .optional("value", .anyValue,
                       "What the field is compared with: an array for `in` and `notIn`, `[low, high]` for `between`, a string for `startsWith`, `endsWith` and `regex`, nothing for `isNull` and `notNull`; null when absent."),
             .optional("and", .array(.reference("condition"), minItems: 1), "Conditions that must all be true."),

@@ -5,7 +5,7 @@ extension Sort {
         summary: "Sorts all records by `by` keys (a field name, or `{\"field\", \"direction\": \"asc\"|\"desc\", \"nulls\": \"last\"|\"first\"}`); stable; nulls last by default as in DuckDB. The step holds every record until the input ends.",
         config: ObjectShape([
             .required("by", .array(Window.orderKeyShape, minItems: 1),
-                      "The sort keys, most significant first, each field once: a field name (ascending), or `{\"field\", \"direction\", \"nulls\"}`."),
+                      "The sort keys, most significant first, each field once: a field name (ascending, nulls last), or `{\"field\", \"direction\": \"asc\" or \"desc\", \"nulls\": \"last\" or \"first\"}`."),
         ]),
         examples: [
             ComponentExample(

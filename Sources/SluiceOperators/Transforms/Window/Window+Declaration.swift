@@ -37,7 +37,7 @@ extension Window {
         config: ObjectShape([
             .optional("partitionBy", .fieldNames, default: .array([]), "The fields whose values form the partition key, without repeats; none makes one partition."),
             .optional("orderBy", .array(orderKeyShape), default: .array([]),
-                      "The sort keys within a partition: a field name (ascending), or `{\"field\", \"direction\", \"nulls\"}`; none keeps input order, every row a peer."),
+                      "The sort keys within a partition: a field name (ascending, nulls last), or `{\"field\", \"direction\": \"asc\" or \"desc\", \"nulls\": \"last\" or \"first\"}`; none keeps input order, every row a peer."),
             .required("functions", .array(functionShape, minItems: 1), "The functions, in output order; each output field once."),
         ]),
         examples: [

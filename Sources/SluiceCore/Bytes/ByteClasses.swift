@@ -1,6 +1,6 @@
 /// Tests whether text holds bytes an encoder must treat specially, eight bytes at a time
 /// (SWAR), so clean text (the usual case) is copied as it is.
-enum ByteClasses {
+package enum ByteClasses {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
@@ -25,7 +25,7 @@ enum ByteClasses {
     /// Whether `count` bytes from `p` need escaping in a JSON string: a control character,
     /// `"` or `\`.
     @inline(__always)
-    static func needsJSONEscape(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
+    package static func needsJSONEscape(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
         let raw = UnsafeRawPointer(p)
         var i = 0
         while i + 8 <= count {
@@ -45,7 +45,7 @@ enum ByteClasses {
     /// `p.count` when there is none: where a JSON string scan must look closer. The lowest
     /// flagged byte of each word is exact (a borrow only runs upward from a real match).
     @inline(__always)
-    static func firstJSONStringSpecial(in p: UnsafeRawBufferPointer, from start: Int) -> Int {
+    package static func firstJSONStringSpecial(in p: UnsafeRawBufferPointer, from start: Int) -> Int {
         guard let base = p.baseAddress else { return p.count }
         var i = start
         while i + 8 <= p.count {
@@ -63,7 +63,7 @@ enum ByteClasses {
     }
 
     /// How many bytes escaping adds to `count` bytes from `p` in a JSON string.
-    static func jsonEscapeGrowth(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
+    package static func jsonEscapeGrowth(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
         var growth = 0
         for i in 0..<count {
             let b = p[i]
@@ -79,7 +79,7 @@ enum ByteClasses {
     /// Whether `count` bytes from `p` hold `delimiter`, `"`, LF or CR, the bytes that force a
     /// CSV cell into quotes.
     @inline(__always)
-    static func hasCSVSpecial(_ p: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) -> Bool {
+    package static func hasCSVSpecial(_ p: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) -> Bool {
         let raw = UnsafeRawPointer(p)
         var i = 0
         while i + 8 <= count {
@@ -97,7 +97,7 @@ enum ByteClasses {
     }
 
     /// The number of `"` bytes in `count` bytes from `p`.
-    static func quoteCount(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
+    package static func quoteCount(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
         var n = 0
         for i in 0..<count where p[i] == 0x22 { n += 1 }
         return n

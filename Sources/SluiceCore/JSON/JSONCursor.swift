@@ -1,25 +1,24 @@
-import SluiceCore
 
 /// A position in a buffer of JSON bytes with the scanning steps the readers share: strings,
 /// numbers, literals and skipping whole values. Messages and offsets match ``JSONParser``'s.
-struct JSONCursor {
-    let p: UnsafeRawBufferPointer
-    var i: Int
+package struct JSONCursor {
+    package let p: UnsafeRawBufferPointer
+    package var i: Int
 
-    init(_ p: UnsafeRawBufferPointer, at i: Int) {
+    package init(_ p: UnsafeRawBufferPointer, at i: Int) {
         self.p = p
         self.i = i
     }
 
-    @inline(__always) var atEnd: Bool { i >= p.count }
+    @inline(__always) package var atEnd: Bool { i >= p.count }
 
     /// An error at the current offset; truncated when the cursor is at the end.
-    func error(_ message: String) -> JSONScanError {
+    package func error(_ message: String) -> JSONScanError {
         JSONScanError(offset: i, message: message, truncated: i >= p.count)
     }
 
     @inline(__always)
-    mutating func skipSpace() {
+    package mutating func skipSpace() {
         while i < p.count {
             let b = p[i]
             guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
@@ -28,7 +27,7 @@ struct JSONCursor {
     }
 
     /// Where a scanned string's text is.
-    enum StringSpan {
+    package enum StringSpan {
         /// `start..<end` of the scanned buffer: the string had no escapes.
         case raw(Int, Int)
         /// `start..<end` of the scratch buffer the escapes were decoded into.
@@ -36,7 +35,7 @@ struct JSONCursor {
     }
 
     /// Scans the string whose opening quote is at the cursor; escapes are decoded into `scratch`.
-    mutating func scanString(into scratch: inout [UInt8]) throws(JSONScanError) -> StringSpan {
+    package mutating func scanString(into scratch: inout [UInt8]) throws(JSONScanError) -> StringSpan {
         i += 1
         let start = i
         i = ByteClasses.firstJSONStringSpecial(in: p, from: i)
@@ -142,7 +141,7 @@ struct JSONCursor {
     }
 
     /// Scans the number at the cursor (JSON grammar); integers that fit stay integers.
-    mutating func scanNumber() throws(JSONScanError) -> ByteNumber.Parsed {
+    package mutating func scanNumber() throws(JSONScanError) -> ByteNumber.Parsed {
         let start = i
         var negative = false
         if p[i] == UInt8(ascii: "-") {
@@ -200,7 +199,7 @@ struct JSONCursor {
     }
 
     /// Consumes `literal` (`true`, `false`, `null`) at the cursor.
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONScanError) {
+    package mutating func expectLiteral(_ literal: StaticString) throws(JSONScanError) {
         let count = literal.utf8CodeUnitCount
         guard i + count <= p.count else {
             var e = error("unexpected end of input")
@@ -215,7 +214,7 @@ struct JSONCursor {
     }
 
     /// Skips one whole value, checking its syntax; `depth` is the nesting it would have.
-    mutating func skipValue(depth: Int) throws(JSONScanError) {
+    package mutating func skipValue(depth: Int) throws(JSONScanError) {
         guard i < p.count else { throw error("unexpected end of input") }
         var scratch: [UInt8] = []
         switch p[i] {
@@ -282,7 +281,7 @@ struct JSONCursor {
     }
 
     /// The name of the kind of value starting with `byte`, for messages (`found number`).
-    static func kindName(startingWith byte: UInt8) -> String {
+    package static func kindName(startingWith byte: UInt8) -> String {
         switch byte {
         case UInt8(ascii: "{"): return "object"
         case UInt8(ascii: "["): return "array"
@@ -293,7 +292,7 @@ struct JSONCursor {
         }
     }
 
-    static func printable(_ byte: UInt8) -> String {
+    package static func printable(_ byte: UInt8) -> String {
         byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
     }
 }

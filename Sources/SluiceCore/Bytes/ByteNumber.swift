@@ -1,15 +1,15 @@
 /// Number and boolean parsing straight from UTF-8 bytes, so readers never build a `String`
 /// per cell on the hot path.
-enum ByteNumber {
+package enum ByteNumber {
     /// A parsed number: an integer when the text has no fraction or exponent and fits.
-    enum Parsed: Equatable {
+    package enum Parsed: Equatable {
         case int(Int)
         case double(Double)
     }
 
     /// Parses a CSV-style decimal number: `[+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?`.
     /// `nil` for anything else (including empty text, spaces, `inf`, `nan` and hex).
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed? {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed? {
         let count = bytes.count
         guard count > 0 else { return nil }
         var i = 0
@@ -70,7 +70,7 @@ enum ByteNumber {
     }
 
     @inline(__always)
-    static func signedInt(_ magnitude: UInt64, negative: Bool) -> Int? {
+    package static func signedInt(_ magnitude: UInt64, negative: Bool) -> Int? {
         if negative {
             if magnitude <= UInt64(Int.max) { return -Int(magnitude) }
             if magnitude == UInt64(Int.max) + 1 { return Int.min }
@@ -82,7 +82,7 @@ enum ByteNumber {
     /// 10^e for 0 ≤ e ≤ 22, exactly: every power of ten up to 10^22 is representable, and
     /// so is every product formed here.
     @inline(__always)
-    static func powerOfTen(_ e: Int) -> Double {
+    package static func powerOfTen(_ e: Int) -> Double {
         var result = 1.0
         var base = 10.0
         var n = e
@@ -96,7 +96,7 @@ enum ByteNumber {
 
     /// The correctly rounded value of text the fast path cannot handle (long mantissas,
     /// large exponents), via the standard library's parser; `bytes` must already be valid.
-    static func slowDouble(_ bytes: UnsafeRawBufferPointer) -> Double {
+    package static func slowDouble(_ bytes: UnsafeRawBufferPointer) -> Double {
         var text = String(decoding: bytes, as: UTF8.self)
         // Normalize the spellings CSV allows but Swift's parser may not: `+1`, `1.`, `.5`.
         if text.hasPrefix("+") { text.removeFirst() }
@@ -110,7 +110,7 @@ enum ByteNumber {
 
     /// `true`/`false` in any letter case.
     @inline(__always)
-    static func parseStrictBool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    package static func parseStrictBool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         if bytes.count == 4 {
             if bytes[0] | 0x20 == 0x74, bytes[1] | 0x20 == 0x72, bytes[2] | 0x20 == 0x75, bytes[3] | 0x20 == 0x65 { return true }
         } else if bytes.count == 5 {
@@ -124,7 +124,7 @@ enum ByteNumber {
     }
 
     /// `true`/`false`/`yes`/`no`/`1`/`0` in any letter case, as a schema-typed boolean accepts.
-    static func parseLenientBool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    package static func parseLenientBool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         if let b = parseStrictBool(bytes) { return b }
         switch bytes.count {
         case 1:
@@ -143,7 +143,7 @@ enum ByteNumber {
 
     /// `bytes` without leading and trailing spaces and tabs.
     @inline(__always)
-    static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    package static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var start = 0
         var end = bytes.count
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
