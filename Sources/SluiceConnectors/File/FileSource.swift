@@ -62,6 +62,9 @@ public struct FileSource: SplittableSource, ProjectableSource {
         return FileBatchReader(fd: fd, decoder: makeDecoder(options.format, options: decodeOptions), expectedBytes: size)
     }
 
+    /// CSV and NDJSON files are cut into blocks; a JSON document is read by one reader.
+    public var splitsIntoBlocks: Bool { options.format == .csv || options.format == .ndjson }
+
     /// Block-wise reading for CSV and NDJSON; `nil` for JSON documents.
     public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
         guard let splitter = RecordBlockSplitter(format: options.format, delimiter: options.delimiter) else { return nil }

@@ -69,6 +69,18 @@ public struct FileTarget: Target {
 
     public var location: String { "file:\(path)" }
 
+    /// NDJSON lines do not depend on each other, so any worker can encode a batch, and the
+    /// writer appends the bytes (``FileTargetWriter/writeEncoded(_:rows:)``).
+    public var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? {
+        guard options.format == .ndjson else { return nil }
+        return { batch in
+            var bytes: [UInt8] = []
+            var encoder = makeEncoder(.ndjson, options: EncodeOptions())
+            encoder.encode(batch, into: &bytes)
+            return bytes
+        }
+    }
+
     public func open(batchSize: Int?) async throws -> any TargetWriter {
         let real = try roots.authorize(path)
         let directory = real.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")

@@ -108,17 +108,6 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         return written
     }
 
-    /// NDJSON lines do not depend on each other, so any worker can encode a batch.
-    var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? {
-        guard format == .ndjson, encoder != nil else { return nil }
-        return { batch in
-            var bytes: [UInt8] = []
-            var encoder = makeEncoder(.ndjson, options: EncodeOptions())
-            encoder.encode(batch, into: &bytes)
-            return bytes
-        }
-    }
-
     /// A large encoded batch goes to the file as it is, after whatever is buffered, rather
     /// than being copied into the buffer first.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {

@@ -152,9 +152,12 @@ public struct ComponentRegistry: Sendable {
 }
 
 extension ComponentRegistry {
-    /// The grammar of every spec with this registry's components: what submitted jobs,
-    /// schedules and pipelines are checked against, and what the JSON Schema says.
-    public var grammar: SpecGrammar {
+    /// The grammar of every spec with this registry's components: what the JSON Schema says
+    /// and what component configs are checked against.
+    public var grammar: SpecGrammar { grammar(checksConfigs: true) }
+
+    /// The grammar, with or without the components' configs (see ``SpecGrammar``).
+    public func grammar(checksConfigs: Bool) -> SpecGrammar {
         func variants(_ kind: ComponentKind) -> [SpecGrammar.Variant] {
             names(kind).compactMap { name in declaration(kind, name).map { (name, $0.config) } }
         }
@@ -165,6 +168,7 @@ extension ComponentRegistry {
             }
         }
         return SpecGrammar(
-            sources: variants(.source), transforms: variants(.transform), targets: variants(.target), definitions: definitions)
+            sources: variants(.source), transforms: variants(.transform), targets: variants(.target), definitions: definitions,
+            checksConfigs: checksConfigs)
     }
 }

@@ -1,15 +1,16 @@
 import SluiceCore
 
-/// Reads submitted specs: checks the whole document against the ``SpecGrammar`` (every
-/// problem, with its path, in document order), then decodes it. HTTP, the command line and
-/// the scheduler read jobs, schedules and pipelines only through here, so a misspelt key is
-/// refused wherever a spec comes from.
+/// Reads submitted specs: checks the document against the ``SpecGrammar`` (every problem,
+/// with its path, in document order), then decodes it. HTTP, the command line and the
+/// scheduler read jobs, schedules and pipelines only through here, so a misspelt key is
+/// refused wherever a spec comes from. Component configs are left to the planner, which
+/// checks each against its component's declaration along with everything else it finds.
 public struct SpecReader: Sendable {
     /// The grammar specs are checked against.
     public let grammar: SpecGrammar
 
     public init(registry: ComponentRegistry) {
-        grammar = registry.grammar
+        grammar = registry.grammar(checksConfigs: false)
     }
 
     /// The reader for the built-in components.
