@@ -53,22 +53,40 @@ func decode(
         }
     }
     chunks += try decoder.finish()
-    return Decoded(
-        rows: chunks.flatMap { $0.batch.records.map { JSONText.string(.object($0)) } },
-        positions: chunks.flatMap(\.batch.positions),
-        fields: chunks.map(\.batch.fields),
-        chunkRows: chunks.map(\.batch.count),
-        chunkBytes: chunks.map(\.bytes),
-        rejections: chunks.flatMap(\.rejected),
-        batches: chunks.map(\.batch))
+    return Decoded(chunks)
+}
+
+/// Decodes `input` fed in two pieces, cut at `split` (either may be empty).
+func decode(_ format: DataFormat, _ input: [UInt8], options: DecodeOptions = DecodeOptions(), splitAt split: Int) throws -> Decoded {
+    var decoder = makeDecoder(format, options: options)
+    var chunks = try decoder.feed(Array(input[..<split]))
+    chunks += try decoder.feed(Array(input[split...]))
+    chunks += try decoder.finish()
+    return Decoded(chunks)
+}
+
+extension Decoded {
+    /// Everything in `chunks`.
+    init(_ chunks: [SourceChunk]) {
+        self.init(
+            rows: chunks.flatMap { $0.batch.records.map { JSONText.string(.object($0)) } },
+            positions: chunks.flatMap(\.batch.positions),
+            fields: chunks.map(\.batch.fields),
+            chunkRows: chunks.map(\.batch.count),
+            chunkBytes: chunks.map(\.bytes),
+            rejections: chunks.flatMap(\.rejected),
+            batches: chunks.map(\.batch))
+    }
 }
 
 func decode(_ format: DataFormat, _ text: String, options: DecodeOptions = DecodeOptions(), pieces: [Int] = []) throws -> Decoded {
     try decode(format, Array(text.utf8), options: options, pieces: pieces)
 }
 
-/// Asserts that feeding `input` split at every offset, and in 1…7-byte pieces, gives exactly
-/// what feeding it whole gives. Returns the whole-input result.
+/// Asserts that feeding `input` split at every offset, in chunks of every size from 1 byte to
+/// the whole input, and in irregular 1…9-byte pieces gives exactly what feeding it whole
+/// gives: the same rows, positions, fields, rejections, rows and bytes per chunk. Returns the
+/// whole-input result.
 @discardableResult
 func expectChunkingInvariant(
     _ format: DataFormat, _ input: [UInt8], options: DecodeOptions = DecodeOptions(),
@@ -77,13 +95,16 @@ func expectChunkingInvariant(
     let whole = try decode(format, input, options: options)
     #expect(whole.chunkBytes.reduce(0, +) == input.count, "bytes add up", sourceLocation: sourceLocation)
     for split in 0...input.count {
-        var decoder = makeDecoder(format, options: options)
-        var chunks = try decoder.feed(Array(input[..<split]))
-        chunks += try decoder.feed(Array(input[split...]))
-        chunks += try decoder.finish()
-        let rows = chunks.flatMap { $0.batch.records.map { JSONText.string(.object($0)) } }
-        if rows != whole.rows || chunks.flatMap(\.rejected) != whole.rejections || chunks.map(\.bytes) != whole.chunkBytes {
-            Issue.record("split at \(split) differs", sourceLocation: sourceLocation)
+        let d = try decode(format, input, options: options, splitAt: split)
+        if d != whole {
+            Issue.record("split at \(split) differs:\n\(d)\nwhole:\n\(whole)", sourceLocation: sourceLocation)
+            return whole
+        }
+    }
+    for size in 1...max(1, input.count) {
+        let d = try decode(format, input, options: options, pieces: [size])
+        if d != whole {
+            Issue.record("chunks of \(size) bytes differ:\n\(d)\nwhole:\n\(whole)", sourceLocation: sourceLocation)
             return whole
         }
     }

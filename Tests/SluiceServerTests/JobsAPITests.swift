@@ -21,7 +21,7 @@ import Testing
             (
                 #"{"name":"x","source":\#(source),"transforms":[{"operation":"explode","config":{}}],"target":\#(target)}"#,
                 "transforms[0].operation",
-                "transforms[0].operation: unknown operation 'explode'; expected one of add, aggregate, cast, coerce, custom, dedupe, fillNulls, filter, flatten, join, limit, lookup, map, normalize, pivot, remove, removeNulls, rename, sample, sanitize, select, sort, split, trim, unflatten, unpivot, window"
+                "transforms[0].operation: unknown operation 'explode'; expected one of add, aggregate, cast, coerce, custom, dedupe, fillNulls, filter, flatten, join, limit, lookup, map, mask, normalize, pivot, remove, removeNulls, rename, sample, sanitize, select, sort, split, trim, unflatten, unpivot, window"
             ),
             (
                 #"{"name":"x","source":{"type":"ftp","config":{}},"transforms":[],"target":\#(target)}"#,

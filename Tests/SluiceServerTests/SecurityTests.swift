@@ -57,20 +57,27 @@ import Testing
     @Test func secretsAreRedactedAndEnvReferencesResolved() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        try dir.write("in.json", #"[{"a":1}]"#)
+        let api = try await FakeAPIServer.start(customers: [["id": 1]], sales: [], token: "hunter2")
         let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path, "MY_SECRET": "hunter2"])
-        // A source config with secret-looking fields next to a normal one, and a reference
-        // ${env:…} that must be resolved (the job runs) yet shown as the reference.
+        // Secret-looking headers next to a normal one, and references ${env:…} that must be
+        // resolved (the API refuses the job otherwise) yet shown as the reference.
         let body = #"""
-        {"name":"redact","source":{"type":"file","config":{"path":"\#(dir.file("in.json"))","password":"pw-literal","apiKey":"k-literal","token":"${env:MY_SECRET}"}},
+        {"name":"redact","source":{"type":"api","config":{"url":"\#(api.baseURL)/customers","headers":{
+           "Authorization":"Bearer ${env:MY_SECRET}","X-Token":"${env:MY_SECRET}","X-Password":"pw-literal","X-Api-Key":"k-literal","X-Trace":"visible"}}},
          "transforms":[],"target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}
         """#
         let reply = try await server.request(.POST, "/jobs", body: body)
         #expect(reply.status == 200)
-        #expect(reply.json["job"]["source"]["config"]["password"] == "***")
-        #expect(reply.json["job"]["source"]["config"]["apiKey"] == "***")
-        #expect(reply.json["job"]["source"]["config"]["token"] == "${env:MY_SECRET}")
+        #expect(reply.json["job"]["status"] == "completed")
+        #expect(reply.json["stats"]["recordsLoaded"] == 1)
+        let headers = reply.json["job"]["source"]["config"]["headers"]
+        #expect(headers["Authorization"] == "***")
+        #expect(headers["X-Password"] == "***")
+        #expect(headers["X-Api-Key"] == "***")
+        #expect(headers["X-Token"] == "${env:MY_SECRET}")
+        #expect(headers["X-Trace"] == "visible")
         #expect(!reply.text.contains("pw-literal") && !reply.text.contains("k-literal") && !reply.text.contains("hunter2"))
+        await api.stop()
         let id = try #require(reply.json["job"]["id"].stringValue)
         let shown = try await server.request(.GET, "/jobs/\(id)")
         #expect(!shown.text.contains("pw-literal") && !shown.text.contains("hunter2"))

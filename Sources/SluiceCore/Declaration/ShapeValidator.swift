@@ -153,7 +153,7 @@ public struct ShapeValidator: Sendable {
             case .exactlyOne(let keys):
                 let given = present(keys)
                 if given.isEmpty {
-                    errors.append(SpecError(path: path, "give one of \(Self.list(keys))"))
+                    errors.append(SpecError(path: SpecPath.join(path, keys.first ?? ""), "required: give one of \(Self.list(keys))"))
                 } else if given.count > 1 {
                     errors.append(SpecError(path: SpecPath.join(path, given[1]), "give only one of \(Self.list(keys)), not both \(given[0]) and \(given[1])"))
                 }
@@ -163,7 +163,9 @@ public struct ShapeValidator: Sendable {
                     errors.append(SpecError(path: SpecPath.join(path, given[1]), "give only one of \(Self.list(keys)), not both \(given[0]) and \(given[1])"))
                 }
             case .atLeastOne(let keys):
-                if present(keys).isEmpty { errors.append(SpecError(path: path, "give at least one of \(Self.list(keys))")) }
+                if present(keys).isEmpty {
+                    errors.append(SpecError(path: SpecPath.join(path, keys.first ?? ""), "required: give at least one of \(Self.list(keys))"))
+                }
             case .requires(let key, let needed):
                 guard !present([key]).isEmpty else { continue }
                 for missing in needed where present([missing]).isEmpty {

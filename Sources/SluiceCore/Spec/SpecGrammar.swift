@@ -82,7 +82,7 @@ public struct SpecGrammar: Sendable {
     public static let schema = Shape.object([
         .optional("fields", .array(.object([
             .required("name", .fieldName, "The field's name in the record."),
-            .required("type", .choice(FieldType.self), "The expected type."),
+            .required("type", .choice(FieldType.self, noun: "type"), "The expected type."),
             .optional("nullable", .boolean, default: .bool(true), "Whether null (or absence) is allowed."),
             .optional("validators", .array(.reference("validator")), default: .array([]), "Further checks on non-null values."),
         ])), default: .array([]), "The declared fields, in order."),

@@ -4,214 +4,174 @@ import SluiceCore
 /// breaks inside quotes, LF or CRLF line ends, a header row, and a UTF-8 byte order mark.
 ///
 /// Cells are located in place (see ``CSVRecordScanner``) and written straight into column
-/// builders; only a record cut by a chunk boundary is copied, once. Blank lines are skipped.
-/// A row whose field count differs from the header's, or an unterminated quote at the end,
-/// becomes a rejection and reading goes on. Duplicate header names get `_2`, `_3`, … and an
-/// empty one is named by its column (`column3`) so every field can be addressed. With a
-/// projection, only the named columns are typed and built; the others are still scanned, so
-/// field counts and rejected rows are exactly as without it.
+/// builders; only a record cut by a chunk boundary is copied, once (see
+/// ``ChunkedRecordDriver``). Blank lines are skipped. A row whose field count differs from
+/// the header's, or an unterminated quote at the end, becomes a rejection and reading goes
+/// on. Duplicate header names get `_2`, `_3`, … and an empty one is named by its column
+/// (`column3`) so every field can be addressed. With a projection, only the named columns
+/// are typed and built; the others are still scanned, so field counts and rejected rows are
+/// exactly as without it.
 struct CSVDecoder: RecordStreamDecoder {
-    private let options: DecodeOptions
-    private var ledger = ChunkLedger()
-    private var byteOrderMark = ByteOrderMark()
-    private var scanner: CSVRecordScanner
-    /// Absolute offset of the first byte of the next buffer handed to `process`.
-    private var base = 0
-    /// The line on which the next record starts.
-    private var line = 1
-    /// A record cut by the end of the last chunk, from its first byte.
-    private var carry: [UInt8] = []
-    private var carrying = false
-    private var carryBase = 0
-    private var boundary: CSVBoundary
-    private var fields: [String]?
-    private var typings: [CSVCellTyping] = []
-    /// The columns built, by index in the row (all of them unless projected).
-    private var kept: [Int] = []
-    private var builders: [ColumnBuilder] = []
-    private var positions: [Int] = []
-    private var scratch: [UInt8] = []
-    private var chunks: [SourceChunk] = []
+    private var driver: ChunkedRecordDriver<RecordParser>
 
     init(options: DecodeOptions) {
-        self.options = options
-        scanner = CSVRecordScanner(delimiter: options.delimiter)
-        boundary = CSVBoundary(delimiter: options.delimiter)
-        line = options.firstLine
-        if let names = options.columnNames { setFields(names) }
+        driver = ChunkedRecordDriver(parser: RecordParser(options: options))
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
-        ledger.didFeed(bytes.count)
-        let outcome = byteOrderMark.take(bytes, final: false)
-        base += outcome.skipped
-        outcome.withBytes(of: bytes) { process($0) }
-        defer { chunks = [] }
-        return chunks
+        driver.feed(bytes)
     }
 
     mutating func finish() throws -> [SourceChunk] {
-        let last = byteOrderMark.take(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
-        base += last.skipped
-        last.withBytes(of: UnsafeRawBufferPointer(start: nil, count: 0)) { process($0) }
-        if carrying {
-            let record = carry
-            carry = []
-            carrying = false
-            _ = record.withUnsafeBytes { parseRecords($0, absoluteBase: carryBase, final: true) }
-        }
-        let batch = fields == nil ? RecordBatch.empty : takeBatch()
-        if let last = ledger.finalChunk(batch) { chunks.append(last) }
-        defer { chunks = [] }
-        return chunks
+        driver.finish()
     }
+}
 
-    /// Parses every complete record of `p`, completing a carried record first and carrying
-    /// the cut one at the end.
-    private mutating func process(_ p: UnsafeRawBufferPointer) {
-        var start = 0
-        if carrying {
-            guard let end = boundary.findEnd(p) else {
-                carry.append(contentsOf: p)
-                base += p.count
-                return
-            }
-            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<end]))
-            let record = carry
-            carry = []
-            carrying = false
-            let consumed = record.withUnsafeBytes { parseRecords($0, absoluteBase: carryBase, final: false) }
-            if consumed < record.count {
-                // Cannot happen when the boundary and the scanner agree; kept safe regardless.
-                startCarry(UnsafeRawBufferPointer(rebasing: p[end...]), prefix: Array(record[consumed...]), at: carryBase + consumed)
-                base += p.count
-                return
-            }
-            start = end
+extension CSVDecoder {
+    /// CSV's record logic: a record ends at a line feed outside quotes (``CSVBoundary``), and
+    /// the records of a buffer are split into cells by ``CSVRecordScanner`` and typed into
+    /// column builders.
+    struct RecordParser: ChunkedRecordParser {
+        private let options: DecodeOptions
+        private var scanner: CSVRecordScanner
+        /// The line on which the next record starts.
+        private var line = 1
+        private var boundary: CSVBoundary
+        private var fields: [String]?
+        private var typings: [CSVCellTyping] = []
+        /// The columns built, by index in the row (all of them unless projected).
+        private var kept: [Int] = []
+        private var builders: [ColumnBuilder] = []
+        private var positions: [Int] = []
+        private var scratch: [UInt8] = []
+
+        /// A parser reading CSV as `options` say.
+        init(options: DecodeOptions) {
+            self.options = options
+            scanner = CSVRecordScanner(delimiter: options.delimiter)
+            boundary = CSVBoundary(delimiter: options.delimiter)
+            line = options.firstLine
+            if let names = options.columnNames { setFields(names) }
         }
-        let rest = UnsafeRawBufferPointer(rebasing: p[start...])
-        let consumed = parseRecords(rest, absoluteBase: base + start, final: false)
-        if consumed < rest.count {
-            startCarry(UnsafeRawBufferPointer(rebasing: rest[consumed...]), prefix: [], at: base + start + consumed)
+
+        mutating func carriedRecordEnd(in p: UnsafeRawBufferPointer) -> Int? {
+            boundary.findEnd(p)
         }
-        base += p.count
-    }
 
-    private mutating func startCarry(_ tail: UnsafeRawBufferPointer, prefix: [UInt8], at offset: Int) {
-        carry = prefix
-        carry.append(contentsOf: tail)
-        carrying = true
-        carryBase = offset
-        boundary.state = .fieldStart
-        let end = carry.withUnsafeBytes { boundary.findEnd($0) }
-        assert(end == nil, "a carried record is incomplete")
-    }
+        mutating func carryBegan(with carried: UnsafeRawBufferPointer) {
+            boundary.state = .fieldStart
+            let end = boundary.findEnd(carried)
+            assert(end == nil, "a carried record is incomplete")
+        }
 
-    /// Parses records from the start of `p` (whose first byte is at `absoluteBase` in the
-    /// input); returns how many bytes were consumed.
-    private mutating func parseRecords(_ p: UnsafeRawBufferPointer, absoluteBase: Int, final: Bool) -> Int {
-        var i = 0
-        while true {
-            switch scanner.scanRecord(p, from: i, final: final) {
-            case .incomplete, .endOfInput:
-                return i
-            case .record(let end, let lineFeeds):
-                handleRecord(p, from: i, end: end)
-                if positions.count >= options.batchSize {
-                    chunks.append(ledger.chunk(takeBatch(), upTo: absoluteBase + end))
+        mutating func finalBatch() -> RecordBatch {
+            fields == nil ? RecordBatch.empty : takeBatch()
+        }
+
+        mutating func parseRecords(_ p: UnsafeRawBufferPointer, at offset: Int, final: Bool, into output: inout ChunkOutput) -> Int {
+            var i = 0
+            while true {
+                switch scanner.scanRecord(p, from: i, final: final) {
+                case .incomplete, .endOfInput:
+                    return i
+                case .record(let end, let lineFeeds):
+                    handleRecord(p, from: i, end: end, into: &output)
+                    if positions.count >= options.batchSize {
+                        output.emit(takeBatch(), upTo: offset + end)
+                    }
+                    line += lineFeeds
+                    i = end
+                case .unterminated(let end, let lineFeeds):
+                    let raw = String(decoding: UnsafeRawBufferPointer(rebasing: p[i..<end]), as: UTF8.self)
+                    output.reject(
+                        Rejection(
+                            record: .string(raw), reasons: ["line \(line): unterminated quoted field (the closing '\"' is missing)"],
+                            position: line, stage: "source"))
+                    line += lineFeeds
+                    i = end
                 }
-                line += lineFeeds
-                i = end
-            case .unterminated(let end, let lineFeeds):
-                let raw = String(decoding: UnsafeRawBufferPointer(rebasing: p[i..<end]), as: UTF8.self)
-                ledger.reject(
-                    Rejection(
-                        record: .string(raw), reasons: ["line \(line): unterminated quoted field (the closing '\"' is missing)"],
-                        position: line, stage: "source"))
-                line += lineFeeds
-                i = end
             }
         }
-    }
 
-    private mutating func handleRecord(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) {
-        let cells = scanner.cells
-        if cells.count == 1, cells[0].kind == .plain, cells[0].start == cells[0].end { return }
-        guard let fields else {
-            if options.hasHeader {
-                setFields(cells.map { text(p, $0) })
+        private mutating func handleRecord(_ p: UnsafeRawBufferPointer, from start: Int, end: Int, into output: inout ChunkOutput) {
+            let cells = scanner.cells
+            if cells.count == 1, cells[0].kind == .plain, cells[0].start == cells[0].end { return }
+            guard let fields else {
+                if options.hasHeader {
+                    setFields(cells.map { text(p, $0) })
+                    return
+                }
+                setFields((1...cells.count).map { "column\($0)" })
+                handleRecord(p, from: start, end: end, into: &output)
                 return
             }
-            setFields((1...cells.count).map { "column\($0)" })
-            handleRecord(p, from: start, end: end)
-            return
+            guard cells.count == fields.count else {
+                var record = ValueObject()
+                for (name, cell) in zip(fields, cells) { record.appendUnchecked(key: name, value: .string(text(p, cell))) }
+                output.reject(
+                    Rejection(
+                        record: .object(record), reasons: ["line \(line): expected \(fields.count) fields, found \(cells.count)"],
+                        position: line, stage: "source"))
+                return
+            }
+            for b in 0..<kept.count {
+                let cell = cells[kept[b]]
+                switch cell.kind {
+                case .plain:
+                    typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: false, to: &builders[b])
+                case .quoted:
+                    typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: true, to: &builders[b])
+                case .escaped:
+                    scratch.removeAll(keepingCapacity: true)
+                    CSVRecordScanner.unescape(p, cell, into: &scratch)
+                    scratch.withUnsafeBytes { typings[b].append($0, quoted: true, to: &builders[b]) }
+                }
+            }
+            positions.append(line)
         }
-        guard cells.count == fields.count else {
-            var record = ValueObject()
-            for (name, cell) in zip(fields, cells) { record.appendUnchecked(key: name, value: .string(text(p, cell))) }
-            ledger.reject(
-                Rejection(
-                    record: .object(record), reasons: ["line \(line): expected \(fields.count) fields, found \(cells.count)"],
-                    position: line, stage: "source"))
-            return
-        }
-        for b in 0..<kept.count {
-            let cell = cells[kept[b]]
+
+        /// The text of `cell` as a `String` (header names and rejected rows only).
+        private func text(_ p: UnsafeRawBufferPointer, _ cell: CSVCell) -> String {
             switch cell.kind {
-            case .plain:
-                typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: false, to: &builders[b])
-            case .quoted:
-                typings[b].append(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), quoted: true, to: &builders[b])
+            case .plain, .quoted:
+                return String(decoding: UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), as: UTF8.self)
             case .escaped:
-                scratch.removeAll(keepingCapacity: true)
-                CSVRecordScanner.unescape(p, cell, into: &scratch)
-                scratch.withUnsafeBytes { typings[b].append($0, quoted: true, to: &builders[b]) }
+                var out: [UInt8] = []
+                CSVRecordScanner.unescape(p, cell, into: &out)
+                return String(decoding: out, as: UTF8.self)
             }
         }
-        positions.append(line)
-    }
 
-    /// The text of `cell` as a `String` (header names and rejected rows only).
-    private func text(_ p: UnsafeRawBufferPointer, _ cell: CSVCell) -> String {
-        switch cell.kind {
-        case .plain, .quoted:
-            return String(decoding: UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]), as: UTF8.self)
-        case .escaped:
-            var out: [UInt8] = []
-            CSVRecordScanner.unescape(p, cell, into: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
-    }
-
-    private mutating func setFields(_ names: [String]) {
-        var seen = Set<String>()
-        var unique: [String] = []
-        for (i, raw) in names.enumerated() {
-            var name = raw.isEmpty ? "column\(i + 1)" : raw
-            var n = 2
-            while seen.contains(name) {
-                name = "\(raw.isEmpty ? "column\(i + 1)" : raw)_\(n)"
-                n += 1
+        private mutating func setFields(_ names: [String]) {
+            var seen = Set<String>()
+            var unique: [String] = []
+            for (i, raw) in names.enumerated() {
+                var name = raw.isEmpty ? "column\(i + 1)" : raw
+                var n = 2
+                while seen.contains(name) {
+                    name = "\(raw.isEmpty ? "column\(i + 1)" : raw)_\(n)"
+                    n += 1
+                }
+                seen.insert(name)
+                unique.append(name)
             }
-            seen.insert(name)
-            unique.append(name)
+            fields = unique
+            kept = unique.indices.filter { options.projection?.contains(unique[$0]) ?? true }
+            typings = kept.map { CSVCellTyping(options.fieldTypes[unique[$0]]) }
+            resetBuilders()
         }
-        fields = unique
-        kept = unique.indices.filter { options.projection?.contains(unique[$0]) ?? true }
-        typings = kept.map { CSVCellTyping(options.fieldTypes[unique[$0]]) }
-        resetBuilders()
-    }
 
-    private mutating func resetBuilders() {
-        builders = Array(repeating: ColumnBuilder(capacity: options.batchSize), count: kept.count)
-        positions = []
-        positions.reserveCapacity(options.batchSize)
-    }
+        private mutating func resetBuilders() {
+            builders = Array(repeating: ColumnBuilder(capacity: options.batchSize), count: kept.count)
+            positions = []
+            positions.reserveCapacity(options.batchSize)
+        }
 
-    private mutating func takeBatch() -> RecordBatch {
-        let names = fields.map { all in kept.map { all[$0] } } ?? []
-        let batch = RecordBatch(fields: names, columns: builders.map { $0.build() }, positions: positions)
-        resetBuilders()
-        return batch
+        private mutating func takeBatch() -> RecordBatch {
+            let names = fields.map { all in kept.map { all[$0] } } ?? []
+            let batch = RecordBatch(fields: names, columns: builders.map { $0.build() }, positions: positions)
+            resetBuilders()
+            return batch
+        }
     }
 }
