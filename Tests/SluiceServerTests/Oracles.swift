@@ -2,7 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceTestSupport
 
-/// Independent computations of what the seed examples must produce, in Python (plain
+/// Independent computations of what the worked examples must produce, in Python (plain
 /// `json`/`re`, and DuckDB for aggregations), so the tests do not trust Sluice to grade itself.
 enum Oracles {
     /// Example 2: (valid count, invalid count, [region: (sum order_total, count)]).

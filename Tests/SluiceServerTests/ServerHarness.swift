@@ -85,7 +85,7 @@ final class ServerHarness: Sendable {
     }
 }
 
-/// A stand-in for the seed's `api.example.com`: serves `/customers` (bearer token required)
+/// A stand-in for the examples' `api.example.com`: serves `/customers` (bearer token required)
 /// and `/sales` on a free loopback port.
 final class FakeAPIServer: Sendable {
     let port: Int

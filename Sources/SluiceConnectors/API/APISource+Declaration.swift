@@ -26,7 +26,7 @@ extension APISource {
         ]),
         examples: [
             ComponentExample(
-                "GET with a token from a server on port {port} that serves {dir}; the records inside the answer",
+                "GET with a token; the records inside the answer",
                 config:
                     #"{"url": "http://localhost:{port}/orders.json", "headers": {"Authorization": "Bearer ${env:SHOP_API_TOKEN}"}, "recordsPath": "data.orders", "timeoutMs": 10000}"#,
                 output: #"[{"id": 1, "total": 12.5, "status": "paid"}, {"id": 2, "total": 80, "status": "open"}]"#,

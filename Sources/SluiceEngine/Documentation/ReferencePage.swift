@@ -15,7 +15,8 @@ public enum ReferencePage {
             the source and the target name a `type`, each transform an `operation`, and each has \
             its own `config`. A key that is not listed here is refused with its path (and the key \
             probably meant), so a typo can never change what a job does. `sluice schema` prints \
-            the same declarations as a JSON Schema for editors.
+            the same declarations as a JSON Schema for editors. In examples, `{dir}` stands for the \
+            directory of the example's files and `{port}` for the port of the server that serves them.
 
             - [Job](#job) · [Sources](#sources) · [Transforms](#transforms) · [Targets](#targets) · \
             [Schema validation](#schema-validation) · [Expressions](#expressions)
@@ -104,6 +105,13 @@ public enum ReferencePage {
                     text += "| `\(tag)` | `\(field.name)`: \(field.shape.phrase) | \(field.summary) |\n"
                 }
             }
+        }
+        text += "\n**Example** (run by the test suite): with this schema\n\n```json\n\(SchemaValidationExample.schema)\n```\n\n"
+        text += "these records\n\n```json\n\(SchemaValidationExample.input)\n```\n\n"
+        text += "reach the transforms as\n\n```json\n\(SchemaValidationExample.output)\n```\n\n"
+        text += "and the dead-letter queue holds:\n\n| position | error |\n|---|---|\n"
+        for (position, reason) in SchemaValidationExample.rejected {
+            text += "| \(position) | \(reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         return text
     }

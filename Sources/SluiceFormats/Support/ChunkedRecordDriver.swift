@@ -10,7 +10,7 @@ import SluiceCore
 /// are parsed.
 struct ChunkedRecordDriver<Parser: ChunkedRecordParser>: Sendable {
     /// The format's record logic.
-    private(set) var parser: Parser
+    private var parser: Parser
     private var output = ChunkOutput()
     private var byteOrderMark = ByteOrderMark()
     /// Absolute offset of the first byte of the next buffer handed to `process`.

@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// Equality and ordering as the seed's JavaScript filters behave, shared by every operator
+/// Equality and ordering as loose as JavaScript's `==`, shared by every operator
 /// that compares a cell with a configured value.
 enum LooseComparison {
     /// `==` of ``Value``, except that a numeric string equals the same number (`"42"` and 42),

@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// How a non-null value fits a declared field type (SEED.md "Schema Validation").
+/// How a non-null value fits a declared field type.
 enum Coercion {
     /// The value is fine as it is.
     case keep

@@ -1,7 +1,7 @@
 import SluiceCore
 
 /// A `custom` validator: `{"type": "custom", "fn": "starts_with(value, 'USER_')", "message":
-/// "ID must start with USER_"}`. The seed's JavaScript `fn` becomes a boolean ``Expression``
+/// "ID must start with USER_"}`. The `fn` is a boolean ``Expression``
 /// in which `value` is the field's value; a present value passes when the expression is true.
 /// False, null, or an evaluation error (a failed cast, say) fails it.
 struct CustomCheck: Sendable {

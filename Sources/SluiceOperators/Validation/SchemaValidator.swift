@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// Checks batches against a job's schema (SEED.md "Schema Validation"): field types, null
+/// Checks batches against a job's schema: field types, null
 /// policy, required fields, validators and strict mode.
 ///
 /// Valid rows go on with safe coercions applied (non-strict mode); each invalid row becomes

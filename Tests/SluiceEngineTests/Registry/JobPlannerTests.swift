@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test func everySeedJobBodyPlans() throws {
+    @Test func everyExampleJobBodyPlans() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         for name in ["01-simple-etl.json", "02-advanced-pipeline.json", "customer-migration.json", "extract-transform.json"] {

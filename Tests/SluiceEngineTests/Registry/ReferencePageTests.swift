@@ -42,6 +42,26 @@ import SluiceOperators
         }
     }
 
+    @Test func theSchemaValidationExampleGivesItsDocumentedOutput() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("input.json", SchemaValidationExample.input)
+        let job = #"""
+            {"name": "schema example", "source": {"type": "file", "config": {"path": "\#(dir.file("input.json"))"},
+                                                   "schema": \#(SchemaValidationExample.schema)},
+             "target": {"type": "file", "config": {"path": "\#(dir.file("output.json"))"}}}
+            """#
+        let spec = try SpecReader.builtIn.job(try JSONParser.parse(job))
+        // One batch: a record's keys follow the order its batch first saw them in.
+        let plan = try JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 100, environment: [:]).plan(spec)
+        let outcome = await JobRunner.run(plan, settings: RunSettings(workers: 2), logger: Logger(label: "docs"))
+        #expect(outcome.failure == nil)
+        let written = JSONText.string(try JSONParser.parse(try dir.read("output.json")))
+        #expect(written == JSONText.string(try JSONParser.parse(SchemaValidationExample.output)), "\(written)")
+        #expect(outcome.rejections.map { $0.position ?? -1 } == SchemaValidationExample.rejected.map(\.position))
+        #expect(outcome.rejections.map(\.message) == SchemaValidationExample.rejected.map(\.reason))
+    }
+
     @Test func theCommittedReferenceIsTheGeneratedOne() throws {
         let committed = try RepositoryFiles.text("docs/reference.md")
         #expect(committed == ReferencePage.markdown(), "regenerate with: swift run sluice docs > docs/reference.md")

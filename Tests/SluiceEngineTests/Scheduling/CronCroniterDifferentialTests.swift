@@ -18,7 +18,7 @@ struct CronCroniterDifferentialTests {
     static let zones = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]
     static let fireTimesPerCase = 5
 
-    /// Fixed expressions: the seed's schedules, presets, every syntax, leap days, the day rule.
+    /// Fixed expressions: the documented schedules, presets, every syntax, leap days, the day rule.
     static let fixedExpressions = [
         "0 2 * * *", "0 * * * *", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
         "* * * * *", "*/5 * * * *", "*/7 * * * *", "5/15 * * * *", "10-50/15 * * * *", "1-59/2 * * * *",

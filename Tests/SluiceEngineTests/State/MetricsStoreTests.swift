@@ -21,7 +21,7 @@ struct MetricsStoreTests {
         #expect(PhaseSummary(samples: seedLike) == PhaseSummary(count: 10, avg: 135.5, min: 100, max: 200, p95: 200))
     }
 
-    @Test func summaryEncodesAsTheSeedShowsIt() throws {
+    @Test func summaryEncodesAsTheAPIDocumentsIt() throws {
         let summary = PhaseSummary(count: 10, avg: 125.5, min: 100, max: 200, p95: 180)
         #expect(try ValueEncoder().jsonText(summary) == #"{"count":10,"avg":125.5,"min":100.0,"max":200.0,"p95":180.0}"#)
     }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import SluiceOperators
 
-/// The seed's example schema (SEED.md "POST /jobs").
+/// The example schema of the `POST /jobs` documentation.
 private let seedSchema = """
     {"fields": [
         {"name": "id", "type": "string", "nullable": false},
@@ -247,7 +247,7 @@ private func schemaError(_ schemaJSON: String) throws -> String? {
     }
 }
 
-/// The seed's custom validator, with an expression instead of JavaScript.
+/// A custom validator, with an expression.
 @Suite struct CustomValidatorTests {
     @Test func aCustomExpressionChecksEveryValue() throws {
         let schema = try ValueDecoder().decode(SchemaSpec.self, from: try JSONParser.parse(#"""

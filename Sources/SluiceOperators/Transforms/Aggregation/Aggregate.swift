@@ -1,12 +1,12 @@
 import SluiceCore
 
-/// Groups records and computes aggregations per group (SEED.md "Aggregate Data"):
+/// Groups records and computes aggregations per group:
 /// `{"groupBy": ["region"], "aggregations": {"amount": "sum"}, "having": {…}}`.
 ///
 /// Emits one row per group in first-seen order with the group-by fields, then one field per
 /// aggregation (see ``AggregationList`` for the ways to name them). Without `groupBy` the
 /// whole input is one group, and an empty input still gives its one row (`count`,
-/// `countNonNull` and `countDistinct` 0, `sum` 0 as the seed has it, everything else null).
+/// `countNonNull` and `countDistinct` 0, `sum` 0, everything else null).
 /// `having` is a condition (see ``Condition``) on those output rows, by output names.
 ///
 /// `count` counts the group's rows (SQL `count(*)`; its field need not exist), `countNonNull`

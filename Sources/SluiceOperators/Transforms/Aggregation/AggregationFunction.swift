@@ -1,4 +1,4 @@
-/// A function of the `aggregate` operation (SEED.md "Aggregate Data", plus `median` and
+/// A function of the `aggregate` operation ( `median` and
 /// `stddev` for the benchmark jobs, and the statistics, order and list functions after them).
 public enum AggregationFunction: String, Sendable, CaseIterable {
     case sum, avg, min, max

@@ -28,7 +28,7 @@ public struct AggregationSpec: Sendable, Equatable {
 /// The `aggregations` object of an `aggregate` step, in the order written. Each key takes
 /// one of four forms:
 ///
-/// - `"amount": "sum"`: one function; the output keeps the field's name (the seed's form);
+/// - `"amount": "sum"`: one function; the output keeps the field's name (the simplest form);
 /// - `"amount": {"function": "sum", "as": "total"}`: one function of the key's field; the
 ///   output is named by `as`, or keeps the field's name without it;
 /// - `"amount": ["sum", {"function": "sum", "as": "total"}, {"function": "percentile", "p": 0.9}]`:

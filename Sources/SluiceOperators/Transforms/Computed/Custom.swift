@@ -1,7 +1,6 @@
 import SluiceCore
 
-/// The seed's "Custom Transformation" under its name: its JavaScript `fn` that returns the
-/// record with computed fields becomes expressions, exactly as ``Add`` takes them:
+/// The `custom` operation: computed fields from expressions, exactly as ``Add`` takes them:
 /// `{"operation": "custom", "config": {"fields": {"computed_field": "a + b"}}}`.
 public struct Custom: StatelessTransform {
     /// The spec's operation name.
@@ -26,7 +25,7 @@ public struct Custom: StatelessTransform {
 extension Custom {
     public static let declaration = ComponentDeclaration(
         summary: """
-            The seed's custom transformation: computed fields from expressions, exactly as \
+            Computed fields from expressions, exactly as \
             `add` (see the expression functions below), under the name `custom`.
             """,
         config: Add.declaration.config,

@@ -1,9 +1,9 @@
 import SluiceCore
 
-/// Renames and selects fields (SEED.md "Map Fields"): `{"mapping": {"customer_id": "id"}}`.
+/// Renames and selects fields: `{"mapping": {"customer_id": "id"}}`.
 ///
-/// Output records hold exactly the mapped fields, in mapping order, like the seed's
-/// `Object.entries(mapping).forEach(([n, o]) => out[n] = r[o])`. Columns are reused, not
+/// Output records hold exactly the mapped fields, in mapping order (a JavaScript
+/// `Object.entries(mapping).forEach(([n, o]) => out[n] = r[o])`). Columns are reused, not
 /// copied; a source field the batch lacks gives an output field that is absent in every row.
 public struct Map: StatelessTransform {
     /// The spec's operation name.

@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// Splits a text field into several (SEED.md "Split Fields"):
+/// Splits a text field into several:
 /// `{"field": "full_name", "delimiter": " ", "targetFields": ["first_name", "last_name"]}`.
 ///
 /// Part `i` goes to target `i`; when there are more parts than targets the last target gets

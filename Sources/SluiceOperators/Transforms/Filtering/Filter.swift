@@ -1,10 +1,10 @@
 import SluiceCore
 
-/// Keeps the records for which a condition is true (SEED.md "Filter Records"): one test,
+/// Keeps the records for which a condition is true: one test,
 /// `{"field": "status", "operator": "eq", "value": "active"}`, or `and` / `or` / `not` over
 /// tests, nested to any depth: `{"or": [{…}, {"not": {…}}]}` (see ``ConditionSpec``).
 ///
-/// Comparisons follow the seed's JavaScript: numbers compare across int and double, a numeric
+/// Comparisons are loose, as JavaScript's `==` is: numbers compare across int and double, a numeric
 /// string compares as a number against a number (`"42"` eq 42), null or absent cells pass
 /// `eq null` and `ne` anything non-null, and never pass an ordering comparison. Combinations
 /// follow SQL's three-valued logic (see ``Condition``).

@@ -1,9 +1,9 @@
 import SluiceCore
 
-/// A comparison of the `filter` operation (SEED.md "Filter Records", plus null tests, text
+/// A comparison of the `filter` operation (plus null tests, text
 /// matching, ranges and `notIn`).
 ///
-/// Null and absent cells: `eq`, `ne`, `in`, `isNull` and `notNull` are definite (the seed's
+/// Null and absent cells: `eq`, `ne`, `in`, `isNull` and `notNull` are definite (as in
 /// JavaScript: null equals null and nothing else); the orderings, `between`, the text tests
 /// and `notIn` are unknown (SQL's NULL), as is an ordering of values that do not compare.
 public enum FilterOperator: String, Sendable, CaseIterable {
@@ -52,7 +52,7 @@ public enum FilterOperator: String, Sendable, CaseIterable {
     /// For the comparison operators, the truth of each comparison result (less, equal,
     /// greater, incomparable); `nil` for the others.
     ///
-    /// `eq` and `ne` are definite for every cell (the seed's JavaScript `==`); an ordering of
+    /// `eq` and `ne` are definite for every cell (JavaScript's `==`); an ordering of
     /// cells that do not compare is unknown, like SQL's comparison with NULL.
     var outcomeTruths: (less: Truth, equal: Truth, greater: Truth, incomparable: Truth)? {
         switch self {

@@ -51,8 +51,8 @@ struct FilterPredicate: Sendable {
 
     /// The truth of the test for one cell; null and absent cells are passed as `.null`.
     ///
-    /// `eq`, `ne`, `in`, `isNull` and `notNull` are definite for every cell (the seed's
-    /// JavaScript semantics: null equals null and differs from everything else); the other
+    /// `eq`, `ne`, `in`, `isNull` and `notNull` are definite for every cell (JavaScript's
+    /// semantics: null equals null and differs from everything else); the other
     /// operators are unknown for null cells, and the orderings for cells that do not compare.
     func truth(_ cell: Value) -> Truth {
         switch op {

@@ -83,7 +83,7 @@ private func filterError(_ configJSON: String) -> String? {
         #expect(try kept(#"{"not": {"field": "s", "operator": "contains", "value": "an"}}"#, rows) == [1, 2, 3])
         #expect(try kept(#"{"not": {"field": "s", "operator": "startsWith", "value": "a"}}"#, rows) == [2, 3, 4])
         #expect(try kept(#"{"not": {"field": "s", "operator": "endsWith", "value": "e"}}"#, rows) == [2, 3, 4])
-        // eq, ne and in are the seed's: definite for null, so not is their plain complement.
+        // eq, ne and in are JavaScript's: definite for null, so not is their plain complement.
         #expect(try kept(#"{"not": {"field": "n", "operator": "eq", "value": 5}}"#, rows) == [2, 3, 4, 5, 6])
         #expect(try kept(#"{"not": {"field": "n", "operator": "ne", "value": 5}}"#, rows) == [1])
         #expect(try kept(#"{"not": {"field": "n", "operator": "in", "value": [5, null]}}"#, rows) == [2, 5, 6])

@@ -7,7 +7,7 @@ import Testing
 /// on the same generated rows: nulls, absent keys, empty strings, unicode, negative numbers.
 ///
 /// The SQL beside each condition is what the condition means: orderings, ranges, text tests and
-/// `notIn` are SQL's (unknown on NULL); `eq`, `ne` and `in` are the seed's, definite on null,
+/// `notIn` are SQL's (unknown on NULL); `eq`, `ne` and `in` are JavaScript's, definite on null,
 /// so they read as `IS NOT DISTINCT FROM`, `IS DISTINCT FROM` and `coalesce(… IN …, false)`.
 @Suite struct FilterDuckDBTests {
     static let rowCount = 3000

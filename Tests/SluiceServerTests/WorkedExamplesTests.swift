@@ -3,11 +3,11 @@ import SluiceCore
 import SluiceTestSupport
 import Testing
 
-/// Runs every SEED.md example request against a real server on a free port, with a local
+/// Runs every worked example request against a real server on a free port, with a local
 /// HTTP server standing in for api.example.com, and checks status codes, bodies, output
 /// files and the DLQ against independent oracles; then restarts the server on the same state.
-@Suite struct SeedExamplesTests {
-    @Test func everySeedExampleEndToEndAndAcrossRestart() async throws {
+@Suite struct WorkedExamplesTests {
+    @Test func everyWorkedExampleEndToEndAndAcrossRestart() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let dataPath = RepositoryFiles.path("sample-data.json")
@@ -27,7 +27,7 @@ import Testing
         var server = try await ServerHarness.start(stateDir: dir, environment: env)
 
         // Example 1: Simple ETL Job.
-        let r1 = try await server.request(.POST, "/jobs", body: SeedBodies.fill(SeedBodies.example1, data: dataPath, out: dir.path))
+        let r1 = try await server.request(.POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.example1, data: dataPath, out: dir.path))
         #expect(r1.status == 200)
         #expect(r1.json["job"]["status"] == "completed")
         #expect(r1.json["job"]["name"] == "CSV to JSON")
@@ -43,7 +43,7 @@ import Testing
 
         // Example 2: schema, filter, aggregate; DuckDB is the oracle.
         let expected2 = try Oracles.example2(dataPath: dataPath)
-        let r2 = try await server.request(.POST, "/jobs", body: SeedBodies.fill(SeedBodies.example2, data: dataPath, out: dir.path))
+        let r2 = try await server.request(.POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.example2, data: dataPath, out: dir.path))
         #expect(r2.status == 200)
         #expect(r2.json["job"]["status"] == "completed")
         #expect(r2.json["stats"]["recordsExtracted"] == 300)
@@ -65,7 +65,7 @@ import Testing
         // The "POST /jobs" request: API source with a bearer token, schema, filter, map.
         let expectedCustomers = try Oracles.customers(JSONText.string(customers))
         let r3 = try await server.request(
-            .POST, "/jobs", body: SeedBodies.fill(SeedBodies.customerMigration, out: dir.path, api: api.baseURL))
+            .POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.customerMigration, out: dir.path, api: api.baseURL))
         #expect(r3.status == 200)
         #expect(r3.json["job"]["status"] == "completed")
         #expect(r3.json["job"]["source"]["config"]["headers"]["Authorization"] == "***")
@@ -82,7 +82,7 @@ import Testing
         // "Extract and Transform Data": API source → filter → two-key aggregate.
         let expectedSales = try Oracles.sales(JSONText.string(sales))
         let r4 = try await server.request(
-            .POST, "/jobs", body: SeedBodies.fill(SeedBodies.extractTransform, out: dir.path, api: api.baseURL))
+            .POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.extractTransform, out: dir.path, api: api.baseURL))
         #expect(r4.status == 200)
         #expect(r4.json["stats"]["recordsExtracted"] == 240)
         #expect(r4.json["stats"]["recordsLoaded"] == .int(expectedSales.count))
@@ -97,11 +97,11 @@ import Testing
         }
 
         // Example 3: schedules.
-        let s1 = try await server.request(.POST, "/schedules", body: SeedBodies.example3)
+        let s1 = try await server.request(.POST, "/schedules", body: ExampleBodies.example3)
         #expect(s1.status == 201)
         #expect(s1.json["cron"] == "0 2 * * *")
         #expect(s1.json["retryPolicy"]["backoffMultiplier"] == 2)
-        let duplicate = try await server.request(.POST, "/schedules", body: SeedBodies.example3)
+        let duplicate = try await server.request(.POST, "/schedules", body: ExampleBodies.example3)
         #expect(duplicate.status == 409)
         let badCron = try await server.request(.POST, "/schedules", body: #"{"id":"x","name":"x","cron":"61 * * * *"}"#)
         #expect(badCron.status == 400)

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The job bodies of SEED.md, verbatim except for the places a test must move: the sample
+/// The job bodies of the worked examples, verbatim except for the places a test must move: the sample
 /// data path, the output paths and the api.example.com host (`{{DATA}}`, `{{OUT}}`, `{{API}}`).
-enum SeedBodies {
+enum ExampleBodies {
     /// "POST /jobs" request.
     static let customerMigration = #"""
     {
