@@ -16,26 +16,21 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let env = try CommandEnvironment()
         let spec = try env.loadSpec(path: job)
-        let plan: JobPlan
-        do {
-            plan = try env.planner.plan(spec)
-        } catch {
-            throw CommandFailure(error.errors.map(\.message).joined(separator: "\n"))
-        }
         let progress = ProgressLine.forTerminal()
+        // Without state the run goes through the same service, over a database in memory.
+        let store = try await SQLiteStateStore.open(path: noState ? ":memory:" : env.settings.statePath)
+        let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(env.settings), logger: env.logger)
         let record: JobRecord
-        if noState {
-            let outcome = await JobRunner.run(
-                plan, settings: RunSettings(env.settings), logger: env.logger, progress: progress?.update)
-            record = JobRecord(
-                id: spec.id ?? "run", name: spec.name, status: outcome.failure == nil ? .completed : .failed, spec: spec,
-                stats: outcome.stats, error: outcome.failure, createdAt: outcome.stats.startTime)
-        } else {
-            let store = try await SQLiteStateStore.open(path: env.settings.statePath)
-            let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(env.settings), logger: env.logger)
+        do {
             record = try await service.execute(spec, progress: progress?.update)
+        } catch let error as JobPlanError {
             try await store.close()
+            throw CommandFailure(error.errors.map(\.message).joined(separator: "\n"))
+        } catch {
+            try await store.close()
+            throw error
         }
+        try await store.close()
         await env.planner.resources.shutdown()  // database connection pools
         var o = ValueObject()
         o["job"] = Presentation.jobSummary(record)
