@@ -61,7 +61,15 @@ extension SpecError {
         case .keyNotFound(let key, let context):
             self.init(path: SpecPath.from(context.codingPath + [key]), "required field is missing")
         case .dataCorrupted(let context):
-            self.init(path: SpecPath.from(context.codingPath), context.debugDescription)
+            // Swift's own text for a string enum ("Cannot initialize Mode from invalid String
+            // value x") names a type, not what the user can write; the declared shapes normally
+            // answer first with the allowed values.
+            let text = context.debugDescription
+            if text.hasPrefix("Cannot initialize"), let quoted = text.split(separator: " ").last {
+                self.init(path: SpecPath.from(context.codingPath), "unknown value '\(quoted)'")
+            } else {
+                self.init(path: SpecPath.from(context.codingPath), text)
+            }
         @unknown default:
             self.init("\(decodingError)")
         }
@@ -126,7 +134,8 @@ struct ValueDecoding: Decoder {
             let name = String(describing: type)
             if name.hasPrefix("Array") { return "an array" }
             if name.hasPrefix("Dictionary") { return "an object" }
-            return "a valid \(name)"
+            // A type of ours (a config struct, an enum): say the JSON kind, never the Swift name.
+            return "a valid value"
         }
     }
 

@@ -24,25 +24,25 @@ enum MySQLChangeEvents {
         return RecordBatch(records: records)
     }
 
-    static func apply(_ batch: RecordBatch, writer: MySQLTargetWriter) async throws -> (bytes: Int, rejected: [Rejection]) {
-        let settings = writer.settings
-        var bytes = 0
-        var rejected: [Rejection] = []
-        var run: (fields: [String], rows: [MySQLTargetWriter.PendingRow])?
+    /// Applies the change events of `batch` in order, inside the open transaction.
+    static func apply(
+        _ batch: RecordBatch, dialect: MySQLTableDialect, writer: TableWriter<MySQLTableDialect>
+    ) async throws -> TableWriteOutcome {
+        let settings = dialect.settings
+        var outcome = TableWriteOutcome()
+        var run: (fields: [String], rows: [MySQLTableDialect.PendingRow])?
 
         func flush() async throws {
             guard let pending = run else { return }
             run = nil
-            let outcome = try await writer.insert(pending.rows, fields: pending.fields, upsert: true)
-            bytes += outcome.bytes
-            rejected += outcome.rejected
+            outcome += try await dialect.insert(pending.rows, fields: pending.fields, upsert: true)
         }
 
         for row in 0..<batch.count {
             let event = batch.record(at: row)
             let position = batch.positions[row]
             func refuse(_ reason: String) {
-                rejected.append(Rejection(record: .object(event), reasons: [reason], position: position, stage: "target"))
+                outcome.rejected.append(Rejection(record: .object(event), reasons: [reason], position: position, stage: "target"))
             }
             switch event["op"]?.stringValue?.lowercased() {
             case "insert"?, "update"?, "c"?, "u"?, "r"?:
@@ -59,15 +59,15 @@ enum MySQLChangeEvents {
                     try await flush()
                     let values = settings.keys.map { MySQLValueMapping.bind(old[$0] ?? .null) }
                     do {
-                        try await writer.inSavepoint("sluice_row") {
-                            try await writer.executePrepared(MySQLStatements.deleteByKeys(table: settings.table, keys: settings.keys), values)
+                        try await dialect.inSavepoint("sluice_row") {
+                            try await dialect.executePrepared(MySQLStatements.deleteByKeys(table: settings.table, keys: settings.keys), values)
                         }
-                    } catch let error as MySQLError where MySQLStatements.isRowError(error) {
-                        rejected.append(writer.reject(.init(position: position, record: .object(event), values: values), error: error))
+                    } catch where dialect.isRowError(error) {
+                        outcome.rejected.append(dialect.reject(.init(position: position, record: .object(event), values: values), error: error))
                         continue
                     }
                 }
-                let pending = MySQLTargetWriter.PendingRow(
+                let pending = MySQLTableDialect.PendingRow(
                     position: position, record: .object(event), values: after.values.map(MySQLValueMapping.bind))
                 if run?.fields == fields {
                     run?.rows.append(pending)
@@ -91,16 +91,16 @@ enum MySQLChangeEvents {
                     continue
                 }
                 do {
-                    try await writer.inSavepoint("sluice_row") {
-                        try await writer.executePrepared(MySQLStatements.deleteByKeys(table: settings.table, keys: settings.keys), values)
+                    try await dialect.inSavepoint("sluice_row") {
+                        try await dialect.executePrepared(MySQLStatements.deleteByKeys(table: settings.table, keys: settings.keys), values)
                     }
-                    bytes += values.reduce(0) { $0 + $1.wireSize }
-                } catch let error as MySQLError where MySQLStatements.isRowError(error) {
-                    rejected.append(writer.reject(.init(position: position, record: .object(event), values: values), error: error))
+                    outcome.bytes += values.reduce(0) { $0 + $1.wireSize }
+                } catch where dialect.isRowError(error) {
+                    outcome.rejected.append(dialect.reject(.init(position: position, record: .object(event), values: values), error: error))
                 }
             case "truncate"?, "t"?:
                 try await flush()
-                try await writer.run(MySQLStatements.deleteAll(table: settings.table))
+                try await dialect.emptyTable()
             default:
                 try await flush()
                 let found = event["op"].map { $0.description } ?? "none"
@@ -108,6 +108,6 @@ enum MySQLChangeEvents {
             }
         }
         try await flush()
-        return (bytes, rejected)
+        return outcome
     }
 }

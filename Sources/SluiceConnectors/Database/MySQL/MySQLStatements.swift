@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// The SQL text a ``MySQLTargetWriter`` runs. Names are quoted with backticks; values are
+/// The SQL text a ``MySQLTableDialect`` runs. Names are quoted with backticks; values are
 /// always `?` placeholders of prepared statements.
 enum MySQLStatements {
     /// The most placeholders one prepared statement may have.

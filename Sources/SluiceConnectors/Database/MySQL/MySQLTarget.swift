@@ -17,11 +17,11 @@ import SluiceCore
 ///
 /// Rows the server refuses (duplicate key, NULL in NOT NULL, CHECK, too long or out of
 /// range in strict mode, foreign keys) come back as rejections with the server's message;
-/// the rest of the batch is written (see ``MySQLTargetWriter``). A missing table is created
-/// (`createTable`, default true) from the job's schema and the first batch: integer →
-/// BIGINT, real → DOUBLE, text → LONGTEXT (VARCHAR(255) for keys), boolean → BOOLEAN,
-/// timestamp → DATETIME(6), array/object → JSON; PRIMARY KEY on `keys`; InnoDB, utf8mb4.
-/// Creating a table is DDL, which MySQL commits at once.
+/// the rest of the batch is written (see ``TableWriter`` and ``MySQLTableDialect``). A
+/// missing table is created (`createTable`, default true) from the job's schema and the
+/// first batch: integer → BIGINT, real → DOUBLE, text → LONGTEXT (VARCHAR(255) for keys),
+/// boolean → BOOLEAN, timestamp → DATETIME(6), array/object → JSON; PRIMARY KEY on `keys`;
+/// InnoDB, utf8mb4. Creating a table is DDL, which MySQL commits at once.
 public struct MySQLTarget: Target {
     public static let type = "mysql"
 
@@ -101,16 +101,11 @@ public struct MySQLTarget: Target {
             if error is ConnectorError { throw error }
             throw ConnectorError.remote("MySQL write to \(location) failed: \(error)")
         }
-        let writer = MySQLTargetWriter(
-            pool: pool, connection: connection, settings: settings, schema: schema, existingColumns: info?.columns,
-            jobTransaction: atomicWrites || settings.mode == .replace, maxAllowedPacket: maxPacket, location: location)
-        do {
-            try await writer.start()
-        } catch {
-            await writer.abort()
-            throw error
-        }
-        return writer
+        let dialect = MySQLTableDialect(pool: pool, connection: connection, settings: settings, maxAllowedPacket: maxPacket, location: location)
+        // In apply mode the schema describes the events, not the table.
+        return try await TableWriter.open(
+            dialect, columns: info?.columns, schema: settings.mode == .apply ? nil : schema,
+            jobTransaction: atomicWrites || settings.mode == .replace)
     }
 
     /// Fails early when the table cannot take the writes.

@@ -46,6 +46,18 @@ enum PostgresChangeEvent {
         }
     }
 
+    /// The row's new values of an upsert.
+    var after: ValueObject? {
+        guard case .upsert(let after) = self else { return nil }
+        return after
+    }
+
+    /// The key values of a delete.
+    var key: [Value]? {
+        guard case .delete(let key) = self else { return nil }
+        return key
+    }
+
     /// Why a record is not a change event.
     struct EventError: Error {
         let message: String
@@ -53,121 +65,91 @@ enum PostgresChangeEvent {
     }
 }
 
-extension PostgresTargetWriter {
+extension PostgresTableDialect {
     /// Applies a batch of change events in order. Consecutive upserts are written together
     /// (in runs of equal field sets), consecutive deletes with one statement per 1000 keys;
     /// a truncate empties the table where it comes. Records that are not change events are
     /// rejected.
-    func applyEvents(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
-        var rejected: [Rejection] = []
+    func applyEvents(_ batch: RecordBatch, writer: TableWriter<PostgresTableDialect>) async throws -> TableWriteOutcome {
+        var outcome = TableWriteOutcome()
         var events: [(event: PostgresChangeEvent, row: Int)] = []
         for row in 0..<batch.count {
             let record = batch.record(at: row)
             switch PostgresChangeEvent.parse(record, keys: settings.keys) {
             case .success(let parsed): events += parsed.map { ($0, row) }
             case .failure(let error):
-                rejected.append(Rejection(record: .object(record), reasons: [error.message], position: batch.positions[row], stage: "target"))
+                outcome.rejected.append(Rejection(record: .object(record), reasons: [error.message], position: batch.positions[row], stage: "target"))
             }
         }
-        if info == nil {
-            let afters = events.compactMap { item -> ValueObject? in
-                if case .upsert(let after) = item.event { return after }
-                return nil
-            }
-            try await createTable(samples: afters.isEmpty ? nil : RecordBatch(records: afters))
+        let info: PostgresTableInfo
+        if let existing = writer.columns {
+            info = existing
+        } else {
+            let afters = events.compactMap(\.event.after)
+            info = try await writer.table(samples: afters.isEmpty ? nil : RecordBatch(records: afters))
         }
-        var bytes = 0
         var index = 0
         while index < events.count {
-            var end = index + 1
             switch events[index].event {
             case .truncate:
-                try await run("TRUNCATE \(table.quoted)")
+                try await emptyTable()
+                index += 1
             case .upsert:
-                var afters: [ValueObject] = []
-                var rows: [Int] = []
-                end = index
-                while end < events.count, case .upsert(let after) = events[end].event {
-                    afters.append(after)
-                    rows.append(events[end].row)
-                    end += 1
-                }
-                let outcome = try await upsertAll(afters, rows: rows, of: batch)
-                bytes += outcome.bytes
-                rejected += outcome.rejected
+                let run = events[index...].prefix { $0.event.after != nil }
+                outcome += try await upsertAll(run.compactMap(\.event.after), rows: run.map(\.row), of: batch, into: info, writer: writer)
+                index += run.count
             case .delete:
-                var keys: [[Value]] = []
-                var rows: [Int] = []
-                end = index
-                while end < events.count, case .delete(let key) = events[end].event {
-                    keys.append(key)
-                    rows.append(events[end].row)
-                    end += 1
-                }
-                rejected += try await deleteAll(keys, rows: rows, of: batch)
+                let run = events[index...].prefix { $0.event.key != nil }
+                outcome += try await deleteAll(run.compactMap(\.event.key), rows: run.map(\.row), of: batch)
+                index += run.count
             }
-            index = end
         }
-        rejected.sort { ($0.position ?? 0) < ($1.position ?? 0) }
-        return (bytes, rejected)
+        outcome.rejected.sort { ($0.position ?? 0) < ($1.position ?? 0) }
+        return outcome
     }
 
     /// Upserts the `after` objects of consecutive events, run by run.
-    private func upsertAll(_ afters: [ValueObject], rows: [Int], of batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
+    private func upsertAll(
+        _ afters: [ValueObject], rows: [Int], of batch: RecordBatch, into info: PostgresTableInfo, writer: TableWriter<PostgresTableDialect>
+    ) async throws -> TableWriteOutcome {
         let values = RecordBatch(records: afters, positions: rows.map { batch.positions[$0] })
-        try checkFields(of: values)
-        var bytes = 0
-        var rejected: [Rejection] = []
+        try writer.checkFields(of: values)
+        var outcome = TableWriteOutcome()
         for run in values.fieldRuns {
-            let outcome = try await writeRun(values, rows: run.rows, fields: run.fields, upsert: true) { row in
+            outcome += try await writeRun(values, rows: run.rows, fields: run.fields, upsert: true, into: info) { row in
                 (.object(batch.record(at: rows[row])), batch.positions[rows[row]])
             }
-            bytes += outcome.bytes
-            rejected += outcome.rejected
         }
-        return (bytes, rejected)
+        return outcome
     }
 
     /// Deletes the rows with `keys`, up to 1000 per statement; when the server refuses a
     /// statement for a row's sake (a foreign key), one by one.
-    private func deleteAll(_ keys: [[Value]], rows: [Int], of batch: RecordBatch) async throws -> [Rejection] {
-        var rejected: [Rejection] = []
-        var start = 0
-        while start < keys.count {
-            let end = min(keys.count, start + 1000)
-            var binds = PostgresBindings(capacity: (end - start) * settings.keys.count)
-            for key in keys[start..<end] { for value in key { binds.appendText(value) } }
-            try await run("SAVEPOINT sluice_run")
-            do {
-                try await connection.run(PostgresStatements.delete(from: table, keys: settings.keys, rows: end - start), binds: binds, logger: logger)
-                try await run("RELEASE SAVEPOINT sluice_run")
-            } catch where PostgresStatements.isRowError(error) {
-                try await run("ROLLBACK TO SAVEPOINT sluice_run")
-                try await run("RELEASE SAVEPOINT sluice_run")
-                let single = PostgresStatements.delete(from: table, keys: settings.keys, rows: 1)
-                for offset in start..<end {
-                    var one = PostgresBindings(capacity: settings.keys.count)
-                    for value in keys[offset] { one.appendText(value) }
-                    try await run("SAVEPOINT sluice_row")
-                    do {
-                        try await connection.run(single, binds: one, logger: logger)
-                        try await run("RELEASE SAVEPOINT sluice_row")
-                    } catch where PostgresStatements.isRowError(error) {
-                        let row = rows[offset]
-                        rejected.append(Rejection(
-                            record: .object(batch.record(at: row)), reasons: [PostgresErrorText.describe(error)],
-                            position: batch.positions[row], stage: "target"))
-                        try await run("ROLLBACK TO SAVEPOINT sluice_row")
-                        try await run("RELEASE SAVEPOINT sluice_row")
-                    } catch {
-                        throw failed(error)
-                    }
-                }
-            } catch {
-                throw failed(error)
-            }
-            start = end
+    private func deleteAll(_ keys: [[Value]], rows: [Int], of batch: RecordBatch) async throws -> TableWriteOutcome {
+        var outcome = TableWriteOutcome()
+        let single = PostgresStatements.delete(from: table, keys: settings.keys, rows: 1)
+        for start in stride(from: 0, to: keys.count, by: 1000) {
+            let chunk = Array(start..<min(keys.count, start + 1000))
+            outcome += try await writeRows(
+                chunk,
+                bulk: {
+                    var binds = PostgresBindings(capacity: chunk.count * self.settings.keys.count)
+                    for offset in chunk { for value in keys[offset] { binds.appendText(value) } }
+                    let sql = PostgresStatements.delete(from: self.table, keys: self.settings.keys, rows: chunk.count)
+                    try await self.connection.run(sql, binds: binds, logger: self.logger)
+                    return 0
+                },
+                retryingLoneRow: true,
+                single: { offset in
+                    var binds = PostgresBindings(capacity: self.settings.keys.count)
+                    for value in keys[offset] { binds.appendText(value) }
+                    try await self.connection.run(single, binds: binds, logger: self.logger)
+                    return 0
+                },
+                reject: { offset, error in
+                    self.rejection(of: .object(batch.record(at: rows[offset])), at: batch.positions[rows[offset]], for: error)
+                })
         }
-        return rejected
+        return outcome
     }
 }

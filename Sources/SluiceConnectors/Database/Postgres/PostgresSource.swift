@@ -45,74 +45,30 @@ public struct PostgresSource: IncrementalSource {
     public struct Config: Decodable, Sendable {
         /// Where to connect.
         public var connection: PostgresConnectionConfig
-        /// The table or view to read: `table` or `schema.table` (split at the first dot; both
-        /// parts matched exactly, case included).
-        public var table: String?
-        /// The columns to read (default all, in table order).
-        public var columns: [String]?
-        /// An SQL condition on the table's rows, with `$1`, `$2` … for `parameters`.
-        public var `where`: String?
-        /// A query whose result is read (`SELECT`, `VALUES`, `WITH … SELECT`, `TABLE …`).
-        public var query: String?
-        /// Values bound to `$1`, `$2` … in order; sent as text of no declared type, so the
-        /// server types each from where it is used. Arrays are sent as array literals.
-        public var parameters: [Value]?
-
-        enum CodingKeys: String, CodingKey {
-            case table, columns, `where`, query, parameters
-        }
+        /// The table or view (`table` or `schema.table`, split at the first dot; both parts
+        /// matched exactly, case included) or the query (`SELECT`, `VALUES`, `WITH … SELECT`,
+        /// `TABLE …`) read; `parameters` are sent as text of no declared type, so the server
+        /// types each from where it is used (arrays as array literals).
+        public var selection: TableSelectionConfig
 
         public init(from decoder: any Decoder) throws {
             connection = try PostgresConnectionConfig(from: decoder)
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            table = try container.decodeIfPresent(String.self, forKey: .table)
-            columns = try container.decodeIfPresent([String].self, forKey: .columns)
-            self.where = try container.decodeIfPresent(String.self, forKey: .where)
-            query = try container.decodeIfPresent(String.self, forKey: .query)
-            parameters = try container.decodeIfPresent([Value].self, forKey: .parameters)
+            selection = try TableSelectionConfig(from: decoder)
         }
-    }
-
-    /// What one read selects.
-    enum Selection: Sendable {
-        case table(PostgresRelationName, columns: [String]?, condition: String?)
-        case query(String)
     }
 
     let endpoint: PostgresEndpoint
-    let selection: Selection
-    let parameters: [Value]
+    var selection: TableSelection
     let batchSize: Int
     let resources: SharedResources
     let logger: Logger
-    /// An incremental run's lower bound: only rows whose `field` is at least it are read.
-    var lowerBound: (field: String, bound: IncrementalBound)?
 
     public init(config: Config, context: ComponentContext) throws {
         endpoint = try PostgresEndpoint(config.connection)
-        switch (config.table, config.query) {
-        case (.some, .some):
-            throw SpecError(path: "query", "give either table or query, not both")
-        case (nil, nil):
-            throw SpecError(path: "table", "required: give the table to read, or a query")
-        case (.some(let table), nil):
-            try SQLIdentifier.validate(table, at: "table")
-            if let columns = config.columns {
-                if columns.isEmpty { throw SpecError(path: "columns", "must name at least one column") }
-                try SQLIdentifier.validate(columns, at: "columns")
-            }
-            if let condition = config.where, condition.allSatisfy(\.isWhitespace) {
-                throw SpecError(path: "where", "must not be empty")
-            }
-            selection = .table(PostgresRelationName(table), columns: config.columns, condition: config.where)
-        case (nil, .some(let query)):
-            if config.columns != nil { throw SpecError(path: "columns", "only applies to table; select the columns in the query") }
-            if config.where != nil { throw SpecError(path: "where", "only applies to table; put the condition in the query") }
-            if query.allSatisfy(\.isWhitespace) { throw SpecError(path: "query", "must not be empty") }
-            if query.unicodeScalars.contains("\u{0}") { throw SpecError(path: "query", "must not contain NUL characters") }
-            selection = .query(Self.trimmed(query))
+        selection = try TableSelection(config.selection)
+        if case .query(let query) = selection.subject, query.unicodeScalars.contains("\u{0}") {
+            throw SpecError(path: "query", "must not contain NUL characters")
         }
-        parameters = config.parameters ?? []
         batchSize = max(1, context.batchSize)
         resources = context.resources
         logger = context.logger
@@ -125,43 +81,28 @@ public struct PostgresSource: IncrementalSource {
         return String(text)
     }
 
-    public var location: String {
-        switch selection {
-        case .table(let name, _, _): return "\(endpoint.location)#\(name.display)"
-        case .query: return endpoint.location
-        }
-    }
+    public var location: String { selection.location(endpoint.location) }
 
     /// The `SELECT` the read runs, before any text casts.
     var baseSQL: String {
-        let sql: String
-        switch selection {
-        case .table(let name, let columns, let condition):
-            var text = "SELECT \(columns.map { SQLIdentifier.list($0) } ?? "*") FROM \(name.quoted)"
-            if let condition { text += " WHERE \(condition)" }
-            sql = text
-        case .query(let query):
-            sql = query
-        }
-        guard let (field, bound) = lowerBound else { return sql }
-        let column = "sluice_inc.\(SQLIdentifier.quoted(field))"
-        let placeholder = "$\(parameters.count + 1)"
-        let condition: String
+        let sql = selection.statement(name: { PostgresRelationName($0).quoted }, condition: { $0 }, query: Self.trimmed)
+        guard let (field, bound) = selection.lowerBound else { return sql }
+        let column = "\(TableSelection.boundAlias).\(SQLIdentifier.quoted(field))"
+        let placeholder = "$\(selection.parameters.count + 1)"
         switch bound {
-        case .number: condition = "\(column) >= \(placeholder)::numeric"
-        case .timestamp: condition = "\(column) >= \(placeholder)::timestamptz"
-        case .text: condition = "\(column)::text COLLATE \"C\" >= \(placeholder)::text"
+        case .number: return TableSelection.bounded(sql, by: "\(column) >= \(placeholder)::numeric")
+        case .timestamp: return TableSelection.bounded(sql, by: "\(column) >= \(placeholder)::timestamptz")
+        case .text: return TableSelection.bounded(sql, by: "\(column)::text COLLATE \"C\" >= \(placeholder)::text")
         }
-        return "SELECT * FROM (\(sql)\n) AS sluice_inc WHERE \(condition)"
     }
 
     /// The values bound to the read's placeholders: the configured ones, then the bound's.
     var boundParameters: [Value] {
-        guard let (_, bound) = lowerBound else { return parameters }
+        guard let (_, bound) = selection.lowerBound else { return selection.parameters }
         switch bound {
-        case .number(let value): return parameters + [value]
-        case .timestamp(let t): return parameters + [.timestamp(t)]
-        case .text(let text): return parameters + [.string(text)]
+        case .number(let value): return selection.parameters + [value]
+        case .timestamp(let t): return selection.parameters + [.timestamp(t)]
+        case .text(let text): return selection.parameters + [.string(text)]
         }
     }
 
@@ -170,18 +111,14 @@ public struct PostgresSource: IncrementalSource {
     /// as the session's time zone is), text by bytes (`COLLATE "C"`) whatever the column's
     /// collation, as the engine compares.
     public func readingFrom(_ value: Value, of field: String) throws -> any Source {
-        guard let bound = IncrementalBound(value) else { return self }
         var copy = self
-        copy.lowerBound = (field, bound)
+        copy.selection = selection.reading(from: value, of: field)
         return copy
     }
 
     /// What the read is, for messages.
     var subject: String {
-        switch selection {
-        case .table(let name, _, _): return "table '\(name.display)' of \(endpoint.location)"
-        case .query: return "the query on \(endpoint.location)"
-        }
+        selection.table.map { "table '\($0)' of \(endpoint.location)" } ?? "the query on \(endpoint.location)"
     }
 
     public func open() async throws -> any BatchReader {

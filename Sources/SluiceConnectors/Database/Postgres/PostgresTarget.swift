@@ -22,7 +22,7 @@ import SluiceCore
 /// type that reads that text (numeric, date, uuid …) takes them. Rows the server refuses
 /// for a reason of their own (unique, not-null, check or foreign-key violation, a value the
 /// column cannot read or that is too long) come back as rejections with the server's
-/// message; the rest of the batch is written (see ``PostgresTargetWriter``).
+/// message; the rest of the batch is written (see ``TableWriter`` and ``PostgresTableDialect``).
 public struct PostgresTarget: Target {
     public static let type = "postgres"
 
@@ -81,22 +81,20 @@ public struct PostgresTarget: Target {
     public func open(batchSize: Int?) async throws -> any TargetWriter {
         let pool = try endpoint.pool(in: resources)
         let pooled = try await pool.lease()
+        let info: PostgresTableInfo?
         do {
-            let info = try await PostgresTableInfo.load(table, on: pooled.connection, logger: logger)
+            info = try await PostgresTableInfo.load(table, on: pooled.connection, logger: logger)
             try check(info)
-            let writer = PostgresTargetWriter(
-                pool: pool, pooled: pooled, settings: settings, table: table, info: info, schema: schema,
-                jobTransaction: atomicWrites || settings.mode == .replace, location: location, logger: logger)
-            try await writer.start()
-            return writer
         } catch {
-            // `start()` may have failed inside its transaction: the connection goes back only clean.
+            // The connection goes back only clean.
             var clean = false
             if pooled.isUsable { clean = (try? await pooled.connection.run("ROLLBACK", logger: logger)) != nil }
             await pool.release(pooled, broken: !clean)
             if error is ConnectorError { throw error }
             throw ConnectorError.io("cannot write to \(location): \(PostgresErrorText.describe(error))")
         }
+        let dialect = PostgresTableDialect(pool: pool, pooled: pooled, settings: settings, table: table, location: location, logger: logger)
+        return try await TableWriter.open(dialect, columns: info, schema: schema, jobTransaction: atomicWrites || settings.mode == .replace)
     }
 
     /// Fails early when the table cannot take the writes.

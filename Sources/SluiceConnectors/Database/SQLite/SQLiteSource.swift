@@ -20,57 +20,31 @@ public struct SQLiteSource: IncrementalSource {
     public struct Config: Decodable, Sendable {
         /// Path of the database file, inside the data roots; it must exist.
         public var path: String
-        /// The table or view to read.
-        public var table: String?
-        /// The columns to read (default all, in table order).
-        public var columns: [String]?
-        /// An SQL condition on the table's rows, with `?` placeholders for `parameters`.
-        public var `where`: String?
-        /// A `SELECT` statement whose result is read, with `?` placeholders for `parameters`.
-        public var query: String?
-        /// Values bound to the placeholders, in order (strings, numbers, booleans, null).
-        public var parameters: [Value]?
-    }
+        /// The table or view (`?` placeholders in `where`) or the `SELECT` read; `parameters`
+        /// are strings, numbers, booleans or null.
+        public var selection: TableSelectionConfig
 
-    /// What one read selects.
-    enum Selection: Sendable {
-        case table(name: String, columns: [String]?, condition: String?)
-        case query(String)
+        enum CodingKeys: String, CodingKey {
+            case path
+        }
+
+        public init(from decoder: any Decoder) throws {
+            path = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .path)
+            selection = try TableSelectionConfig(from: decoder)
+        }
     }
 
     let path: String
     let configuredPath: String
-    let selection: Selection
+    var selection: TableSelection
     let parameters: [SQLiteData]
     let batchSize: Int
     let roots: DataRoots
-    /// An incremental run's lower bound: only rows whose `field` is at least `value` are read.
-    var lowerBound: (field: String, value: Value)?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
-        switch (config.table, config.query) {
-        case (.some, .some):
-            throw SpecError(path: "query", "give either table or query, not both")
-        case (nil, nil):
-            throw SpecError(path: "table", "required: give the table to read, or a query")
-        case (.some(let table), nil):
-            try SQLIdentifier.validate(table, at: "table")
-            if let columns = config.columns {
-                if columns.isEmpty { throw SpecError(path: "columns", "must name at least one column") }
-                try SQLIdentifier.validate(columns, at: "columns")
-            }
-            if let condition = config.where, condition.allSatisfy(\.isWhitespace) {
-                throw SpecError(path: "where", "must not be empty")
-            }
-            selection = .table(name: table, columns: config.columns, condition: config.where)
-        case (nil, .some(let query)):
-            if config.columns != nil { throw SpecError(path: "columns", "only applies to table; select the columns in the query") }
-            if config.where != nil { throw SpecError(path: "where", "only applies to table; put the condition in the query") }
-            if query.allSatisfy(\.isWhitespace) { throw SpecError(path: "query", "must not be empty") }
-            selection = .query(query)
-        }
-        parameters = try (config.parameters ?? []).enumerated().map { index, value throws(SpecError) in
+        selection = try TableSelection(config.selection)
+        parameters = try selection.parameters.enumerated().map { index, value throws(SpecError) in
             switch value {
             case .array, .object, .timestamp:
                 throw SpecError(path: "parameters[\(index)]", "expected a string, number, boolean or null, found \(value.kindName)")
@@ -87,25 +61,21 @@ public struct SQLiteSource: IncrementalSource {
     /// The database file as messages name it: resolved, and as configured when that differs.
     var shownPath: String { DataRoots.describe(path, given: configuredPath) }
 
-    public var location: String {
-        switch selection {
-        case .table(let name, _, _): return "sqlite:\(path)#\(name)"
-        case .query: return "sqlite:\(path)"
-        }
-    }
+    public var location: String { selection.location("sqlite:\(path)") }
 
     public func readingFrom(_ value: Value, of field: String) throws -> any Source {
         var copy = self
-        copy.lowerBound = (field, value)
+        copy.selection = selection.reading(from: value, of: field)
         return copy
     }
 
-    /// The SQL condition (and its parameter) of ``lowerBound``; a superset of the rows past
-    /// the watermark, never fewer. Timestamps compare through `julianday`, since SQLite stores
-    /// them as text in several spellings; a value `julianday` cannot read is kept for the
-    /// engine to judge. Text compares by bytes (`COLLATE BINARY`), as the engine does.
+    /// The SQL condition (and its parameter) of the selection's lower bound; a superset of
+    /// the rows past the watermark, never fewer. Timestamps compare through `julianday`,
+    /// since SQLite stores them as text in several spellings; a value `julianday` cannot read
+    /// is kept for the engine to judge. Text compares by bytes (`COLLATE BINARY`), as the
+    /// engine does.
     private var boundCondition: (sql: String, parameter: SQLiteData)? {
-        guard let (field, value) = lowerBound, let bound = IncrementalBound(value) else { return nil }
+        guard let (field, bound) = selection.lowerBound else { return nil }
         let column = SQLIdentifier.quoted(field)
         switch bound {
         case .timestamp(let t):
@@ -130,7 +100,7 @@ public struct SQLiteSource: IncrementalSource {
     }
 
     private func makeReader(_ connection: SQLiteConnection) async throws -> SQLiteBatchReader {
-        switch selection {
+        switch selection.subject {
         case .table(let name, let wanted, let condition):
             guard let info = try await SQLiteTableInfo.load(name, on: connection) else {
                 throw ConnectorError.io("SQLite database \(shownPath) has no table or view '\(name)'")
@@ -161,7 +131,7 @@ public struct SQLiteSource: IncrementalSource {
                 return try await snapshotReader(connection, sql: sql, parameters: parameters, declared: nil)
             }
             return try await snapshotReader(
-                connection, sql: "SELECT * FROM (\(sql)) WHERE \(extra.sql)", parameters: parameters + [extra.parameter], declared: nil)
+                connection, sql: TableSelection.bounded(sql, by: extra.sql), parameters: parameters + [extra.parameter], declared: nil)
         }
     }
 

@@ -1,7 +1,7 @@
 import SQLiteNIO
 import SluiceCore
 
-/// The SQL text a ``SQLiteTargetWriter`` runs. Names are quoted with ``SQLIdentifier``;
+/// The SQL text a ``SQLiteTableDialect`` runs. Names are quoted with ``SQLIdentifier``;
 /// values are always `?` placeholders.
 enum SQLiteStatements {
     /// SQLite's default cap on bound parameters per statement (`SQLITE_MAX_VARIABLE_NUMBER`

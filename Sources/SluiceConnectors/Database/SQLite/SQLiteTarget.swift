@@ -13,7 +13,7 @@ import SluiceCore
 ///
 /// Rows the database refuses (UNIQUE, NOT NULL, CHECK, foreign key, STRICT datatype) come
 /// back as rejections with SQLite's message; the rest of the batch is written (see
-/// ``SQLiteTargetWriter``).
+/// ``TableWriter`` and ``SQLiteTableDialect``).
 public struct SQLiteTarget: Target {
     public static let type = "sqlite"
 
@@ -60,18 +60,17 @@ public struct SQLiteTarget: Target {
     public func open(batchSize: Int?) async throws -> any TargetWriter {
         let real = try roots.authorize(path)
         let connection = try await SQLiteDatabaseFile.openReadWrite(real, configured: configuredPath)
+        let info: SQLiteTableInfo?
         do {
-            let info = try await SQLiteTableInfo.load(settings.table, on: connection)
+            info = try await SQLiteTableInfo.load(settings.table, on: connection)
             try await check(info, connection: connection)
-            let writer = SQLiteTargetWriter(
-                connection: connection, settings: settings, schema: schema, existingColumns: info?.names,
-                shownPath: shownPath)
-            try await writer.start(atomic: atomic)
-            return writer
         } catch {
             try? await connection.close()
             throw error
         }
+        return try await TableWriter.open(
+            SQLiteTableDialect(connection: connection, settings: settings, shownPath: shownPath), columns: info?.names,
+            schema: schema, jobTransaction: settings.mode == .replace || atomic)
     }
 
     /// Fails early when the table cannot take the writes.
