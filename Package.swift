@@ -40,35 +40,49 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "SluiceConnectors",
+            name: "SluiceScheduling",
+            dependencies: ["SluiceCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceMySQLWire",
             dependencies: [
-                "SluiceCore", "SluiceFormats",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "SluiceCore",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SluiceConnectors",
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceMySQLWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SluiceEngine",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceConnectors",
+                "SluiceCore", "SluiceOperators", "SluiceConnectors", "SluiceScheduling",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SluiceServer",
             dependencies: [
-                "SluiceEngine", "SluiceCore",
+                "SluiceEngine", "SluiceScheduling", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -85,7 +99,6 @@ let package = Package(
         ),
         .target(
             name: "SluiceTestSupport",
-            dependencies: ["SluiceCore"],
             path: "Tests/SluiceTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -93,14 +106,27 @@ let package = Package(
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceOperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SluiceConnectorsTests",
+            name: "SluiceSchedulingTests",
+            dependencies: ["SluiceScheduling", "SluiceCore", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceMySQLWireTests",
             dependencies: [
-                "SluiceConnectors", "SluiceTestSupport",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SluiceMySQLWire", "SluiceCore", "SluiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceConnectorsTests",
+            dependencies: [
+                "SluiceConnectors", "SluiceMySQLWire", "SluiceTestSupport",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -108,7 +134,6 @@ let package = Package(
             dependencies: [
                 "SluiceEngine", "SluiceTestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceScheduling
 
 /// The JSON shapes of the API (documented in the README), built as ordered ``Value``s so keys
 /// appear in the documented order.

@@ -1,5 +1,6 @@
 import Logging
 import SluiceCore
+import SluiceScheduling
 
 /// Keeps the ``Scheduler`` in step with the stored schedules: loads them (with their last
 /// fire times) at start, and applies every create, update and delete made through the API.

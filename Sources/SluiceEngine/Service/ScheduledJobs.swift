@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceScheduling
 
 /// Runs a schedule's job for the scheduler: the schedule's own `job`, or the saved pipeline
 /// it names, submitted as a new job (so every run has its job record, stats and DLQ).

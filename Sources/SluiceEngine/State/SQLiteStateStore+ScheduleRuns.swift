@@ -1,5 +1,6 @@
 import SQLiteNIO
 import SluiceCore
+import SluiceScheduling
 
 /// The scheduler's history (every run: scheduled, retried, manual, skipped) and each
 /// schedule's last fire time, so catch-up works across restarts. Times are microseconds.

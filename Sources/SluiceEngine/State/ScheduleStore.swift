@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceScheduling
 
 /// Persistence of pipeline schedules.
 public protocol ScheduleStore: Sendable {

@@ -1,6 +1,7 @@
 import Hummingbird
 import SluiceCore
 import SluiceEngine
+import SluiceScheduling
 
 /// `GET/POST /schedules`, `GET/PUT/PATCH/DELETE /schedules/:id`, `GET /schedules/:id/runs`,
 /// `POST /schedules/:id/trigger`, `POST /schedules/validate` and `GET /scheduler/queue`.

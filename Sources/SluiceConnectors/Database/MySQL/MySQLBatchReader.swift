@@ -1,5 +1,6 @@
 import NIOCore
 import SluiceCore
+import SluiceMySQLWire
 
 /// One read of a ``MySQLSource``: the rows of one streamed result set, `batchSize` at a time.
 final class MySQLBatchReader: BatchReader {

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// Apply mode of a ``MySQLTarget``: change events (`op`, `key`, `before`, `after`, as a
 /// `postgres_cdc` source makes them) applied to the table in order.

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMySQLWire
 
 /// The connection settings every `mysql` source and target shares, as they appear in its
 /// `config`: a `url` (`mysql://user:pass@host:port/db`, also `mariadb://`) and/or the fields

@@ -1,3 +1,5 @@
+import SluiceMySQLWire
+
 /// A checked connection setting: how to connect, how big the pool is, and the secret-free
 /// names used for pool sharing and lineage.
 public struct MySQLEndpoint: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// The connection pools of `mysql` sources and targets, shared through the process's
 /// ``SharedResources`` under ``MySQLEndpoint/poolKey``: two components with the same

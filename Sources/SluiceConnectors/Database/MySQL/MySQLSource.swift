@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// Reads rows from a MySQL or MariaDB server: a table (optionally some `columns` and a
 /// `where` condition) or the result of a `query`, whose `?` placeholders take `parameters`.

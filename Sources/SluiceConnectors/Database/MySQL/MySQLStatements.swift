@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// The SQL text a ``MySQLTableDialect`` runs. Names are quoted with backticks; values are
 /// always `?` placeholders of prepared statements.

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// How a ``TableWriter`` writes to a MySQL or MariaDB table (see ``MySQLTarget``), on one
 /// pooled connection.

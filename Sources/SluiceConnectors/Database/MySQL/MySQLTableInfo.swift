@@ -1,3 +1,5 @@
+import SluiceMySQLWire
+
 /// What a target needs to know about an existing table, from `information_schema`.
 struct MySQLTableInfo: Sendable, Equatable {
     /// Column names in table order.

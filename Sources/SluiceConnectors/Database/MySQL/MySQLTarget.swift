@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceMySQLWire
 
 /// Writes records into a table of a MySQL or MariaDB database (created if missing).
 ///

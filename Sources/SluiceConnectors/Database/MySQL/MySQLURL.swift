@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMySQLWire
 
 /// The parts of a `mysql://` or `mariadb://` URL:
 /// `mysql://user:password@host:port/database?tls=require&caFile=/path/ca.pem&connect_timeout=30`. User and

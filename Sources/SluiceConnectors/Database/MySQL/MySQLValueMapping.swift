@@ -1,5 +1,6 @@
 import NIOCore
 import SluiceCore
+import SluiceMySQLWire
 
 /// How MySQL and MariaDB values become Sluice values and back.
 ///
