@@ -22,12 +22,7 @@ extension MySQLTarget {
             primary key, InnoDB and utf8mb4; creating a table is DDL, which MySQL commits at once.
             """,
         config: ObjectShape(
-            DatabaseConnectionFields.fields(.mysql) + [
-                .required("table", .nonEmptyText, "The table written to, in `database`."),
-                .optional("mode", .choice(DatabaseWriteMode.self), default: "insert", "How rows already in the table are treated."),
-                .optional("keys", .someFieldNames, "The columns identifying a row; required for `upsert` and `apply`."),
-                .optional("createTable", .boolean, default: true, "Whether a missing table is created."),
-            ],
+            DatabaseConnectionFields.fields(.mysql) + DatabaseConnectionFields.targetFields(table: "The table written to, in `database`."),
             rules: DatabaseConnectionFields.rules),
         examples: [
             ComponentExample(

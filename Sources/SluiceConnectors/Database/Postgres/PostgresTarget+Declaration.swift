@@ -26,12 +26,8 @@ extension PostgresTarget {
             naming the same server, user and credentials.
             """,
         config: ObjectShape(
-            DatabaseConnectionFields.fields(.postgres) + [
-                .required("table", .nonEmptyText, "The table written to: `table` or `schema.table` (case-sensitive)."),
-                .optional("mode", .choice(DatabaseWriteMode.self), default: "insert", "How rows already in the table are treated."),
-                .optional("keys", .someFieldNames, "The columns identifying a row; required for `upsert` and `apply`."),
-                .optional("createTable", .boolean, default: true, "Whether a missing table is created."),
-            ],
+            DatabaseConnectionFields.fields(.postgres)
+                + DatabaseConnectionFields.targetFields(table: "The table written to: `table` or `schema.table` (case-sensitive)."),
             rules: DatabaseConnectionFields.rules),
         examples: [
             ComponentExample(
