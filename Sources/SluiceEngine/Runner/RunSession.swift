@@ -67,17 +67,20 @@ struct RunSession {
     mutating func openInput(records: [ValueObject]?, watermark: Watermark?) async throws -> Input {
         if let records { return .records(RecordBatch(records: records)) }
         var source = plan.source
+        var pushedDown = false
         if let incremental = plan.spec.source.incremental {
             let start = watermark ?? incremental.initialValue.map { Watermark(value: $0) }
             cut = IncrementalCut(cursorField: incremental.cursorField, keyFields: incremental.keyFields, start: start)
             prefix?.incremental = cut
             if let start, let pushdown = plan.incrementalPushdown {
                 source = try pushdown.readingFrom(start.value, of: incremental.cursorField)
+                pushedDown = true
             }
         }
         let t0 = ContinuousClock.now
         defer { state.extraction += ContinuousClock.now - t0 }
-        if case .blocks(let splittable) = plan.read, let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes) {
+        // A source narrowed by the watermark is read as it says; the plan's blocks are of the whole input.
+        if !pushedDown, case .blocks(let splittable) = plan.read, let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes) {
             expectedBytes = blocks.expectedBytes
             workersUsed = settings.workers
             return .blocks(blocks)
