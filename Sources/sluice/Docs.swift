@@ -1,9 +1,9 @@
 import ArgumentParser
 import SluiceEngine
 
-/// `sluice docs`: prints the operations reference (`docs/reference.md`).
+/// `sluice docs`: prints the reference (`docs/reference.md`).
 struct Docs: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the operations reference (Markdown) generated from the components.")
+    static let configuration = CommandConfiguration(abstract: "Print the reference (Markdown) generated from the components' declarations.")
 
     func run() async throws {
         print(ReferencePage.markdown(), terminator: "")

@@ -2,7 +2,8 @@
 ///
 /// Component configurations stay as ``Value`` here; the engine's registry decodes each into
 /// the component's own typed `Config` at submission, so a bad config is a 400, never a
-/// mid-run failure. Keys this version does not know (`quality`, `errorPolicy`, …) are ignored.
+/// mid-run failure. The document is checked against ``SpecGrammar`` first: a key this
+/// version does not know is refused with its path, never ignored.
 public struct JobSpec: Codable, Sendable, Equatable {
     /// A caller-chosen id; the server assigns `job_<millis>` when absent.
     public var id: String?
