@@ -22,14 +22,47 @@ extension Request {
         try reader.decoded(type, as: name, try await jsonBody(limit: limit))
     }
 
-    /// The body parsed as JSON, within the size limit; malformed JSON is a 400 naming the spot.
+    /// The body parsed as JSON, within the size limit. A body must say
+    /// `Content-Type: application/json` (415 otherwise: a web page cannot send that type to
+    /// another origin without asking first, so a browser cannot be made to submit jobs), be
+    /// valid UTF-8 (400 with the offset of the first bad byte), and be well-formed JSON (400
+    /// naming the spot).
     mutating func jsonBody(limit: Int) async throws -> Value {
+        guard Self.isJSON(headers[.contentType]) else {
+            throw APIError(
+                .unsupportedMediaType,
+                "request bodies must be sent with Content-Type: application/json, got \(headers[.contentType].map { "'\($0)'" } ?? "none")")
+        }
         let buffer = try await collectBody(upTo: limit)
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "request body is empty; expected a JSON object") }
+        if let offset = buffer.withUnsafeReadableBytes({ Self.firstInvalidUTF8($0) }) {
+            throw APIError(.badRequest, "request body is not valid UTF-8 at byte \(offset)")
+        }
         do {
             return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw) }
         } catch let error as JSONParseError {
             throw APIError(.badRequest, "request body is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// Whether a Content-Type names JSON (`application/json`, parameters such as a charset allowed).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return mediaType == "application/json"
+    }
+
+    /// The offset of the first byte that does not belong to valid UTF-8, or `nil`.
+    static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
         }
     }
 }

@@ -12,6 +12,17 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let env = try CommandEnvironment()
         let settings = env.settings
+        // Anyone who can reach an open port could run jobs that read and write files here.
+        if !Self.isLoopback(settings.host), settings.apiToken == nil {
+            guard settings.environment["SLUICE_ALLOW_OPEN"] == "1" else {
+                throw CommandFailure(
+                    "refusing to listen on \(settings.host) without SLUICE_API_TOKEN: other machines could run jobs here. "
+                        + "Set SLUICE_API_TOKEN, listen on 127.0.0.1, or set SLUICE_ALLOW_OPEN=1 to accept that risk")
+            }
+            env.logger.warning(
+                "listening beyond loopback without SLUICE_API_TOKEN (SLUICE_ALLOW_OPEN=1): anyone who reaches the port can run jobs",
+                metadata: ["host": "\(settings.host)"])
+        }
         let store = try await SQLiteStateStore.open(path: settings.statePath)
         let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(settings), logger: env.logger)
         try await service.recoverInterruptedJobs()
@@ -38,5 +49,10 @@ struct Serve: AsyncParsableCommand {
         await service.drain()
         await env.planner.resources.shutdown()  // database connection pools
         try await store.close()
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import SluiceCore
 import SluiceTestSupport
 import Testing
@@ -109,4 +111,50 @@ import Testing
         try await server.stop()
     }
 
+}
+
+/// Request bodies must say they are JSON and be valid UTF-8; an open port needs a token.
+@Suite struct RequestHygieneTests {
+    static func post(_ port: Int, _ path: String, body: [UInt8], contentType: String?) async throws -> (Int, Value) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return (Int(response.status.code), (try? JSONParser.parse(text)) ?? .null)
+    }
+
+    @Test func bodiesMustBeJSONAndValidUTF8() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let server = try await ServerHarness.start(stateDir: dir)
+        let job = Array(#"{"name": "x", "source": {"type": "file", "config": {"path": "a.json"}}, "target": {"type": "file", "config": {"path": "b.json"}}}"#.utf8)
+        // A form post or a text/plain fetch from a web page must not submit jobs.
+        for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+            let (status, json) = try await Self.post(server.port, "/jobs", body: job, contentType: type)
+            #expect(status == 415, "\(type)")
+            #expect(json["error"]["message"] == .string("request bodies must be sent with Content-Type: application/json, got '\(type)'"))
+        }
+        let (missing, missingJSON) = try await Self.post(server.port, "/schedules", body: job, contentType: nil)
+        #expect(missing == 415)
+        #expect(missingJSON["error"]["message"] == "request bodies must be sent with Content-Type: application/json, got none")
+        var invalid = Array(#"{"name": "caf"#.utf8)
+        invalid += [0xC3, 0x28]  // a lead byte followed by a byte that cannot continue it
+        invalid += Array(#"", "source": {}}"#.utf8)
+        let (bad, badJSON) = try await Self.post(server.port, "/pipelines", body: invalid, contentType: "application/json; charset=utf-8")
+        #expect(bad == 400)
+        #expect(badJSON["error"]["message"] == "request body is not valid UTF-8 at byte 13")
+        #expect(try await server.request(.GET, "/health").status == 200)
+        try await server.stop()
+    }
+
+    @Test func anOpenPortNeedsAToken() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let refused = try CommandLineTests.sluice(
+            ["serve"], environment: ["HOST": "0.0.0.0", "PORT": "0", "SLUICE_STATE": dir.file("state.db"), "SLUICE_API_TOKEN": ""])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refusing to listen on 0.0.0.0 without SLUICE_API_TOKEN"))
+    }
 }
