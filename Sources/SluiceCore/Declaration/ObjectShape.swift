@@ -6,7 +6,8 @@ public struct ObjectShape: Sendable {
     /// Constraints over several keys.
     public var rules: [ObjectRule]
 
-    /// Whether keys beyond the declared ones pass (only ``undeclared`` does this).
+    /// Whether keys beyond the declared ones pass: set only by the validator while a variant's
+    /// tag is unknown, so that only the tag is reported.
     public var isOpen: Bool
 
     public init(_ fields: [FieldShape], rules: [ObjectRule] = []) {
@@ -14,13 +15,6 @@ public struct ObjectShape: Sendable {
         self.rules = rules
         self.isOpen = false
     }
-
-    /// TRANSITIONAL: a component whose config keys are not declared yet; every key passes.
-    public static let undeclared: ObjectShape = {
-        var shape = ObjectShape([])
-        shape.isOpen = true
-        return shape
-    }()
 
     /// The declared key names, in order.
     public var names: [String] { fields.map(\.name) }

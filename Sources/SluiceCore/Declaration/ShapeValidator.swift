@@ -33,7 +33,7 @@ public struct ShapeValidator: Sendable {
             errors.append(SpecError(path: path, "nested deeper than \(Self.maximumDepth) levels"))
             return
         }
-        func mismatch() { errors.append(SpecError(path: path, "expected \(shape.phrase), found \(Self.describe(value))")) }
+func mismatch() { errors.append(SpecError(path: path, "expected \(shape.phrase), found \(Self.shown(value, at: path))")) }
         switch shape {
         case .anything:
             return
@@ -179,7 +179,9 @@ public struct ShapeValidator: Sendable {
         guard rule.minLength > 0 || rule.maxLength != nil else { return }
         let length = text.count
         if rule.minLength == 1, rule.maxLength == 1, length != 1 {
-            errors.append(SpecError(path: path, "expected exactly one character, found \(Self.describe(.string(text)))"))
+            errors.append(SpecError(
+                path: path,
+                "expected exactly one character, found \(Self.shown(.string(text), at: path))"))
         } else if length < rule.minLength {
             errors.append(SpecError(path: path, rule.minLength == 1 ? "must not be empty" : "must have at least \(rule.minLength) characters"))
         } else if let most = rule.maxLength, length > most {
@@ -192,6 +194,25 @@ public struct ShapeValidator: Sendable {
         let hint = NearestName.suggestion(for: key, among: names).map { "did you mean '\($0)'? " } ?? ""
         let expected = names.isEmpty ? "this object takes no keys" : "expected one of \(names.joined(separator: ", "))"
         return "unknown key; \(hint)\(expected)"
+    }
+
+    /// The last key of a path (`password` of `source.config.password`, `tags` of `tags[2]`).
+    static func lastKey(of path: String) -> String {
+        let key = path.split(separator: ".").last.map(String.init) ?? path
+        return key.split(separator: "[").first.map(String.init) ?? key
+    }
+
+    /// `value` as a message may show it at `path`: quoted (``describe(_:)``), except under a
+    /// secret-looking key (a password given as a number, say), where only its kind is named.
+    static func shown(_ value: Value, at path: String) -> String {
+        guard Secrets.isSecretName(lastKey(of: path)) else { return describe(value) }
+        switch value {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "a string"
+        default: return describe(value)
+        }
     }
 
     /// A value as an error message quotes it: short scalars in full, the kind otherwise.

@@ -34,14 +34,6 @@ public struct ValueDecoder: Sendable {
         return decoded
     }
 
-    /// The keys of `value`'s objects that decoding `type` never asked for, as errors;
-    /// empty when every key was read (used by tests to prove declarations match the code).
-    public func unreadKeys<T: Decodable>(_ type: T.Type, in value: Value) -> [SpecError] {
-        let ledger = KeyLedger()
-        _ = try? ValueDecoding(value: value, codingPath: [], ledger: ledger).decodeValue(type)
-        return ledger.unrequestedKeys()
-    }
-
     /// The keys decoding `type` asked for at each object path of `value`.
     public func requestedKeys<T: Decodable>(_ type: T.Type, in value: Value) -> [String: [String]] {
         let ledger = KeyLedger()

@@ -4,12 +4,8 @@ import SluiceCore
 /// answer: the registry's components with their declared config keys, and the job spec's
 /// JSON Schema.
 public enum ComponentCatalog {
-    /// The JSON Schema (draft 2020-12) of a job spec with `registry`'s components.
-    public static func jobSchema(registry: ComponentRegistry = .builtIn) -> Value {
-        JSONSchemaWriter(catalog: registry.grammar.catalog).document(root: "job", title: "Sluice job spec")
-    }
-
-    /// The JSON Schema of a schedule or pipeline (`schedule`, `pipeline`), jobs included.
+    /// The JSON Schema (draft 2020-12) of a `job`, `schedule` or `pipeline` spec with
+    /// `registry`'s components.
     public static func schema(of root: String, registry: ComponentRegistry = .builtIn) -> Value {
         JSONSchemaWriter(catalog: registry.grammar.catalog).document(root: root, title: "Sluice \(root) spec")
     }

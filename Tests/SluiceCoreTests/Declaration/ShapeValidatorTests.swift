@@ -95,6 +95,20 @@ import Testing
         #expect(try check(#"{"value": 1}"#, "check") == ["s.type: required field is missing"])
     }
 
+    @Test func valuesUnderSecretLookingKeysAreNeverQuoted() throws {
+        let shape = Shape.object([
+            .optional("password", .text, "A password."), .optional("apiToken", .character, "A token."),
+            .optional("port", .integer(1, 65535), "A port."),
+        ])
+        let found = try errors(#"{"password": 424242, "apiToken": "s3cr3t-value", "port": "5432x"}"#, shape)
+        #expect(found == [
+            "config.password: expected a string, found a number",
+            "config.apiToken: expected exactly one character, found a string",
+            "config.port: expected an integer from 1 to 65535, found '5432x'",
+        ])
+        #expect(!found.joined().contains("424242") && !found.joined().contains("s3cr3t"))
+    }
+
     @Test func nearestNamesAreSlipsOfTheKeyboardOnly() {
         #expect(NearestName.suggestion(for: "transfroms", among: ["id", "name", "source", "transforms", "target"]) == "transforms")
         #expect(NearestName.suggestion(for: "trgt", among: ["id", "name", "source", "transforms", "target"]) == "target")

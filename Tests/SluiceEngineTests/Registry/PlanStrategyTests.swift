@@ -5,9 +5,11 @@ import Testing
 
 /// The planner decides how a job is read and written, once; the runner only follows.
 @Suite struct PlanStrategyTests {
-    static func plan(_ dir: TemporaryDirectory, source: String, target: String, incremental: Bool = false) throws -> JobPlan {
+    static func plan(
+        _ dir: TemporaryDirectory, source: String, target: String, incremental: Bool = false, type: String = "file"
+    ) throws -> JobPlan {
         let cursor = incremental ? #", "incremental": {"cursorField": "id"}"# : ""
-        let json = #"{"name": "p", "source": {"type": "file", "config": \#(source)\#(cursor)}, "target": \#(target)}"#
+        let json = #"{"name": "p", "source": {"type": "\#(type)", "config": \#(source)\#(cursor)}, "target": \#(target)}"#
         let spec = try SpecReader.builtIn.job(try JSONParser.parse(json.replacingOccurrences(of: "{dir}", with: dir.path)))
         return try JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 100, environment: [:]).plan(spec)
     }
@@ -51,5 +53,10 @@ import Testing
         let out = #"{"type": "file", "config": {"path": "{dir}/o.ndjson"}}"#
         #expect(try Self.plan(dir, source: #"{"path": "{dir}/a.csv"}"#, target: out, incremental: true).incrementalPushdown == nil)
         #expect(try Self.plan(dir, source: #"{"path": "{dir}/a.csv"}"#, target: out).incrementalPushdown == nil)
+        let table = #"{"path": "{dir}/shop.db", "table": "orders"}"#
+        let pushed = try Self.plan(dir, source: table, target: out, incremental: true, type: "sqlite")
+        #expect(pushed.incrementalPushdown?.location == pushed.source.location)
+        if case .stream = pushed.read {} else { Issue.record("a SQLite table is streamed, not read in blocks") }
+        #expect(try Self.plan(dir, source: table, target: out, type: "sqlite").incrementalPushdown == nil)
     }
 }
