@@ -84,7 +84,10 @@ let package = Package(
             dependencies: [
                 "SluiceEngine", "SluiceScheduling", "SluiceCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,6 +97,7 @@ let package = Package(
                 "SluiceServer", "SluiceEngine", "SluiceCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -137,6 +141,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SluiceFuzzing",
+            dependencies: ["SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceFuzzingTests",
+            dependencies: ["SluiceFuzzing", "SluiceCore", "SluiceFormats", "SluiceScheduling", "SluiceConnectors", "SluiceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [
@@ -149,3 +163,14 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer executables (see scripts/fuzz.sh), one per entry point of SluiceFuzzing. They exist
+// only when SLUICE_FUZZ=1: libFuzzer supplies `main`, so they link only with
+// `-sanitize=fuzzer`, and the normal build must not try.
+if Context.environment["SLUICE_FUZZ"] == "1" {
+    for name in ["FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron"] {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["SluiceFuzzing"], path: "Fuzz/Targets/\(name)", swiftSettings: swiftSettings))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

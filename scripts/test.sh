@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sluice's test command: installs what the tests need when it is missing, then builds and
-# runs the whole test suite. Extra arguments go to `swift test` (e.g. --filter AggregateTests).
+# runs the whole test suite. Extra arguments go to `swift test` (e.g. --filter AggregateTests),
+# except --long, which runs the slow variants (200 crash-injection kills instead of 21).
 #
-#   bash scripts/test.sh [swift test arguments...]
+#   bash scripts/test.sh [--long] [swift test arguments...]
 #
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
@@ -14,6 +15,16 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 STARTED=$SECONDS
+
+args=()
+for arg in "$@"; do
+    if [[ $arg == --long ]]; then
+        export SLUICE_CRASH_ITERATIONS=${SLUICE_CRASH_ITERATIONS:-200}
+    else
+        args+=("$arg")
+    fi
+done
+set -- ${args[@]+"${args[@]}"}
 
 section() { printf '\n==== %s ====\n' "$*"; }
 die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
@@ -75,3 +86,14 @@ section "test"
 swift test "$@"
 
 section "done in $((SECONDS - STARTED)) s"
+
+# Fuzzing (scripts/fuzz.sh): the libFuzzer targets, built in release with
+# -sanitize=fuzzer,address into .build-fuzz, each run for 20 s from its seed corpus and saved
+# regressions; a crash, a timeout, running out of memory or a broken property fails the run.
+# Only with the whole suite (no swift test arguments); SLUICE_SKIP_FUZZ=1 skips it.
+if (($# == 0)) && [[ ${SLUICE_SKIP_FUZZ:-0} != 1 ]]; then
+    section "fuzz (20 s per target)"
+    FUZZ_STARTED=$SECONDS
+    bash scripts/fuzz.sh 20
+    section "fuzzing done in $((SECONDS - FUZZ_STARTED)) s; all done in $((SECONDS - STARTED)) s"
+fi

@@ -1,4 +1,7 @@
-/// A job-level failure of a source or target: the job stops and reports this message.
+import SluiceCore
+
+/// A job-level failure of a source or target: the job stops and reports this message, with
+/// any URL credentials in it hidden (``Secrets/redactText(_:)``).
 public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file could not be opened, read, written or renamed.
     case io(String)
@@ -7,7 +10,7 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .io(let message), .remote(let message): return message
+        case .io(let message), .remote(let message): return Secrets.redactText(message)
         }
     }
 }

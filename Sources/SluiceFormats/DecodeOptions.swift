@@ -25,6 +25,9 @@ public struct DecodeOptions: Sendable {
     /// The only fields to build (projection pushdown); values of other fields are skipped
     /// with a syntax-checking scan. `nil` builds every field.
     public var projection: Set<String>?
+    /// What to do with a field whose text is not valid UTF-8: refuse its record (the
+    /// default) or replace each bad sequence with U+FFFD.
+    public var invalidUTF8: InvalidUTF8Handling
 
     /// Options with the defaults: 4096-row batches, `,` delimiter, a header row, a top-level
     /// array and no declared types. A `batchSize` below 1 is taken as 1.
@@ -40,5 +43,6 @@ public struct DecodeOptions: Sendable {
         self.columnNames = nil
         self.firstLine = 1
         self.projection = nil
+        self.invalidUTF8 = .reject
     }
 }

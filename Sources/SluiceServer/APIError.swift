@@ -40,6 +40,12 @@ struct APIError: Error {
         }
     }
 
+    /// A 400 for a request whose HTTP framing could not be read (a bad chunk size, a body cut
+    /// short): `malformed HTTP request: invalid character in chunk size header`.
+    init(malformedRequest error: any Error) {
+        self.init(.badRequest, "malformed HTTP request: \(error)")
+    }
+
     /// Refuses a body whose `id`, when given, is not the one in the request path.
     static func checkBodyID(_ body: ValueObject, matches id: String) throws {
         if let given = body["id"], given != .string(id) {

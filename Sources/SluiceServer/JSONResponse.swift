@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import SluiceCore
 import SluiceEngine
 
@@ -26,20 +27,30 @@ extension Request {
     /// `Content-Type: application/json` (415 otherwise: a web page cannot send that type to
     /// another origin without asking first, so a browser cannot be made to submit jobs), be
     /// valid UTF-8 (400 with the offset of the first bad byte), and be well-formed JSON (400
-    /// naming the spot).
+    /// naming the spot; a number beyond a double's range, such as `1e400`, is an error there
+    /// too). A body whose HTTP framing is broken (a bad chunk size) is a 400 as well.
     mutating func jsonBody(limit: Int) async throws -> Value {
         guard Self.isJSON(headers[.contentType]) else {
             throw APIError(
                 .unsupportedMediaType,
                 "request bodies must be sent with Content-Type: application/json, got \(headers[.contentType].map { "'\($0)'" } ?? "none")")
         }
-        let buffer = try await collectBody(upTo: limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: limit)
+        } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw APIError(malformedRequest: error)
+        }
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "request body is empty; expected a JSON object") }
         if let offset = buffer.withUnsafeReadableBytes({ Self.firstInvalidUTF8($0) }) {
             throw APIError(.badRequest, "request body is not valid UTF-8 at byte \(offset)")
         }
         do {
-            return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw) }
+            return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, outOfRangeNumbers: .error) }
         } catch let error as JSONParseError {
             throw APIError(.badRequest, "request body is not valid JSON: \(error.description)")
         }

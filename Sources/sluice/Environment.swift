@@ -13,12 +13,15 @@ struct CommandEnvironment {
         let environment = ProcessInfo.processInfo.environment
         settings = try SluiceSettings(environment: environment)
         let level = settings.logLevel
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let secrets = settings.secretValues
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level, secrets: secrets) }
         var logger = Logger(label: "sluice")
         logger.logLevel = level
         self.logger = logger
         planner = JobPlanner(
-            registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: environment)
+            registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: environment,
+            secretNames: settings.secretNames,
+            scratch: ScratchLedger(directory: settings.scratchDirectory))
     }
 
     /// Reads and parses a spec file.
@@ -27,7 +30,7 @@ struct CommandEnvironment {
             throw CommandFailure("cannot read '\(path)'")
         }
         do {
-            return try JSONParser.parse([UInt8](data))
+            return try JSONParser.parse([UInt8](data), outOfRangeNumbers: .error)
         } catch {
             throw CommandFailure("\(path): \(error)")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceCore
 import SluiceEngine
+import UnixSignals
 
 /// `sluice run JOB.json`: runs a job in this process, with no server, and prints its stats.
 struct Run: AsyncParsableCommand {
@@ -20,6 +21,16 @@ struct Run: AsyncParsableCommand {
         // Without state the run goes through the same service, over a database in memory.
         let store = try await SQLiteStateStore.open(path: noState ? ":memory:" : env.settings.statePath)
         let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(env.settings), logger: env.logger)
+        // Jobs a killed run or server left "running" are marked failed, and their temporary files removed.
+        try await service.recoverInterruptedJobs()
+        // Ctrl-C or SIGTERM stops the job like a shutdown does: its target is left as it was,
+        // its temporary files are removed and its outcome is recorded before the process ends.
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                service.stopAll(.shutdown)
+            }
+        }
+        defer { signals.cancel() }
         let record: JobRecord
         do {
             record = try await service.execute(spec, progress: progress?.update)

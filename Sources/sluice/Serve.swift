@@ -36,16 +36,18 @@ struct Serve: AsyncParsableCommand {
                 metadata: ["host": "\(settings.host)", "port": "\(port)", "state": "\(settings.statePath)",
                            "auth": "\(settings.apiToken == nil ? "off" : "bearer token")"])
         }
-        let group = ServiceGroup(
-            configuration: .init(
+        var configuration = ServiceGroupConfiguration(
                 services: [
                     .init(service: app),
                     .init(service: SchedulerService(coordinator: coordinator, grace: .seconds(settings.shutdownGraceSeconds))),
+                    // Last, so the first to hear of a shutdown (services stop in reverse order).
+                    .init(service: JobShutdownService(service: service, grace: .seconds(settings.shutdownGraceSeconds))),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
-        logger.info("draining running jobs")
+                logger: logger)
+        // Whatever still runs this long after SIGTERM is cancelled, so the process always ends.
+        configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds + 15)
+        try await ServiceGroup(configuration: configuration).run()
         await service.drain()
         await env.planner.resources.shutdown()  // database connection pools
         try await store.close()

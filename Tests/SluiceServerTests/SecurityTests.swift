@@ -73,7 +73,7 @@ import Testing
         #expect(reply.json["job"]["status"] == "completed")
         #expect(reply.json["stats"]["recordsLoaded"] == 1)
         let headers = reply.json["job"]["source"]["config"]["headers"]
-        #expect(headers["Authorization"] == "***")
+        #expect(headers["Authorization"] == "Bearer ${env:MY_SECRET}", "a scheme and a reference: safe to show and store")
         #expect(headers["X-Password"] == "***")
         #expect(headers["X-Api-Key"] == "***")
         #expect(headers["X-Token"] == "${env:MY_SECRET}")

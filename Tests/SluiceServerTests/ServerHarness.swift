@@ -19,13 +19,17 @@ final class ServerHarness: Sendable {
 
     /// Starts a server; `environment` adds to the test defaults (state in `stateDir`, data roots).
     static func start(stateDir: TemporaryDirectory, environment: [String: String] = [:]) async throws -> ServerHarness {
-        var env = ["PORT": "0", "SLUICE_STATE": stateDir.file("state.db"), "LOG_LEVEL": "error"]
+        // `MY_SECRET` is the variable the tests' `${env:…}` references read besides SLUICE_SECRET_*.
+        var env = [
+            "PORT": "0", "SLUICE_STATE": stateDir.file("state.db"), "LOG_LEVEL": "error", "SLUICE_SECRET_ENV": "SLUICE_SECRET_*,MY_SECRET",
+        ]
         env.merge(environment) { _, new in new }
         let settings = try SluiceSettings(environment: env)
         var logger = Logger(label: "sluice-test")
         logger.logLevel = .critical
         let store = try await SQLiteStateStore.open(path: settings.statePath)
-        let planner = JobPlanner(registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: env)
+        let planner = JobPlanner(registry: .builtIn, dataRoots: settings.dataRoots, batchSize: settings.batchSize, environment: env,
+            secretNames: settings.secretNames, scratch: ScratchLedger(directory: settings.scratchDirectory))
         let service = JobService(store: store, planner: planner, runSettings: RunSettings(settings), logger: logger)
         try await service.recoverInterruptedJobs()
         let coordinator = ScheduleCoordinator(service: service, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)
@@ -69,6 +73,13 @@ final class ServerHarness: Sendable {
     /// Sends a request and parses the JSON answer.
     func request(
         _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Reply {
+        try await Self.request(port: port, method, path, body: body, headers: headers)
+    }
+
+    /// Sends a request to the server on `port` and parses the JSON answer.
+    static func request(
+        port: Int, _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [String: String] = [:]
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method

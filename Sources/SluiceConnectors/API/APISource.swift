@@ -38,7 +38,7 @@ public struct APISource: Source {
     public init(config: Config, context: ComponentContext) throws {
         let lower = config.url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), config.url.count > 8 else {
-            throw SpecError(path: "url", "expected an http:// or https:// URL, got '\(config.url)'")
+            throw SpecError(path: "url", "expected an http:// or https:// URL, got '\(Secrets.redactURL(config.url))'")
         }
         switch (config.method ?? "GET").uppercased() {
         case "GET": method = .GET
@@ -56,10 +56,11 @@ public struct APISource: Source {
         batchSize = context.batchSize
     }
 
-    /// The URL without its query string, which may carry credentials.
+    /// The URL without its query string and with its user-info password hidden: both may
+    /// carry credentials.
     public var location: String {
         let base = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        return "api:\(base)"
+        return "api:\(Secrets.redactURL(base))"
     }
 
     public func open() async throws -> any BatchReader {

@@ -55,13 +55,15 @@ enum DatabaseConnectionFields {
     /// Every connection needs a server: in the URL or as `host`.
     static let rules: [ObjectRule] = [.atLeastOne(["url", "host"])]
 
-    /// What a database target adds to the connection keys; `table` says how the table is named.
+    /// What a database target adds to the connection keys (`table`, `mode`, `keys`,
+    /// `createTable`, `commit`); `table` says how the table is named.
     static func targetFields(table: String) -> [FieldShape] {
         [
             .required("table", .nonEmptyText, table),
             .optional("mode", .choice(DatabaseWriteMode.self), default: "insert", "How rows already in the table are treated."),
             .optional("keys", .someFieldNames, "The columns identifying a row; required for `upsert` and `apply`."),
             .optional("createTable", .boolean, default: true, "Whether a missing table is created."),
+            DatabaseCommitScope.field,
         ]
     }
 

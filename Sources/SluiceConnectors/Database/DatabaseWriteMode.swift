@@ -2,12 +2,13 @@ import SluiceCore
 
 /// How a database target treats rows that may already be in its table.
 public enum DatabaseWriteMode: String, Decodable, Sendable, CaseIterable {
-    /// Add every record as a new row (plain `INSERT`); each batch is committed on its own.
+    /// Add every record as a new row (plain `INSERT`).
     case insert
     /// Insert, or update the row with the same `keys`; only the columns present in the
-    /// records are updated. Each batch is committed on its own.
+    /// records are updated.
     case upsert
-    /// Delete every row, then load: one transaction for the whole job, committed at the end.
+    /// Delete every row, then load: always one transaction for the whole job, committed at
+    /// the end (whatever ``DatabaseCommitScope`` says, a half-loaded table is never shown).
     case replace
     /// Apply change events (the records of a `postgres_cdc` source: `op`, `key`, `before`,
     /// `after`) to a replica table in order: `insert` and `update` upsert `after` on `keys`,
@@ -27,7 +28,7 @@ public enum DatabaseWriteMode: String, Decodable, Sendable, CaseIterable {
 }
 
 /// The write settings every database target shares (`table`, `mode`, `keys`,
-/// `createTable`), checked once.
+/// `createTable`, `commit`), checked once.
 public struct DatabaseWriteSettings: Sendable, Equatable {
     /// The table written to.
     public var table: String
@@ -38,9 +39,13 @@ public struct DatabaseWriteSettings: Sendable, Equatable {
     public var keys: [String]
     /// Whether a missing table is created.
     public var createTable: Bool
+    /// When the rows become visible: once for the whole job (the default) or batch by batch.
+    public var commit: DatabaseCommitScope
 
     /// Validates the settings; errors carry paths relative to `config`.
-    public init(table: String, mode: DatabaseWriteMode?, keys: [String]?, createTable: Bool?) throws(SpecError) {
+    public init(
+        table: String, mode: DatabaseWriteMode?, keys: [String]?, createTable: Bool?, commit: DatabaseCommitScope? = nil
+    ) throws(SpecError) {
         try SQLIdentifier.validate(table, at: "table")
         let mode = mode ?? .insert
         if let keys {
@@ -53,5 +58,19 @@ public struct DatabaseWriteSettings: Sendable, Equatable {
         self.mode = mode
         self.keys = keys ?? []
         self.createTable = createTable ?? true
+        self.commit = commit ?? .job
+        if self.commit == .batch, mode == .replace {
+            throw SpecError(
+                path: "commit",
+                "replace empties the table and loads it in one transaction, so the old rows stay until the new ones are all in; "
+                    + "use commit \"job\" (the default) with replace")
+        }
+    }
+
+    /// Whether one transaction holds the whole job, committed by ``TargetWriter/commit()``:
+    /// with commit `job`, in replace mode, and when the job needs it (`atomicWrites`, set
+    /// for incremental jobs, whose watermark must be saved with the rows).
+    public func oneTransaction(atomicWrites: Bool) -> Bool {
+        commit == .job || mode == .replace || atomicWrites
     }
 }

@@ -5,8 +5,8 @@ typealias TableColumnDefinition = (name: String, kind: DatabaseColumnKind)
 
 /// The database side of a ``TableWriter``: one database's SQL and connection calls.
 ///
-/// The writer drives the life every database target shares (transactions per batch or per
-/// job, creating a missing table, checking the fields, replace mode's swap, commit and
+/// The writer drives the life every database target shares (transactions per job or per
+/// batch, creating a missing table, checking the fields, replace mode's swap, commit and
 /// abort); a dialect says how each step is done on its database and writes the rows, using
 /// ``writeRows(_:bulk:retryingLoneRow:single:reject:)`` so that rows the database refuses
 /// come back as rejections while the others land.
@@ -34,7 +34,8 @@ protocol TableDialect: AnyObject {
     /// Runs one statement; errors are job-level (see ``failed(_:)``).
     func run(_ sql: String) async throws
     /// Rolls the open transaction back; `true` when it is over (rolled back, or gone with
-    /// the connection), `false` when the connection must not be reused.
+    /// the connection), `false` when the connection must not be reused. It must end even
+    /// when the job's task is cancelled or the server stops answering (see ``AbortCleanup``).
     func rollBack() async -> Bool
     /// Undoes savepoint `name` (default: `ROLLBACK TO SAVEPOINT` and `RELEASE SAVEPOINT`).
     func rollBack(toSavepoint name: String) async throws
@@ -42,6 +43,10 @@ protocol TableDialect: AnyObject {
     func emptyTable() async throws
     /// Creates the table with `columns`, keyed on the settings' keys.
     func createTable(_ columns: [TableColumnDefinition]) async throws -> Columns
+    /// Drops the table this write created, after its job's transaction was rolled back, unless
+    /// rows are in it (another job's, committed meanwhile); only called where DDL commits at
+    /// once. Returns whether the connection is fit for reuse. Default: nothing to drop, `true`.
+    func dropCreatedTableIfEmpty() async -> Bool
     /// The records a missing table is typed from when `batch` comes first, where DDL is not
     /// transactional (default: the batch itself).
     func tableSamples(_ batch: RecordBatch) -> RecordBatch
@@ -60,8 +65,9 @@ protocol TableDialect: AnyObject {
     func reason(for error: any Error) -> String
     /// A job-level error for a failed statement.
     func failed(_ error: any Error) -> any Error
-    /// Gives the connection back once the write is over; `inTransaction`: a transaction
-    /// could not be ended, so the connection must be closed (which rolls it back).
+    /// Gives the connection back once the write is over; `inTransaction`: a transaction (or
+    /// the clean-up after it) could not be ended, so the connection must be closed (which
+    /// rolls it back).
     func close(inTransaction: Bool) async
     /// Closes the connection of a write dropped without commit or abort (closing rolls back
     /// whatever is not committed). Called from `deinit`, so it must not wait.
@@ -79,6 +85,8 @@ extension TableDialect {
     }
 
     func tableSamples(_ batch: RecordBatch) -> RecordBatch { batch }
+
+    func dropCreatedTableIfEmpty() async -> Bool { true }
 
     func applyEvents(_ batch: RecordBatch, writer: TableWriter<Self>) async throws -> TableWriteOutcome {
         throw ConnectorError.io("\(tableDescription): this target has no apply mode")

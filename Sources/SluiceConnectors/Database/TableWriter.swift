@@ -3,15 +3,21 @@ import SluiceCore
 /// One write of a database target: the life every database table write shares, with the
 /// SQL and connection calls of one database (its ``TableDialect``).
 ///
-/// - `insert` and `upsert` commit each batch in its own transaction: once `write` returns,
-///   that batch is in the table, and ``abort()`` only rolls back the batch in flight.
-/// - `replace`, and every mode of a job whose writes must land at once
-///   (``ComponentContext/atomicWrites``), write in one transaction for the whole job,
-///   committed by ``commit()``; replace empties the table first inside it, so an abort or a
-///   failure leaves the old rows.
+/// - With one transaction for the whole job (`jobTransaction`: commit `job`, the default;
+///   replace mode; ``ComponentContext/atomicWrites``) every batch is written into it and
+///   nothing is visible until ``commit()``; ``abort()`` rolls it all back, so a failed or
+///   cancelled job leaves the table as it was; replace empties the table first inside it.
+///   A killed process leaves its transaction to the database, which rolls it back.
+/// - Otherwise (commit `batch`) each batch is committed in its own transaction: once `write`
+///   returns, that batch is in the table, and ``abort()`` only rolls back the batch in flight.
 /// - A missing table is created from the job's schema and the first batch (or, when no
 ///   records come, from the schema at commit). Where DDL is transactional, a table created
-///   in a batch's transaction is gone again when that transaction is rolled back.
+///   in the transaction is gone again when the transaction is rolled back. Where it commits
+///   at once (MySQL), the table is created before the transaction opens, and ``abort()`` of
+///   a job-wide transaction drops it again while it is empty (see
+///   ``TableDialect/dropCreatedTableIfEmpty()``); a killed process cannot, and leaves it empty.
+/// - ``abort()`` always gives the connection back: reused when the rollback (and drop)
+///   succeeded, closed otherwise (which ends the transaction on the server too).
 /// - Each batch is cut into runs of consecutive rows that have the same fields (a field a
 ///   record lacks is left to the column's default, or in upsert mode to its stored value),
 ///   which the dialect writes; rows the database refuses come back as rejections with its
@@ -20,10 +26,13 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
     /// The database's SQL and connection calls.
     let dialect: Dialect
     private let schema: SchemaSpec?
-    /// Whether one transaction holds the whole job (replace mode, atomic writes).
+    /// Whether one transaction holds the whole job (commit `job`, replace mode, atomic writes).
     private let jobTransaction: Bool
     /// What is known of the table; `nil` until a missing table is created.
     private(set) var columns: Dialect.Columns?
+    /// Whether this write created the table with DDL that committed at once, which an abort
+    /// of the job's transaction must undo.
+    private var createdOutsideTransaction = false
     private var inTransaction = false
     private var finished = false
 
@@ -113,7 +122,11 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
         guard !finished else { return }
         finished = true
         if inTransaction, await dialect.rollBack() { inTransaction = false }
-        await dialect.close(inTransaction: inTransaction)
+        var reusable = !inTransaction
+        if jobTransaction, createdOutsideTransaction, reusable {
+            reusable = await dialect.dropCreatedTableIfEmpty()
+        }
+        await dialect.close(inTransaction: !reusable)
     }
 
     // MARK: - Transactions
@@ -197,6 +210,7 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
         }
         let created = try await dialect.createTable(definitions)
         columns = created
+        if !dialect.transactionalDDL { createdOutsideTransaction = true }
         return created
     }
 }

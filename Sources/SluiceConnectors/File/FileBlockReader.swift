@@ -24,6 +24,9 @@ final class FileBlockReader: BlockReader {
     private var started = false
     /// Header and byte-order-mark bytes, counted with the first block.
     private var prefixBytes = 0
+    /// Rows refused while reading the header (an unterminated quote that runs to the end of
+    /// the file), reported with the first block.
+    private var headerRejections: [Rejection] = []
     let expectedBytes: Int?
 
     init(fd: Int32, format: DataFormat, options: DecodeOptions, splitter: RecordBlockSplitter, blockBytes: Int, expectedBytes: Int?) {
@@ -78,19 +81,30 @@ final class FileBlockReader: BlockReader {
         }
         guard format == .csv else { return }
         guard options.hasHeader else { return }
-        var headerEnd = pending.withUnsafeBytes { splitter.firstBoundary(in: $0) }
-        while headerEnd == nil, !endOfFile {
-            try readMore()
-            headerEnd = pending.withUnsafeBytes { splitter.firstBoundary(in: $0) }
+        // The header is the first record that is not blank, as in a sequential read: take
+        // records off the front until decoding them names the fields.
+        var end = 0
+        var names: [String] = []
+        while names.isEmpty {
+            let from = end
+            var next = pending.withUnsafeBytes { splitter.firstBoundary(in: UnsafeRawBufferPointer(rebasing: $0[from...])) }
+            while next == nil, !endOfFile {
+                try readMore()
+                next = pending.withUnsafeBytes { splitter.firstBoundary(in: UnsafeRawBufferPointer(rebasing: $0[from...])) }
+            }
+            end = next.map { from + $0 } ?? pending.count
+            var headerOptions = options
+            headerOptions.columnNames = nil
+            headerOptions.projection = nil
+            var decoder = makeDecoder(.csv, options: headerOptions)
+            let headerEnd = end
+            var chunks = try pending.withUnsafeBytes { try decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<headerEnd])) }
+            chunks += try decoder.finish()
+            names = chunks.last?.batch.fields ?? []
+            headerRejections = chunks.flatMap(\.rejected)
+            if next == nil { break }
         }
-        let end = headerEnd ?? pending.count
-        var headerOptions = options
-        headerOptions.columnNames = nil
-        headerOptions.projection = nil
-        var decoder = makeDecoder(.csv, options: headerOptions)
-        var chunks = try pending.withUnsafeBytes { try decoder.feed(UnsafeRawBufferPointer(rebasing: $0[0..<end])) }
-        chunks += try decoder.finish()
-        options.columnNames = chunks.last?.batch.fields ?? []
+        options.columnNames = names
         options.firstLine = 1 + pending.withUnsafeBytes { RecordBlockSplitter.lineFeeds(in: UnsafeRawBufferPointer(rebasing: $0[0..<end])) }
         prefixBytes += end
         pending.removeFirst(end)
@@ -122,6 +136,8 @@ final class FileBlockReader: BlockReader {
         let decodeOptions = blockOptions
         let extra = prefixBytes
         prefixBytes = 0
+        let carried = headerRejections
+        headerRejections = []
         let lines = bytes.withUnsafeBytes { RecordBlockSplitter.lineFeeds(in: $0) }
         options.firstLine += lines
         if endOfFile, pending.isEmpty {
@@ -133,8 +149,9 @@ final class FileBlockReader: BlockReader {
             var decoder = makeDecoder(format, options: decodeOptions)
             var chunks = try bytes.withUnsafeBytes { try decoder.feed($0) }
             chunks += try decoder.finish()
-            if chunks.isEmpty { return [SourceChunk(batch: .empty, bytes: bytes.count + extra)] }
+            if chunks.isEmpty { return [SourceChunk(batch: .empty, rejected: carried, bytes: bytes.count + extra)] }
             chunks[0].bytes += extra
+            chunks[0].rejected.insert(contentsOf: carried, at: 0)
             return chunks
         }
     }

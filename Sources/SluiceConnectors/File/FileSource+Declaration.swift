@@ -19,7 +19,10 @@ extension FileSource {
             cells are typed by the job's schema when there is one (a `string` field keeps `00123`), \
             and inferred otherwise (integers, decimals, `true`/`false`, an empty cell → null); \
             without a header row the fields are named `column1`, `column2`, …. When the job needs \
-            only some fields, only those are built (projection pushdown). With `incremental` the whole \
+            only some fields, only those are built (projection pushdown). Text that is not valid UTF-8 sends its \
+            record to the dead-letter queue naming the field and the byte (`invalid UTF-8 in field \
+            'name' at byte 3 of the field`), or with `invalidUtf8: replace` has each bad sequence \
+            replaced by U+FFFD. With `incremental` the whole \
             file is read and the engine keeps the records past the watermark.
             """,
         config: ObjectShape([
@@ -28,6 +31,9 @@ extension FileSource {
             .optional("delimiter", .character, default: ",", "CSV: the field delimiter, one ASCII character (a tab for `.tsv` files)."),
             .optional("header", .boolean, default: true, "CSV: whether the first row names the fields."),
             .optional("recordsPath", .nonEmptyText, "JSON: dotted path of the records array inside a top-level object (`data.items`)."),
+            .optional(
+                "invalidUtf8", .choice(InvalidUTF8Handling.self), default: "reject",
+                "Text that is not valid UTF-8: `reject` sends the record to the dead-letter queue naming the field and byte; `replace` puts U+FFFD for each bad sequence, as Python's `decode('utf-8', 'replace')` does."),
         ]),
         examples: [
             ComponentExample(

@@ -23,6 +23,9 @@ public struct FileSource: SplittableSource, ProjectableSource {
         public var header: Bool?
         /// JSON: dotted path to the records array inside a top-level object.
         public var recordsPath: String?
+        /// What to do with text that is not valid UTF-8: `reject` the record (default) or
+        /// `replace` each bad sequence with U+FFFD.
+        public var invalidUtf8: InvalidUTF8Handling?
     }
 
     /// Bytes read from the file per system call.
@@ -95,6 +98,7 @@ public struct FileSource: SplittableSource, ProjectableSource {
         decodeOptions.recordsPath = config.recordsPath
         decodeOptions.fieldTypes = fieldTypes
         decodeOptions.projection = projection
+        decodeOptions.invalidUTF8 = config.invalidUtf8 ?? .reject
         return (fd, size, decodeOptions)
     }
 }

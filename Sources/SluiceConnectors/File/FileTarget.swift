@@ -55,16 +55,22 @@ public struct FileTarget: Target {
     let header: Bool
     let roots: DataRoots
     let defaultBatchSize: Int
+    /// The job's id, which the temporary file's name carries.
+    let jobId: String
+    /// Where the temporary file is recorded before it is created.
+    let scratch: ScratchLedger
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
-        self.path = try context.dataRoots.authorize(config.path)
+        self.path = try context.dataRoots.authorizeTarget(config.path)
         self.configuredPath = config.path
         self.options = try FileFormatOptions(path: config.path, format: config.format, delimiter: config.delimiter)
         self.mode = config.mode ?? .write
         self.header = config.header ?? true
         self.roots = context.dataRoots
         self.defaultBatchSize = context.batchSize
+        self.jobId = context.jobId
+        self.scratch = context.scratch
     }
 
     public var location: String { "file:\(path)" }
@@ -82,8 +88,9 @@ public struct FileTarget: Target {
     }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
-        let real = try roots.authorize(path)
-        let directory = real.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        // Checked again at open: the file system may have changed since planning.
+        let real = try roots.authorizeTarget(path)
+        let directory = DataRoots.parent(of: real)
         var info = stat()
         guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): directory '\(directory)' does not exist")
@@ -91,7 +98,11 @@ public struct FileTarget: Target {
         if stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): it is a directory, not a file")
         }
-        let temp = "\(directory)/.\(real.split(separator: "/").last ?? "out").sluice-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        // Beside the target, inside its data directory, named after the job and recorded
+        // first, so whatever ends the job, the file is found and removed.
+        let name = real.split(separator: "/").last.map(String.init) ?? "out"
+        let temp = "\(directory)/.\(name).sluice-\(Self.fileSafe(jobId))-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        try scratch.record(temp, jobId: jobId)
         let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ConnectorError.io(
@@ -107,5 +118,10 @@ public struct FileTarget: Target {
             throw error
         }
         return writer
+    }
+
+    /// `id` with every character a file name should not hold replaced by `_`.
+    static func fileSafe(_ id: String) -> String {
+        String(id.prefix(64).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
     }
 }

@@ -15,14 +15,22 @@ public struct ComponentContext: Sendable {
     /// Objects shared by every job of the process (database connection pools).
     public var resources: SharedResources
     /// Whether a target must make the whole job's writes visible at once, in one transaction
-    /// committed by ``TargetWriter/commit()``, even in modes that normally commit batch by
-    /// batch. Set for incremental jobs: a run that fails mid-way then leaves neither rows nor
-    /// a new watermark, so the next run loads every row exactly once.
+    /// committed by ``TargetWriter/commit()``, even when its config asks to commit batch by
+    /// batch (database targets write one transaction per job by default anyway; this makes it
+    /// a must). Set for incremental jobs, whose planner also refuses `commit: "batch"`: a run
+    /// that fails mid-way then leaves neither rows nor a new watermark, so the next run loads
+    /// every row exactly once.
     public var atomicWrites: Bool
+    /// The id of the job the component belongs to; temporary files and staging tables carry
+    /// it, so what a dead process left behind can be told apart and removed.
+    public var jobId: String
+    /// Where temporary files are recorded before they are created (see ``ScratchLedger``).
+    public var scratch: ScratchLedger
 
     public init(
         dataRoots: DataRoots, batchSize: Int = 4096, schema: SchemaSpec? = nil, logger: Logger = Logger(label: "sluice"),
-        resources: SharedResources = SharedResources(), atomicWrites: Bool = false
+        resources: SharedResources = SharedResources(), atomicWrites: Bool = false, jobId: String = "adhoc",
+        scratch: ScratchLedger = .disabled
     ) {
         self.dataRoots = dataRoots
         self.batchSize = batchSize
@@ -30,6 +38,8 @@ public struct ComponentContext: Sendable {
         self.logger = logger
         self.resources = resources
         self.atomicWrites = atomicWrites
+        self.jobId = jobId
+        self.scratch = scratch
     }
 }
 

@@ -9,18 +9,31 @@ public struct JSONParser {
     /// Nesting deeper than this is rejected rather than risking the stack (`maximumDepth`).
     public static let maximumDepth = 512
 
+    /// How a number beyond the range of a double (`1e400`, `-1e999`) is read.
+    public enum OutOfRangeNumbers: Sendable {
+        /// As an infinite double, which JSON output writes as `null` (data files).
+        case infinity
+        /// As a syntax error at the number's offset (specs, request bodies).
+        case error
+    }
+
     var cursor: JSONCursor
     var depth = 0
     /// Where escaped strings are decoded.
     var scratch: [UInt8] = []
+    let outOfRangeNumbers: OutOfRangeNumbers
 
-    init(bytes: UnsafeRawBufferPointer) {
+    init(bytes: UnsafeRawBufferPointer, outOfRangeNumbers: OutOfRangeNumbers) {
         cursor = JSONCursor(bytes, at: 0)
+        self.outOfRangeNumbers = outOfRangeNumbers
     }
 
-    /// Parses one complete JSON document; trailing non-space bytes are an error.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> Value {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses one complete JSON document; trailing non-space bytes are an error, and so is a
+    /// number beyond a double's range when `outOfRangeNumbers` says so.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, outOfRangeNumbers: OutOfRangeNumbers = .infinity
+    ) throws(JSONParseError) -> Value {
+        var parser = JSONParser(bytes: bytes, outOfRangeNumbers: outOfRangeNumbers)
         do throws(JSONScanError) {
             parser.cursor.skipSpace()
             let value = try parser.parseValue()
@@ -33,9 +46,9 @@ public struct JSONParser {
     }
 
     /// Parses one complete JSON document from `bytes`.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> Value {
+    public static func parse(_ bytes: [UInt8], outOfRangeNumbers: OutOfRangeNumbers = .infinity) throws(JSONParseError) -> Value {
         do {
-            return try bytes.withUnsafeBytes { raw in try parse(raw) }
+            return try bytes.withUnsafeBytes { raw in try parse(raw, outOfRangeNumbers: outOfRangeNumbers) }
         } catch let error as JSONParseError {
             throw error
         } catch {
@@ -58,9 +71,15 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try cursor.expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try cursor.expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = cursor.i
             switch try cursor.scanNumber() {
             case .int(let i): return .int(i)
-            case .double(let d): return .double(d)
+            case .double(let d):
+                if !d.isFinite, outOfRangeNumbers == .error {
+                    throw JSONScanError(
+                        offset: start, message: "number out of range (a double reaches about ±1.8e308)", truncated: false)
+                }
+                return .double(d)
             }
         default:
             throw cursor.error("unexpected character '\(JSONCursor.printable(cursor.p[cursor.i]))'")

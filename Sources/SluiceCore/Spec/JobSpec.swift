@@ -17,10 +17,12 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var target: TargetSpec
     /// A job-level schema, used when the source has none.
     public var schema: SchemaSpec?
+    /// Milliseconds the run may take before it is stopped (the server's limit caps it).
+    public var timeoutMs: Int64?
 
     public init(
         id: String? = nil, name: String, source: SourceSpec, transforms: [TransformSpec] = [],
-        target: TargetSpec, schema: SchemaSpec? = nil
+        target: TargetSpec, schema: SchemaSpec? = nil, timeoutMs: Int64? = nil
     ) {
         self.id = id
         self.name = name
@@ -28,10 +30,11 @@ public struct JobSpec: Codable, Sendable, Equatable {
         self.transforms = transforms
         self.target = target
         self.schema = schema
+        self.timeoutMs = timeoutMs
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, source, transforms, target, schema
+        case id, name, source, transforms, target, schema, timeoutMs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +45,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
         transforms = try c.decodeIfPresent([TransformSpec].self, forKey: .transforms) ?? []
         target = try c.decode(TargetSpec.self, forKey: .target)
         schema = try c.decodeIfPresent(SchemaSpec.self, forKey: .schema)
+        timeoutMs = try c.decodeIfPresent(Int64.self, forKey: .timeoutMs)
     }
 
     /// The schema records are validated against: the source's, else the job's.

@@ -76,6 +76,9 @@ public struct SpecGrammar: Sendable {
         .optional("transforms", .array(.reference("transform")), default: .array([]), "Operations applied in order."),
         .required("target", .reference("target"), "Where records go."),
         .optional("schema", .reference("schema"), "A job-level schema, used when the source has none."),
+        .optional(
+            "timeoutMs", .integer(1, 31_536_000_000),
+            "Milliseconds the run may take before it is stopped and fails, its target left untouched; SLUICE_JOB_TIMEOUT_S caps it."),
     ])
 
     /// A record schema: declared fields, required fields and strictness.

@@ -1,5 +1,6 @@
-/// Secret handling: `${env:NAME}` references in configs, and redaction of secret-looking
-/// fields wherever a spec or header is shown.
+/// Secret handling: redaction of secret-looking fields and of credentials in URLs wherever a
+/// spec, an error or a log line is shown or stored, and `${env:NAME}` references (see
+/// `Secrets+References.swift`).
 public enum Secrets {
     /// The placeholder that replaces a secret in responses and logs.
     public static let mask = "***"
@@ -12,7 +13,9 @@ public enum Secrets {
         return markers.contains { normalized.contains($0) }
     }
 
-    /// `value` with every string under a secret-looking key replaced by ``mask``.
+    /// `value` as it may be shown or stored: every value under a secret-looking key replaced by
+    /// ``mask`` (unless it is only `${env:NAME}` references, see ``isReferenceOnly(_:)``), and
+    /// every URL inside a string with its credentials hidden (``redactURL(_:)``).
     public static func redact(_ value: Value) -> Value {
         switch value {
         case .object(let object):
@@ -27,65 +30,69 @@ public enum Secrets {
             return .object(out)
         case .array(let items):
             return .array(items.map(redact))
+        case .string(let text):
+            return .string(CredentialRedaction.redactText(text, bareParameters: false))
         default:
             return value
         }
     }
 
-    /// `url` with the password of its `scheme://user:password@host` part replaced by ``mask``.
+    /// `spec` as it may be shown or stored: its name and every component config redacted
+    /// (``redact(_:)``). `${env:NAME}` references stay, so a stored spec made of them still runs.
+    public static func redact(_ spec: JobSpec) -> JobSpec {
+        var stored = spec
+        stored.name = redactText(spec.name)
+        stored.source.config = redact(spec.source.config)
+        stored.transforms = spec.transforms.map { transform in
+            var redacted = transform
+            redacted.config = redact(transform.config)
+            return redacted
+        }
+        stored.target.config = redact(spec.target.config)
+        return stored
+    }
+
+    /// The paths (`source.config.password`, `transforms[0].config.with.config.url`) of the
+    /// literal secrets in `spec`: the values ``redact(_:)-(JobSpec)`` would change.
+    public static func literalSecretPaths(in spec: JobSpec) -> [String] {
+        var paths: [String] = []
+        if redactText(spec.name) != spec.name { paths.append("name") }
+        differences(spec.source.config, redact(spec.source.config), at: "source.config", into: &paths)
+        for (index, transform) in spec.transforms.enumerated() {
+            differences(transform.config, redact(transform.config), at: "transforms[\(index)].config", into: &paths)
+        }
+        differences(spec.target.config, redact(spec.target.config), at: "target.config", into: &paths)
+        return paths
+    }
+
+    /// `url` with the password of its `scheme://user:password@host` part and the values of
+    /// its secret-looking query and fragment parameters (``isSecretName(_:)``: `api_key`,
+    /// `access_token`, …) replaced by ``mask``: `postgres://etl:***@db/shop`,
+    /// `https://api.example.com/x?api_key=***&page=2`. `${env:NAME}` references are kept.
     public static func redactURL(_ url: String) -> String {
-        guard let schemeEnd = url.firstRange(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        guard let at = rest.lastIndex(of: "@") else { return url }
-        let userInfo = rest[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":" + mask + String(rest[at...])
+        CredentialRedaction.redactURL(Substring(url))
     }
 
-    /// An `${env:NAME}` reference says where the secret is, not what it is: it is safe to show.
-    static func isReferenceOnly(_ value: Value) -> Bool {
-        guard case .string(let s) = value else { return false }
-        return s.hasPrefix("${env:") && s.hasSuffix("}") && !s.dropFirst(6).contains("$")
+    /// `message` (an error, a log line) with the credentials of every URL in it hidden as
+    /// ``redactURL(_:)`` does, and the values of secret-looking `name=value` pairs outside
+    /// URLs (`password=hunter2`) too.
+    public static func redactText(_ message: String) -> String {
+        CredentialRedaction.redactText(message, bareParameters: true)
     }
 
-    /// `value` with every `${env:NAME}` inside its strings replaced from `environment`.
-    public static func resolve(_ value: Value, environment: [String: String], path: String = "") throws(SpecError) -> Value {
-        switch value {
-        case .string(let s):
-            guard s.contains("${env:") else { return value }
-            return .string(try resolve(s, environment: environment, path: path))
-        case .array(let items):
-            var out: [Value] = []
-            for (i, item) in items.enumerated() {
-                out.append(try resolve(item, environment: environment, path: SpecPath.join(path, "[\(i)]")))
+    private static func differences(_ original: Value, _ redacted: Value, at path: String, into paths: inout [String]) {
+        guard original != redacted else { return }
+        switch (original, redacted) {
+        case (.object(let a), .object(let b)):
+            for (key, item) in a.pairs {
+                differences(item, b[key] ?? .null, at: SpecPath.join(path, key), into: &paths)
             }
-            return .array(out)
-        case .object(let object):
-            var out = ValueObject()
-            for (key, item) in object.pairs {
-                out.appendUnchecked(key: key, value: try resolve(item, environment: environment, path: SpecPath.join(path, key)))
+        case (.array(let a), .array(let b)) where a.count == b.count:
+            for (index, pair) in zip(a, b).enumerated() {
+                differences(pair.0, pair.1, at: SpecPath.join(path, "[\(index)]"), into: &paths)
             }
-            return .object(out)
         default:
-            return value
+            paths.append(path)
         }
-    }
-
-    static func resolve(_ text: String, environment: [String: String], path: String) throws(SpecError) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "${env:") {
-            result += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                throw SpecError(path: path, "unterminated ${env:…} reference")
-            }
-            let name = String(rest[start.upperBound..<end])
-            guard let resolved = environment[name] else {
-                throw SpecError(path: path, "environment variable '\(name)' referenced by ${env:\(name)} is not set")
-            }
-            result += resolved
-            rest = rest[rest.index(after: end)...]
-        }
-        return result + rest
     }
 }

@@ -38,8 +38,66 @@ public struct SluiceSettings: Sendable {
     public var shutdownGraceSeconds: Int
     /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical (default info).
     public var logLevel: Logger.Level
+    /// `SLUICE_IDLE_TIMEOUT_S`: seconds a connection may stay idle, no request arriving and
+    /// no response being written, before the server closes it (default 60).
+    public var idleTimeoutSeconds: Int
+    /// `SLUICE_REQUEST_TIMEOUT_S`: seconds a request's head (request line and headers) may
+    /// take to arrive from its first byte before the server closes the connection (default 30).
+    public var requestTimeoutSeconds: Int
+    /// `SLUICE_CORS_ORIGINS`: comma-separated exact origins (`https://app.example.com`) whose
+    /// web pages may call the API; unset (the default) sends no CORS headers at all.
+    public var corsOrigins: [String]
+    /// `SLUICE_JOB_TIMEOUT_S`: the longest any job may run, in seconds (default 86400, one
+    /// day); a job's own `timeoutMs` can only shorten it.
+    public var jobTimeoutSeconds: Int
+    /// Where the ledgers of jobs' temporary files live: `scratch` beside the state database.
+    public var scratchDirectory: String
     /// The environment, for `${env:NAME}` references in job specs.
     public var environment: [String: String]
+    /// `SLUICE_SECRET_ENV`: the variables `${env:NAME}` references may read, names and
+    /// prefixes ending in `*`, separated by commas or colons (default `SLUICE_SECRET_*`).
+    public var secretNames: SecretAllowList
+
+    /// Every value an `${env:NAME}` reference may resolve to, which the log never shows.
+    public var secretValues: SecretValues {
+        SecretEnvironment(environment, allowing: secretNames).values
+    }
+
+    /// The server's own files, which no job may read or write whatever the data roots say:
+    /// the state database with its journal files and the scratch ledgers beside it, or their
+    /// whole directory when it is a directory of its own (the default `.sluice`).
+    static func reservedPaths(statePath: String, roots: [String]) -> [ReservedPath] {
+        let database = DataRoots.resolved(statePath)
+        let directory = DataRoots.parent(of: database)
+        let resolvedRoots = roots.map(DataRoots.resolved)
+        let sharesADataDirectory = resolvedRoots.contains { root in
+            root == directory || directory == "/" || root.hasPrefix(directory + "/")
+        }
+        if !sharesADataDirectory {
+            return [ReservedPath(directory, what: "the server's state directory")]
+        }
+        return ["", "-wal", "-shm", "-journal"].map { ReservedPath(database + $0, what: "the server's state database") }
+            + [ReservedPath(directory + "/scratch", what: "the server's scratch directory")]
+    }
+
+    /// The origins listed in `SLUICE_CORS_ORIGINS`: each `http(s)://host[:port]`, no path.
+    static func origins(_ text: String) throws -> [String] {
+        var origins: [String] = []
+        for item in text.split(separator: ",") {
+            var origin = item
+            while origin.first?.isWhitespace == true { origin.removeFirst() }
+            while origin.last?.isWhitespace == true { origin.removeLast() }
+            guard !origin.isEmpty else { continue }
+            let authority = origin.hasPrefix("https://") ? origin.dropFirst(8) : origin.hasPrefix("http://") ? origin.dropFirst(7) : ""
+            guard !authority.isEmpty, !authority.contains("/") else {
+                throw Invalid(
+                    variable: "SLUICE_CORS_ORIGINS",
+                    message: "expected comma-separated origins such as https://app.example.com (scheme, host and port, no path), got '\(origin)'")
+            }
+            origins.append(String(origin))
+        }
+        return origins
+    }
 
     /// A configuration problem, naming the variable.
     public struct Invalid: Error, CustomStringConvertible {
@@ -62,7 +120,8 @@ public struct SluiceSettings: Sendable {
         statePath = environment["SLUICE_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? "./.sluice/state.db"
         let roots = environment["SLUICE_DATA_DIRS"].map { $0.split(separator: ":").map(String.init) }
             ?? [".", environment["TMPDIR"] ?? "/tmp"]
-        dataRoots = DataRoots(roots)
+        scratchDirectory = DataRoots.parent(of: DataRoots.resolved(statePath)) + "/scratch"
+        dataRoots = DataRoots(roots, reserved: Self.reservedPaths(statePath: statePath, roots: roots))
         apiToken = environment["SLUICE_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         maxBodyBytes = try integer("SLUICE_MAX_BODY_MB", default: 16, range: 1...4096) * 1_048_576
         batchSize = try integer("BATCH_SIZE", default: 4096, range: 1...1_000_000)
@@ -71,11 +130,24 @@ public struct SluiceSettings: Sendable {
         blockBytes = try integer("SLUICE_BLOCK_KB", default: RunSettings.defaultBlockBytes >> 10, range: 4...1_048_576) << 10
         maxConcurrentJobs = try integer("MAX_CONCURRENT_JOBS", default: 4, range: 1...1024)
         shutdownGraceSeconds = try integer("SLUICE_SHUTDOWN_GRACE_S", default: 30, range: 0...86_400)
+        idleTimeoutSeconds = try integer("SLUICE_IDLE_TIMEOUT_S", default: 60, range: 1...86_400)
+        requestTimeoutSeconds = try integer("SLUICE_REQUEST_TIMEOUT_S", default: 30, range: 1...86_400)
+        corsOrigins = try Self.origins(environment["SLUICE_CORS_ORIGINS"] ?? "")
+        jobTimeoutSeconds = try integer("SLUICE_JOB_TIMEOUT_S", default: 86_400, range: 1...31_536_000)
         let level = environment["LOG_LEVEL"]?.lowercased() ?? "info"
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
             throw Invalid(variable: "LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical, got '\(level)'")
         }
         logLevel = parsed
+        if let text = environment[SecretAllowList.variable], !text.isEmpty {
+            do {
+                secretNames = try SecretAllowList(parsing: text)
+            } catch {
+                throw Invalid(variable: SecretAllowList.variable, message: "\(error)")
+            }
+        } else {
+            secretNames = .standard
+        }
         self.environment = environment
     }
 }

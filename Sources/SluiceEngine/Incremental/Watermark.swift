@@ -81,6 +81,6 @@ extension JobPlan {
     /// `nil` when the source is not incremental.
     public var watermarkKey: String? {
         guard let incremental = spec.source.incremental else { return nil }
-        return incremental.stateKey ?? "\(source.location)@\(incremental.cursorField)"
+        return incremental.stateKey ?? secrets.scrub("\(source.location)@\(incremental.cursorField)")
     }
 }

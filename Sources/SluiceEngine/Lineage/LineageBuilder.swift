@@ -2,12 +2,21 @@ import SluiceCore
 
 /// Builds the lineage graph of one job run: source → transforms → target, with the
 /// column-level derivations observed in the run.
+///
+/// Sources and targets are named by location, which may hold what `${env:…}` references
+/// resolved to (a file path) or a URL's credentials: both are hidden in node ids and names,
+/// since the graph is stored and shown.
 public enum LineageBuilder {
-    /// The node id of a job's source: its spec `id`, else its location.
-    public static func sourceNodeID(_ plan: JobPlan) -> String { plan.spec.source.id ?? plan.source.location }
+    /// The node id of a job's source: its spec `id`, else its (redacted) location.
+    public static func sourceNodeID(_ plan: JobPlan) -> String { plan.spec.source.id ?? shown(plan.source.location, plan) }
 
-    /// The node id of a job's target: its spec `id`, else its location.
-    public static func targetNodeID(_ plan: JobPlan) -> String { plan.spec.target.id ?? plan.target.location }
+    /// The node id of a job's target: its spec `id`, else its (redacted) location.
+    public static func targetNodeID(_ plan: JobPlan) -> String { plan.spec.target.id ?? shown(plan.target.location, plan) }
+
+    /// `location` with the plan's secret values and URL credentials hidden.
+    static func shown(_ location: String, _ plan: JobPlan) -> String {
+        plan.secrets.scrub(Secrets.redactText(location))
+    }
 
     /// The node id of transform `index` of job `jobId`.
     public static func transformNodeID(jobId: String, index: Int) -> String { "\(jobId).transforms[\(index)]" }
@@ -18,7 +27,7 @@ public enum LineageBuilder {
         let targetID = targetNodeID(plan)
         var nodes = [
             LineageNode(
-                id: sourceID, type: "source", name: plan.spec.source.id ?? plan.source.location, jobId: jobId,
+                id: sourceID, type: "source", name: sourceID, jobId: jobId,
                 fields: stageFields.first)
         ]
         var edges: [LineageEdge] = []
@@ -34,7 +43,7 @@ public enum LineageBuilder {
         }
         let finalFields = stageFields.last ?? []
         nodes.append(LineageNode(
-            id: targetID, type: "target", name: plan.spec.target.id ?? plan.target.location, jobId: jobId, fields: finalFields))
+            id: targetID, type: "target", name: targetID, jobId: jobId, fields: finalFields))
         edges.append(LineageEdge(
             from: previous, to: targetID, relationship: "produces", jobId: jobId,
             fields: finalFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }))

@@ -19,6 +19,9 @@ public struct JobPlan: Sendable {
     public let write: WriteStrategy
     /// The source itself, when it can leave out rows before an incremental watermark.
     public let incrementalPushdown: (any IncrementalSource)?
+    /// The values the spec's `${env:…}` references resolved to, scrubbed from every message
+    /// of the run (its failure, dead-letter reasons, lineage names).
+    public var secrets = SecretValues()
 
     /// One transform of the plan.
     public struct Step: Sendable {

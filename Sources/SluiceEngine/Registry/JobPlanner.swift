@@ -11,33 +11,55 @@ public struct JobPlanner: Sendable {
     public let batchSize: Int
     /// Where `${env:NAME}` references are resolved.
     public let environment: [String: String]
+    /// The variables of ``environment`` that references may read (`SLUICE_SECRET_ENV`).
+    public let secretNames: SecretAllowList
     /// Objects every planned job shares (database connection pools).
     public let resources: SharedResources
+    /// Where components record their temporary files before creating them.
+    public let scratch: ScratchLedger
     /// What component configs are checked against before they are built.
     let grammar: SpecGrammar
 
     public init(
         registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String],
-        resources: SharedResources = SharedResources()
+        secretNames: SecretAllowList = .standard,
+        resources: SharedResources = SharedResources(), scratch: ScratchLedger = .disabled
     ) {
         self.registry = registry
         self.dataRoots = dataRoots
         self.batchSize = batchSize
         self.environment = environment
+        self.secretNames = secretNames
         self.resources = resources
+        self.scratch = scratch
         self.grammar = registry.grammar
     }
 
     /// Plans `spec`, or throws every problem found.
+    ///
+    /// No message of a plan (its errors, and through ``JobPlan/secrets`` its run's failure,
+    /// dead-letter reasons and lineage names) shows a value an `${env:…}` reference resolved
+    /// to, or a credential of a URL.
     public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan {
         var errors: [SpecError] = []
         var forbidden = false
+        let secretEnvironment = SecretEnvironment(environment, allowing: secretNames)
+        var secrets = SecretValues()
         let schema = spec.effectiveSchema
-        var context = ComponentContext(dataRoots: dataRoots, batchSize: batchSize, schema: schema, resources: resources)
+        var context = ComponentContext(
+            dataRoots: dataRoots, batchSize: batchSize, schema: schema, resources: resources,
+            jobId: spec.id.flatMap { $0.isEmpty ? nil : $0 } ?? "adhoc", scratch: scratch)
         if let incremental = spec.source.incremental {
             errors += incremental.validate().map { $0.prefixed("source.incremental") }
             // A failed run must leave neither rows nor a new watermark (see ComponentContext.atomicWrites).
             context.atomicWrites = true
+            if spec.target.config.objectValue?["commit"] == .string("batch") {
+                errors.append(SpecError(
+                    path: "target.config.commit",
+                    "an incremental job commits once per job, so that its rows and its new watermark are saved together "
+                        + "(a run that fails leaves neither, and the next run loads the same rows exactly once); "
+                        + "remove commit or set it to \"job\""))
+            }
         }
 
         func build<C>(
@@ -52,13 +74,14 @@ public struct JobPlanner: Sendable {
                 }
             }
             do {
-                let resolved = try Secrets.resolve(config, environment: environment)
+                let resolved = try Secrets.resolve(config, from: secretEnvironment, into: &secrets)
                 return try builder(resolved, context)
             } catch let error as SpecError {
                 errors.append(error.prefixed(path))
             } catch let error as AccessDenied {
                 forbidden = true
-                errors.append(SpecError(path: SpecPath.join(path, "path"), error.description))
+                let shown = Self.unresolved(error, config: config, environment: secretEnvironment, secrets: secrets)
+                errors.append(SpecError(path: SpecPath.join(path, "path"), shown.description))
             } catch {
                 errors.append(SpecError(path: path, "\(error)"))
             }
@@ -117,7 +140,7 @@ public struct JobPlanner: Sendable {
         }
 
         guard errors.isEmpty, var source, let target else {
-            throw JobPlanError(errors: errors, forbidden: forbidden)
+            throw JobPlanError(errors: errors.map { Self.scrubbed($0, secrets) }, forbidden: forbidden)
         }
         // Capabilities are decided here, once; the runner only follows the plan.
         if let projectable = source as? any ProjectableSource,
@@ -131,7 +154,30 @@ public struct JobPlanner: Sendable {
         let pushdown = spec.source.incremental == nil ? nil : source as? any IncrementalSource
         return JobPlan(
             spec: spec, source: source, validator: validator, transforms: steps, target: target, read: read, write: write,
-            incrementalPushdown: pushdown)
+            incrementalPushdown: pushdown, secrets: secrets)
+    }
+
+    /// A refused path as the spec wrote it: `${env:…}` references unresolved where the
+    /// configured `path` had them, and resolved values hidden in the absolute path.
+    static func unresolved(
+        _ denied: AccessDenied, config: Value, environment: SecretEnvironment, secrets: SecretValues
+    ) -> AccessDenied {
+        var shown = denied
+        var unused = SecretValues()
+        if case .string(let configured)? = config.objectValue?["path"], configured.contains("${env:"),
+            (try? Secrets.resolve(.string(configured), from: environment, into: &unused)) == .string(denied.path)
+        {
+            shown.path = configured
+        } else {
+            shown.path = secrets.scrub(denied.path)
+        }
+        shown.resolved = secrets.scrub(denied.resolved)
+        return shown
+    }
+
+    /// `error` with the values of `secrets` and the credentials of URLs hidden.
+    static func scrubbed(_ error: SpecError, _ secrets: SecretValues) -> SpecError {
+        SpecError(path: error.path, secrets.scrub(Secrets.redactText(error.reason)))
     }
 
     /// The fields the job reads from its source: the target writes every field it gets, so

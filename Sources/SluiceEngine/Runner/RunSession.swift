@@ -134,8 +134,10 @@ struct RunSession {
         if error is CancellationError {
             failure = "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched"
         } else {
-            failure = "\(error)"
-            logger.error("job run failed", metadata: ["error": "\(error)"])
+            // Neither a value an `${env:…}` reference resolved to nor a URL's credentials.
+            let message = plan.secrets.scrub(Secrets.redactText("\(error)"))
+            failure = message
+            logger.error("job run failed", metadata: ["error": "\(message)"])
         }
     }
 
@@ -154,6 +156,11 @@ struct RunSession {
         report.progress?(RunProgress(
             recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
             elapsedSeconds: JobRunner.seconds(ContinuousClock.now - started), finished: true))
+        if !plan.secrets.isEmpty {
+            let secrets = plan.secrets
+            for index in state.stats.errors.indices { state.stats.errors[index].error = secrets.scrub(state.stats.errors[index].error) }
+            for index in state.rejections.indices { state.rejections[index].reasons = state.rejections[index].reasons.map(secrets.scrub) }
+        }
         return JobOutcome(
             stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
             stageFields: state.observedFields, loadedRecords: state.loaded,

@@ -1,4 +1,4 @@
-/// How a run may use the machine: workers, memory and block size.
+/// How a run may use the machine: workers, memory, block size and time.
 public struct RunSettings: Sendable {
     /// Blocks decoded and transformed at once (`MAX_WORKERS`).
     public var workers: Int
@@ -7,6 +7,9 @@ public struct RunSettings: Sendable {
     public var memoryLimitBytes: Int
     /// Bytes per block when a file is cut for parallel decoding.
     public var blockBytes: Int
+    /// The longest any run may take (`SLUICE_JOB_TIMEOUT_S`); a job's `timeoutMs` can only
+    /// shorten it.
+    public var jobTimeout: Duration = .seconds(86_400)
 
     /// Bytes per block by default: large enough to amortize the hand-off, small enough that
     /// `workers × 2` blocks in flight stay a few tens of MB.
@@ -21,5 +24,6 @@ public struct RunSettings: Sendable {
     /// The settings of this process.
     public init(_ settings: SluiceSettings) {
         self.init(workers: settings.maxWorkers, memoryLimitMB: settings.maxMemoryMB, blockBytes: settings.blockBytes)
+        jobTimeout = .seconds(settings.jobTimeoutSeconds)
     }
 }

@@ -108,10 +108,8 @@ extension JobService {
                 throw ScheduleError.invalidJob(
                     JobPlanError(errors: error.errors.map { $0.prefixed("job") }, forbidden: error.forbidden))
             }
-            for (path, config) in [("job.source.config", job.source.config), ("job.target.config", job.target.config)]
-            where Secrets.redact(config) != config {
-                throw ScheduleError.invalid(
-                    SpecError(path: path, "a scheduled job cannot hold a literal secret; write it as ${env:NAME} and set NAME in the server's environment"))
+            if let path = Secrets.literalSecretPaths(in: job).first {
+                throw ScheduleError.invalid(SpecError(path: SpecPath.join("job", path), Self.literalSecretRefusal("a scheduled job")))
             }
         }
         try await store.saveSchedule(schedule)

@@ -17,7 +17,12 @@ public final class JobService: Sendable {
     let logger: Logger
     let started = ContinuousClock.now
     let ids = JobIDGenerator()
-    let running = Mutex<[String: Task<Void, Never>]>([:])
+    /// Jobs started with ``ExecutionMode/background``, for ``drain()``.
+    let background = Mutex<[String: Task<Void, Never>]>([:])
+    /// Every job running in this process, with the way to stop it.
+    let running = Mutex<[String: RunningJob]>([:])
+    /// False once shutdown has begun: no new job starts.
+    let accepting = Mutex(true)
 
     public init(store: any StateStore, planner: JobPlanner, runSettings: RunSettings = RunSettings(), logger: Logger) {
         self.store = store
@@ -27,14 +32,26 @@ public final class JobService: Sendable {
         self.logger = logger
     }
 
-    /// Marks jobs that were running when the process last stopped as failed, so no job stays
-    /// "running" forever after a crash or kill.
+    /// Marks jobs whose process died before they finished (a killed server or `sluice run`)
+    /// as failed, and removes the temporary files of every job no longer running, so no job
+    /// stays "running" forever and no debris outlives a crash. Jobs another live process is
+    /// running (a server and a command line sharing the state file) are left alone.
     public func recoverInterruptedJobs() async throws {
-        for var job in try await store.jobs() where job.status == .running || job.status == .pending {
+        var alive: Set<String> = []
+        for var job in try await store.jobs() where !job.status.isFinished {
+            if let owner = job.owner, ProcessIdentity.isAlive(owner), owner != ProcessIdentity.current {
+                alive.insert(job.id)
+                continue
+            }
             job.status = .failed
-            job.error = "interrupted: the server stopped before the job finished; submit it again"
+            job.error = "interrupted: the process running the job stopped before it finished; its target was left as it was; submit it again"
+            job.owner = nil
             try await store.saveJob(job)
             logger.warning("marked interrupted job as failed", metadata: ["jobId": "\(job.id)"])
+        }
+        let removed = planner.scratch.sweepAll(keeping: alive.union(running.withLock { Set($0.keys) }))
+        if !removed.isEmpty {
+            logger.notice("removed temporary files of jobs that are no longer running", metadata: ["files": "\(removed.count)"])
         }
     }
 
@@ -54,6 +71,7 @@ public final class JobService: Sendable {
     public func execute(
         _ spec: JobSpec, mode: ExecutionMode = .wait, progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async throws -> JobRecord {
+        guard accepting.withLock({ $0 }) else { throw NotAcceptingJobs() }
         if let id = spec.id, !id.isEmpty, try await store.job(id: id) != nil { throw DuplicateJobID(id: id) }
         let (record, plan) = try await submit(spec)
         switch mode {
@@ -70,7 +88,6 @@ public final class JobService: Sendable {
 
     /// Plans `spec` and records it as a pending job.
     public func submit(_ spec: JobSpec) async throws -> (JobRecord, JobPlan) {
-        let plan = try planner.plan(spec)
         let now = JobRunner.wallClockMilliseconds()
         let id: String
         if let given = spec.id, !given.isEmpty {
@@ -78,12 +95,16 @@ public final class JobService: Sendable {
         } else {
             id = ids.next(now: now)
         }
-        var stored = spec
+        // The id is known before planning, so temporary files can carry it.
+        var identified = spec
+        identified.id = id
+        let plan = try planner.plan(identified)
+        // Stored and shown without literal secrets or URL credentials; `${env:…}` references stay.
+        var stored = Secrets.redact(spec)
         stored.id = id
-        stored.source.config = Secrets.redact(stored.source.config)
-        stored.target.config = Secrets.redact(stored.target.config)
-        stored.transforms = stored.transforms.map { var t = $0; t.config = Secrets.redact(t.config); return t }
-        let record = JobRecord(id: id, name: spec.name, status: .pending, spec: stored, stats: nil, error: nil, createdAt: now)
+        let record = JobRecord(
+            id: id, name: stored.name, status: .pending, spec: stored, stats: nil, error: nil, createdAt: now,
+            owner: ProcessIdentity.current)
         try await store.saveJob(record)
         return (record, plan)
     }
@@ -101,11 +122,19 @@ public final class JobService: Sendable {
         let watermarkKey = plan.watermarkKey
         var stored: WatermarkRecord?
         if let watermarkKey { stored = try await store.watermark(key: watermarkKey) }
-        let outcome = await JobRunner.run(
-            plan, settings: runSettings, watermark: stored?.watermark, logger: jobLogger, progress: progress)
+        let limit = timeLimit(for: plan.spec)
+        let startWatermark = stored?.watermark
+        let runLogger = jobLogger
+        var (outcome, stop) = await runStoppably(jobId: job.id, limit: limit) { [runSettings] in
+            await JobRunner.run(plan, settings: runSettings, watermark: startWatermark, logger: runLogger, progress: progress)
+        }
+        let removed = planner.scratch.sweep(jobId: job.id)
+        if !removed.isEmpty { jobLogger.info("removed temporary files", metadata: ["files": "\(removed.count)"]) }
+        if let stop, outcome.failure != nil { outcome.failure = stop.message(limit: limit) }
         job.stats = outcome.stats
-        job.status = outcome.failure == nil ? .completed : .failed
+        job.status = outcome.failure == nil ? .completed : (stop == .request ? .cancelled : .failed)
         job.error = outcome.failure
+        job.owner = nil
         var record = JobOutcomeRecord(
             job: job,
             phaseDurations: [
@@ -145,18 +174,31 @@ public final class JobService: Sendable {
             } catch {
                 logger.error("could not record job outcome", metadata: ["jobId": "\(record.id)", "error": "\(error)"])
             }
-            _ = running.withLock { $0.removeValue(forKey: record.id) }
+            _ = background.withLock { $0.removeValue(forKey: record.id) }
         }
-        running.withLock { $0[record.id] = task }
+        background.withLock { $0[record.id] = task }
     }
 
     /// Waits for every background job to finish (graceful shutdown).
     public func drain() async {
         while true {
-            let tasks = running.withLock { Array($0.values) }
+            let tasks = background.withLock { Array($0.values) }
             if tasks.isEmpty { return }
             for task in tasks { await task.value }
         }
+    }
+
+    /// Graceful shutdown: waits up to `grace` for running jobs (background and those a
+    /// request or the command line waits for) to finish, then stops the rest, whose targets
+    /// are left untouched, and waits for them to record their outcome.
+    public func shutdown(grace: Duration) async {
+        let deadline = ContinuousClock.now + grace
+        while running.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let stopped = stopAll(.shutdown)
+        if stopped > 0 { logger.warning("stopped running jobs at shutdown", metadata: ["jobs": "\(stopped)"]) }
+        await drain()
     }
 
     func deadLetter(_ rejection: Rejection, jobId: String) -> NewDeadLetter {

@@ -3,12 +3,16 @@ import SluiceScheduling
 
 /// The JSON shapes of the API (documented in the README), built as ordered ``Value``s so keys
 /// appear in the documented order.
+///
+/// Nothing shown holds a secret: specs go through ``Secrets/redact(_:)-(Value)``, and every
+/// free text (job failures, dead-letter reasons, run reasons, lineage names) through
+/// ``Secrets/redactText(_:)``, also for records stored before redaction covered them.
 public enum Presentation {
     /// `{id, name, status}` as in `GET /jobs`.
     public static func jobSummary(_ job: JobRecord) -> Value {
         var o = ValueObject()
         o["id"] = .string(job.id)
-        o["name"] = .string(job.name)
+        o["name"] = .string(Secrets.redactText(job.name))
         o["status"] = .string(job.status.rawValue)
         o["createdAt"] = .int(Int(job.createdAt))
         return .object(o)
@@ -18,14 +22,14 @@ public enum Presentation {
     public static func job(_ job: JobRecord) -> Value {
         var o = ValueObject()
         o["id"] = .string(job.id)
-        o["name"] = .string(job.name)
+        o["name"] = .string(Secrets.redactText(job.name))
         o["status"] = .string(job.status.rawValue)
         o["source"] = source(job.spec.source)
         o["transforms"] = .array(job.spec.transforms.map(transform))
         o["target"] = target(job.spec.target)
         if let schema = job.spec.schema { o["schema"] = Presentation.schema(schema) }
         o["createdAt"] = .int(Int(job.createdAt))
-        if let error = job.error { o["error"] = .string(error) }
+        if let error = job.error { o["error"] = .string(Secrets.redactText(error)) }
         return .object(o)
     }
 
@@ -63,7 +67,7 @@ public enum Presentation {
             o["errors"] = .array(stats.errors.map { error in
                 var e = ValueObject()
                 e["record"] = error.record
-                e["error"] = .string(error.error)
+                e["error"] = .string(Secrets.redactText(error.error))
                 if let position = error.position { e["position"] = .int(position) }
                 if let stage = error.stage { e["stage"] = .string(stage) }
                 return .object(e)
@@ -96,7 +100,7 @@ public enum Presentation {
         var o = ValueObject()
         o["id"] = .int(Int(letter.id))
         o["record"] = letter.record
-        o["error"] = .string(letter.error)
+        o["error"] = .string(Secrets.redactText(letter.error))
         o["jobId"] = .string(letter.jobId)
         o["timestamp"] = .int(Int(letter.timestamp))
         if let position = letter.position { o["position"] = .int(position) }
@@ -164,7 +168,7 @@ public enum Presentation {
     public static func schedule(_ schedule: ScheduleSpec) -> Value {
         var o = ValueObject()
         o["id"] = .string(schedule.id)
-        o["name"] = .string(schedule.name)
+        o["name"] = .string(Secrets.redactText(schedule.name))
         if let cron = schedule.cron { o["cron"] = .string(cron) }
         if let interval = schedule.interval { o["interval"] = .string(interval) }
         if let timeZone = schedule.timeZone { o["timeZone"] = .string(timeZone) }
@@ -191,7 +195,7 @@ public enum Presentation {
     /// A job spec as stored (secret-looking values masked).
     static func jobSpec(_ job: JobSpec) -> Value {
         var j = ValueObject()
-        j["name"] = .string(job.name)
+        j["name"] = .string(Secrets.redactText(job.name))
         j["source"] = source(job.source)
         j["transforms"] = .array(job.transforms.map(transform))
         j["target"] = target(job.target)
@@ -211,7 +215,7 @@ public enum Presentation {
         if let notBefore = run.notBefore { o["notBefore"] = .timestamp(notBefore) }
         if let startedAt = run.startedAt { o["startedAt"] = .timestamp(startedAt) }
         if let endedAt = run.endedAt { o["endedAt"] = .timestamp(endedAt) }
-        if let reason = run.reason { o["reason"] = .string(reason) }
+        if let reason = run.reason { o["reason"] = .string(Secrets.redactText(reason)) }
         if let jobId = run.jobId { o["jobId"] = .string(jobId) }
         return .object(o)
     }
@@ -220,7 +224,7 @@ public enum Presentation {
     public static func pipeline(_ pipeline: PipelineRecord) -> Value {
         var o = ValueObject()
         o["id"] = .string(pipeline.spec.id)
-        o["name"] = .string(pipeline.spec.name)
+        o["name"] = .string(Secrets.redactText(pipeline.spec.name))
         o["job"] = jobSpec(pipeline.spec.job)
         o["createdAt"] = .int(Int(pipeline.createdAt))
         o["updatedAt"] = .int(Int(pipeline.updatedAt))
@@ -231,17 +235,17 @@ public enum Presentation {
     public static func lineageNode(_ node: LineageNode) -> Value {
         var o = ValueObject()
         o["type"] = .string(node.type)
-        o["name"] = .string(node.name)
+        o["name"] = .string(Secrets.redactText(node.name))
         if let jobId = node.jobId { o["jobId"] = .string(jobId) }
         if let fields = node.fields { o["fields"] = .array(fields.map(Value.string)) }
-        return .array([.string(node.id), .object(o)])
+        return .array([.string(Secrets.redactText(node.id)), .object(o)])
     }
 
     /// A lineage edge with its column-level derivations.
     public static func lineageEdge(_ edge: LineageEdge) -> Value {
         var o = ValueObject()
-        o["from"] = .string(edge.from)
-        o["to"] = .string(edge.to)
+        o["from"] = .string(Secrets.redactText(edge.from))
+        o["to"] = .string(Secrets.redactText(edge.to))
         o["relationship"] = .string(edge.relationship)
         if let jobId = edge.jobId { o["jobId"] = .string(jobId) }
         if let fields = edge.fields {

@@ -16,10 +16,13 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var error: String?
     /// When the job was submitted, in milliseconds since the Unix epoch.
     public var createdAt: Int64
+    /// The process running the job while it is pending or running (``ProcessIdentity``), so
+    /// the next start of a server or command line can tell a job whose process died.
+    public var owner: String?
 
     public init(
         id: String, name: String, status: JobStatus, spec: JobSpec, stats: JobStats? = nil, error: String? = nil,
-        createdAt: Int64
+        createdAt: Int64, owner: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -28,5 +31,6 @@ public struct JobRecord: Codable, Sendable, Equatable {
         self.stats = stats
         self.error = error
         self.createdAt = createdAt
+        self.owner = owner
     }
 }

@@ -13,12 +13,13 @@ extension SQLiteStateStore {
         let binds: [SQLiteData] = [
             .text(job.id), .text(job.name), .text(job.status.rawValue), .text(try encoder.jsonText(job.spec)),
             .optional(try job.stats.map { try encoder.jsonText($0) }), .optional(job.error), .int64(job.createdAt),
+            .optional(job.owner),
         ]
         _ = try await connection.query(
             """
-            INSERT INTO jobs (id, name, status, spec, stats, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO jobs (id, name, status, spec, stats, error, created_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, spec = excluded.spec,
-                stats = excluded.stats, error = excluded.error, created_at = excluded.created_at
+                stats = excluded.stats, error = excluded.error, created_at = excluded.created_at, owner = excluded.owner
             """, binds)
     }
 
@@ -53,7 +54,8 @@ extension SQLiteStateStore {
         return JobRecord(
             id: try reader.text("id"), name: try reader.text("name"), status: status,
             spec: try reader.decode(JobSpec.self, "spec"), stats: try reader.decodeIfPresent(JobStats.self, "stats"),
-            error: try reader.optionalText("error"), createdAt: try reader.int64("created_at"))
+            error: try reader.optionalText("error"), createdAt: try reader.int64("created_at"),
+            owner: try reader.optionalText("owner"))
     }
 
     /// The single integer a `SELECT COUNT(*) AS n` returns.

@@ -101,6 +101,8 @@ enum StateSchema {
                 job_id TEXT NOT NULL, updated_at INTEGER NOT NULL)
             """
         ],
+        // Version 4: the process that runs a pending or running job.
+        ["ALTER TABLE jobs ADD COLUMN owner TEXT"],
     ]
 
     /// The version this code reads and writes.

@@ -11,6 +11,11 @@ import SluiceCore
 /// (`column3`) so every field can be addressed. With a projection, only the named columns
 /// are typed and built; the others are still scanned, so field counts and rejected rows are
 /// exactly as without it.
+///
+/// A cell whose text is not valid UTF-8 sends its row to the rejections, naming the field
+/// and the offset of the bad byte in the cell's text, or with ``InvalidUTF8Handling/replace``
+/// has each bad sequence replaced by U+FFFD. Each buffer is validated once, ASCII eight bytes
+/// at a time; only a row holding the first bad byte found is looked at cell by cell.
 struct CSVDecoder: RecordStreamDecoder {
     private var driver: ChunkedRecordDriver<RecordParser>
 
@@ -70,12 +75,16 @@ extension CSVDecoder {
 
         mutating func parseRecords(_ p: UnsafeRawBufferPointer, at offset: Int, final: Bool, into output: inout ChunkOutput) -> Int {
             var i = 0
+            // The first ill-formed UTF-8 byte at or after `i`; records ending before it are clean.
+            var invalidAt = UTF8Validation.firstInvalid(p) ?? Int.max
             while true {
                 switch scanner.scanRecord(p, from: i, final: final) {
                 case .incomplete, .endOfInput:
                     return i
                 case .record(let end, let lineFeeds):
-                    handleRecord(p, from: i, end: end, into: &output)
+                    let checkText = invalidAt < end
+                    handleRecord(p, from: i, end: end, checkText: checkText, into: &output)
+                    if checkText { invalidAt = UTF8Validation.firstInvalid(p, from: end) ?? Int.max }
                     if positions.count >= options.batchSize {
                         output.emit(takeBatch(), upTo: offset + end)
                     }
@@ -93,7 +102,11 @@ extension CSVDecoder {
             }
         }
 
-        private mutating func handleRecord(_ p: UnsafeRawBufferPointer, from start: Int, end: Int, into output: inout ChunkOutput) {
+        /// Reads the record `p[start..<end]` whose cells were just scanned. `checkText`: its
+        /// bytes hold ill-formed UTF-8 somewhere, so each cell's text is checked.
+        private mutating func handleRecord(
+            _ p: UnsafeRawBufferPointer, from start: Int, end: Int, checkText: Bool, into output: inout ChunkOutput
+        ) {
             let cells = scanner.cells
             if cells.count == 1, cells[0].kind == .plain, cells[0].start == cells[0].end { return }
             guard let fields else {
@@ -102,7 +115,7 @@ extension CSVDecoder {
                     return
                 }
                 setFields((1...cells.count).map { "column\($0)" })
-                handleRecord(p, from: start, end: end, into: &output)
+                handleRecord(p, from: start, end: end, checkText: checkText, into: &output)
                 return
             }
             guard cells.count == fields.count else {
@@ -113,6 +126,21 @@ extension CSVDecoder {
                         record: .object(record), reasons: ["line \(line): expected \(fields.count) fields, found \(cells.count)"],
                         position: line, stage: "source"))
                 return
+            }
+            if checkText {
+                switch options.invalidUTF8 {
+                case .reject:
+                    let reasons = invalidTextReasons(p, cells, fields: fields)
+                    guard reasons.isEmpty else {
+                        var record = ValueObject()
+                        for (name, cell) in zip(fields, cells) { record.appendUnchecked(key: name, value: .string(text(p, cell))) }
+                        output.reject(Rejection(record: .object(record), reasons: reasons, position: line, stage: "source"))
+                        return
+                    }
+                case .replace:
+                    appendRepaired(p, cells)
+                    return
+                }
             }
             for b in 0..<kept.count {
                 let cell = cells[kept[b]]
@@ -128,6 +156,41 @@ extension CSVDecoder {
                 }
             }
             positions.append(line)
+        }
+
+        /// One reason per cell whose text is not valid UTF-8 (a cell's raw bytes may be
+        /// ill-formed around a quote that unescaping removes, so the text itself is checked).
+        private func invalidTextReasons(_ p: UnsafeRawBufferPointer, _ cells: [CSVCell], fields: [String]) -> [String] {
+            var reasons: [String] = []
+            for (index, cell) in cells.enumerated() {
+                if let offset = cellBytes(p, cell).withUnsafeBytes({ UTF8Validation.firstInvalid($0) }) {
+                    reasons.append("line \(line): " + UTF8Validation.reason(field: fields[index], offset: offset))
+                }
+            }
+            return reasons
+        }
+
+        /// Appends the row of `cells` with each ill-formed UTF-8 sequence replaced by U+FFFD.
+        private mutating func appendRepaired(_ p: UnsafeRawBufferPointer, _ cells: [CSVCell]) {
+            for b in 0..<kept.count {
+                let cell = cells[kept[b]]
+                let raw = cellBytes(p, cell)
+                let bytes = raw.withUnsafeBytes { UTF8Validation.firstInvalid($0) == nil ? raw : UTF8Validation.repaired($0) }
+                bytes.withUnsafeBytes { typings[b].append($0, quoted: cell.kind != .plain, to: &builders[b]) }
+            }
+            positions.append(line)
+        }
+
+        /// The text of `cell`, unescaped, as a copy (rows with bad UTF-8 only).
+        private func cellBytes(_ p: UnsafeRawBufferPointer, _ cell: CSVCell) -> [UInt8] {
+            switch cell.kind {
+            case .plain, .quoted:
+                return Array(UnsafeRawBufferPointer(rebasing: p[cell.start..<cell.end]))
+            case .escaped:
+                var out: [UInt8] = []
+                CSVRecordScanner.unescape(p, cell, into: &out)
+                return out
+            }
         }
 
         /// The text of `cell` as a `String` (header names and rejected rows only).

@@ -11,7 +11,8 @@ import SluiceCore
 /// when every element is an object, an empty array included.
 ///
 /// A non-object element is rejected (`record 5: expected an object, found number`);
-/// positions are element numbers from 1. A syntax error throws ``FormatError``, since nothing
+/// positions are element numbers from 1. So is a record whose text is not valid UTF-8,
+/// naming the field, unless it is to be repaired (see ``JSONRecordAssembler``). A syntax error throws ``FormatError``, since nothing
 /// after it can be trusted.
 struct JSONDocumentDecoder: RecordStreamDecoder {
     private enum Phase {
@@ -62,7 +63,8 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
     init(options: DecodeOptions) {
         self.options = options
         recordsPath = options.recordsPath.flatMap { $0.isEmpty ? nil : JSONRecordsPath($0) }
-        assembler = JSONRecordAssembler(batchSize: options.batchSize, projection: options.projection)
+        assembler = JSONRecordAssembler(
+            batchSize: options.batchSize, projection: options.projection, invalidUTF8: options.invalidUTF8)
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
@@ -249,18 +251,19 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
     ) throws -> Int? {
         let number = elements + 1
         if p[i] == UInt8(ascii: "{") {
-            let end: Int
+            let read: JSONRecordAssembler.ObjectRead
             do {
-                end = try assembler.appendObject(p, at: i, position: number)
+                read = try assembler.appendObject(p, at: i, position: number)
             } catch {
                 if error.truncated, !final { return nil }
                 throw syntaxError(error, in: p, absoluteBase: absoluteBase, lineBase: lineBase)
             }
             elements = number
+            rejectRefused(read, in: p, at: i, number: number)
             if assembler.count >= options.batchSize {
-                chunks.append(ledger.chunk(assembler.takeBatch(), upTo: absoluteBase + end))
+                chunks.append(ledger.chunk(assembler.takeBatch(), upTo: absoluteBase + read.end))
             }
-            return end
+            return read.end
         }
         var cursor = JSONCursor(p, at: i)
         do throws(JSONScanError) {
@@ -316,6 +319,14 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
         }
     }
 
+    /// Sends a record the assembler refused (its text is not valid UTF-8) to the rejections.
+    private mutating func rejectRefused(_ read: JSONRecordAssembler.ObjectRead, in p: UnsafeRawBufferPointer, at i: Int, number: Int) {
+        guard !read.refusals.isEmpty else { return }
+        let record = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: p[i..<read.end]))) ?? .null
+        ledger.reject(
+            Rejection(record: record, reasons: read.refusals.map { "record \(number): \($0)" }, position: number, stage: "source"))
+    }
+
     /// Reads a held top-level object: its only array-of-objects member, or itself as one record.
     private mutating func readHeldObject() throws {
         let document = held
@@ -331,12 +342,18 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
             }
         }
         guard case .object(let object) = value else { return }
-        let arrays = object.values.compactMap { member -> [ValueObject]? in
+        let arrays = object.pairs.compactMap { key, member -> (key: String, records: [ValueObject])? in
             guard case .array(let items) = member else { return nil }
             let records = items.compactMap(\.objectValue)
-            return records.count == items.count ? records : nil
+            return records.count == items.count ? (key, records) : nil
         }
-        let records = arrays.count == 1 ? arrays[0] : [object]
+        if options.invalidUTF8 == .reject, document.withUnsafeBytes({ UTF8Validation.firstInvalid($0) }) != nil {
+            // Parsing repaired the bad text: read the records from the bytes, which refuses them.
+            try document.withUnsafeBytes { try readHeldRecords($0, recordsKey: arrays.count == 1 ? arrays[0].key : nil) }
+            phase = .done
+            return
+        }
+        let records = arrays.count == 1 ? arrays[0].records : [object]
         for (index, record) in records.enumerated() {
             assembler.appendRecord(record, position: index + 1)
             if assembler.count >= options.batchSize {
@@ -344,6 +361,66 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
             }
         }
         phase = .done
+    }
+
+    /// Reads the records of the held top-level object `p` (well-formed JSON) from its bytes:
+    /// the elements of its last member named `recordsKey`, or the object itself when `nil`.
+    private mutating func readHeldRecords(_ p: UnsafeRawBufferPointer, recordsKey: String?) throws {
+        var c = JSONCursor(p, at: 0)
+        c.skipSpace()
+        guard let recordsKey else {
+            try appendHeld(p, at: c.i, number: 1)
+            return
+        }
+        var arrayStart: Int?
+        var scratch: [UInt8] = []
+        c.i += 1
+        while true {
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: "\"") else { break }
+            scratch.removeAll(keepingCapacity: true)
+            let key: String
+            switch try c.scanString(into: &scratch) {
+            case .raw(let s, let e): key = String(decoding: UnsafeRawBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+            case .decoded(let s, let e): key = String(decoding: scratch[s..<e], as: UTF8.self)
+            }
+            c.skipSpace()
+            c.i += 1  // the ':'
+            c.skipSpace()
+            if key == recordsKey { arrayStart = c.i }
+            try c.skipValue(depth: 2)
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: ",") else { break }
+            c.i += 1
+        }
+        guard let arrayStart else { return }
+        c.i = arrayStart + 1
+        var number = 0
+        while true {
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: "{") else { break }
+            number += 1
+            c.i = try appendHeld(p, at: c.i, number: number)
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: ",") else { break }
+            c.i += 1
+        }
+    }
+
+    /// Appends the held record at `i` (element `number`); returns the offset after it.
+    @discardableResult
+    private mutating func appendHeld(_ p: UnsafeRawBufferPointer, at i: Int, number: Int) throws -> Int {
+        let read: JSONRecordAssembler.ObjectRead
+        do {
+            read = try assembler.appendObject(p, at: i, position: number)
+        } catch {
+            throw syntaxError(error, in: p, absoluteBase: heldBase, lineBase: heldLine)
+        }
+        rejectRefused(read, in: p, at: i, number: number)
+        if assembler.count >= options.batchSize {
+            chunks.append(ledger.chunk(assembler.takeBatch(), upTo: ledger.reported))
+        }
+        return read.end
     }
 
     /// A ``FormatError`` for a syntax error at `error.offset` of `p`.

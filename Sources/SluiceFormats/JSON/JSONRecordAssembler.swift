@@ -10,7 +10,23 @@ import SluiceCore
 ///
 /// With a projection, members of other fields are skipped with a syntax-checking scan (a
 /// malformed record is still refused whole) and get no column.
+///
+/// Text that is not valid UTF-8 (in a key or a value, nested ones included) refuses the
+/// record, naming each field and the offset of the bad byte in its text, or with
+/// ``InvalidUTF8Handling/replace`` has each bad sequence replaced by U+FFFD. Each object's
+/// bytes are validated once, ASCII eight bytes at a time; only an object holding a bad byte is
+/// walked again member by member.
 struct JSONRecordAssembler: Sendable {
+    /// Where an object read by ``appendObject(_:at:position:toEnd:)`` ends, and why it was
+    /// refused when it was.
+    struct ObjectRead: Sendable {
+        /// The offset just past the object.
+        var end: Int
+        /// Why the well-formed object was not appended (text that is not valid UTF-8), each
+        /// naming a field; empty when it was appended.
+        var refusals: [String]
+    }
+
     /// A member value waiting for its record to complete.
     private enum Staged: Sendable {
         case null
@@ -30,6 +46,8 @@ struct JSONRecordAssembler: Sendable {
     }
 
     let batchSize: Int
+    /// What happens to a record holding text that is not valid UTF-8.
+    let invalidUTF8: InvalidUTF8Handling
     /// The only keys to build, as UTF-8; `nil` builds every key.
     private let projection: Set<[UInt8]>?
     /// Every key seen in this batch, wanted or not (indexes match `fieldBytes`).
@@ -53,8 +71,9 @@ struct JSONRecordAssembler: Sendable {
     private var scratch: [UInt8] = []
     private var keyScratch: [UInt8] = []
 
-    init(batchSize: Int, projection: Set<String>? = nil) {
+    init(batchSize: Int, projection: Set<String>? = nil, invalidUTF8: InvalidUTF8Handling = .reject) {
         self.batchSize = batchSize
+        self.invalidUTF8 = invalidUTF8
         self.projection = projection.map { Set($0.map { Array($0.utf8) }) }
         positions.reserveCapacity(batchSize)
     }
@@ -64,10 +83,11 @@ struct JSONRecordAssembler: Sendable {
 
     /// Parses the object whose `{` is at `start` in `p` and appends it as a row at `position`.
     /// With `toEnd`, only spaces may follow the object in `p`. Returns the offset after the
-    /// object; on error nothing is appended.
+    /// object, and the reasons it was refused when its text is not valid UTF-8 (and invalid
+    /// UTF-8 is not replaced); on error or refusal nothing is appended.
     mutating func appendObject(
         _ p: UnsafeRawBufferPointer, at start: Int, position: Int, toEnd: Bool = false
-    ) throws(JSONScanError) -> Int {
+    ) throws(JSONScanError) -> ObjectRead {
         stamp &+= 1
         staged.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
@@ -85,8 +105,65 @@ struct JSONRecordAssembler: Sendable {
             while fields.count > fieldsBefore { removeLastField() }
             throw error
         }
-        commit(p, position: position)
-        return cursor.i
+        let end = cursor.i
+        guard let bad = UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: p[start..<end])) else {
+            commit(p, position: position, repairing: false)
+            return ObjectRead(end: end, refusals: [])
+        }
+        switch invalidUTF8 {
+        case .replace:
+            commit(p, position: position, repairing: true)
+            return ObjectRead(end: end, refusals: [])
+        case .reject:
+            while fields.count > fieldsBefore { removeLastField() }
+            var reasons = Self.invalidTextReasons(p, objectAt: start)
+            if reasons.isEmpty { reasons = ["invalid UTF-8 at byte \(bad) of the record"] }
+            return ObjectRead(end: end, refusals: reasons)
+        }
+    }
+
+    /// One reason per key or member value of the well-formed object at `start` whose text is
+    /// not valid UTF-8, with the offset of the bad byte in that text (decoded, for strings).
+    static func invalidTextReasons(_ p: UnsafeRawBufferPointer, objectAt start: Int) -> [String] {
+        var reasons: [String] = []
+        var c = JSONCursor(p, at: start + 1)
+        var scratch: [UInt8] = []
+        /// The text of the string at the cursor, escapes decoded.
+        func scanText(_ c: inout JSONCursor) -> [UInt8]? {
+            scratch.removeAll(keepingCapacity: true)
+            switch try? c.scanString(into: &scratch) {
+            case .raw(let s, let e)?: return Array(UnsafeRawBufferPointer(rebasing: p[s..<e]))
+            case .decoded(let s, let e)?: return Array(scratch[s..<e])
+            case nil: return nil
+            }
+        }
+        while true {
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: "\""), let key = scanText(&c) else { break }
+            let name = String(decoding: key, as: UTF8.self)
+            if let offset = key.withUnsafeBytes({ UTF8Validation.firstInvalid($0) }) {
+                reasons.append("invalid UTF-8 in the key '\(name)' at byte \(offset) of the key")
+            }
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: ":") else { break }
+            c.i += 1
+            c.skipSpace()
+            guard !c.atEnd else { break }
+            let valueStart = c.i
+            let offset: Int?
+            if p[c.i] == UInt8(ascii: "\"") {
+                guard let text = scanText(&c) else { break }
+                offset = text.withUnsafeBytes { UTF8Validation.firstInvalid($0) }
+            } else {
+                guard (try? c.skipValue(depth: 2)) != nil else { break }
+                offset = UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: p[valueStart..<c.i]))
+            }
+            if let offset { reasons.append(UTF8Validation.reason(field: name, offset: offset)) }
+            c.skipSpace()
+            guard !c.atEnd, p[c.i] == UInt8(ascii: ",") else { break }
+            c.i += 1
+        }
+        return reasons
     }
 
     /// Appends a record already parsed into a ``ValueObject``.
@@ -229,7 +306,9 @@ struct JSONRecordAssembler: Sendable {
         }
     }
 
-    private mutating func commit(_ p: UnsafeRawBufferPointer, position: Int) {
+    /// Appends the staged members as a row. `repairing`: the record holds ill-formed UTF-8,
+    /// which becomes U+FFFD in its texts (nested values were repaired when parsed).
+    private mutating func commit(_ p: UnsafeRawBufferPointer, position: Int, repairing: Bool) {
         for member in staged {
             let f = member.field
             switch member.value {
@@ -237,9 +316,21 @@ struct JSONRecordAssembler: Sendable {
             case .bool(let b): builders[f].appendBool(b)
             case .int(let i): builders[f].appendInt(i)
             case .double(let d): builders[f].appendDouble(d)
-            case .text(let s, let e): builders[f].appendText(UnsafeRawBufferPointer(rebasing: p[s..<e]))
+            case .text(let s, let e):
+                let text = UnsafeRawBufferPointer(rebasing: p[s..<e])
+                if repairing, UTF8Validation.firstInvalid(text) != nil {
+                    UTF8Validation.repaired(text).withUnsafeBytes { builders[f].appendText($0) }
+                } else {
+                    builders[f].appendText(text)
+                }
             case .decodedText(let s, let e):
-                scratch.withUnsafeBytes { builders[f].appendText(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
+                if repairing {
+                    let text = Array(scratch[s..<e])
+                    let fixed = text.withUnsafeBytes { UTF8Validation.firstInvalid($0) == nil ? text : UTF8Validation.repaired($0) }
+                    fixed.withUnsafeBytes { builders[f].appendText($0) }
+                } else {
+                    scratch.withUnsafeBytes { builders[f].appendText(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
+                }
             case .nested(let value): builders[f].append(value)
             }
         }

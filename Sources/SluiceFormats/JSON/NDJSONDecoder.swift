@@ -3,7 +3,8 @@ import SluiceCore
 /// Reads newline-delimited JSON: one object per line (LF or CRLF), blank lines skipped.
 ///
 /// A line that is not valid JSON, or not an object, becomes a rejection carrying the raw
-/// line and reading goes on; positions are line numbers. Lines are parsed in place; only a
+/// line and reading goes on; positions are line numbers. A line whose text is not valid
+/// UTF-8 is rejected naming the field, or repaired (see ``JSONRecordAssembler``). Lines are parsed in place; only a
 /// line cut by a chunk boundary is copied, once (see ``ChunkedRecordDriver``).
 struct NDJSONDecoder: RecordStreamDecoder {
     private var driver: ChunkedRecordDriver<RecordParser>
@@ -33,7 +34,8 @@ extension NDJSONDecoder {
         /// A parser reading NDJSON as `options` say.
         init(options: DecodeOptions) {
             batchSize = options.batchSize
-            assembler = JSONRecordAssembler(batchSize: options.batchSize, projection: options.projection)
+            assembler = JSONRecordAssembler(
+                batchSize: options.batchSize, projection: options.projection, invalidUTF8: options.invalidUTF8)
             line = options.firstLine
         }
 
@@ -71,7 +73,13 @@ extension NDJSONDecoder {
             guard first < bytes.count else { return }
             if bytes[first] == UInt8(ascii: "{") {
                 do {
-                    _ = try assembler.appendObject(bytes, at: first, position: number, toEnd: true)
+                    let read = try assembler.appendObject(bytes, at: first, position: number, toEnd: true)
+                    if !read.refusals.isEmpty {
+                        let record = (try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[first..<read.end]))) ?? .null
+                        output.reject(
+                            Rejection(
+                                record: record, reasons: read.refusals.map { "line \(number): \($0)" }, position: number, stage: "source"))
+                    }
                 } catch {
                     reject(bytes, line: number, reason: "invalid JSON at byte \(error.offset): \(error.message)", into: &output)
                 }

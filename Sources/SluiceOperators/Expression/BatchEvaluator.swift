@@ -9,6 +9,10 @@ import SluiceCore
 /// an `if`/`case` branch only where it is chosen, a `coalesce` argument only where every
 /// earlier one is null.
 enum BatchEvaluator {
+    // The functions that recurse (evaluate, operators, call, conditional, coalesce) keep
+    // their frames small, since one set of them is on the stack per nesting level: the work
+    // on the children's values is done in helpers once the children are evaluated.
+
     static func evaluate(_ node: CompiledNode, _ frame: inout EvaluationFrame) -> ExpressionVector {
         switch node {
         case .constant(let value):
@@ -20,40 +24,72 @@ enum BatchEvaluator {
             return VectorArithmetic.negate(v, &frame)
         case .not(let operand):
             let v = evaluate(operand, &frame)
-            if case .column(let c) = v, case .bools(let values) = c.storage {
-                return .column(Column(storage: .bools(values.map { !$0 }), presence: c.presence))
-            }
-            return perRow(&frame) { row throws(RowFailure) in try ScalarOperators.not(v.value(at: row)) }
-        case .arithmetic(let op, let a, let b):
-            let left = evaluate(a, &frame)
-            let right = evaluate(b, &frame)
-            return VectorArithmetic.apply(op, left, right, &frame)
-        case .comparison(let op, let a, let b):
-            let left = evaluate(a, &frame)
-            let right = evaluate(b, &frame)
-            return VectorComparison.apply(op, left, right, &frame)
-        case .and(let a, let b), .or(let a, let b):
-            let isAnd: Bool
-            if case .and = node { isAnd = true } else { isAnd = false }
-            let left = evaluate(a, &frame)
-            var sub = frame.child()
-            let right = evaluate(b, &sub)
-            let result = VectorLogic.apply(isAnd: isAnd, left, right, &frame)
-            // The right side decides nothing where the left is false (for &&) or true (for ||).
-            frame.adopt(sub) { row in left.value(at: row) != .bool(!isAnd) }
-            return result
+            return not(v, &frame)
+        case .operators(let first, let steps):
+            return operators(first, steps, &frame)
         case .conditional(let branches, let otherwise):
             return conditional(branches, otherwise, &frame)
         case .coalesce(let items):
             return coalesce(items, &frame)
         case .call(let function, let arguments):
-            let vectors = arguments.map { evaluate($0, &frame) }
-            var values = [Value](repeating: .null, count: vectors.count)
-            let context = frame.context
-            return perRow(&frame) { row throws(RowFailure) in
-                for i in 0..<vectors.count { values[i] = vectors[i].value(at: row) }
-                return try function(values, context)
+            return call(function, arguments, &frame)
+        }
+    }
+
+    private static func not(_ v: ExpressionVector, _ frame: inout EvaluationFrame) -> ExpressionVector {
+        if case .column(let c) = v, case .bools(let values) = c.storage {
+            return .column(Column(storage: .bools(values.map { !$0 }), presence: c.presence))
+        }
+        return perRow(&frame) { row throws(RowFailure) in try ScalarOperators.not(v.value(at: row)) }
+    }
+
+    /// A run of binary operations, left to right, without recursing along the run.
+    private static func operators(_ first: CompiledNode, _ steps: [CompiledOperation], _ frame: inout EvaluationFrame) -> ExpressionVector {
+        var left = evaluate(first, &frame)
+        for step in steps {
+            switch step.kind {
+            case .arithmetic(let op):
+                let right = evaluate(step.operand, &frame)
+                left = VectorArithmetic.apply(op, left, right, &frame)
+            case .comparison(let op):
+                let right = evaluate(step.operand, &frame)
+                left = VectorComparison.apply(op, left, right, &frame)
+            case .and, .or:
+                var sub = frame.child()
+                let right = evaluate(step.operand, &sub)
+                left = logic(step.kind, left, right, sub, &frame)
             }
+        }
+        return left
+    }
+
+    /// `left && right` or `left || right`; the failures of the right side (in `sub`) count
+    /// only where the left side does not decide alone (is not false for &&, not true for ||).
+    private static func logic(
+        _ kind: CompiledOperation.Kind, _ left: ExpressionVector, _ right: ExpressionVector, _ sub: EvaluationFrame,
+        _ frame: inout EvaluationFrame
+    ) -> ExpressionVector {
+        let isAnd: Bool
+        if case .and = kind { isAnd = true } else { isAnd = false }
+        let result = VectorLogic.apply(isAnd: isAnd, left, right, &frame)
+        frame.adopt(sub) { row in left.value(at: row) != .bool(!isAnd) }
+        return result
+    }
+
+    private static func call(_ function: CompiledCall, _ arguments: [CompiledNode], _ frame: inout EvaluationFrame) -> ExpressionVector {
+        var vectors: [ExpressionVector] = []
+        vectors.reserveCapacity(arguments.count)
+        for argument in arguments { vectors.append(evaluate(argument, &frame)) }
+        return apply(function, vectors, &frame)
+    }
+
+    /// `function` applied row by row to its arguments' values.
+    private static func apply(_ function: CompiledCall, _ vectors: [ExpressionVector], _ frame: inout EvaluationFrame) -> ExpressionVector {
+        var values = [Value](repeating: .null, count: vectors.count)
+        let context = frame.context
+        return perRow(&frame) { row throws(RowFailure) in
+            for i in 0..<vectors.count { values[i] = vectors[i].value(at: row) }
+            return try function(values, context)
         }
     }
 
@@ -73,28 +109,42 @@ enum BatchEvaluator {
     }
 
     private static func conditional(_ branches: [CompiledBranch], _ otherwise: CompiledNode, _ frame: inout EvaluationFrame) -> ExpressionVector {
-        var conditionFrames: [EvaluationFrame] = []
-        var valueFrames: [EvaluationFrame] = []
-        var conditions: [ExpressionVector] = []
-        var values: [ExpressionVector] = []
+        var parts = ConditionalParts()
         for branch in branches {
             var c = frame.child()
-            conditions.append(evaluate(branch.condition, &c))
-            conditionFrames.append(c)
+            parts.conditions.append(evaluate(branch.condition, &c))
+            parts.conditionFrames.append(c)
             var v = frame.child()
-            values.append(evaluate(branch.value, &v))
-            valueFrames.append(v)
+            parts.values.append(evaluate(branch.value, &v))
+            parts.valueFrames.append(v)
         }
         var elseFrame = frame.child()
         let elseValue = evaluate(otherwise, &elseFrame)
-        // chosen[row]: the branch taken (branches.count for else); a condition that is not a
-        // boolean fails the row, which then takes no branch (-1).
-        var chosen = [Int](repeating: branches.count, count: frame.count)
+        return choose(parts, elseValue, elseFrame, &frame)
+    }
+
+    /// The evaluated branches of a conditional, each with the frame holding its failures.
+    private struct ConditionalParts {
+        var conditions: [ExpressionVector] = []
+        var conditionFrames: [EvaluationFrame] = []
+        var values: [ExpressionVector] = []
+        var valueFrames: [EvaluationFrame] = []
+    }
+
+    /// Each row's value from the first branch whose condition is true there, else `elseValue`;
+    /// a branch's failures count only on the rows that reached or chose it.
+    private static func choose(
+        _ parts: ConditionalParts, _ elseValue: ExpressionVector, _ elseFrame: EvaluationFrame, _ frame: inout EvaluationFrame
+    ) -> ExpressionVector {
+        let branchCount = parts.conditions.count
+        // chosen[row]: the branch taken (branchCount for else); a condition that is not a
+        // boolean fails the row, which then takes no branch (-1 - i).
+        var chosen = [Int](repeating: branchCount, count: frame.count)
         var builder = ColumnBuilder(capacity: frame.count)
         var own: [ExpressionRowError] = []
         for row in 0..<frame.count {
-            var pick = branches.count
-            search: for (i, condition) in conditions.enumerated() {
+            var pick = branchCount
+            search: for (i, condition) in parts.conditions.enumerated() {
                 let v = condition.value(at: row)
                 switch v {
                 case .bool(true):
@@ -112,15 +162,15 @@ enum BatchEvaluator {
             if pick < 0 {
                 builder.appendNull()
             } else {
-                builder.append(pick < branches.count ? values[pick].value(at: row) : elseValue.value(at: row))
+                builder.append(pick < branchCount ? parts.values[pick].value(at: row) : elseValue.value(at: row))
             }
         }
         // A condition was evaluated for a row when no earlier one was true.
         func reached(_ row: Int) -> Int { chosen[row] < 0 ? -1 - chosen[row] : chosen[row] }
-        for (i, c) in conditionFrames.enumerated() { frame.adopt(c) { reached($0) >= i } }
+        for (i, c) in parts.conditionFrames.enumerated() { frame.adopt(c) { reached($0) >= i } }
         frame.errors += own
-        for (i, v) in valueFrames.enumerated() { frame.adopt(v) { chosen[$0] == i } }
-        frame.adopt(elseFrame) { chosen[$0] == branches.count }
+        for (i, v) in parts.valueFrames.enumerated() { frame.adopt(v) { chosen[$0] == i } }
+        frame.adopt(elseFrame) { chosen[$0] == branchCount }
         return .column(builder.build())
     }
 
@@ -132,6 +182,12 @@ enum BatchEvaluator {
             vectors.append(evaluate(item, &f))
             frames.append(f)
         }
+        return firstNonNull(vectors, frames, &frame)
+    }
+
+    /// Each row's first non-null value; argument i's failures count only on the rows where
+    /// every earlier argument was null.
+    private static func firstNonNull(_ vectors: [ExpressionVector], _ frames: [EvaluationFrame], _ frame: inout EvaluationFrame) -> ExpressionVector {
         if vectors.count == 1 { frame.adopt(frames[0]) { _ in true }; return vectors[0] }
         var used = [Int](repeating: 0, count: frame.count)
         var builder = ColumnBuilder(capacity: frame.count)
@@ -146,7 +202,6 @@ enum BatchEvaluator {
             used[row] = last
             builder.append(value)
         }
-        // Argument i was needed for a row when every earlier one was null there.
         for (i, f) in frames.enumerated() { frame.adopt(f) { used[$0] >= i } }
         return .column(builder.build())
     }

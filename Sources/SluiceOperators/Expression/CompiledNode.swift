@@ -7,10 +7,8 @@ indirect enum CompiledNode: Sendable {
     case field(FieldPath)
     case negate(CompiledNode)
     case not(CompiledNode)
-    case arithmetic(BinaryOperator, CompiledNode, CompiledNode)
-    case comparison(BinaryOperator, CompiledNode, CompiledNode)
-    case and(CompiledNode, CompiledNode)
-    case or(CompiledNode, CompiledNode)
+    /// A run of binary operations applied left to right to the first value.
+    case operators(CompiledNode, [CompiledOperation])
     /// The value of the first branch whose condition is true, else `otherwise`.
     case conditional([CompiledBranch], otherwise: CompiledNode)
     /// The first non-null argument.
@@ -29,9 +27,9 @@ indirect enum CompiledNode: Sendable {
         case .constant: break
         case .field(let path): if !paths.contains(path) { paths.append(path) }
         case .negate(let x), .not(let x): x.collectFields(into: &paths)
-        case .arithmetic(_, let a, let b), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b):
-            a.collectFields(into: &paths)
-            b.collectFields(into: &paths)
+        case .operators(let first, let steps):
+            first.collectFields(into: &paths)
+            for step in steps { step.operand.collectFields(into: &paths) }
         case .conditional(let branches, let otherwise):
             for branch in branches {
                 branch.condition.collectFields(into: &paths)
@@ -42,6 +40,30 @@ indirect enum CompiledNode: Sendable {
             for item in items { item.collectFields(into: &paths) }
         }
     }
+}
+
+/// One step of a compiled run of binary operators: the operation and its right operand.
+struct CompiledOperation: Sendable {
+    /// What the step does with the value so far and its operand.
+    enum Kind: Sendable {
+        case arithmetic(BinaryOperator)
+        case comparison(BinaryOperator)
+        case and
+        case or
+
+        /// The result for one row's values (for folding literals).
+        func apply(_ a: Value, _ b: Value) throws(RowFailure) -> Value {
+            switch self {
+            case .arithmetic(let op): return try ScalarOperators.arithmetic(op, a, b)
+            case .comparison(let op): return try ScalarOperators.comparison(op, a, b)
+            case .and: return try ScalarOperators.and(a) { b }
+            case .or: return try ScalarOperators.or(a) { b }
+            }
+        }
+    }
+
+    let kind: Kind
+    let operand: CompiledNode
 }
 
 /// One `when … then …` of a compiled conditional.

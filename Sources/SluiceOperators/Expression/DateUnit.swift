@@ -103,7 +103,7 @@ enum DateUnit: String, Sendable, CaseIterable {
         case .quarter: months = amount.multipliedReportingOverflow(by: 3).partialValue
         default: months = amount
         }
-        guard Swift.abs(amount) < 1_000_000 else { throw RowFailure("date out of range") }
+        guard amount.magnitude < 1_000_000 else { throw RowFailure("date out of range") }
         var civil = CivilTime(t)
         let index = civil.year * 12 + (civil.month - 1) + months
         civil.year = Int(CivilTime.floorDivide(Int64(index), 12))

@@ -58,7 +58,21 @@ public struct Expression: Sendable, CustomStringConvertible {
     public func evaluate(_ batch: RecordBatch, now: Timestamp) -> ExpressionResult {
         var frame = EvaluationFrame(batch: batch, context: EvaluationContext(now: now))
         let vector = BatchEvaluator.evaluate(root, &frame)
-        return ExpressionResult(column: vector.column(count: batch.count), rowErrors: Self.firstPerRow(frame.errors))
+        let rowErrors = Self.firstPerRow(frame.errors)
+        return ExpressionResult(column: Self.nullingFailedRows(vector.column(count: batch.count), rowErrors), rowErrors: rowErrors)
+    }
+
+    /// `column` with every failed row null. A failure makes its sub-expression null, but a
+    /// function that skips nulls (`concat(amount - 'x', '/')`) still gives a value; the row
+    /// failed all the same, so it holds null as documented.
+    private static func nullingFailedRows(_ column: Column, _ errors: [ExpressionRowError]) -> Column {
+        guard errors.contains(where: { !column.value(at: $0.row).isNull }) else { return column }
+        let failed = Set(errors.map(\.row))
+        var builder = ColumnBuilder(capacity: column.count)
+        for row in 0..<column.count {
+            if failed.contains(row) { builder.appendNull() } else { builder.append(from: column, row: row) }
+        }
+        return builder.build()
     }
 
     /// Which rows are true (false and null rows are not), for filters; plus the rows that

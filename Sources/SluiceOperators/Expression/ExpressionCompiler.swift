@@ -12,6 +12,10 @@ struct ExpressionCompiler {
         ExpressionError(source: source, position: offset + 1, message: message)
     }
 
+    // The functions that recurse (compile, operators, conditional, call) keep their frames
+    // small, since one set of them is on the stack per nesting level: checks, messages and
+    // folding are in helpers that run between the recursive calls.
+
     func compile(_ node: ExpressionNode) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
         switch node {
         case .literal(let value, _):
@@ -19,53 +23,95 @@ struct ExpressionCompiler {
         case .field(let path, _):
             return (.field(path), .any)
         case .unary(let op, let operand, let offset):
-            let (inner, type) = try compile(operand)
-            switch op {
-            case .negate:
-                guard type.mayBeNumber else { throw error(offset, "cannot negate \(type.article)") }
-                return (fold(.negate(inner), [inner]) { v throws(RowFailure) in try ScalarOperators.negate(v[0]) }, type)
-            case .not:
-                guard type.mayBeBool else { throw error(offset, "'!' needs a boolean, found \(type.article)") }
-                return (fold(.not(inner), [inner]) { v throws(RowFailure) in try ScalarOperators.not(v[0]) }, .bool)
-            }
-        case .binary(let op, let left, let right, let offset):
-            return try binary(op, left, right, offset)
+            return try unary(op, try compile(operand), offset)
+        case .operators(let first, let operations):
+            return try operators(first, operations)
         case .conditional(let branches, let otherwise, _):
-            var compiled: [CompiledBranch] = []
-            var types: [StaticType] = []
-            for branch in branches {
-                let (condition, conditionType) = try compile(branch.condition)
-                guard conditionType.mayBeBool else {
-                    throw error(branch.condition.offset, "a condition must be true or false, found \(conditionType.article)")
-                }
-                let (value, valueType) = try compile(branch.value)
-                compiled.append(CompiledBranch(condition: condition, value: value))
-                types.append(valueType)
-            }
-            let (elseNode, elseType) = try compile(otherwise)
-            return (.conditional(compiled, otherwise: elseNode), StaticType.common(types + [elseType]))
+            return try conditional(branches, otherwise)
         case .call(let name, let arguments, let offset):
             return try call(name, arguments, offset)
         }
     }
 
-    private func binary(
-        _ op: BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode, _ offset: Int
+    /// `-x` or `!x` over the compiled operand, folded when it is a literal.
+    private func unary(
+        _ op: UnaryOperator, _ operand: (node: CompiledNode, type: StaticType), _ offset: Int
     ) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
-        let (a, aType) = try compile(left)
-        let (b, bType) = try compile(right)
+        let (inner, type) = operand
+        switch op {
+        case .negate:
+            guard type.mayBeNumber else { throw error(offset, "cannot negate \(type.article)") }
+            return (fold(.negate(inner), [inner]) { v throws(RowFailure) in try ScalarOperators.negate(v[0]) }, type)
+        case .not:
+            guard type.mayBeBool else { throw error(offset, "'!' needs a boolean, found \(type.article)") }
+            return (fold(.not(inner), [inner]) { v throws(RowFailure) in try ScalarOperators.not(v[0]) }, .bool)
+        }
+    }
+
+    /// A run of binary operators, folded left to right: each step is checked against the
+    /// types so far, and a prefix of literals becomes one literal (`1 + 2 + a` is `3 + a`).
+    private func operators(
+        _ first: ExpressionNode, _ operations: [ExpressionNode.Operation]
+    ) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
+        var run = OperatorRun(try compile(first), offset: first.offset)
+        for operation in operations {
+            try append(operation, try compile(operation.operand), to: &run)
+        }
+        return run.compiled
+    }
+
+    /// A run of binary operations as it is compiled.
+    private struct OperatorRun {
+        /// The first value, or the literal the operations so far folded into.
+        var head: CompiledNode
+        var steps: [CompiledOperation] = []
+        /// The type of the value so far.
+        var type: StaticType
+        /// Where the value so far is in the source: its start, then the last operator applied.
+        var offset: Int
+
+        init(_ first: (node: CompiledNode, type: StaticType), offset: Int) {
+            (head, type) = first
+            self.offset = offset
+        }
+
+        var compiled: (node: CompiledNode, type: StaticType) { (steps.isEmpty ? head : .operators(head, steps), type) }
+    }
+
+    /// Checks `operation` with its compiled operand against the run so far and adds it,
+    /// folding it into the head while everything so far is a literal.
+    private func append(
+        _ operation: ExpressionNode.Operation, _ operand: (node: CompiledNode, type: StaticType), to run: inout OperatorRun
+    ) throws(ExpressionError) {
+        let kind: CompiledOperation.Kind
+        (kind, run.type) = try check(operation, left: (run.type, run.offset), right: operand)
+        if run.steps.isEmpty, let a = run.head.constantValue, let b = operand.node.constantValue, let value = try? kind.apply(a, b) {
+            run.head = .constant(value)
+        } else {
+            run.steps.append(CompiledOperation(kind: kind, operand: operand.node))
+        }
+        run.offset = operation.offset
+    }
+
+    /// The compiled kind and result type of one binary operation, or the error that its
+    /// operand types make certain.
+    private func check(
+        _ operation: ExpressionNode.Operation, left: (type: StaticType, offset: Int), right: (node: CompiledNode, type: StaticType)
+    ) throws(ExpressionError) -> (CompiledOperation.Kind, StaticType) {
+        let op = operation.op
+        let (aType, bType) = (left.type, right.type)
+        let sides = [(left.offset, aType), (operation.operand.offset, bType)]
         if op.isArithmetic {
-            for (side, type) in [(left, aType), (right, bType)] where !type.mayBeNumber {
+            for (offset, type) in sides where !type.mayBeNumber {
                 if op == .add, type == .string {
-                    throw error(side.offset, "'+' adds numbers; use concat() to join text")
+                    throw error(offset, "'+' adds numbers; use concat() to join text")
                 }
-                throw error(side.offset, "cannot \(op.verb) \(type.article)")
+                throw error(offset, "cannot \(op.verb) \(type.article)")
             }
-            if op == .divide || op == .remainder, let divisor = b.constantValue, divisor.number == 0 {
-                throw error(right.offset, "division by zero")
+            if op == .divide || op == .remainder, let divisor = right.node.constantValue, divisor.number == 0 {
+                throw error(operation.operand.offset, "division by zero")
             }
-            let node = fold(.arithmetic(op, a, b), [a, b]) { v throws(RowFailure) in try ScalarOperators.arithmetic(op, v[0], v[1]) }
-            return (node, StaticType.arithmetic(op, aType, bType))
+            return (.arithmetic(op), StaticType.arithmetic(op, aType, bType))
         }
         if op.isComparison {
             let numbers: Set<StaticType> = [.int, .double, .number]
@@ -73,32 +119,60 @@ struct ExpressionCompiler {
                 (aType == .bool && bType != .bool && bType != .any && bType != .null)
                 || (bType == .bool && aType != .bool && aType != .any && aType != .null)
                 || (aType == .timestamp && numbers.contains(bType)) || (bType == .timestamp && numbers.contains(aType))
-            if mismatch { throw error(offset, "cannot compare \(aType.article) with \(bType.article)") }
-            let node = fold(.comparison(op, a, b), [a, b]) { v throws(RowFailure) in try ScalarOperators.comparison(op, v[0], v[1]) }
-            return (node, .bool)
+            if mismatch { throw error(operation.offset, "cannot compare \(aType.article) with \(bType.article)") }
+            return (.comparison(op), .bool)
         }
-        for (side, type) in [(left, aType), (right, bType)] where !type.mayBeBool {
-            throw error(side.offset, "'\(op.rawValue)' needs true or false on both sides, found \(type.article)")
+        for (offset, type) in sides where !type.mayBeBool {
+            throw error(offset, "'\(op.rawValue)' needs true or false on both sides, found \(type.article)")
         }
-        if op == .and {
-            return (fold(.and(a, b), [a, b]) { v throws(RowFailure) in try ScalarOperators.and(v[0]) { v[1] } }, .bool)
-        }
-        return (fold(.or(a, b), [a, b]) { v throws(RowFailure) in try ScalarOperators.or(v[0]) { v[1] } }, .bool)
+        return (op == .and ? .and : .or, .bool)
     }
 
+    /// `case when … then … else … end` or `if(c, a, b)`.
+    private func conditional(
+        _ branches: [ExpressionNode.Branch], _ otherwise: ExpressionNode
+    ) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
+        var compiled: [CompiledBranch] = []
+        var types: [StaticType] = []
+        for branch in branches {
+            let condition = try compile(branch.condition)
+            try checkCondition(condition.type, at: branch.condition.offset)
+            let value = try compile(branch.value)
+            compiled.append(CompiledBranch(condition: condition.node, value: value.node))
+            types.append(value.type)
+        }
+        let elseBranch = try compile(otherwise)
+        return (.conditional(compiled, otherwise: elseBranch.node), StaticType.common(types + [elseBranch.type]))
+    }
+
+    private func checkCondition(_ type: StaticType, at offset: Int) throws(ExpressionError) {
+        guard type.mayBeBool else { throw error(offset, "a condition must be true or false, found \(type.article)") }
+    }
+
+    /// A function call: `coalesce`, or a function of the library with its arguments checked
+    /// and its implementation prepared; folded when pure and given only literals.
     private func call(
         _ name: String, _ arguments: [ExpressionNode], _ offset: Int
     ) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
+        let function = try resolve(name, argumentCount: arguments.count, offset)
         var compiled: [CompiledNode] = []
         var types: [StaticType] = []
+        for (i, argument) in arguments.enumerated() {
+            let (node, type) = try compile(argument)
+            if let function { try checkArgument(i, of: function, name, type, at: argument.offset) }
+            compiled.append(node)
+            types.append(type)
+        }
+        guard let function else { return (.coalesce(compiled), StaticType.common(types)) }
+        return try prepare(function, name, compiled, types, arguments)
+    }
+
+    /// The library function `name` (`nil` for `coalesce`, which is built in), after checking
+    /// that it exists and takes `argumentCount` arguments.
+    private func resolve(_ name: String, argumentCount count: Int, _ offset: Int) throws(ExpressionError) -> FunctionDefinition? {
         if name == "coalesce" {
-            guard !arguments.isEmpty else { throw error(offset, "coalesce() takes at least 1 argument, got 0") }
-            for argument in arguments {
-                let (node, type) = try compile(argument)
-                compiled.append(node)
-                types.append(type)
-            }
-            return (.coalesce(compiled), StaticType.common(types))
+            guard count > 0 else { throw error(offset, "coalesce() takes at least 1 argument, got 0") }
+            return nil
         }
         guard let function = FunctionLibrary.functions[name] else {
             var message = "unknown function '\(name)'"
@@ -107,19 +181,25 @@ struct ExpressionCompiler {
             }
             throw error(offset, message)
         }
-        let count = arguments.count
         if count < function.minimumArguments || count > (function.maximumArguments ?? Int.max) {
             throw error(offset, "\(name)() takes \(function.arityText), got \(count)")
         }
-        for (i, argument) in arguments.enumerated() {
-            let (node, type) = try compile(argument)
-            let kind = function.parameter(i)
-            guard kind.accepts(type) else {
-                throw error(argument.offset, "argument \(i + 1) of \(name)() must be \(kind.expected), found \(type.article)")
-            }
-            compiled.append(node)
-            types.append(type)
+        return function
+    }
+
+    private func checkArgument(
+        _ i: Int, of function: FunctionDefinition, _ name: String, _ type: StaticType, at offset: Int
+    ) throws(ExpressionError) {
+        let kind = function.parameter(i)
+        guard kind.accepts(type) else {
+            throw error(offset, "argument \(i + 1) of \(name)() must be \(kind.expected), found \(type.article)")
         }
+    }
+
+    /// The compiled call of `function` over its compiled arguments.
+    private func prepare(
+        _ function: FunctionDefinition, _ name: String, _ compiled: [CompiledNode], _ types: [StaticType], _ arguments: [ExpressionNode]
+    ) throws(ExpressionError) -> (node: CompiledNode, type: StaticType) {
         let implementation: FunctionDefinition.Implementation
         do {
             implementation = try function.prepare(compiled.map(\.constantValue))

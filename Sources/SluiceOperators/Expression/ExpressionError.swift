@@ -41,12 +41,26 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// The message with its place, then the offending line with a caret under the position.
+    /// A line longer than ``shownLineLength`` characters is cut to the part around the
+    /// position, with `…` where text is left out, so a huge expression gives a short message.
     public var description: String {
         let (line, column) = lineAndColumn
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        let text = line <= lines.count ? String(lines[line - 1]) : ""
-        return "\(message) at \(line):\(column)\n  \(text)\n  \(String(repeating: " ", count: column - 1))^"
+        let characters = line <= lines.count ? Array(lines[line - 1]) : []
+        var text = String(characters)
+        var caret = column - 1
+        if characters.count > Self.shownLineLength {
+            let half = Self.shownLineLength / 2
+            let start = max(0, min(caret - half, characters.count - Self.shownLineLength))
+            let end = min(characters.count, start + Self.shownLineLength)
+            text = (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+            caret = caret - start + (start > 0 ? 1 : 0)
+        }
+        return "\(message) at \(line):\(column)\n  \(text)\n  \(String(repeating: " ", count: caret))^"
     }
+
+    /// The most characters of the offending line ``description`` shows.
+    static let shownLineLength = 80
 }
 
 /// Why one row's value could not be computed; the row's result becomes null.

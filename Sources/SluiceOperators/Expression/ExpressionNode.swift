@@ -6,10 +6,20 @@ indirect enum ExpressionNode: Sendable {
     case literal(Value, offset: Int)
     case field(FieldPath, offset: Int)
     case unary(UnaryOperator, ExpressionNode, offset: Int)
-    case binary(BinaryOperator, ExpressionNode, ExpressionNode, offset: Int)
+    /// A run of binary operators, `first op₁ x₁ op₂ x₂ …`, meaning `((first op₁ x₁) op₂ x₂) …`:
+    /// every binary operator associates to the left, so a run is a left fold, kept as a list
+    /// so that `a + b + c + …` nests no deeper however long it is.
+    case operators(ExpressionNode, [Operation])
     /// `if(c, a, b)` and `case when c1 then v1 … else v end`: the first true condition picks its value.
     case conditional(branches: [Branch], otherwise: ExpressionNode, offset: Int)
     case call(name: String, arguments: [ExpressionNode], offset: Int)
+
+    /// One step of a run of binary operators: the operator (at `offset`) and its right operand.
+    struct Operation: Sendable {
+        let op: BinaryOperator
+        let operand: ExpressionNode
+        let offset: Int
+    }
 
     /// One `when … then …` (or the condition and value of `if`).
     struct Branch: Sendable {
@@ -17,12 +27,15 @@ indirect enum ExpressionNode: Sendable {
         let value: ExpressionNode
     }
 
-    /// Where the node starts in the source (0-based characters).
+    /// Where the node is in the source (0-based characters): where it starts, or for a run of
+    /// binary operators, its last operator (the one applied last).
     var offset: Int {
         switch self {
-        case .literal(_, let offset), .field(_, let offset), .unary(_, _, let offset), .binary(_, _, _, let offset),
-            .conditional(_, _, let offset), .call(_, _, let offset):
+        case .literal(_, let offset), .field(_, let offset), .unary(_, _, let offset), .conditional(_, _, let offset),
+            .call(_, _, let offset):
             return offset
+        case .operators(let first, let operations):
+            return operations.last?.offset ?? first.offset
         }
     }
 }

@@ -144,7 +144,7 @@ enum StringFunctions {
             }
         }
         if index > 0, index <= parts.count { return parts[index - 1] }
-        if index < 0, -index <= parts.count { return parts[parts.count + index] }
+        if index < 0, index >= -parts.count { return parts[parts.count + index] }
         return ""
     }
 

@@ -59,6 +59,7 @@ public struct ScheduleRetry: Sendable, Equatable {
         if jitter > 0 {
             value *= 1 + jitter * (2 * random.nextUnit() - 1)
         }
-        return Int64(max(0, value).rounded())
+        // Clamped: jitter may lift a delay capped near Int64.max past it.
+        return Int64(min(max(0, value), 9.2e18).rounded())
     }
 }

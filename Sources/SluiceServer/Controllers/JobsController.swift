@@ -2,7 +2,7 @@ import Hummingbird
 import SluiceCore
 import SluiceEngine
 
-/// `POST /jobs`, `GET /jobs`, `GET /jobs/:id`.
+/// `POST /jobs`, `GET /jobs`, `GET /jobs/:id`, `POST /jobs/:id/cancel`.
 struct JobsController<Context: RequestContext> {
     let service: JobService
     let maxBodyBytes: Int
@@ -11,6 +11,7 @@ struct JobsController<Context: RequestContext> {
         router.post("/jobs", use: create)
         router.get("/jobs", use: list)
         router.get("/jobs/:id", use: show)
+        router.post("/jobs/:id/cancel", use: cancel)
     }
 
     /// Validates and runs a job; with `?async=true` answers 202 at once.
@@ -25,6 +26,8 @@ struct JobsController<Context: RequestContext> {
             throw APIError(planError: error)
         } catch let error as DuplicateJobID {
             throw APIError(.conflict, error.description, path: "id")
+        } catch let error as NotAcceptingJobs {
+            throw APIError(.serviceUnavailable, error.description)
         }
         if async {
             var o = ValueObject()
@@ -49,5 +52,22 @@ struct JobsController<Context: RequestContext> {
             throw APIError(.notFound, "no job with id '\(id)'", path: "id")
         }
         return JSONResponse.make(Presentation.jobDetail(job))
+    }
+
+    /// Stops a running job at its next batch boundary, leaving its target as it was: 202
+    /// `{job: {id, status: "cancelling"}}`; the job's status then becomes `cancelled`.
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        switch try await service.cancel(id: id) {
+        case .stopping:
+            return JSONResponse.make(["job": ["id": .string(id), "status": "cancelling"]], status: .accepted)
+        case .finished(let status):
+            throw APIError(.conflict, "job '\(id)' has already finished (\(status.rawValue)); there is nothing to cancel", path: "id")
+        case .elsewhere:
+            throw APIError(
+                .conflict, "job '\(id)' is run by another process (a command-line run); stop that process to cancel it", path: "id")
+        case .unknown:
+            throw APIError(.notFound, "no job with id '\(id)'", path: "id")
+        }
     }
 }

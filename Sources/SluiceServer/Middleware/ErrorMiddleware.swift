@@ -1,10 +1,12 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import SluiceCore
 
 /// Turns every error into the API's JSON error shape, so clients never get an empty or HTML
-/// error body: unknown routes answer 404 `{"error": {"message", "path"}}` like unknown ids.
+/// error body: unknown routes answer 404 `{"error": {"message", "path"}}` like unknown ids,
+/// and a request whose HTTP framing is broken (a bad chunk size) answers 400, never 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
 
@@ -17,6 +19,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let mb = maxBodyBytes / 1_048_576
             return JSONResponse.make(
                 APIError(.contentTooLarge, "request body is larger than \(mb) MB (SLUICE_MAX_BODY_MB)").body, status: .contentTooLarge)
+        } catch let error as HTTPParserError {
+            let refusal = APIError(malformedRequest: error)
+            return JSONResponse.make(refusal.body, status: refusal.status)
         } catch let error as HTTPError {
             let message: String
             switch error.status {

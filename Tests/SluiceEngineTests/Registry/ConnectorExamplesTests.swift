@@ -245,8 +245,10 @@ struct Bench {
         scratch = try TemporaryDirectory(prefix: "sluice-example-io")
         let roots = DataRoots([dir.path, scratch.path])
         let environment = try Self.environment()
-        planner = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 2, environment: environment)
-        loader = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 1000, environment: environment)
+        // The examples' variables, allowed as a server's SLUICE_SECRET_ENV would allow them.
+        let allowed = try SecretAllowList(parsing: environment.keys.sorted().joined(separator: ","))
+        planner = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 2, environment: environment, secretNames: allowed)
+        loader = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 1000, environment: environment, secretNames: allowed)
     }
 
     /// What the examples' `${env:…}` references stand for.

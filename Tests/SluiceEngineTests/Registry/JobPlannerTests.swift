@@ -57,7 +57,7 @@ import Testing
                 .replacingOccurrences(of: "\"sample-data.json\"", with: "\"\(RepositoryFiles.path("sample-data.json"))\"")
             let planner = JobPlanner(
                 registry: .builtIn, dataRoots: DataRoots([RepositoryFiles.root, "/tmp", dir.path]), batchSize: 100,
-                environment: ["CUSTOMERS_API_TOKEN": "t"])
+                environment: ["SLUICE_SECRET_CUSTOMERS_API_TOKEN": "t"])
             let plan = try planner.plan(try Self.spec(text))
             #expect(plan.transforms.count == (try Self.spec(text)).transforms.count, "\(name)")
         }

@@ -111,8 +111,8 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         guard timeout > 0, timeout.isFinite else { throw SpecError(path: "connectTimeoutSeconds", "must be a positive number of seconds") }
         let configuration = MySQLConnectionConfiguration(
             host: host, port: resolvedPort, user: user, password: password ?? "", database: database,
-            tls: MySQLTLSConfiguration(mode: mode, caFile: caFile), connectTimeout: .milliseconds(Int64((timeout * 1000).rounded())))
-        return MySQLEndpoint(configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(idle * 1000)))
+            tls: MySQLTLSConfiguration(mode: mode, caFile: caFile), connectTimeout: .milliseconds(Int64((min(timeout, 3600) * 1000).rounded())))
+        return MySQLEndpoint(configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(min(idle, 86_400) * 1000)))
     }
 
     /// Decodes the connection keys of a component's `config` (the component's own keys sit

@@ -56,8 +56,39 @@ final class MySQLTableDialect: TableDialect {
     }
 
     func rollBack() async -> Bool {
-        guard connection.isUsable else { return false }
-        return (try? await connection.execute("ROLLBACK")) != nil
+        let connection = connection
+        return await AbortCleanup.run {
+            guard connection.isUsable else { return false }
+            return (try? await connection.execute("ROLLBACK")) != nil
+        } giveUp: {
+            await connection.abandon()
+        }
+    }
+
+    /// Drops the table under `LOCK TABLES … WRITE` when it has no rows: the lock waits for
+    /// other sessions writing to it (another job that found the table and is loading it), so
+    /// rows they commit keep it. Without the LOCK TABLES privilege the table is left, empty.
+    func dropCreatedTableIfEmpty() async -> Bool {
+        let connection = connection
+        let table = MySQLStatements.name(settings.table)
+        return await AbortCleanup.run {
+            guard connection.isUsable else { return false }
+            do {
+                try await connection.execute("LOCK TABLES \(table) WRITE")
+            } catch {
+                return connection.isUsable
+            }
+            do {
+                if try await connection.query("SELECT 1 FROM \(table) LIMIT 1").rows.isEmpty {
+                    try await connection.execute("DROP TABLE \(table)")
+                }
+            } catch {
+                // Unlocked below all the same; the table stays.
+            }
+            return (try? await connection.execute("UNLOCK TABLES")) != nil
+        } giveUp: {
+            await connection.abandon()
+        }
     }
 
     /// `ROLLBACK TO SAVEPOINT` (the savepoint stays; the next one of that name replaces it).

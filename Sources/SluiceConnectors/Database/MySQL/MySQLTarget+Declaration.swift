@@ -11,15 +11,21 @@ extension MySQLTarget {
             and loads the records; `apply` applies the change events of a `postgres_cdc` source in \
             order: `insert` and `update` upsert `after` on `keys` (an update that changed the key \
             first deletes the row under the old key), `delete` deletes the row with `key`, \
-            `truncate` deletes every row. Each batch commits in its own transaction; `replace`, and \
-            every mode in a job with `incremental`, use one transaction for the whole job, so a \
-            failed run leaves the table as it was. A batch the server refuses is retried row by row \
+            `truncate` deletes every row. Every mode writes in one transaction for the whole job \
+            (`commit: "job"`, the default), so a job that fails, is cancelled or is killed leaves \
+            the table's rows exactly as they were (the server rolls back the transaction of a \
+            dropped connection). Creating a table is DDL, which MySQL commits at once: a failed or \
+            cancelled job drops the table it created (unless another job committed rows into it \
+            meanwhile; this takes the LOCK TABLES privilege), but a killed one leaves it, empty. \
+            `commit: "batch"` commits each batch as it is written instead, for very large loads: \
+            a failed job then leaves the batches it wrote (`replace` and jobs with `incremental` \
+            always use one transaction). A batch the server refuses is retried row by row \
             in savepoints: the other rows land and each bad one (duplicate key, NULL in a NOT NULL \
             column, CHECK, a value out of range in strict mode, a foreign key) goes to the \
             dead-letter queue with the server's own message. With `createTable` a missing table is \
             made from the job's schema, else from the first batch: `BIGINT`, `DOUBLE`, `LONGTEXT` \
             (`VARCHAR(255)` for keys), `BOOLEAN`, `DATETIME(6)` and `JSON` columns, `keys` as \
-            primary key, InnoDB and utf8mb4; creating a table is DDL, which MySQL commits at once.
+            primary key, InnoDB and utf8mb4.
             """,
         config: ObjectShape(
             DatabaseConnectionFields.fields(.mysql) + DatabaseConnectionFields.targetFields(table: "The table written to, in `database`."),

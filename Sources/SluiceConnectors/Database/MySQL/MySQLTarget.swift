@@ -3,13 +3,21 @@ import SluiceMySQLWire
 
 /// Writes records into a table of a MySQL or MariaDB database (created if missing).
 ///
-/// - `insert` and `upsert` commit each batch in its own transaction (once `write` returns,
-///   that batch is in the table; ``TargetWriter/abort()`` rolls back only the batch in
-///   flight) — unless the job needs atomic writes (``ComponentContext/atomicWrites``): then
-///   one transaction holds the whole job, committed by ``TargetWriter/commit()``.
+/// - By default (`commit: "job"`) every mode writes in one transaction for the whole job,
+///   committed by ``TargetWriter/commit()``; ``TargetWriter/abort()`` rolls it back and
+///   gives the connection back to the pool (closed, when the rollback fails). A process
+///   killed mid-way drops its connection, and the server rolls the transaction back.
+/// - Creating a table is DDL, which MySQL commits at once, so a missing table is created
+///   before the job's transaction opens, and ``TargetWriter/abort()`` drops it again when it
+///   is still empty (rows another job committed meanwhile keep it). A process killed
+///   mid-way (SIGKILL) cannot: it leaves that new table empty (its rows rolled back).
+/// - With `commit: "batch"`, `insert`, `upsert` and `apply` commit each batch in its own
+///   transaction (once `write` returns, that batch is in the table; ``TargetWriter/abort()``
+///   rolls back only the batch in flight). A job that needs atomic writes
+///   (``ComponentContext/atomicWrites``, incremental jobs) always has one transaction.
 /// - `replace` deletes every row (`DELETE`, not `TRUNCATE`, which would commit) and loads
-///   the new ones in one transaction for the whole job: an abort or a failure leaves the old
-///   rows.
+///   the new ones in the job's one transaction (`commit: "batch"` is refused with it): an
+///   abort or a failure leaves the old rows.
 /// - `upsert` is `INSERT … ON DUPLICATE KEY UPDATE c = VALUES(c)` for the columns the
 ///   records have; it needs a PRIMARY KEY or UNIQUE index on exactly `keys` (checked when
 ///   the write opens).
@@ -22,7 +30,7 @@ import SluiceMySQLWire
 /// missing table is created (`createTable`, default true) from the job's schema and the
 /// first batch: integer → BIGINT, real → DOUBLE, text → LONGTEXT (VARCHAR(255) for keys),
 /// boolean → BOOLEAN, timestamp → DATETIME(6), array/object → JSON; PRIMARY KEY on `keys`;
-/// InnoDB, utf8mb4. Creating a table is DDL, which MySQL commits at once.
+/// InnoDB, utf8mb4.
 public struct MySQLTarget: Target {
     public static let type = "mysql"
 
@@ -39,17 +47,20 @@ public struct MySQLTarget: Target {
         public var keys: [String]?
         /// Whether a missing table is created (default true).
         public var createTable: Bool?
+        /// `job` (default: one transaction for the whole job) or `batch`.
+        public var commit: DatabaseCommitScope?
 
         /// A configuration built in code (specs are decoded with `init(from:)`).
         public init(
             connection: MySQLConnectionOptions, table: String, mode: DatabaseWriteMode? = nil, keys: [String]? = nil,
-            createTable: Bool? = nil
+            createTable: Bool? = nil, commit: DatabaseCommitScope? = nil
         ) {
             self.connection = connection
             self.table = table
             self.mode = mode
             self.keys = keys
             self.createTable = createTable
+            self.commit = commit
         }
 
         public init(from decoder: any Decoder) throws {
@@ -59,17 +70,19 @@ public struct MySQLTarget: Target {
             mode = try container.decodeIfPresent(DatabaseWriteMode.self, forKey: .mode)
             keys = try container.decodeIfPresent([String].self, forKey: .keys)
             createTable = try container.decodeIfPresent(Bool.self, forKey: .createTable)
+            commit = try container.decodeIfPresent(DatabaseCommitScope.self, forKey: .commit)
         }
 
         private enum CodingKeys: String, CodingKey {
-            case table, mode, keys, createTable
+            case table, mode, keys, createTable, commit
         }
     }
 
     let endpoint: MySQLEndpoint
     let settings: DatabaseWriteSettings
     let schema: SchemaSpec?
-    let atomicWrites: Bool
+    /// Whether every batch goes into one transaction for the whole job.
+    let oneTransaction: Bool
     let pool: ConnectionPool<MySQLConnection>
 
     /// Checks the configuration (errors carry paths relative to `config`) and finds or
@@ -79,9 +92,10 @@ public struct MySQLTarget: Target {
         guard endpoint.configuration.database != nil else {
             throw SpecError(path: "database", "required: the database the table is in (in the url or as database)")
         }
-        settings = try DatabaseWriteSettings(table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable)
+        settings = try DatabaseWriteSettings(
+            table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable, commit: config.commit)
         schema = context.schema
-        atomicWrites = context.atomicWrites
+        oneTransaction = settings.oneTransaction(atomicWrites: context.atomicWrites)
         pool = try MySQLPools.pool(for: endpoint, in: context.resources)
     }
 
@@ -106,7 +120,7 @@ public struct MySQLTarget: Target {
         // In apply mode the schema describes the events, not the table.
         return try await TableWriter.open(
             dialect, columns: info?.columns, schema: settings.mode == .apply ? nil : schema,
-            jobTransaction: atomicWrites || settings.mode == .replace)
+            jobTransaction: oneTransaction)
     }
 
     /// Fails early when the table cannot take the writes.

@@ -84,7 +84,10 @@ enum PostgresCellDecoder {
             guard let days = buffer.readInteger(as: Int32.self) else { throw malformed(kind) }
             if days == Int32.max { return .string("infinity") }
             if days == Int32.min { return .string("-infinity") }
-            return .timestamp(Timestamp(microseconds: (Int64(days) + epochOffsetDays) * 86_400_000_000))
+            // PostgreSQL dates reach year 5874897; a timestamp holds about ±292,000 years.
+            let (micros, overflow) = (Int64(days) + epochOffsetDays).multipliedReportingOverflow(by: 86_400_000_000)
+            guard !overflow else { throw ConnectorError.io("PostgreSQL sent a date \(days) days from 2000-01-01, past the years a Sluice date holds") }
+            return .timestamp(Timestamp(microseconds: micros))
         case .timestamp, .timestamptz:
             guard let micros = buffer.readInteger(as: Int64.self) else { throw malformed(kind) }
             if micros == Int64.max { return .string("infinity") }

@@ -56,7 +56,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
         self.caFile = config.tls?.caFile
         self.applicationName = config.applicationName ?? "sluice"
         self.maxConnections = maxConnections
-        self.idleTimeout = .milliseconds(Int64((idleSeconds * 1000).rounded()))
+        self.idleTimeout = .milliseconds(Int64((min(idleSeconds, 86_400) * 1000).rounded()))
     }
 
     /// `postgres://user@host:port/database`, without the password: safe for lineage and logs.

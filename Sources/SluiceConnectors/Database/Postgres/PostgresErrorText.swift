@@ -1,11 +1,18 @@
 import PostgresNIO
+import SluiceCore
 
 /// Readable text for PostgresNIO errors. `PSQLError`'s own description hides the server's
 /// message (it may quote data); Sluice shows the server's message, detail and SQLSTATE, which
 /// is what a user needs to fix a refused row or a bad query.
 public enum PostgresErrorText {
     /// `ERROR: duplicate key value violates unique constraint "t_pkey" (23505): Key (id)=(1) already exists.`
+    ///
+    /// URL credentials and secret-looking `name=value` pairs in the text are hidden.
     public static func describe(_ error: any Error) -> String {
+        Secrets.redactText(text(error))
+    }
+
+    private static func text(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "\(error)" }
         if let info = error.serverInfo, let message = info[.message] {
             var text = "\(info[.severity] ?? "ERROR"): \(message)"

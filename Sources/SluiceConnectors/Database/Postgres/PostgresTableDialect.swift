@@ -52,9 +52,15 @@ final class PostgresTableDialect: TableDialect {
     }
 
     func rollBack() async -> Bool {
-        // A closed connection took its transaction with it.
-        guard pooled.isUsable else { return true }
-        return (try? await connection.run("ROLLBACK", logger: logger)) != nil
+        let pooled = pooled
+        let logger = logger
+        return await AbortCleanup.run {
+            // A closed connection took its transaction with it.
+            guard pooled.isUsable else { return true }
+            return (try? await pooled.connection.run("ROLLBACK", logger: logger)) != nil
+        } giveUp: {
+            await pooled.close()
+        }
     }
 
     func emptyTable() async throws {

@@ -12,10 +12,13 @@ extension PostgresTarget {
             `postgres_cdc` source in order: `insert` and `update` upsert `after` on `keys` (an \
             update that changed the key first deletes the row under the old key), `delete` deletes \
             the row with `key`, `truncate` empties the table. The events of every captured table go \
-            to this one table, so capture one table per job or `filter` on `table`. Each batch \
-            commits in its own transaction; `replace`, and every mode in a job with `incremental`, \
-            use one transaction for the whole job, so a failed run leaves the table as it was. A \
-            batch the server refuses is retried row by row in savepoints: the other rows land and \
+            to this one table, so capture one table per job or `filter` on `table`. Every mode \
+            writes in one transaction for the whole job (`commit: "job"`, the default), so a job \
+            that fails, is cancelled or is killed leaves the table exactly as it was (the server \
+            rolls back the transaction of a dropped connection; a table the job created is gone \
+            too). `commit: "batch"` commits each batch as it is written instead, for very large \
+            loads: a failed job then leaves the batches it wrote (`replace` and jobs with \
+            `incremental` always use one transaction). A batch the server refuses is retried row by row in savepoints: the other rows land and \
             each bad one goes to the dead-letter queue with the server's own message (`ERROR: \
             duplicate key value violates unique constraint "orders_pkey" (SQLSTATE 23505): Key \
             (id)=(7) already exists.`). With `createTable` a missing table is made from the job's \

@@ -4,20 +4,27 @@ import SluiceCore
 
 /// Writes records into a PostgreSQL table (created if missing).
 ///
-/// - `insert` loads each batch with `COPY … FROM STDIN` (text format) in its own
+/// - By default (`commit: "job"`) every mode writes in one transaction for the whole job,
+///   committed by ``TargetWriter/commit()``; ``TargetWriter/abort()`` rolls it back and
+///   gives the connection back to the pool (closed, when the rollback fails). A process
+///   killed mid-way drops its connection, and the server rolls the transaction back: the
+///   table is as it was, and a table the job created is gone (DDL is transactional).
+/// - With `commit: "batch"`, `insert`, `upsert` and `apply` commit each batch in its own
 ///   transaction: once `write` returns, that batch is in the table.
+/// - `insert` loads each batch with `COPY … FROM STDIN` (text format).
 /// - `upsert` copies each batch into a temporary stage table, then
 ///   `INSERT … SELECT … ON CONFLICT (keys) DO UPDATE` sets only the columns the records
 ///   have (absent fields keep their stored values; of records with the same keys in one
 ///   batch the last wins). The table needs a unique index or primary key on exactly `keys`.
 /// - `replace` empties the table (`TRUNCATE`, transactional in PostgreSQL) and loads the
-///   records in one transaction committed by ``TargetWriter/commit()``: an abort or a
-///   failure leaves the old rows.
+///   records in the job's one transaction (`commit: "batch"` is refused with it): an abort
+///   or a failure leaves the old rows.
 /// - `apply` applies change events (`op`, `key`, `before`, `after`, as a `postgres_cdc`
 ///   source yields them) in order: insert and update upsert `after`, delete deletes the row
-///   with `key`, truncate empties the table. Each batch is one transaction.
+///   with `key`, truncate empties the table.
 ///
-/// With `atomicWrites` every mode writes in one transaction for the whole job. Values are
+/// With `atomicWrites` (incremental jobs) every mode writes in one transaction for the whole
+/// job, whatever `commit` says. Values are
 /// sent in PostgreSQL's text form (see ``PostgresTextForm``), so an existing column of any
 /// type that reads that text (numeric, date, uuid …) takes them. Rows the server refuses
 /// for a reason of their own (unique, not-null, check or foreign-key violation, a value the
@@ -43,9 +50,11 @@ public struct PostgresTarget: Target {
         public var keys: [String]?
         /// Whether a missing table is created (default true).
         public var createTable: Bool?
+        /// `job` (default: one transaction for the whole job) or `batch`.
+        public var commit: DatabaseCommitScope?
 
         enum CodingKeys: String, CodingKey {
-            case table, mode, keys, createTable
+            case table, mode, keys, createTable, commit
         }
 
         public init(from decoder: any Decoder) throws {
@@ -55,6 +64,7 @@ public struct PostgresTarget: Target {
             mode = try container.decodeIfPresent(DatabaseWriteMode.self, forKey: .mode)
             keys = try container.decodeIfPresent([String].self, forKey: .keys)
             createTable = try container.decodeIfPresent(Bool.self, forKey: .createTable)
+            commit = try container.decodeIfPresent(DatabaseCommitScope.self, forKey: .commit)
         }
     }
 
@@ -62,16 +72,18 @@ public struct PostgresTarget: Target {
     let settings: DatabaseWriteSettings
     let table: PostgresRelationName
     let schema: SchemaSpec?
-    let atomicWrites: Bool
+    /// Whether every batch goes into one transaction for the whole job.
+    let oneTransaction: Bool
     let resources: SharedResources
     let logger: Logger
 
     public init(config: Config, context: ComponentContext) throws {
         endpoint = try PostgresEndpoint(config.connection)
-        settings = try DatabaseWriteSettings(table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable)
+        settings = try DatabaseWriteSettings(
+            table: config.table, mode: config.mode, keys: config.keys, createTable: config.createTable, commit: config.commit)
         table = PostgresRelationName(settings.table)
         schema = context.schema
-        atomicWrites = context.atomicWrites
+        oneTransaction = settings.oneTransaction(atomicWrites: context.atomicWrites)
         resources = context.resources
         logger = context.logger
     }
@@ -94,7 +106,7 @@ public struct PostgresTarget: Target {
             throw ConnectorError.io("cannot write to \(location): \(PostgresErrorText.describe(error))")
         }
         let dialect = PostgresTableDialect(pool: pool, pooled: pooled, settings: settings, table: table, location: location, logger: logger)
-        return try await TableWriter.open(dialect, columns: info, schema: schema, jobTransaction: atomicWrites || settings.mode == .replace)
+        return try await TableWriter.open(dialect, columns: info, schema: schema, jobTransaction: oneTransaction)
     }
 
     /// Fails early when the table cannot take the writes.

@@ -36,9 +36,12 @@ final class SQLiteTableDialect: TableDialect {
     }
 
     func rollBack() async -> Bool {
-        // When ROLLBACK fails there is no transaction left; closing ends any anyway.
-        _ = try? await connection.query("ROLLBACK")
-        return true
+        let connection = connection
+        return await AbortCleanup.run {
+            // When ROLLBACK fails there is no transaction left; closing ends any anyway.
+            _ = try? await connection.query("ROLLBACK")
+            return true
+        }
     }
 
     /// Fails when a table's `ON CONFLICT ROLLBACK` clause has already rolled the whole
@@ -105,8 +108,12 @@ final class SQLiteTableDialect: TableDialect {
         return ConnectorError.io("SQLite write to '\(settings.table)' in \(shownPath) failed: \(SQLiteDatabaseFile.message(error))")
     }
 
+    /// Closes the connection, which rolls back a transaction still open; also when the job's
+    /// task was cancelled (sqlite-nio refuses calls from a cancelled task, and a connection
+    /// left open would keep the file locked).
     func close(inTransaction: Bool) async {
-        try? await connection.close()
+        let connection = connection
+        _ = await AbortCleanup.run { (try? await connection.close()) != nil }
     }
 
     func abandon() {

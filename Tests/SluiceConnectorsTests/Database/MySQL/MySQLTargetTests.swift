@@ -58,11 +58,11 @@ import Testing
             == [["json_valid(`items`)"]])
     }
 
-    @Test func insertCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
+    @Test func commitBatchCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
         let table = TestDatabases.uniqueName("ins")
         defer { Task { await MySQLTestServer.drop(table) } }
         try await MySQLTestServer.execute(["CREATE TABLE `\(table)` (a BIGINT, b VARCHAR(20) DEFAULT 'dflt')"])
-        let target = try MySQLFixture.target(["table": .string(table), "mode": "insert"])
+        let target = try MySQLFixture.target(["table": .string(table), "mode": "insert", "commit": "batch"])
         let writer = try await target.open(batchSize: nil)
         try await writer.write(MySQLFixture.batch([["a": 1, "b": "x"], ["a": 2]]))
         try await writer.write(MySQLFixture.batch([["b": "only b"], ["a": 3, "b": nil]]))

@@ -82,11 +82,11 @@ import Testing
         #expect(try PostgresFixture.psql("SELECT count(*) FROM information_schema.columns WHERE table_name = '\(empty)'") == "7")
     }
 
-    @Test func insertCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
+    @Test func commitBatchCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
         let table = PostgresFixture.uniqueTable("ins")
         try PostgresFixture.psql("CREATE TABLE \(table) (a int, b text DEFAULT 'dflt')")
         defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        let target = try PostgresFixture.target(["table": .string(table), "mode": "insert"])
+        let target = try PostgresFixture.target(["table": .string(table), "mode": "insert", "commit": "batch"])
         let writer = try await target.open(batchSize: nil)
         try await writer.write(PostgresFixture.batch([["a": 1, "b": "x"], ["a": 2], ["a": 3, "b": nil]]))
         try await writer.write(PostgresFixture.batch([["b": "only b"]]))
@@ -168,7 +168,8 @@ import Testing
     @Test func applyReplaysChangeEventsInOrder() async throws {
         let table = PostgresFixture.uniqueTable("replica")
         defer { _ = try? PostgresFixture.psql("DROP TABLE IF EXISTS \(table)") }
-        let target = try PostgresFixture.target(["table": .string(table), "mode": "apply", "keys": ["id"]])
+        // Committed batch by batch, so the first batch's result can be read before the second.
+        let target = try PostgresFixture.target(["table": .string(table), "mode": "apply", "keys": ["id"], "commit": "batch"])
         func event(_ op: String, _ id: Int, _ after: Value = nil) -> Value {
             ["op": .string(op), "key": ["id": .int(id)], "before": nil, "after": after]
         }

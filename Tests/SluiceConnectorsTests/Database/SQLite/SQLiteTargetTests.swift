@@ -65,11 +65,11 @@ import Testing
         #expect(try await SQLiteFixture.rows(db, "SELECT count(*) FROM pragma_table_info('empty')") == [[.integer(7)]])
     }
 
-    @Test func insertCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
+    @Test func commitBatchCommitsEachBatchSoAbortKeepsEarlierBatches() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = dir.file("out.db")
-        let target = try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "insert"])
+        let target = try SQLiteFixture.target(dir, ["path": .string(db), "table": "t", "mode": "insert", "commit": "batch"])
         let writer = try await target.open(batchSize: nil)
         try await writer.write(Self.batch([["a": 1, "b": "x"], ["a": 2]]))
         try await writer.write(Self.batch([["b": "only b"]]))

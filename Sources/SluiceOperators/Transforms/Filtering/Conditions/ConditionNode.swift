@@ -12,37 +12,50 @@ indirect enum ConditionNode: Sendable {
     case any([ConditionNode])
 
     /// Compiles `spec` (negated when under an odd number of `not`s), recording each test's
-    /// field and path in `fields`.
+    /// field and path in `fields`. This recurses once per level, so each level's work is in
+    /// helpers that return before the recursion, keeping this frame small.
     static func compile(
         _ spec: ConditionSpec, negated: Bool, path: String, fields: inout [(field: String, path: String)]
     ) throws(SpecError) -> ConditionNode {
         switch spec {
         case .test(let field, let op, let value):
-            fields.append((field, SpecPath.join(path, "field")))
-            return .test(FieldTest(field: field, predicate: try ConditionCompiler.predicate(op, value, negated: negated, path: path)))
+            return try test(field, op, value, negated: negated, path: path, fields: &fields)
         case .not(let inner):
             return try compile(inner, negated: !negated, path: SpecPath.join(path, "not"), fields: &fields)
         case .expression(let source):
-            let exprPath = SpecPath.join(path, "expr")
-            let expression: Expression
-            do {
-                expression = try Expression(parsing: source, requireBoolean: true)
-            } catch {
-                throw SpecError(path: exprPath, error.description)
-            }
-            for field in expression.referencedFields.sorted() { fields.append((field, exprPath)) }
-            return .expression(ExpressionTest(expression: expression, wanted: !negated))
+            return try expression(source, negated: negated, path: path, fields: &fields)
         case .and(let parts), .or(let parts):
             let isAnd: Bool
             if case .and = spec { isAnd = true } else { isAnd = false }
             let base = SpecPath.join(path, isAnd ? "and" : "or")
             var children: [ConditionNode] = []
             for (i, part) in parts.enumerated() {
-                children.append(try compile(part, negated: negated, path: SpecPath.join(base, "[\(i)]"), fields: &fields))
+                children.append(try compile(part, negated: negated, path: ConditionSpec.elementPath(base, i), fields: &fields))
             }
             // not (a and b) = (not a) or (not b), and the other way round.
             return isAnd != negated ? .all(flattened(children, all: true)) : .any(flattened(children, all: false))
         }
+    }
+
+    private static func test(
+        _ field: String, _ op: String, _ value: Value, negated: Bool, path: String, fields: inout [(field: String, path: String)]
+    ) throws(SpecError) -> ConditionNode {
+        fields.append((field, SpecPath.join(path, "field")))
+        return .test(FieldTest(field: field, predicate: try ConditionCompiler.predicate(op, value, negated: negated, path: path)))
+    }
+
+    private static func expression(
+        _ source: String, negated: Bool, path: String, fields: inout [(field: String, path: String)]
+    ) throws(SpecError) -> ConditionNode {
+        let exprPath = SpecPath.join(path, "expr")
+        let expression: Expression
+        do {
+            expression = try Expression(parsing: source, requireBoolean: true)
+        } catch {
+            throw SpecError(path: exprPath, error.description)
+        }
+        for field in expression.referencedFields.sorted() { fields.append((field, exprPath)) }
+        return .expression(ExpressionTest(expression: expression, wanted: !negated))
     }
 
     /// `children` with nested nodes of the same kind spliced in (`a and (b and c)` is one `and`).
@@ -74,17 +87,30 @@ indirect enum ConditionNode: Sendable {
             }
             return current ?? Array(0..<batch.count)
         case .any(let children):
-            var selected: [Int] = []
-            var remaining = candidates
+            var selection = AnySelection(candidates)
             for child in children {
-                let kept = child.rows(in: batch, among: remaining, failures: &failures)
-                guard !kept.isEmpty else { continue }
-                selected = RowSelection.union(selected, kept)
-                remaining = RowSelection.subtracting(kept, from: remaining ?? Array(0..<batch.count))
-                if remaining?.isEmpty ?? false { break }
+                let kept = child.rows(in: batch, among: selection.remaining, failures: &failures)
+                if selection.add(kept, count: batch.count) { break }
             }
-            return selected
+            return selection.selected
         }
+    }
+}
+
+/// The rows an `or` has selected so far, and those left to test.
+struct AnySelection {
+    var selected: [Int] = []
+    /// The candidates not yet selected (`nil` for every row).
+    var remaining: [Int]?
+
+    init(_ candidates: [Int]?) { remaining = candidates }
+
+    /// Adds the rows one part kept; true when no candidate is left.
+    mutating func add(_ kept: [Int], count: Int) -> Bool {
+        guard !kept.isEmpty else { return false }
+        selected = RowSelection.union(selected, kept)
+        remaining = RowSelection.subtracting(kept, from: remaining ?? Array(0..<count))
+        return remaining?.isEmpty ?? false
     }
 }
 

@@ -28,6 +28,11 @@ public indirect enum ConditionSpec: Decodable, Sendable, Equatable {
     /// The keys of a test.
     static let testKeys = ["field", "operator", "value"]
 
+    /// The deepest nesting of `and`/`or`/`not` read: the JSON parser's own limit, so every
+    /// condition a spec can hold fits, stated here because compiling and evaluating recurse
+    /// once per level and must stay bounded whatever `Value` they are given.
+    public static let maximumDepth = 100_000
+
     /// Decodes a condition; errors carry the path of the offending key or element.
     public init(from decoder: any Decoder) throws {
         let value = try decoder.singleValueContainer().decode(Value.self)
@@ -36,6 +41,44 @@ public indirect enum ConditionSpec: Decodable, Sendable, Equatable {
 
     /// Reads a condition from a parsed config value found at `path`.
     public init(parsing value: Value, path: String) throws(SpecError) {
+        try self.init(parsing: value, path: path, depth: 1)
+    }
+
+    // Reading recurses once per level of nesting, so the recursive pair (the initializer
+    // below and its loop over a combination's parts) keeps its frame small: checking one
+    // level and building its messages is done in `level`, which returns before the recursion.
+
+    /// Reads a condition that is `depth` levels deep (1 for the whole condition).
+    private init(parsing value: Value, path: String, depth: Int) throws(SpecError) {
+        switch try Self.level(value, path: path, depth: depth) {
+        case .whole(let condition):
+            self = condition
+        case .not(let content, let path):
+            self = .not(try ConditionSpec(parsing: content, path: path, depth: depth + 1))
+        case .parts(let isAnd, let items, let path):
+            var children: [ConditionSpec] = []
+            for (i, item) in items.enumerated() {
+                children.append(try ConditionSpec(parsing: item, path: Self.elementPath(path, i), depth: depth + 1))
+            }
+            self = isAnd ? .and(children) : .or(children)
+        }
+    }
+
+    /// One level of a condition, checked.
+    private enum Level {
+        /// A test or an expression, read whole.
+        case whole(ConditionSpec)
+        /// `not`'s condition, found at `path`.
+        case not(Value, path: String)
+        /// The conditions of `and` or `or`, in the array at `path`.
+        case parts(isAnd: Bool, [Value], path: String)
+    }
+
+    /// Checks the object at `path`, `depth` levels deep, and says what it is.
+    private static func level(_ value: Value, path: String, depth: Int) throws(SpecError) -> Level {
+        guard depth <= maximumDepth else {
+            throw SpecError(path: path, "conditions nest deeper than \(maximumDepth) levels")
+        }
         guard case .object(let object) = value else {
             throw SpecError(
                 path: path,
@@ -48,14 +91,12 @@ public indirect enum ConditionSpec: Decodable, Sendable, Equatable {
             guard case .string(let text) = source else {
                 throw SpecError(path: SpecPath.join(path, "expr"), "expected an expression string, found \(source.kindName)")
             }
-            self = .expression(text)
-            return
+            return .whole(.expression(text))
         }
-        if let combinator = object.keys.first(where: { Self.combinators.contains($0) }) {
-            self = try Self.combination(combinator, object, path)
-            return
+        if let combinator = object.keys.first(where: { combinators.contains($0) }) {
+            return try combination(combinator, object, path)
         }
-        for key in object.keys where !Self.testKeys.contains(key) {
+        for key in object.keys where !testKeys.contains(key) {
             throw SpecError(path: SpecPath.join(path, key), "unknown key '\(key)'; expected field, operator and value, or one of and, or, not, expr")
         }
         func text(_ key: String) throws(SpecError) -> String {
@@ -65,25 +106,24 @@ public indirect enum ConditionSpec: Decodable, Sendable, Equatable {
             case let other?: throw SpecError(path: SpecPath.join(path, key), "expected a string, found \(other.kindName)")
             }
         }
-        self = .test(field: try text("field"), operator: try text("operator"), value: object["value"] ?? .null)
+        return .whole(.test(field: try text("field"), operator: try text("operator"), value: object["value"] ?? .null))
     }
 
     /// `{"and": [...]}`, `{"or": [...]}` or `{"not": {...}}`, alone in its object.
-    private static func combination(_ key: String, _ object: ValueObject, _ path: String) throws(SpecError) -> ConditionSpec {
+    private static func combination(_ key: String, _ object: ValueObject, _ path: String) throws(SpecError) -> Level {
         for other in object.keys where other != key {
             throw SpecError(path: SpecPath.join(path, other), "unexpected key '\(other)' beside '\(key)'; write {\"\(key)\": …} as an object of its own")
         }
         let keyPath = SpecPath.join(path, key)
         let content = object[key] ?? .null
-        if key == "not" { return .not(try ConditionSpec(parsing: content, path: keyPath)) }
+        if key == "not" { return .not(content, path: keyPath) }
         guard case .array(let items) = content else {
             throw SpecError(path: keyPath, "expected an array of conditions, found \(content.kindName)")
         }
         guard !items.isEmpty else { throw SpecError(path: keyPath, "expected at least one condition") }
-        var children: [ConditionSpec] = []
-        for (i, item) in items.enumerated() {
-            children.append(try ConditionSpec(parsing: item, path: SpecPath.join(keyPath, "[\(i)]")))
-        }
-        return key == "and" ? .and(children) : .or(children)
+        return .parts(isAnd: key == "and", items, path: keyPath)
     }
+
+    /// The path of element `i` of the array at `path` (`and[2]`).
+    static func elementPath(_ path: String, _ i: Int) -> String { SpecPath.join(path, "[\(i)]") }
 }
