@@ -18,8 +18,7 @@ enum RecordStreamFuzzing {
                     + firstDifference(pieces, whole))
         } else {
             report.check(
-                pieces.error == whole.error || KnownIssues.topLevelKindDependsOnChunk(pieces.error, whole.error)
-                    || KnownIssues.cutElementReportsEndOfInput(pieces.error, whole.error),
+                pieces.error == whole.error || KnownIssues.documentErrorDependsOnChunks(fuzzCase.format, pieces.error, whole.error),
                 "feeding pieces of \(fuzzCase.pieceSizes) bytes changed the error: \(String(describing: pieces.error)) against \(String(describing: whole.error))")
         }
         if whole.error == nil {

@@ -121,6 +121,28 @@ import Testing
         try await server.stop()
     }
 
+    /// `unflatten` of a record key with 100,000 dotted parts (a 200 KB key) once built a value
+    /// nested 100,000 deep, whose nesting and writing overflowed the stack. Keys with as many
+    /// parts as JSON may nest (512) or more stay flat; shorter ones are nested as before.
+    @Test func unflattenLeavesKeysDeeperThanJSONFlat() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let deep = Array(repeating: "a", count: 100_000).joined(separator: ".")
+        let edge = Array(repeating: "b", count: 512).joined(separator: ".")
+        let fits = Array(repeating: "c", count: 511).joined(separator: ".")
+        try dir.write("in.ndjson", #"{"id": 1, "\#(deep)": 2, "\#(edge)": 3, "\#(fits)": 4, "x.y": 5}"#)
+        let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path])
+        let reply = try await server.request(.POST, "/jobs", body: Self.job(dir, transforms: #"[{"operation":"unflatten","config":{}}]"#))
+        #expect(reply.status == 200)
+        #expect(reply.json["job"]["status"] == "completed")
+        var nested: Value = 4
+        for _ in 0..<510 { nested = ["c": nested] }
+        let output = try JSONParser.parse(try dir.read("out.json"))
+        #expect(output == [["id": 1, deep: 2, edge: 3, "c": nested, "x": ["y": 5]]])
+        #expect(try await server.request(.GET, "/health").status == 200)
+        try await server.stop()
+    }
+
     /// A MySQL URL's `connect_timeout` is not bounded by the config declaration; a huge one
     /// once trapped converting to milliseconds. Now the job just fails to connect.
     @Test func aHugeMySQLConnectTimeoutFailsTheJobCleanly() async throws {

@@ -28,7 +28,7 @@ extension APISource {
             ComponentExample(
                 "GET with a token; the records inside the answer",
                 config:
-                    #"{"url": "http://localhost:{port}/orders.json", "headers": {"Authorization": "Bearer ${env:SHOP_API_TOKEN}"}, "recordsPath": "data.orders", "timeoutMs": 10000}"#,
+                    #"{"url": "http://localhost:{port}/orders.json", "headers": {"Authorization": "Bearer ${env:SLUICE_SECRET_SHOP_API_TOKEN}"}, "recordsPath": "data.orders", "timeoutMs": 10000}"#,
                 output: #"[{"id": 1, "total": 12.5, "status": "paid"}, {"id": 2, "total": 80, "status": "open"}]"#,
                 files: [
                     "orders.json": #"{"data": {"orders": [{"id": 1, "total": 12.5, "status": "paid"}, {"id": 2, "total": 80, "status": "open"}]}, "next": null}"#

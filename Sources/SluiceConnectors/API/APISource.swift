@@ -52,7 +52,8 @@ public struct APISource: Source {
         headers = (config.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         body = config.body
         recordsPath = config.recordsPath
-        timeout = .milliseconds(Int64(config.timeoutMs ?? 30_000))
+        // Clamped to the declared maximum (an hour): NIO traps past about 292 years.
+        timeout = .milliseconds(Int64(min(config.timeoutMs ?? 30_000, 3_600_000)))
         batchSize = context.batchSize
     }
 

@@ -35,6 +35,9 @@ public struct JobPlanner: Sendable {
         self.grammar = registry.grammar
     }
 
+    /// The most transforms one job may have.
+    public static let maximumTransforms = 1000
+
     /// Plans `spec`, or throws every problem found.
     ///
     /// No message of a plan (its errors, and through ``JobPlan/secrets`` its run's failure,
@@ -42,6 +45,12 @@ public struct JobPlanner: Sendable {
     /// to, or a credential of a URL.
     public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan {
         var errors: [SpecError] = []
+        // Each stateful step may nest values one level deeper (`collect`); a bound on the steps
+        // keeps every walk over a record's values shallow.
+        if spec.transforms.count > Self.maximumTransforms {
+            throw JobPlanError(errors: [SpecError(
+                path: "transforms", "a job may have at most \(Self.maximumTransforms) transforms, this one has \(spec.transforms.count)")])
+        }
         var forbidden = false
         let secretEnvironment = SecretEnvironment(environment, allowing: secretNames)
         var secrets = SecretValues()

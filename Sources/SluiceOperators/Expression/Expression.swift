@@ -81,6 +81,9 @@ public struct Expression: Sendable, CustomStringConvertible {
         var frame = EvaluationFrame(batch: batch, context: EvaluationContext(now: now))
         let vector = BatchEvaluator.evaluate(root, &frame)
         var errors = frame.errors
+        // A failed row is never true, whatever value its failure left behind (see ``evaluate(_:now:)``).
+        var mask = vector.mask(count: batch.count)
+        for error in errors where mask.indices.contains(error.row) { mask[error.row] = false }
         if case .column(let c) = vector, case .bools = c.storage {
         } else {
             for row in 0..<batch.count {
@@ -90,7 +93,7 @@ public struct Expression: Sendable, CustomStringConvertible {
                 errors.append(ExpressionRowError(row: row, reason: "expected true or false, found \(v.kindName) \(v.quotedText)"))
             }
         }
-        return (vector.mask(count: batch.count), Self.firstPerRow(errors))
+        return (mask, Self.firstPerRow(errors))
     }
 
     private static func firstPerRow(_ errors: [ExpressionRowError]) -> [ExpressionRowError] {

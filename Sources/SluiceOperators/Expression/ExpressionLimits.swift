@@ -19,7 +19,7 @@ public enum ExpressionLimits {
     /// 512 KiB stack (a secondary thread's default on macOS, the smallest Sluice runs on) with
     /// room to spare. The deepest-reaching walk is the parser; in a debug build (the largest
     /// frames) it takes about 2.6 KiB per level of nested function calls or `case`s and about
-    /// 1.3 KiB per parenthesis, so 128 levels need at most about 340 KiB, with the rest of
+    /// 1.4 KiB per parenthesis, so 128 levels need at most about 340 KiB, with the rest of
     /// the stack left to the caller. Optimized builds need a fraction of that. 128 levels is
     /// far more nesting than a hand-written expression has. `ExpressionLimitsTests` runs every
     /// walk at the limit, for each kind of nesting, on a 512 KiB thread.

@@ -57,8 +57,8 @@ struct ExpressionParser {
         ExpressionError(source: source, position: token.offset + 1, message: message)
     }
 
-    /// Goes one nesting level deeper, refusing past ``ExpressionLimits/maximumDepth``; each
-    /// caller steps back up with `defer { depth -= 1 }`.
+    /// Goes one nesting level deeper, refusing past ``ExpressionLimits/maximumDepth``; the
+    /// caller steps back up when it returns.
     private mutating func descend() throws(ExpressionError) {
         depth += 1
         guard depth <= ExpressionLimits.maximumDepth else {
@@ -86,9 +86,9 @@ struct ExpressionParser {
         _ = advance()
     }
 
-    // The functions that recurse (expression, unary, primary, call, caseExpression) keep their
-    // own frames small, since one set of them is on the stack per nesting level: anything with
-    // a message to build or a token to classify is in a helper that returns before they recurse.
+    // The functions that recurse (expression, primary, call, caseExpression) keep their own
+    // frames small, since one set of them is on the stack per nesting level: anything with a
+    // message to build or a token to classify is in a helper that returns before they recurse.
 
     /// Operands joined by binary operators binding at least as tightly as `minimumPrecedence`,
     /// one level deeper than the caller: `a * b + c` is `(a * b) + c`, a run of two operations.
@@ -168,7 +168,7 @@ struct ExpressionParser {
         case complete(ExpressionNode)
         /// `(`, consumed.
         case group
-        /// A function name, consumed; `(` is next.
+        /// A function name and its `(`, consumed.
         case call(String, offset: Int)
         /// `case`, consumed.
         case caseExpression(offset: Int)
@@ -200,7 +200,10 @@ struct ExpressionParser {
             case "case": return .caseExpression(offset: token.offset)
             default: break
             }
-            if current.isSymbol("(") { return .call(word, offset: token.offset) }
+            if current.isSymbol("(") {
+                _ = advance()
+                return .call(word, offset: token.offset)
+            }
             if Self.keywords.contains(word) {
                 throw error(at: token, "expected a value, found the keyword '\(name)' (quote a field with that name as `\(name)`)")
             }
@@ -241,8 +244,8 @@ struct ExpressionParser {
         }
     }
 
+    /// The arguments of a call whose `(` is read, and its `)`.
     private mutating func call(_ name: String, offset: Int) throws(ExpressionError) -> ExpressionNode {
-        try expect("(", "after the function name")
         var arguments: [ExpressionNode] = []
         if !current.isSymbol(")") {
             repeat {

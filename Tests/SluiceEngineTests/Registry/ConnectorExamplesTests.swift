@@ -10,7 +10,7 @@ import Testing
 ///
 /// - a file source reads its `files` (under `{dir}`) and yields `output`;
 /// - the API source is pointed at a stand-in HTTP server that serves `{dir}` (its `files`) on
-///   `{port}`, checks an `Authorization` header against `${env:SHOP_API_TOKEN}` and refuses a
+///   `{port}`, checks an `Authorization` header against `${env:SLUICE_SECRET_SHOP_API_TOKEN}` and refuses a
 ///   POST whose body is not JSON;
 /// - a database source reads the table the test first loads with the example's `input` (through
 ///   a target of the same kind) and yields `output`;
@@ -23,8 +23,8 @@ import Testing
 ///
 /// PostgreSQL and MySQL examples name `postgres://etl@localhost:5432/shop` and
 /// `mysql://etl@localhost:3306/shop`; the test puts the test servers' URLs in their place
-/// (keeping the example's URL parameters) and answers `${env:PGPASSWORD}` and
-/// `${env:MYSQL_PASSWORD}` with the test servers' passwords. Their tables and slots get a
+/// (keeping the example's URL parameters) and answers `${env:SLUICE_SECRET_PGPASSWORD}` and
+/// `${env:SLUICE_SECRET_MYSQL_PASSWORD}` with the test servers' passwords. Their tables and slots get a
 /// unique suffix, taken off again in the records compared. Without the test servers the
 /// database examples fail with instructions (see ``TestDatabases``).
 @Suite struct ConnectorExamplesTests {
@@ -245,10 +245,9 @@ struct Bench {
         scratch = try TemporaryDirectory(prefix: "sluice-example-io")
         let roots = DataRoots([dir.path, scratch.path])
         let environment = try Self.environment()
-        // The examples' variables, allowed as a server's SLUICE_SECRET_ENV would allow them.
-        let allowed = try SecretAllowList(parsing: environment.keys.sorted().joined(separator: ","))
-        planner = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 2, environment: environment, secretNames: allowed)
-        loader = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 1000, environment: environment, secretNames: allowed)
+        // The examples' variables follow the default SLUICE_SECRET_ENV, so they run on a default server.
+        planner = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 2, environment: environment, secretNames: .standard)
+        loader = JobPlanner(registry: .builtIn, dataRoots: roots, batchSize: 1000, environment: environment, secretNames: .standard)
     }
 
     /// What the examples' `${env:…}` references stand for.
@@ -258,8 +257,9 @@ struct Bench {
             return parts.password ?? ""
         }
         return [
-            "PGPASSWORD": password("SLUICE_TEST_POSTGRES_URL"), "MYSQL_PASSWORD": password("SLUICE_TEST_MARIADB_URL"),
-            "SHOP_API_TOKEN": "example-token",
+            "SLUICE_SECRET_PGPASSWORD": password("SLUICE_TEST_POSTGRES_URL"),
+            "SLUICE_SECRET_MYSQL_PASSWORD": password("SLUICE_TEST_MARIADB_URL"),
+            "SLUICE_SECRET_SHOP_API_TOKEN": "example-token",
         ]
     }
 

@@ -153,9 +153,10 @@ private func evaluateOnSmallStack(_ source: String, _ rowsJSON: String) async th
 
         let nested = String(repeating: "(", count: 100) + "x" + String(repeating: " * 2 + 1)", count: 100)
         let (values, errors, _) = try await evaluateOnSmallStack(nested, #"[{"x": 1}, {"x": -1}]"#)
-        // x → 2x + 1, 100 times overflows Int: each row fails once, with the reason.
-        #expect(values == [.null, .null])
-        #expect(errors.map(\.reason) == ["integer overflow", "integer overflow"])
+        // x → 2x + 1, 100 times: from 1 it overflows Int (the row fails once, with the reason);
+        // -1 stays -1.
+        #expect(values == [.null, .int(-1)])
+        #expect(errors == [ExpressionRowError(row: 0, reason: "integer overflow")])
         let small = String(repeating: "(", count: 100) + "x" + String(repeating: " + 3)", count: 100)
         #expect(try await evaluateOnSmallStack(small, #"[{"x": 1}, {"x": 2.5}]"#).values == [.int(301), .double(302.5)])
     }
@@ -187,31 +188,34 @@ private func evaluateOnSmallStack(_ source: String, _ rowsJSON: String) async th
         }
     }
 
-    /// Filter conditions nest at most as deep as JSON may (512 levels): compiling and
-    /// evaluating one that deep is safe on a small stack, and one level more is refused.
-    @Test func filterConditionsAreBoundedByTheJSONDepth() async throws {
-        #expect(ConditionSpec.maximumDepth == JSONParser.maximumDepth)
-        var nots: Value = ["field": "a", "operator": "eq", "value": 1]
-        for _ in 0..<511 { nots = ["not": nots] }
-        var ands: Value = ["field": "a", "operator": "gt", "value": 0]
-        for level in 0..<511 {
+    /// Filter conditions nest at most 64 levels: reading, compiling and evaluating one that
+    /// deep, with the deepest expression allowed at the bottom, is safe on a small stack, and
+    /// one level more is refused with the path.
+    @Test func filterConditionsNestAtMostSixtyFourLevels() async throws {
+        #expect(ConditionSpec.maximumDepth == 64)
+        // 63 `not`s (level 64 is the expression) around the deepest `case` nesting.
+        var nots: Value = ["expr": .string(Nesting.cases.source(Nesting.cases.deepest) + " > 4")]
+        for _ in 0..<63 { nots = ["not": nots] }
+        var ands: Value = ["field": "x", "operator": "gt", "value": 0]
+        for level in 0..<63 {
             let bound: Value = .int(10 - level % 2)
-            let test: Value = ["field": "a", "operator": "lt", "value": bound]
+            let test: Value = ["field": "x", "operator": "lt", "value": bound]
             ands = [level % 2 == 0 ? "and" : "or": [ands, test]]
         }
-        let input = try batch(#"[{"a": 1}, {"a": 2}, {"a": null}, {"a": 9}, {"a": 10}]"#)
+        let input = try batch(#"[{"x": 5}, {"x": 1}, {"x": -1}, {"x": null}, {"x": 9}, {"x": 10}]"#)
         let (notRows, andRows) = await onSmallStack { [nots, ands] () -> ([Int]?, [Int]?) in
             (
                 (try? Condition(parsing: nots))?.selectedRows(input),
                 (try? Condition(parsing: ands))?.selectedRows(input)
             )
         }
-        // 511 nots: a != 1, where null counts (eq decides on null).
-        #expect(notRows == [1, 2, 3, 4])
-        // Innermost a > 0, then alternately `and a < 10` and `or a < 9`, ending with an `and`.
-        #expect(andRows == [0, 1, 3])
+        // An odd number of `not`s selects where the expression is false (x > 0 gives x, else 0).
+        #expect(notRows == [1, 2, 3])
+        // Innermost x > 0, then alternately `and x < 10` and `or x < 9` (which lets -1 in),
+        // ending with an `and`.
+        #expect(andRows == [0, 1, 2, 4])
         let tooDeep: Value = ["not": nots]
-        #expect(throws: SpecError(path: Array(repeating: "not", count: 512).joined(separator: "."), "conditions nest deeper than 512 levels")) {
+        #expect(throws: SpecError(path: Array(repeating: "not", count: 64).joined(separator: "."), "conditions nest deeper than 64 levels")) {
             try Condition(parsing: tooDeep)
         }
     }
@@ -250,12 +254,13 @@ enum Nesting: String, CaseIterable, Sendable {
     }
 
     /// The largest `n` within 128 levels: the whole expression is level 1 and each
-    /// repetition opens one level, two for `-(`; `x + 1` needs one more for its `1`.
+    /// repetition opens one level, two for `-(`; the right operand of the innermost `+` or
+    /// `>` is one level more.
     var deepest: Int {
         switch self {
-        case .parentheses: return 126
+        case .parentheses, .ifs, .cases: return 126
         case .negatedGroups: return 63
-        default: return 127
+        case .calls, .negations, .coalesces: return 127
         }
     }
 

@@ -33,17 +33,17 @@ extension MySQLTarget {
         examples: [
             ComponentExample(
                 "insert into a new table",
-                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:MYSQL_PASSWORD}", "table": "orders", "keys": ["id"]}"#,
+                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "table": "orders", "keys": ["id"]}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5, "paid": true}, {"id": 2, "customer": "Grace", "total": 80.0, "paid": false}]"#,
                 output: #"[{"id": 1, "customer": "Ada", "total": 250.5, "paid": true}, {"id": 2, "customer": "Grace", "total": 80.0, "paid": false}]"#),
             ComponentExample(
                 "upsert on a key: the last record for a key wins, absent fields keep their values",
-                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:MYSQL_PASSWORD}", "table": "stock", "mode": "upsert", "keys": ["sku"]}"#,
+                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "table": "stock", "mode": "upsert", "keys": ["sku"]}"#,
                 input: #"[{"sku": "A-1", "name": "bolt", "qty": 10}, {"sku": "B-2", "name": "nut", "qty": 5}, {"sku": "A-1", "qty": 7}]"#,
                 output: #"[{"sku": "A-1", "name": "bolt", "qty": 7}, {"sku": "B-2", "name": "nut", "qty": 5}]"#),
             ComponentExample(
                 "apply change events to a replica",
-                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
+                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
                 input: #"[{"op": "insert", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "open"}}, {"op": "insert", "key": {"id": 2}, "before": null, "after": {"id": 2, "status": "open"}}, {"op": "update", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "paid"}}, {"op": "delete", "key": {"id": 2}, "before": {"id": 2}, "after": null}, {"op": "insert", "key": {"id": 3}, "before": null, "after": {"id": 3, "status": "open"}}]"#,
                 output: #"[{"id": 1, "status": "paid"}, {"id": 3, "status": "open"}]"#),
         ])

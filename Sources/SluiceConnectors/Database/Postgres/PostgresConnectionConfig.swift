@@ -4,8 +4,8 @@ import SluiceCore
 /// `postgres_cdc`), decoded from the same `config` object as the component's own settings:
 ///
 /// ```json
-/// {"url": "postgres://app@db.internal:5432/sales?sslmode=require", "password": "${env:PGPASSWORD}"}
-/// {"host": "db.internal", "port": 5432, "user": "app", "password": "${env:PGPASSWORD}", "database": "sales",
+/// {"url": "postgres://app@db.internal:5432/sales?sslmode=require", "password": "${env:SLUICE_SECRET_PGPASSWORD}"}
+/// {"host": "db.internal", "port": 5432, "user": "app", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "database": "sales",
 ///  "tls": {"mode": "verify-full", "caFile": "/etc/ssl/db-ca.pem"}, "pool": {"maxConnections": 8}}
 /// ```
 ///

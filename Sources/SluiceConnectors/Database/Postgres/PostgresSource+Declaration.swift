@@ -35,12 +35,12 @@ extension PostgresSource {
         examples: [
             ComponentExample(
                 "some columns of a table, filtered",
-                config: #"{"url": "postgres://etl@localhost:5432/shop?sslmode=prefer", "password": "${env:PGPASSWORD}", "table": "orders", "columns": ["id", "customer", "total"], "where": "status = $1 AND total > $2", "parameters": ["paid", 100]}"#,
+                config: #"{"url": "postgres://etl@localhost:5432/shop?sslmode=prefer", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "table": "orders", "columns": ["id", "customer", "total"], "where": "status = $1 AND total > $2", "parameters": ["paid", 100]}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5, "status": "paid"}, {"id": 2, "customer": "Grace", "total": 80.0, "status": "paid"}, {"id": 3, "customer": "Linus", "total": 120.0, "status": "open"}, {"id": 4, "customer": "Ada", "total": 310.0, "status": "paid"}]"#,
                 output: #"[{"id": 1, "customer": "Ada", "total": 250.5}, {"id": 4, "customer": "Ada", "total": 310.0}]"#),
             ComponentExample(
                 "the result of a query, with connection settings as keys",
-                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "applicationName": "nightly-export", "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent, max(details->>'channel') AS channel FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
+                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "applicationName": "nightly-export", "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent, max(details->>'channel') AS channel FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5, "details": {"channel": "web"}}, {"id": 2, "customer": "Grace", "total": 80.0, "details": {"channel": "shop"}}, {"id": 3, "customer": "Ada", "total": 49.5, "details": {"channel": "web"}}]"#,
                 output: #"[{"customer": "Ada", "order_count": 2, "spent": 300.0, "channel": "web"}, {"customer": "Grace", "order_count": 1, "spent": 80.0, "channel": "shop"}]"#),
         ])

@@ -5,7 +5,7 @@ import SluiceCore
 /// record per change.
 ///
 /// ```json
-/// {"type": "postgres_cdc", "config": {"url": "postgres://app@db:5432/sales", "password": "${env:PGPASSWORD}",
+/// {"type": "postgres_cdc", "config": {"url": "postgres://app@db:5432/sales", "password": "${env:SLUICE_SECRET_PGPASSWORD}",
 ///  "slot": "sluice_orders", "tables": ["public.orders", "public.order_lines"], "maxChanges": 100000}}
 /// ```
 ///

@@ -4,10 +4,11 @@ import SluiceCore
 /// `{"a.b": 1, "a.c": 2}` into `{"a": {"b": 1, "c": 2}}`.
 ///
 /// The nested field takes the place of the first field of its group; keys inside follow the
-/// field order. Names with an empty part (`a..b`, `.a`, `a.`) are left as they are. A null
-/// field `a` next to `a.b` gives way to the object; a record where `a` holds a value and
-/// `a.b` is present too (or `a.b` holds a value and `a.b.c` is present) cannot be nested and
-/// goes to the dead-letter queue with a reason naming both.
+/// field order. Names with an empty part (`a..b`, `.a`, `a.`) or with 512 parts or more (as
+/// deep as JSON may nest) are left as they are. A null field `a` next to `a.b` gives way to
+/// the object; a record where `a` holds a value and `a.b` is present too (or `a.b` holds a
+/// value and `a.b.c` is present) cannot be nested and goes to the dead-letter queue with a
+/// reason naming both.
 public struct UnflattenRecords: StatelessTransform {
     /// The spec's operation name.
     public static let operation = "unflatten"
@@ -55,7 +56,8 @@ public struct UnflattenRecords: StatelessTransform {
         var index: [String: Int] = [:]
         for (field, name) in fields.enumerated() {
             let parts = name.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
-            let nested = parts.count > 1 && !parts.contains { $0.isEmpty }
+            // Nesting past JSON's own limit would make values no walk over them can take.
+            let nested = parts.count > 1 && parts.count < JSONParser.maximumDepth && !parts.contains { $0.isEmpty }
             let root = nested ? parts[0] : name
             let g = index[root] ?? groups.count
             if g == groups.count {

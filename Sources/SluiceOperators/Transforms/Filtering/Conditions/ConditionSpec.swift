@@ -28,10 +28,14 @@ public indirect enum ConditionSpec: Decodable, Sendable, Equatable {
     /// The keys of a test.
     static let testKeys = ["field", "operator", "value"]
 
-    /// The deepest nesting of `and`/`or`/`not` read: the JSON parser's own limit, so every
-    /// condition a spec can hold fits, stated here because compiling and evaluating recurse
-    /// once per level and must stay bounded whatever `Value` they are given.
-    public static let maximumDepth = 100_000
+    /// The deepest nesting of `and`/`or`/`not`: the whole condition is level 1, and each
+    /// `and`/`or` part and each `not` one level deeper. Reading, compiling and evaluating a
+    /// condition recurse once per level (JSON's own limit of 512 levels would not keep that
+    /// within a small stack), and an `{"expr": …}` at the bottom adds its own nesting (see
+    /// ``ExpressionLimits/maximumDepth``). In a debug build a level takes about 1.4 KiB, so 64
+    /// levels with the deepest expression below fit a 512 KiB stack with room to spare; no
+    /// hand-written condition nests that deep.
+    public static let maximumDepth = 64
 
     /// Decodes a condition; errors carry the path of the offending key or element.
     public init(from decoder: any Decoder) throws {
