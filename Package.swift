@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceFuzzingTests",
-            dependencies: ["SluiceFuzzing", "SluiceCore", "SluiceFormats", "SluiceScheduling", "SluiceConnectors", "SluiceTestSupport"],
+            dependencies: ["SluiceFuzzing", "SluiceCore", "SluiceFormats", "SluiceScheduling", "SluiceConnectors", "SluiceOperators", "SluiceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,10 +8,11 @@
 # (all by default); 60 seconds each by default. The build is a release build with
 # -sanitize=fuzzer,address in its own scratch path (.build-fuzz), so the normal .build is
 # never touched. New corpus entries stay in a temporary directory; the repository's corpora
-# are only read. Exits non-zero when any target crashes, times out (5 s per input), runs out
-# of memory (2 GB) or breaks a property (which traps), and prints the path of each saved
-# input. Replay one with: .build-fuzz/release/<Target> <input>; once fixed, copy it to
-# Fuzz/Regressions/<corpus>/ so the test suite (SluiceFuzzingTests) keeps checking it.
+# are only read, and the temporary directory is removed when nothing failed. Exits non-zero
+# when any target crashes, times out (5 s per input), runs out of memory (2 GB) or breaks a
+# property (which traps), and prints the path of each saved input. Replay one with
+# `.build-fuzz/release/<Target> <input>` (SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0);
+# once fixed, copy it to Fuzz/Regressions/<corpus>/ so SluiceFuzzingTests keeps checking it.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -85,4 +86,5 @@ if ((${#failed[@]})); then
     echo "fuzz.sh: failures in ${failed[*]}; inputs and logs under $WORK" >&2
     exit 1
 fi
-echo "fuzz.sh: no failures in ${TARGETS[*]} ($SECONDS_PER_TARGET s each; logs under $WORK); total $((SECONDS - started)) s"
+rm -rf "$WORK"
+echo "fuzz.sh: no failures in ${TARGETS[*]} ($SECONDS_PER_TARGET s each); total $((SECONDS - started)) s"

@@ -83,7 +83,9 @@ section "build (debug, with tests)"
 swift build --build-tests
 
 section "test"
-swift test "$@"
+# A bound, so that a crashed test process whose helper servers still hold its output open
+# fails the run instead of hanging it.
+timeout --kill-after=30 1800 swift test "$@"
 
 section "done in $((SECONDS - STARTED)) s"
 
