@@ -168,9 +168,12 @@ let package = Package(
 // only when SLUICE_FUZZ=1: libFuzzer supplies `main`, so they link only with
 // `-sanitize=fuzzer`, and the normal build must not try.
 if Context.environment["SLUICE_FUZZ"] == "1" {
+    package.targets.append(
+        .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
     for name in ["FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron"] {
         package.targets.append(
-            .executableTarget(name: name, dependencies: ["SluiceFuzzing"], path: "Fuzz/Targets/\(name)", swiftSettings: swiftSettings))
+            .executableTarget(
+                name: name, dependencies: ["SluiceFuzzing", "SluiceFuzzDriver"], path: "Fuzz/Targets/\(name)", swiftSettings: swiftSettings))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

@@ -44,15 +44,15 @@ import Glibc
         try FileManager.default.createDirectory(atPath: data.file(pathPart), withIntermediateDirectories: true)
         try data.write("\(pathPart)/in.json", #"[{"id": 1, "email": "a@x.io"}, {"id": 2}, {"id": 3, "email": "c@x.io"}]"#)
         let api = try await FakeAPIServer.start(customers: [["id": 1], ["id": 2]], sales: [], token: headerToken)
-        let server = try SluiceProcess(
-            state: state,
+        let server = try await ServerProcess.start(
             environment: [
+                "SLUICE_STATE": state.file("state.db"),
                 "SLUICE_DATA_DIRS": data.path, "LOG_LEVEL": "debug", "SLUICE_SECRET_ENV": "SLUICE_SECRET_*",
                 "SLUICE_SECRET_PATH": pathPart, "SLUICE_SECRET_TOKEN": headerToken, "SLUICE_SECRET_DB": dbPassword,
                 "OTHER_SECRET": notAllowed,
-            ])
-        defer { server.kill() }
-        try await server.waitUntilListening()
+            ],
+            logPath: state.file("stderr.log"), workingDirectory: state.path)
+        defer { server.stop() }
 
         let envPath = data.path + "/${env:SLUICE_SECRET_PATH}/in.json"
         let schema = #""schema": {"fields": [{"name": "email", "type": "string", "nullable": false}]}"#
@@ -163,7 +163,7 @@ import Glibc
         let lineage = try await server.request(.GET, "/lineage/out-file")
         #expect(lineage.text.contains("/***/in.json"), "the source is named with the secret hidden: \(lineage.text)")
 
-        try server.stop()
+        server.stop()
         await api.stop()
         let log = try String(contentsOfFile: server.logPath, encoding: .utf8)
         #expect(log.contains("\"message\":\"job run failed\""), "the log holds the failures")
@@ -191,66 +191,8 @@ import Glibc
     }
 }
 
-/// A `sluice serve` process on a free port, its standard error written to a file, with every
-/// response body it gave kept for inspection.
-final class SluiceProcess {
-    let process = Process()
-    let logPath: String
-    private(set) var port = 0
-    /// Every response body, in order.
-    private(set) var responses = ""
-
-    init(state: TemporaryDirectory, environment: [String: String]) throws {
-        logPath = state.file("stderr.log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLUICE_") }
-        env.merge(["PORT": "0", "HOST": "127.0.0.1", "SLUICE_STATE": state.file("state.db")]) { _, new in new }
-        env.merge(environment) { _, new in new }
-        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        process.arguments = ["serve"]
-        process.environment = env
-        process.currentDirectoryURL = URL(fileURLWithPath: state.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        try process.run()
-    }
-
-    /// Waits for the `sluice listening` log line and takes the port from it.
-    func waitUntilListening() async throws {
-        for _ in 0..<1200 {
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            for line in log.split(separator: "\n") where line.contains("sluice listening") {
-                if case .string(let text)? = try JSONParser.parse(String(line)).objectValue?["port"], let port = Int(text) {
-                    self.port = port
-                    return
-                }
-            }
-            guard process.isRunning else { throw ServerGone(log: log) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ServerGone(log: "no 'sluice listening' line")
-    }
-
-    struct ServerGone: Error, CustomStringConvertible {
-        let log: String
-        var description: String { "sluice serve did not start: \(log)" }
-    }
-
-    /// Sends a request; the body is kept in ``responses``.
-    func request(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> ServerHarness.Reply {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let text = String(buffer: try await response.body.collect(upTo: 64 << 20))
-        responses += text + "\n"
-        let json = text.isEmpty ? Value.null : (try? JSONParser.parse(text)) ?? .string(text)
-        return ServerHarness.Reply(status: Int(response.status.code), json: json, text: text)
-    }
-
+/// Waiting for what the leak test started to finish.
+extension ServerProcess {
     /// The status of job `id` once it is neither pending nor running.
     func finalStatus(ofJob id: String) async throws -> String? {
         for _ in 0..<1200 {
@@ -269,17 +211,5 @@ final class SluiceProcess {
             try await Task.sleep(for: .milliseconds(25))
         }
         return nil
-    }
-
-    /// Stops the server with SIGTERM (it drains and closes the state file) and waits.
-    func stop() throws {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    /// Makes sure the process is gone when the test ends early.
-    func kill() {
-        if process.isRunning { process.terminate() }
     }
 }

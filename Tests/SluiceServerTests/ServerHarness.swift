@@ -118,18 +118,7 @@ final class FakeAPIServer: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: salesBody)))
         }
         router.get("/broken") { _, _ -> Response in Response(status: .internalServerError) }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-api")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var port = 0
-        for await bound in stream { port = bound }
+        let (port, task) = await startOnLoopback(router, label: "fake-api")
         return FakeAPIServer(port: port, task: task)
     }
 
@@ -158,4 +147,22 @@ extension Value {
         if case .array(let a) = self, index < a.count { return a[index] }
         return .null
     }
+}
+
+/// Runs `router` as a quiet HTTP server on a free loopback port; answers the port and the
+/// task to cancel to stop it.
+func startOnLoopback(_ router: Router<BasicRequestContext>, label: String) async -> (port: Int, task: Task<Void, any Error>) {
+    let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+    var logger = Logger(label: label)
+    logger.logLevel = .critical
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+            continuation.finish()
+        }, logger: logger)
+    let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+    var port = 0
+    for await bound in stream { port = bound }
+    return (port, task)
 }

@@ -12,26 +12,32 @@ final class ServerProcess {
     let process: Process
     let port: Int
     let logPath: String
+    /// Every response body it gave, in order.
+    private(set) var responses = ""
 
     /// Starts `sluice serve` on a free port with `environment` (state, data roots…) and waits
-    /// until it listens; its log (JSON lines) goes to `logPath`.
-    static func start(environment: [String: String], logPath: String) async throws -> ServerProcess {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+    /// until it listens; its log (JSON lines) goes to `logPath`. Inherited `SLUICE_*`
+    /// variables are dropped, so only `environment` configures it.
+    static func start(
+        environment: [String: String], logPath: String, workingDirectory: String? = nil
+    ) async throws -> ServerProcess {
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
+        // Restarts append to the same log; the new process's lines start here.
+        let startOffset = Int(log.seekToEndOfFile())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         process.arguments = ["serve"]
-        var env = ProcessInfo.processInfo.environment
-        env.merge(["PORT": "0", "LOG_LEVEL": "info"]) { _, new in new }
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLUICE_") }
+        env.merge(["PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info"]) { _, new in new }
         env.merge(environment) { _, new in new }
         process.environment = env
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.standardError = log
         process.standardOutput = FileHandle.nullDevice
-        let startOffset = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
         try process.run()
         for _ in 0..<2400 {
-            if let port = listeningPort(logPath, after: startOffset ?? 0) {
+            if let port = listeningPort(logPath, after: startOffset) {
                 return ServerProcess(process: process, port: port, logPath: logPath)
             }
             guard process.isRunning else { break }
@@ -67,8 +73,18 @@ final class ServerProcess {
         return nil
     }
 
+    /// Sends a request; the body is also kept in ``responses``.
     func request(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> ServerHarness.Reply {
-        try await ServerHarness.request(port: port, method, path, body: body)
+        let reply = try await ServerHarness.request(port: port, method, path, body: body)
+        responses += reply.text + "\n"
+        return reply
+    }
+
+    /// SIGTERM, and waits for the process to drain and end (no-op once it has ended).
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
     }
 
     /// SIGKILL: no clean-up of any kind runs.

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 
 /// An HTTP server on a free loopback port whose `/stall` never answers: a source reading it
 /// waits until its job is stopped, which makes cancellation and timeouts testable without
@@ -15,18 +14,7 @@ final class StallingServer: Sendable {
             try await Task.sleep(for: .seconds(3600))
             return Response(status: .ok)
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "stalling-api")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var port = 0
-        for await bound in stream { port = bound }
+        let (port, task) = await startOnLoopback(router, label: "stalling-api")
         return StallingServer(port: port, task: task)
     }
 
