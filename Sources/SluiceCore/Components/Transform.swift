@@ -34,13 +34,35 @@ public protocol StatefulTransform: Transform {
     func consume(_ batch: RecordBatch, into state: inout State) throws -> BatchResult
     /// Emits the rest once all input has been consumed.
     func finish(_ state: State) throws -> RecordBatch
-    /// About how many bytes `state` holds, so the runner can enforce `MAX_MEMORY_MB`.
+    /// About how many bytes `state` holds, so the runner can enforce `MAX_MEMORY_MB`. A
+    /// transform whose ``finish(_:)`` builds its output beside its state counts that too.
     func estimatedBytes(of state: State) -> Int
+
+    /// Whether ``spill(_:to:)`` can move the state to disk (sort, window, dedupe, aggregate).
+    var spills: Bool { get }
+    /// Moves what `state` holds to files in `space`, leaving the state small; consuming and
+    /// finishing go on as before. The runner calls it when the state outgrows its share of
+    /// the job's memory budget or the process's resident memory goes over the budget.
+    func spill(_ state: inout State, to space: SpillSpace) throws
+    /// The output once all input has been consumed, a batch at a time: what ``finish(_:)``
+    /// returns, also after spills, in the same order.
+    func finish(_ state: State, space: SpillSpace) throws -> any BatchStream
 }
 
 extension StatefulTransform {
     /// States that hold nothing worth counting.
     public func estimatedBytes(of state: State) -> Int { 0 }
+
+    /// A transform keeps its state in memory unless it says otherwise.
+    public var spills: Bool { false }
+
+    /// Nothing to move: the state stays in memory.
+    public func spill(_ state: inout State, to space: SpillSpace) throws {}
+
+    /// ``finish(_:)``'s batch, sliced so what follows sees batches of a usual size.
+    public func finish(_ state: State, space: SpillSpace) throws -> any BatchStream {
+        ArrayBatchStream([try finish(state)])
+    }
 }
 
 /// A stateful transform whose state can be built from separate pieces of the input and then

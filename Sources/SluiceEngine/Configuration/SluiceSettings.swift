@@ -26,8 +26,15 @@ public struct SluiceSettings: Sendable {
     public var batchSize: Int
     /// `MAX_WORKERS`: parallel workers (default: the number of cores).
     public var maxWorkers: Int
-    /// `MAX_MEMORY_MB`: memory budget for a job (default 2048).
+    /// `MAX_MEMORY_MB`: memory budget for a job (default 2048): its resident memory above the
+    /// process's base, which stateful steps keep to by spilling to disk.
     public var maxMemoryMB: Int
+    /// `SLUICE_MAX_MEMORY_MB`: what all running jobs' budgets may add up to (default: three
+    /// quarters of the machine's memory).
+    public var serverMemoryMB: Int
+    /// `SLUICE_SPILL_DIR`: where stateful steps put what does not fit in the budget (default
+    /// `/tmp/sluice-spill`).
+    public var spillDirectory: String
     /// `SLUICE_BLOCK_KB`: size of the blocks a CSV or NDJSON file is cut into for parallel
     /// decoding (default 4096 KB).
     public var blockBytes: Int
@@ -66,6 +73,14 @@ public struct SluiceSettings: Sendable {
     /// The server's own files, which no job may read or write whatever the data roots say:
     /// the state database with its journal files and the scratch ledgers beside it, or their
     /// whole directory when it is a directory of its own (the default `.sluice`).
+    /// Three quarters of the machine's physical memory, in MB (at least 64).
+    static var defaultServerMemoryMB: Int {
+        let pages = Int(sysconf(Int32(_SC_PHYS_PAGES)))
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard pages > 0, pageSize > 0 else { return 4096 }
+        return max(64, (pages / 1024) * (pageSize / 1024) * 3 / 4)
+    }
+
     static func reservedPaths(statePath: String, roots: [String]) -> [ReservedPath] {
         let database = DataRoots.resolved(statePath)
         let directory = DataRoots.parent(of: database)
@@ -127,6 +142,8 @@ public struct SluiceSettings: Sendable {
         batchSize = try integer("BATCH_SIZE", default: 4096, range: 1...1_000_000)
         maxWorkers = try integer("MAX_WORKERS", default: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), range: 1...1024)
         maxMemoryMB = try integer("MAX_MEMORY_MB", default: 2048, range: 16...1_048_576)
+        serverMemoryMB = try integer("SLUICE_MAX_MEMORY_MB", default: Self.defaultServerMemoryMB, range: 64...16_777_216)
+        spillDirectory = environment["SLUICE_SPILL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? RunSettings.defaultSpillDirectory
         blockBytes = try integer("SLUICE_BLOCK_KB", default: RunSettings.defaultBlockBytes >> 10, range: 4...1_048_576) << 10
         maxConcurrentJobs = try integer("MAX_CONCURRENT_JOBS", default: 4, range: 1...1024)
         shutdownGraceSeconds = try integer("SLUICE_SHUTDOWN_GRACE_S", default: 30, range: 0...86_400)

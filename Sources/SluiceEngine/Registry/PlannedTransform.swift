@@ -70,8 +70,12 @@ public protocol StatefulRun: AnyObject {
     func consume(_ batch: RecordBatch) throws -> BatchResult
     /// About how many bytes the state holds.
     var estimatedBytes: Int { get }
-    /// The result after all input.
-    func finish() throws -> RecordBatch
+    /// Whether ``spill(to:)`` can move the state to disk.
+    var spills: Bool { get }
+    /// Moves the state to files in `space` (see ``StatefulTransform/spill(_:to:)``).
+    func spill(to space: SpillSpace) throws
+    /// The result after all input, a batch at a time.
+    func finish(space: SpillSpace) throws -> any BatchStream
     /// Merges a state built from the input that follows everything consumed or merged so far.
     func merge(_ partial: PartialState) throws
 }
@@ -125,7 +129,16 @@ struct StatefulBox<T: StatefulTransform>: StatefulStep {
 
         var estimatedBytes: Int { transform.estimatedBytes(of: state) }
 
-        func finish() throws -> RecordBatch { try transform.finish(state) }
+        var spills: Bool { transform.spills }
+
+        func spill(to space: SpillSpace) throws { try transform.spill(&state, to: space) }
+
+        func finish(space: SpillSpace) throws -> any BatchStream {
+            // The state is handed over, so what finishing builds is not held twice.
+            let state = self.state
+            self.state = transform.makeState()
+            return try transform.finish(state, space: space)
+        }
 
         func merge(_ partial: PartialState) throws {
             guard let mergeStates, let other = partial.state as? T.State else {

@@ -34,6 +34,12 @@ public struct JobRunner: Sendable {
         logger: Logger,
         progress: (@Sendable (RunProgress) -> Void)? = nil
     ) async -> JobOutcome {
+        var settings = settings
+        var granted = 0
+        if let pool = settings.memoryPool {
+            granted = await pool.reserve(settings.memoryLimitBytes)
+            settings.memoryLimitBytes = granted
+        }
         var session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
         do {
             try await session.prepare()
@@ -43,7 +49,11 @@ public struct JobRunner: Sendable {
         } catch {
             await session.abort(error, logger: logger)
         }
-        return session.outcome()
+        let outcome = session.outcome()
+        if granted > 0 { settings.memoryPool?.release(granted) }
+        // What the run allocated goes back to the system, not only to the allocator.
+        MemoryRelease.trim()
+        return outcome
     }
 
     /// Decodes blocks on up to `workers` child tasks and takes their results back in order.
@@ -100,7 +110,7 @@ public struct JobRunner: Sendable {
                     state.extraction += decodeTime
                     for output in outputs { try await state.accept(output, writer: writer) }
                     nextToAccept += 1
-                    state.sampleMemory()
+                    try state.governResidentMemory()
                     report.tick(state, expectedBytes: blocks.expectedBytes)
                 }
             }

@@ -21,6 +21,7 @@ struct RunSession {
     let cpuAtStart = ResourceMeter.cpuMilliseconds()
     let startTime = JobRunner.wallClockMilliseconds()
     var budget: MemoryBudget
+    let spill: SpillSpace
     var state: RunState
     var prefix: PrefixStage?
     var writer: (any TargetWriter)?
@@ -35,8 +36,9 @@ struct RunSession {
         self.plan = plan
         self.settings = settings
         self.collectLoaded = collectLoaded
-        budget = MemoryBudget(limitBytes: settings.memoryLimitBytes)
-        state = RunState(steps: [], budget: budget, collectLoaded: collectLoaded)  // replaced once lookups are read
+        budget = MemoryBudget(limitBytes: settings.memoryLimitBytes, workers: settings.workers, blockBytes: settings.blockBytes)
+        spill = SpillSpace(directory: settings.spillDirectory)
+        state = RunState(steps: [], budget: budget, spill: spill, collectLoaded: collectLoaded)  // replaced once lookups are read
         report = Reporter(progress: progress, started: started)
     }
 
@@ -44,7 +46,8 @@ struct RunSession {
     mutating func prepare() async throws {
         var extraction = Duration.zero
         let steps = try await JobRunner.prepareLookups(plan, budget: &budget, extraction: &extraction)
-        state = RunState(steps: steps, budget: budget, collectLoaded: collectLoaded)
+        state = RunState(steps: steps, budget: budget, spill: spill, collectLoaded: collectLoaded)
+        state.memoryPool = settings.memoryPool
         var prefix = PrefixStage(
             validator: plan.validator,
             steps: steps[..<state.prefixEnd].compactMap { step in
@@ -107,6 +110,7 @@ struct RunSession {
                 state.extraction += ContinuousClock.now - t1
                 guard let chunk else { break }
                 try await state.accept(try prefix.run(chunk), writer: writer)
+                try state.governResidentMemory()
                 report.tick(state, expectedBytes: expectedBytes)
             }
         }
@@ -152,7 +156,8 @@ struct RunSession {
         state.stats.resources = RunResources(
             workers: workersUsed, peakMemoryBytes: state.peakResident, peakStateBytes: state.budget.peak,
             cpuTimeMs: (ResourceMeter.cpuMilliseconds() - cpuAtStart).rounded(),
-            wallTimeMs: JobRunner.milliseconds(ContinuousClock.now - started))
+            wallTimeMs: JobRunner.milliseconds(ContinuousClock.now - started),
+            memoryBudgetBytes: settings.memoryLimitBytes, spilledBytes: spill.bytesWritten, spillFiles: spill.filesCreated, spillTimeMs: JobRunner.milliseconds(spill.time))
         report.progress?(RunProgress(
             recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
             elapsedSeconds: JobRunner.seconds(ContinuousClock.now - started), finished: true))

@@ -7,6 +7,11 @@ public struct RunSettings: Sendable {
     public var memoryLimitBytes: Int
     /// Bytes per block when a file is cut for parallel decoding.
     public var blockBytes: Int
+    /// Where runs put what does not fit in their memory budget (`SLUICE_SPILL_DIR`).
+    public var spillDirectory: String = RunSettings.defaultSpillDirectory
+    /// The server-wide memory pool that jobs' budgets are taken from (`SLUICE_MAX_MEMORY_MB`);
+    /// `nil` gives every run its whole `memoryLimitBytes`.
+    public var memoryPool: MemoryPool?
     /// The longest any run may take (`SLUICE_JOB_TIMEOUT_S`); a job's `timeoutMs` can only
     /// shorten it.
     public var jobTimeout: Duration = .seconds(86_400)
@@ -14,6 +19,9 @@ public struct RunSettings: Sendable {
     /// Bytes per block by default: large enough to amortize the hand-off, small enough that
     /// `workers × 2` blocks in flight stay a few tens of MB.
     public static let defaultBlockBytes = 4 << 20
+
+    /// The spill directory when `SLUICE_SPILL_DIR` is not set: the system's temporary directory.
+    public static var defaultSpillDirectory: String { "/tmp/sluice-spill" }
 
     public init(workers: Int = 1, memoryLimitMB: Int = 2048, blockBytes: Int = RunSettings.defaultBlockBytes) {
         self.workers = max(1, workers)
@@ -25,5 +33,7 @@ public struct RunSettings: Sendable {
     public init(_ settings: SluiceSettings) {
         self.init(workers: settings.maxWorkers, memoryLimitMB: settings.maxMemoryMB, blockBytes: settings.blockBytes)
         jobTimeout = .seconds(settings.jobTimeoutSeconds)
+        spillDirectory = settings.spillDirectory
+        memoryPool = MemoryPool(limitBytes: settings.serverMemoryMB << 20)
     }
 }

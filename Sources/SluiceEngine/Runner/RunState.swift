@@ -21,10 +21,17 @@ struct RunState {
     var watermark: IncrementalCut.Progress?
     /// Encodes large batches (a stateful step's final output) on several workers.
     var parallelEncoding: ParallelEncoding?
+    /// Where stateful steps put what does not fit in the budget.
+    let spill: SpillSpace
+    /// How many times a step's state was moved to disk.
+    var spills = 0
+    /// The server-wide pool the run's budget came from, if any.
+    var memoryPool: MemoryPool?
 
-    init(steps: [JobPlan.Step], budget: MemoryBudget, collectLoaded: Bool) {
+    init(steps: [JobPlan.Step], budget: MemoryBudget, spill: SpillSpace, collectLoaded: Bool) {
         self.steps = steps
         self.budget = budget
+        self.spill = spill
         self.prefixEnd = steps.firstIndex { if case .stateless = $0.transform { return false } else { return true } } ?? steps.count
         self.stageFields = Array(repeating: nil, count: steps.count + 1)
         self.loaded = collectLoaded ? [] : nil
@@ -87,9 +94,74 @@ struct RunState {
         } catch {
             throw StepFailure(path: step.path, operation: step.operation, error: error)
         }
-        try budget.set(run.estimatedBytes, for: "\(step.path) (\(step.operation))")
-        budget.notePeak()
+        try account(prefixEnd)
         transformation += ContinuousClock.now - t0
+    }
+
+    /// The steps that can spill, in the order they run.
+    private var spillingSteps: [Int] { statefulRuns.keys.sorted().filter { statefulRuns[$0]?.spills == true } }
+
+    /// Records what stateful step `index` holds now. A step that can spill moves its state to
+    /// disk when it holds more than its share of the budget; one that cannot fails the job
+    /// when the steps together would hold more than the limit.
+    mutating func account(_ index: Int) throws {
+        guard let run = statefulRuns[index] else { return }
+        let step = steps[index]
+        let name = "\(step.path) (\(step.operation))"
+        guard run.spills else {
+            try budget.set(run.estimatedBytes, for: name)
+            budget.notePeak()
+            return
+        }
+        let share = max(0, budget.stateAllowance - budget.heldByOthers(than: name)) / max(1, spillingSteps.count)
+        var held = run.estimatedBytes
+        if held > share, held >= budget.smallestSpill {
+            try spill(index)
+            held = run.estimatedBytes
+            if held > max(share, budget.smallestSpill) {
+                budget.note(held, for: name)
+                throw MemoryLimitExceeded(limitMB: budget.limitBytes >> 20, operation: name, bytes: held, afterSpilling: true)
+            }
+        }
+        budget.note(held, for: name)
+        budget.notePeak()
+    }
+
+    /// Moves stateful step `index`'s state to disk and hands the freed memory back.
+    mutating func spill(_ index: Int) throws {
+        guard let run = statefulRuns[index] else { return }
+        let step = steps[index]
+        do {
+            try run.spill(to: spill)
+        } catch {
+            throw StepFailure(path: step.path, operation: step.operation, error: error)
+        }
+        spills += 1
+        MemoryRelease.trim()
+    }
+
+    /// Checks the process's resident memory against what runs were given (this run's budget,
+    /// or with a server-wide pool every running job's budget together); when it is over,
+    /// moves the largest spillable state to disk. Called as batches go by. A state too small
+    /// for spilling it to matter is left alone, so another job's memory cannot make this
+    /// one spill on every batch.
+    mutating func governResidentMemory() throws {
+        let resident = ResourceMeter.residentBytes()
+        peakResident = max(peakResident, resident)
+        let allowed = max(budget.limitBytes, memoryPool?.grantedBytes ?? 0)
+        guard resident > MemoryBudget.residentBaseBytes + allowed else { return }
+        let least = max(budget.smallestSpill, budget.stateAllowance / 8)
+        let largest = spillingSteps
+            .map { ($0, statefulRuns[$0]?.estimatedBytes ?? 0) }
+            .filter { $0.1 >= least }
+            .max { $0.1 < $1.1 }
+        if let (index, _) = largest {
+            try spill(index)
+            let step = steps[index]
+            budget.note(statefulRuns[index]?.estimatedBytes ?? 0, for: "\(step.path) (\(step.operation))")
+        } else {
+            MemoryRelease.trim()
+        }
     }
 
     /// Runs `batch` through steps `from...` and on to the target.
@@ -108,12 +180,13 @@ struct RunState {
                 case .stateful:
                     guard let run = statefulRuns[index] else { return }
                     result = try run.consume(batch)
-                    try budget.set(run.estimatedBytes, for: "\(step.path) (\(step.operation))")
-                    budget.notePeak()
+                    try account(index)
                 case .lookup:
                     result = BatchResult(batch: batch)  // prepared before the run; never reached
                 }
             } catch let error as MemoryLimitExceeded {
+                throw error
+            } catch let error as StepFailure {
                 throw error
             } catch {
                 throw StepFailure(path: step.path, operation: step.operation, error: error)
@@ -154,20 +227,35 @@ struct RunState {
         }
     }
 
-    /// Finishes stateful transforms in order, pushing each result downstream.
+    /// Finishes stateful transforms in order, pushing each one's output downstream a batch
+    /// at a time (a step that spilled reads it back from disk as it goes).
     mutating func drain(writer: (any TargetWriter)?) async throws {
         for index in steps.indices {
             guard let run = statefulRuns[index] else { continue }
-            let t0 = ContinuousClock.now
-            let result: RecordBatch
+            let step = steps[index]
+            var t0 = ContinuousClock.now
+            let output: any BatchStream
             do {
-                result = try run.finish()
+                output = try run.finish(space: spill)
             } catch {
-                throw StepFailure(path: steps[index].path, operation: steps[index].operation, error: error)
+                throw StepFailure(path: step.path, operation: step.operation, error: error)
             }
             statefulRuns[index] = nil
-            transformation += ContinuousClock.now - t0
-            try await push(result, from: index + 1, writer: writer)
+            budget.note(0, for: "\(step.path) (\(step.operation))")
+            while true {
+                try Task.checkCancellation()
+                let batch: RecordBatch?
+                do {
+                    batch = try output.next()
+                } catch {
+                    throw StepFailure(path: step.path, operation: step.operation, error: error)
+                }
+                transformation += ContinuousClock.now - t0
+                guard let batch else { break }
+                try await push(batch, from: index + 1, writer: writer)
+                try governResidentMemory()
+                t0 = ContinuousClock.now
+            }
         }
     }
 

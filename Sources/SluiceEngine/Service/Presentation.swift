@@ -60,7 +60,9 @@ public enum Presentation {
             o["resources"] = [
                 "workers": .int(resources.workers), "peakMemoryMB": .double(megabytes(resources.peakMemoryBytes)),
                 "peakStateMB": .double(megabytes(resources.peakStateBytes)), "cpuTimeMs": .double(resources.cpuTimeMs),
-                "wallTimeMs": .double(resources.wallTimeMs),
+                "wallTimeMs": .double(resources.wallTimeMs), "memoryBudgetMB": .double(megabytes(resources.memoryBudgetBytes)),
+                "spilledMB": .double(megabytes(resources.spilledBytes)), "spillFiles": .int(resources.spillFiles),
+                "spillTimeMs": .double(resources.spillTimeMs),
             ]
         }
         if includeErrors {

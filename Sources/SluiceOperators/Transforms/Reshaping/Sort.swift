@@ -88,8 +88,44 @@ public struct Sort: StatefulTransform {
         return RecordBatch(fields: fields, columns: fields.map { scatter.column($0, of: held) }, positions: scatter.positions(of: held))
     }
 
-    /// The held batches' storage.
-    public func estimatedBytes(of state: SortState) -> Int { state.heldBytes }
+    /// The held batches' storage, twice: ``finish(_:)`` writes every column again in order.
+    public func estimatedBytes(of state: SortState) -> Int { state.heldBytes * 2 }
+
+    /// A sort spills: an external merge sort.
+    public var spills: Bool { true }
+
+    /// Sorts what is held and writes it to disk as one sorted run.
+    public func spill(_ state: inout SortState, to space: SpillSpace) throws {
+        guard state.rowCount > 0 else { return }
+        let sorted = try finish(state)
+        state.release()
+        var writer = try SpillWriter(space: space)
+        try writer.append(sorted)
+        state.runs.append(try writer.finish())
+    }
+
+    /// The sorted output: ``finish(_:)``'s batch when nothing was spilled, otherwise the
+    /// sorted runs on disk and what is still held merged a batch at a time. Runs hold
+    /// consecutive stretches of the input and rows that compare equal come out in run order,
+    /// so the merge is as stable as the in-memory sort.
+    public func finish(_ state: SortState, space: SpillSpace) throws -> any BatchStream {
+        guard !state.runs.isEmpty else { return ArrayBatchStream([try finish(state)]) }
+        var inputs = state.runs.map { $0.stream() }
+        var fields = state.runs.flatMap(\.fields)
+        if state.rowCount > 0 {
+            let tail = try finish(state)
+            fields += tail.fields
+            inputs.append(ArrayBatchStream([tail]))
+        }
+        let comparator = RowComparator(keys)
+        return MergedStream(inputs, fields: Self.firstSeen(fields), keys: comparator.fields, less: comparator.less)
+    }
+
+    /// `fields` without repeats, in first-seen order.
+    static func firstSeen(_ fields: [String]) -> [String] {
+        var seen = Set<String>()
+        return fields.filter { seen.insert($0).inserted }
+    }
 
     /// Every field passes through unchanged.
     public func lineage(inputFields: [String]) -> [FieldDerivation] {
@@ -100,14 +136,24 @@ public struct Sort: StatefulTransform {
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { output.adding(fields) }
 }
 
-/// The per-run state of a ``Sort``: every batch so far, as it arrived.
+/// The per-run state of a ``Sort``: every batch since the last spill, as it arrived, and the
+/// sorted runs spilled so far.
 public struct SortState: Sendable {
+    /// Sorted runs on disk, in input order.
+    var runs: [SpillRun] = []
     /// The batches held, in arrival order (empty ones are not kept).
     private(set) var held: [RecordBatch] = []
     /// The number of rows held.
     public private(set) var rowCount = 0
     /// About how many bytes the held batches take.
     public private(set) var heldBytes = 0
+
+    /// Lets go of the held batches (after they were spilled).
+    mutating func release() {
+        held = []
+        rowCount = 0
+        heldBytes = 0
+    }
 
     /// Holds `batch`.
     mutating func hold(_ batch: RecordBatch) {

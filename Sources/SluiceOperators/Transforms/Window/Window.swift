@@ -186,9 +186,9 @@ public struct Window: StatefulTransform {
 
     /// The output order of the held rows; the order keys' columns are joined only while
     /// their words are built.
-    private func order(_ state: WindowState) -> WindowOrdering {
+    func order(_ state: WindowState) -> WindowOrdering {
         let held = state.held
-        let layout = PartitionLayout(partitions: state.partitionIds, count: state.partitions.count)
+        let layout = PartitionLayout(partitions: state.partitionIds, count: state.partitionCount)
         let keys = SortKeys(
             orderBy.map { order in (held.contains { $0.index(of: order.field) != nil } ? BatchConcatenation.column(order.field, of: held) : nil, order) },
             layout: layout)
@@ -201,9 +201,10 @@ public struct Window: StatefulTransform {
         return WindowOrdering(layout: layout, keys: keys, needsKeyChanges: ranked)
     }
 
-    /// The held batches' column storage and the partition table.
+    /// The held batches' column storage and the partition table, with the held storage
+    /// counted twice: finishing (or spilling) writes every column again in output order.
     public func estimatedBytes(of state: WindowState) -> Int {
-        state.estimatedBytes
+        state.estimatedBytes + state.heldBytes
     }
 
     /// Input fields are copied (unless a function's output replaces one); each function's

@@ -10,6 +10,15 @@ public struct WindowState: Sendable {
     /// Numbers partitions in first-seen order; keeps key bytes, not key values.
     var partitions: GroupIndex
     private(set) var heldBytes = 0
+    /// Sorted runs spilled to disk, in input order (see ``Window/spill(_:to:)``).
+    var runs: [SpillRun] = []
+    /// The number of partitions of a chunk finished after a spill, whose rows are numbered
+    /// without the partition table.
+    var partitionCount: Int {
+        get { chunkPartitions ?? partitions.count }
+        set { chunkPartitions = newValue }
+    }
+    private var chunkPartitions: Int?
 
     init(partitionFields: Int) {
         partitions = GroupIndex(fieldCount: partitionFields, storesKeys: false)
@@ -23,6 +32,13 @@ public struct WindowState: Sendable {
         held.append(batch)
         partitionIds.append(contentsOf: ids)
         heldBytes += batch.storageBytes
+    }
+
+    /// Lets go of the held rows (after they were spilled); the partition table stays.
+    mutating func release() {
+        held = []
+        partitionIds = []
+        heldBytes = 0
     }
 
     /// The held batches' column storage, plus the partition numbers and the partition table.
