@@ -89,6 +89,9 @@ JOBS = {job.key: job for job in [
     Job("J6", "dedupe", "first row per email (file order) -> CSV", "csv", "csv", (
         {"operation": "dedupe", "config": {"fields": ["email"], "keep": "first"}},
     ), "dedupe"),
+    Job("J7", "sort", "every row by amount desc, id -> CSV", "csv", "csv", (
+        {"operation": "sort", "config": {"by": [{"field": "amount", "direction": "desc"}, {"field": "id"}]}},
+    ), "sorted"),
 ]}
 
 
@@ -287,14 +290,19 @@ def engines_for(job, rows, args, job_file):
     base_env = dict(os.environ)
     engines = []
     for workers in args.sluice_workers:
-        env = dict(base_env)
-        env.pop("MAX_WORKERS", None)
-        name = "sluice"
-        if workers is not None:
-            env["MAX_WORKERS"] = str(workers)
-            name = f"sluice w={workers}"
-        engines.append(Engine(name, "sluice", [args.sluice_bin, "run", "--no-state", job_file],
-                              env, job.target_path()))
+        for memory in args.sluice_memory_mb:
+            env = dict(base_env)
+            env.pop("MAX_WORKERS", None)
+            env.pop("MAX_MEMORY_MB", None)
+            name = "sluice"
+            if workers is not None:
+                env["MAX_WORKERS"] = str(workers)
+                name += f" w={workers}"
+            if memory is not None:
+                env["MAX_MEMORY_MB"] = str(memory)
+                name += f" mem={memory}"
+            engines.append(Engine(name, "sluice", [args.sluice_bin, "run", "--no-state", job_file],
+                                  env, job.target_path()))
     for peer in args.peers:
         threads = {"duckdb": args.duckdb_threads, "polars": args.polars_threads}.get(peer, [None])
         for n in threads:
@@ -373,7 +381,9 @@ def summarize(job, path, duck):
                 values.append(row.get(name))
             groups[tuple(row.get(k) for k in keys)] = values
         return {"groups": groups, "fields": fields}
-    if job.target == "csv":
+    if job.check == "sorted":
+        rel = (f"(SELECT *, row_number() OVER () AS line FROM read_csv('{path}', all_varchar = true))")
+    elif job.target == "csv":
         rel = f"read_csv('{path}', all_varchar = true)"
     else:
         rel = f"read_json('{path}', format = 'newline_delimited')"
@@ -392,6 +402,10 @@ def summarize(job, path, duck):
                    ("sum(running_amount)", f"sum({num.format('running_amount')})")],
         "dedupe": [("distinct emails", "count(DISTINCT email)"),
                    ("sum(len(full_name))", "sum(length(CAST(full_name AS VARCHAR)))")],
+        # The order itself: row i's id weighted by i (the file's line order), so any row out
+        # of place changes the sum.
+        "sorted": [("sum(order_total)", f"sum({num.format('order_total')})"),
+                   ("sum(line*id)", f"sum(CAST(line AS HUGEINT) * {big.format('id')})")],
     }[job.check]
     items = common + extra
     values = duck.execute("SELECT " + ", ".join(sql for _, sql in items) + f" FROM {rel}").fetchone()
@@ -451,7 +465,7 @@ def verify(job, engines, rows, args, duck):
         # DuckDB was not timed (or failed): produce the reference once, untimed.
         ref_path = os.path.join(OUT_DIR, "reference", os.path.basename(job.target_path()))
         probe = engines_for(job, rows, argparse.Namespace(
-            sluice_workers=[], peers=["duckdb"], duckdb_threads=[None], polars_threads=[None],
+            sluice_workers=[], sluice_memory_mb=[None], peers=["duckdb"], duckdb_threads=[None], polars_threads=[None],
             sluice_bin=args.sluice_bin), job_file="")[0]
         probe.argv[probe.argv.index("--out") + 1] = ref_path
         os.makedirs(os.path.dirname(ref_path), exist_ok=True)
@@ -647,7 +661,7 @@ def parse_args():
                                 epilog="Example: python3 bench/compare.py --rows 1000000 --jobs J2,J3 --runs 3")
     p.add_argument("--rows", type=int_list, default=[1_000_000],
                    help="orders per input file; a comma-separated list runs each size (default 1000000)")
-    p.add_argument("--jobs", default="J1,J2,J3,J4,J5,J6", help="comma-separated subset of J1..J6")
+    p.add_argument("--jobs", default="J1,J2,J3,J4,J5,J6,J7", help="comma-separated subset of J1..J7")
     p.add_argument("--runs", type=int, default=5, help="timed runs per engine and job (default 5)")
     p.add_argument("--peers", default=",".join(PEERS),
                    help="comma-separated peers among duckdb,polars,pandas, or 'none' (default all)")
@@ -657,6 +671,8 @@ def parse_args():
                    help=f"POLARS_MAX_THREADS values, one engine row each (default {cores})")
     p.add_argument("--sluice-workers", type=lambda s: int_list(s, allow_default=True), default=[None],
                    help="MAX_WORKERS values for Sluice, one engine row each; 'default' leaves it unset (default)")
+    p.add_argument("--sluice-memory-mb", type=lambda s: int_list(s, allow_default=True), default=[None],
+                   help="one Sluice row per value (MAX_MEMORY_MB); `default` = leave it unset (2048)")
     p.add_argument("--sluice-bin", default=os.path.join(ROOT, ".build", "release", "sluice"))
     p.add_argument("--build", action="store_true", help="run `swift build -c release --product sluice` first")
     p.add_argument("--no-sluice", action="store_true", help="time the peers only")

@@ -67,6 +67,7 @@ def duckdb_job(job, a):
             SELECT * FROM {csv}
             QUALIFY row_number() OVER (PARTITION BY email ORDER BY id) = 1
             ORDER BY id) TO {out} (FORMAT CSV, HEADER true)""",
+        "J7": f"COPY (SELECT * FROM {csv} ORDER BY amount DESC, id) TO {out} (FORMAT CSV, HEADER true)",
     }
     con.execute(queries[job])
     con.close()
@@ -115,6 +116,10 @@ def polars_job(job, a):
     elif job == "J6":
         (pl.scan_csv(a.orders_csv)
          .unique(subset="email", keep="first", maintain_order=True)
+         .sink_csv(a.out, engine="streaming"))
+    elif job == "J7":
+        (pl.scan_csv(a.orders_csv)
+         .sort(["amount", "id"], descending=[True, False])
          .sink_csv(a.out, engine="streaming"))
     return imported
 
@@ -170,11 +175,14 @@ def pandas_job(job, a):
     elif job == "J6":
         df = pd.read_csv(a.orders_csv)
         df.drop_duplicates(subset=["email"], keep="first").to_csv(a.out, index=False)
+    elif job == "J7":
+        df = pd.read_csv(a.orders_csv)
+        df.sort_values(["amount", "id"], ascending=[False, True], kind="stable").to_csv(a.out, index=False)
     return imported
 
 
 ENGINES = {"duckdb": duckdb_job, "polars": polars_job, "pandas": pandas_job}
-JOBS = ["J1", "J2", "J3", "J4", "J5", "J6"]
+JOBS = ["J1", "J2", "J3", "J4", "J5", "J6", "J7"]
 
 
 def main():

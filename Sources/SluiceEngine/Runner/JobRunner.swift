@@ -117,33 +117,6 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// Reads every lookup data set (a join's right side) and prepares its transform.
-    static func prepareLookups(_ plan: JobPlan, budget: inout MemoryBudget, extraction: inout Duration) async throws -> [JobPlan.Step] {
-        var steps = plan.transforms
-        for (index, step) in steps.enumerated() {
-            guard case .lookup(let lookup) = step.transform, let source = lookup.source else { continue }
-            let t0 = ContinuousClock.now
-            let reader = try await source.open()
-            var batches: [RecordBatch] = []
-            var held = 0
-            let name = "\(step.path) (\(step.operation))"
-            while let chunk = try await reader.next() {
-                batches.append(chunk.batch)
-                held += chunk.batch.estimatedBytes
-                try budget.set(held, for: name)
-            }
-            budget.notePeak()
-            extraction += ContinuousClock.now - t0
-            do {
-                let transform = try lookup.prepare(RecordBatch.concatenate(batches))
-                steps[index] = JobPlan.Step(path: step.path, operation: step.operation, field: step.field, transform: transform)
-            } catch {
-                throw StepFailure(path: step.path, operation: step.operation, error: error)
-            }
-        }
-        return steps
-    }
-
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }

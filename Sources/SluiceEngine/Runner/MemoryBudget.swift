@@ -15,11 +15,17 @@ public struct MemoryLimitExceeded: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         if afterSpilling {
-            return "\(operation) holds about \(bytes >> 20) MB even after moving its data to disk, over the memory limit of "
-                + "\(limitMB) MB (MAX_MEMORY_MB); raise MAX_MEMORY_MB or reduce the number of distinct keys"
+            return "\(operation) holds about \(Self.megabytes(bytes)) MB even after moving its data to disk (its keys stay in "
+                + "memory), over its share of the memory limit of \(limitMB) MB (MAX_MEMORY_MB); raise MAX_MEMORY_MB or "
+                + "reduce the number of distinct keys"
         }
-        return "\(operation) would hold about \(bytes >> 20) MB, over the memory limit of \(limitMB) MB (MAX_MEMORY_MB); "
+        return "\(operation) would hold about \(Self.megabytes(bytes)) MB, over the memory limit of \(limitMB) MB (MAX_MEMORY_MB); "
             + "raise MAX_MEMORY_MB or reduce the number of groups / the lookup data"
+    }
+
+    /// `bytes` in MB, with one decimal below 10 MB.
+    static func megabytes(_ bytes: Int) -> String {
+        bytes >= 10 << 20 ? "\(bytes >> 20)" : String(Double(bytes * 10 / (1 << 20)) / 10)
     }
 }
 

@@ -45,7 +45,7 @@ struct RunSession {
     /// Reads the lookup data sets, builds the parallel prefix and opens the target.
     mutating func prepare() async throws {
         var extraction = Duration.zero
-        let steps = try await JobRunner.prepareLookups(plan, budget: &budget, extraction: &extraction)
+        let steps = try await JobRunner.prepareLookups(plan, budget: &budget, extraction: &extraction, spill: spill)
         state = RunState(steps: steps, budget: budget, spill: spill, collectLoaded: collectLoaded)
         state.memoryPool = settings.memoryPool
         var prefix = PrefixStage(

@@ -25,6 +25,8 @@ struct RunState {
     let spill: SpillSpace
     /// How many times a step's state was moved to disk.
     var spills = 0
+    /// What each spilling step still held right after its last spill.
+    var keptAfterSpill: [Int: Int] = [:]
     /// The server-wide pool the run's budget came from, if any.
     var memoryPool: MemoryPool?
 
@@ -113,15 +115,21 @@ struct RunState {
             budget.notePeak()
             return
         }
-        let share = max(0, budget.stateAllowance - budget.heldByOthers(than: name)) / max(1, spillingSteps.count)
+        let available = max(0, budget.stateAllowance - budget.heldByOthers(than: name))
+        let share = available / max(1, spillingSteps.count)
         var held = run.estimatedBytes
-        if held > share, held >= budget.smallestSpill {
+        // What stays in memory after a spill (a window's partition table, dedupe's keys) is
+        // not spilled again: a spill pays only when what has grown since is worth a file.
+        let kept = keptAfterSpill[index] ?? 0
+        if held > share, held - kept >= max(budget.smallestSpill, share / 4) {
             try spill(index)
             held = run.estimatedBytes
-            if held > max(share, budget.smallestSpill) {
-                budget.note(held, for: name)
-                throw MemoryLimitExceeded(limitMB: budget.limitBytes >> 20, operation: name, bytes: held, afterSpilling: true)
-            }
+            keptAfterSpill[index] = held
+        }
+        // What cannot go to disk may use all that is available; past that spilling cannot help.
+        if held > max(available, budget.smallestSpill) {
+            budget.note(held, for: name)
+            throw MemoryLimitExceeded(limitMB: budget.limitBytes >> 20, operation: name, bytes: held, afterSpilling: true)
         }
         budget.note(held, for: name)
         budget.notePeak()
@@ -158,7 +166,9 @@ struct RunState {
         if let (index, _) = largest {
             try spill(index)
             let step = steps[index]
-            budget.note(statefulRuns[index]?.estimatedBytes ?? 0, for: "\(step.path) (\(step.operation))")
+            let held = statefulRuns[index]?.estimatedBytes ?? 0
+            keptAfterSpill[index] = held
+            budget.note(held, for: "\(step.path) (\(step.operation))")
         } else {
             MemoryRelease.trim()
         }

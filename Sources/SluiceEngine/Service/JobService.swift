@@ -53,6 +53,11 @@ public final class JobService: Sendable {
         if !removed.isEmpty {
             logger.notice("removed temporary files of jobs that are no longer running", metadata: ["files": "\(removed.count)"])
         }
+        // Spill files have no name once created; only a process killed in the instant between
+        // creating and unlinking one (where the file system lacks O_TMPFILE) leaves a name.
+        if SpillSpace.removeLeftovers(in: runSettings.spillDirectory) > 0 {
+            logger.notice("removed spill files left by a killed process", metadata: ["directory": "\(runSettings.spillDirectory)"])
+        }
     }
 
     /// How ``execute(_:mode:progress:)`` runs a job.

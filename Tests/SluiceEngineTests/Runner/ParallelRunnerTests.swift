@@ -127,30 +127,46 @@ import Testing
         #expect(Int(counted) == (0..<i).filter { $0 % 1000 >= 500 }.count)
     }
 
+    /// A step that keeps its state in memory (a pivot with one output record per id) over
+    /// the limit fails its job with a message naming the step and the limit, and leaves the
+    /// target as it was; a job beside it goes on. The same number of groups in an aggregate,
+    /// which spills, completes with every group.
     @Test func aJobOverTheMemoryLimitFailsNamingTheLimitAndTheStep() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var text = "id,amount\n"
-        for i in 0..<100_000 { text += "\(i),\(i % 10)\n" }
+        var text = "id,amount,region\n"
+        for i in 0..<100_000 { text += "\(i),\(i % 10),r\(i % 3)\n" }
         try dir.write("in.csv", text)
         try dir.write("out.json", "[\"untouched\"]")
         let job = #"""
-        {"name":"huge group-by","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},
-         "transforms":[{"operation":"aggregate","config":{"groupBy":["id"],"aggregations":{"amount":"sum"}}}],
+        {"name":"huge pivot","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},
+         "transforms":[{"operation":"pivot","config":{"index":["id"],"column":"region","value":"amount","aggregate":"sum"}}],
          "target":{"type":"file","config":{"path":"\#(dir.file("out.json"))"}}}
         """#
+        var settings = RunSettings(workers: 2, memoryLimitMB: 1)
+        settings.spillDirectory = dir.file("spill")
         let failingPlan = try Self.plan(job, dir: dir)
-        async let failing = JobRunner.run(failingPlan, settings: RunSettings(workers: 2, memoryLimitMB: 1), logger: Logger(label: "t"))
+        async let failing = JobRunner.run(failingPlan, settings: settings, logger: Logger(label: "t"))
         let small = #"{"name":"ok","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},"transforms":[{"operation":"aggregate","config":{"groupBy":["amount"],"aggregations":{"id":"count"}}}],"target":{"type":"file","config":{"path":"\#(dir.file("ok.json"))"}}}"#
         let finePlan = try Self.plan(small, dir: dir)
-        async let fine = JobRunner.run(finePlan, settings: RunSettings(workers: 2, memoryLimitMB: 1), logger: Logger(label: "t"))
+        async let fine = JobRunner.run(finePlan, settings: settings, logger: Logger(label: "t"))
         let (failed, passed) = await (failing, fine)
         let message = try #require(failed.failure)
-        #expect(message.contains("transforms[0] (aggregate)"))
+        #expect(message.contains("transforms[0] (pivot)"))
         #expect(message.contains("over the memory limit of 1 MB (MAX_MEMORY_MB)"))
         #expect(try dir.read("out.json") == "[\"untouched\"]")
         #expect(passed.failure == nil)
         #expect(passed.stats.recordsLoaded == 10)
+
+        let groups = #"{"name":"many groups","source":{"type":"file","config":{"path":"\#(dir.file("in.csv"))"}},"transforms":[{"operation":"aggregate","config":{"groupBy":["id"],"aggregations":{"amount":"sum"}}}],"target":{"type":"file","config":{"path":"\#(dir.file("groups.json"))"}}}"#
+        let spilled = await JobRunner.run(try Self.plan(groups, dir: dir), settings: settings, logger: Logger(label: "t"))
+        #expect(spilled.failure == nil)
+        #expect(spilled.stats.recordsLoaded == 100_000)
+        #expect((spilled.stats.resources?.spilledBytes ?? 0) > 0)
+        let out = try #require(try JSONParser.parse(try dir.read("groups.json")).arrayValue)
+        #expect(out.count == 100_000)
+        #expect(out.first?.objectValue?["id"] == .int(0))
+        #expect(out.last?.objectValue?["amount"] == .int(99_999 % 10))
     }
 
     /// An aggregate after a filter is consumed block by block on the workers and the block

@@ -15,7 +15,12 @@ import SluiceCore
 /// keys compare them. The others use numeric values only (ints, doubles, numeric
 /// strings), ignoring nulls, NaN and anything else. A sum of ints stays an int unless it
 /// overflows; `median` and `percentile` are exact (DuckDB's `median` and `quantile_cont`), and
-/// the deviations and variances are DuckDB's `stddev_samp`, `stddev_pop`, `var_samp`, `var_pop`.
+/// the deviations and variances are DuckDB's `stddev_samp`, `stddev_pop`, `var_samp`, `var_pop`
+/// (from exact sums while the values are integers, so they do not depend on how the input
+/// was split).
+///
+/// Over its share of `MAX_MEMORY_MB` the state spills partial aggregates to disk and merges
+/// them again at the end, with the same output (see `AggregateSpill.swift`).
 public struct Aggregate: MergeableTransform {
     /// The spec's operation name.
     public static let operation = "aggregate"
@@ -115,14 +120,21 @@ public struct Aggregate: MergeableTransform {
     }
 
     /// The bytes of the group table (keys included) and of every accumulator, kept values
-    /// (medians, lists, distinct values) among them.
+    /// (medians, lists, distinct values) among them, and of what ``finish(_:)`` builds beside
+    /// them: the output columns, the medians' values brought together by group, the lists.
     public func estimatedBytes(of state: AggregateState) -> Int {
-        state.estimatedBytes
+        let groups = state.groupCount
+        var output = groups * (groupBy.count + plan.steps.count + 1) * 9
+        for median in state.medians { output += median.valueCount * 8 + (groups + 1) * 16 }
+        for collect in state.collects { output += collect.valueCount * MemoryLayout<Value>.stride + groups * 48 }
+        return state.estimatedBytes + output
     }
 
     /// Adds the groups of `other` (a state of this aggregate built from later input) into
-    /// `state`; groups new to `state` follow its own, in `other`'s order.
+    /// `state`; groups new to `state` follow its own, in `other`'s order. Either may have
+    /// spilled (a state reset by a spill merges like any other).
     public func merge(_ state: inout AggregateState, _ other: AggregateState) {
+        if let spilled = other.spill { adoptSpills(into: &state, from: spilled) }
         var targets: [Int] = []
         targets.reserveCapacity(other.groupCount)
         for group in 0..<other.groupCount { targets.append(Int(state.groups.group(of: other.groups.key(of: group)))) }
@@ -145,8 +157,25 @@ public struct Aggregate: MergeableTransform {
     }
 
     /// One row per group, in first-seen order: the group-by fields, then each aggregation;
-    /// only the rows `having` keeps.
+    /// only the rows `having` keeps. A state that spilled is finished from its spill files,
+    /// all in one batch.
     public func finish(_ state: AggregateState) throws -> RecordBatch {
+        if let book = state.spill {
+            if let failure = book.failure { throw failure }
+            guard let space = book.space else { throw AggregateSpillError.malformed("spill space") }
+            let stream = try finish(state, space: space)
+            var batches: [RecordBatch] = []
+            while let batch = try stream.next() { batches.append(batch) }
+            return batches.isEmpty ? results(makeState()).selecting([]) : RecordBatch.concatenate(batches)
+        }
+        let output = results(state)
+        guard let having else { return output }
+        return output.selecting(having.selectedRows(output))
+    }
+
+    /// One row per group of `state` (which holds every group), in first-seen order: the
+    /// group-by fields, then each aggregation, before `having`.
+    func results(_ state: AggregateState) -> RecordBatch {
         let count = state.groupCount
         var columns: [Column] = []
         for field in groupBy.indices {
@@ -183,9 +212,7 @@ public struct Aggregate: MergeableTransform {
             }
             columns.append(builder.build())
         }
-        let output = RecordBatch(fields: groupBy + plan.steps.map(\.spec.output), columns: columns, positions: Array(1..<(count + 1)))
-        guard let having else { return output }
-        return output.selecting(having.selectedRows(output))
+        return RecordBatch(fields: groupBy + plan.steps.map(\.spec.output), columns: columns, positions: Array(1..<(count + 1)))
     }
 
     /// The statistic a deviation or variance function reports.

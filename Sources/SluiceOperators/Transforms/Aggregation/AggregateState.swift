@@ -25,6 +25,8 @@ public struct AggregateState: Sendable {
     var edges: [EdgeAccumulator]
     /// One accumulator per field collected into lists.
     var collects: [CollectAccumulator]
+    /// What has been spilled, once something has (see ``Aggregate/spill(_:to:)``).
+    var spill: AggregateSpillBook?
 
     /// A state with the accumulators an aggregate's plan lists (`extremes` and `edges` by
     /// whether each is a max, a last).
@@ -60,9 +62,9 @@ public struct AggregateState: Sendable {
         for i in edges.indices { edges[i].grow(to: count) }
     }
 
-    /// The bytes held by the group index and every accumulator.
+    /// The bytes held by the group index, every accumulator and the spill bookkeeping.
     var estimatedBytes: Int {
-        groups.estimatedBytes + rowCounts.capacity * 8
+        groups.estimatedBytes + rowCounts.capacity * 8 + (spill?.estimatedBytes ?? 0)
             + sums.reduce(0) { $0 + $1.estimatedBytes } + extremes.reduce(0) { $0 + $1.estimatedBytes }
             + medians.reduce(0) { $0 + $1.estimatedBytes } + deviations.reduce(0) { $0 + $1.estimatedBytes }
             + distincts.reduce(0) { $0 + $1.estimatedBytes } + edges.reduce(0) { $0 + $1.estimatedBytes }

@@ -51,4 +51,31 @@ struct CollectAccumulator: Sendable {
 
     /// The bytes held: values, their group numbers and their heap text.
     var estimatedBytes: Int { values.capacity * MemoryLayout<Value>.stride + groups.capacity * 4 + heldBytes }
+
+    /// The number of values held.
+    var valueCount: Int { values.count }
+
+    /// Where each of `groupCount` groups' values sit, for ``partialColumns(_:_:)``.
+    func positions(groupCount: Int) throws(AggregateSpillError) -> GroupedPositions {
+        try GroupedPositions(count: groups.count, groupCount: groupCount) { Int(groups[$0]) }
+    }
+
+    /// The lists of `groups` so far, in that order, as one column of lists (empty for a
+    /// group without rows).
+    func partialColumns(_ groups: [Int], _ positions: GroupedPositions) -> [Column] {
+        let lists = groups.map { group in Value.array(positions.of(group).map { values[Int($0)] }) }
+        return [Column(storage: .values(lists))]
+    }
+
+    /// Appends the lists written by ``partialColumns(_:_:)`` (`columns` from its first), from
+    /// later input than this state's, row `r` to group `targets[r]`.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let column = columns[columns.startIndex]
+        for (row, target) in targets.enumerated() {
+            let list = try PartialColumn.list(column, row: row, of: targets.count)
+            values.append(contentsOf: list)
+            groups.append(contentsOf: repeatElement(target, count: list.count))
+            for value in list { heldBytes += value.heapBytes }
+        }
+    }
 }

@@ -57,6 +57,29 @@ struct DistinctAccumulator: Sendable {
     /// The number of distinct values in group `group`.
     func count(_ group: Int) -> Int { counts[group] }
 
+    /// Where each of `groupCount` groups' (group, value) pairs sit, for ``partialColumns(_:_:)``.
+    func positions(groupCount: Int) throws(AggregateSpillError) -> GroupedPositions {
+        try GroupedPositions(count: pairList.count, groupCount: groupCount) { Int(pairList[$0] >> 32) }
+    }
+
+    /// The distinct values of `groups`, in that order, as one column of lists (each value as
+    /// first seen; numbered again on merging, they count as they did).
+    func partialColumns(_ groups: [Int], _ positions: GroupedPositions) -> [Column] {
+        let lists = groups.map { group in
+            Value.array(positions.of(group).map { dictionary.keys[Int(pairList[Int($0)] & 0xFFFF_FFFF)] })
+        }
+        return [Column(storage: .values(lists))]
+    }
+
+    /// Adds the values written by ``partialColumns(_:_:)`` (`columns` from its first), row `r`
+    /// to group `targets[r]`.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let column = columns[columns.startIndex]
+        for (row, target) in targets.enumerated() {
+            for value in try PartialColumn.list(column, row: row, of: targets.count) { add(dictionary.code(of: value), to: target) }
+        }
+    }
+
     /// The bytes held: the value dictionary, the pair set and list, and a count per group.
     var estimatedBytes: Int {
         dictionary.estimatedBytes + pairs.estimatedBytes + pairList.capacity * 8 + counts.capacity * 8

@@ -63,6 +63,25 @@ struct EdgeAccumulator: Sendable {
     /// The group's value; null when the group had no rows.
     func result(_ group: Int) -> Value { values[group] }
 
+    /// The values of `groups`, in that order, and whether each group has one yet: two columns.
+    func partialColumns(_ groups: [Int]) -> [Column] {
+        var builder = ColumnBuilder(capacity: groups.count)
+        for group in groups { builder.append(values[group]) }
+        return [builder.build(), Column(storage: .bools(gatherElements(isSet, groups)))]
+    }
+
+    /// Combines values written by ``partialColumns(_:)`` (`columns` from its first), from later
+    /// input than this state's, row `r` into group `targets[r]`, as ``merge(_:group:into:)`` does.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let start = columns.startIndex
+        let column = columns[start]
+        let partialIsSet = try PartialColumn.bools(columns[start + 1], rows: targets.count)
+        guard column.count == targets.count else { throw AggregateSpillError.malformed("first/last") }
+        for (row, target) in targets.enumerated() where partialIsSet[row] && (isLast || !isSet[Int(target)]) {
+            set(Int(target), column.value(at: row))
+        }
+    }
+
     /// The bytes held: a value, a flag and (for `last`) a stamp per group, plus heap text.
     var estimatedBytes: Int {
         values.capacity * MemoryLayout<Value>.stride + isSet.capacity + stamps.capacity * 8 + heldBytes

@@ -86,4 +86,26 @@ struct ExtremeAccumulator: Sendable {
         case .double: add(other.doubles[from], to: group)
         }
     }
+
+    /// The extremes of `groups` so far, in that order, as one column (null where none).
+    func partialColumns(_ groups: [Int]) -> [Column] {
+        var builder = ColumnBuilder(capacity: groups.count)
+        for group in groups { builder.append(result(group)) }
+        return [builder.build()]
+    }
+
+    /// Offers extremes written by ``partialColumns(_:)`` (`columns` from its first), row `r`
+    /// to group `targets[r]`; offered in input order, ties keep the earlier value as one run does.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let column = columns[columns.startIndex]
+        guard column.count == targets.count else { throw AggregateSpillError.malformed("extreme") }
+        for (row, target) in targets.enumerated() {
+            switch column.value(at: row) {
+            case .null: break
+            case .int(let i): add(i, to: Int(target))
+            case .double(let d): add(d, to: Int(target))
+            default: throw AggregateSpillError.malformed("extreme")
+            }
+        }
+    }
 }

@@ -38,6 +38,33 @@ struct MedianAccumulator: Sendable {
     /// The bytes held: values and their group numbers.
     var estimatedBytes: Int { values.capacity * 8 + groups.capacity * 4 }
 
+    /// The number of values held.
+    var valueCount: Int { values.count }
+
+    /// Where each of `groupCount` groups' values sit, for ``partialColumns(_:_:)``.
+    func positions(groupCount: Int) throws(AggregateSpillError) -> GroupedPositions {
+        try GroupedPositions(count: groups.count, groupCount: groupCount) { Int(groups[$0]) }
+    }
+
+    /// The values of `groups`, in that order, as one column of lists (each in input order, so
+    /// the values reach the median selection in the order one run gives it).
+    func partialColumns(_ groups: [Int], _ positions: GroupedPositions) -> [Column] {
+        let lists = groups.map { group in Value.array(positions.of(group).map { .double(values[Int($0)]) }) }
+        return [Column(storage: .values(lists))]
+    }
+
+    /// Adds the values written by ``partialColumns(_:_:)`` (`columns` from its first), from
+    /// later input than this state's, row `r` into group `targets[r]`.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let column = columns[columns.startIndex]
+        for (row, target) in targets.enumerated() {
+            for item in try PartialColumn.list(column, row: row, of: targets.count) {
+                guard case .double(let value) = item else { throw AggregateSpillError.malformed("median") }
+                add(value, to: Int(target))
+            }
+        }
+    }
+
     /// The values brought together by group: group `g`'s values are
     /// `values[starts[g]..<starts[g + 1]]`, in no particular order.
     struct Grouped: Sendable {

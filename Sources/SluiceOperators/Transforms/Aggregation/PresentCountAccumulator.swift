@@ -37,6 +37,16 @@ struct PresentCountAccumulator: Sendable {
     /// The number of non-null values in group `group`.
     func count(_ group: Int) -> Int { counts[group] }
 
+    /// The counts of `groups`, in that order, as one column.
+    func partialColumns(_ groups: [Int]) -> [Column] { [Column(storage: .ints(gatherElements(counts, groups)))] }
+
+    /// Adds counts written by ``partialColumns(_:)`` (`columns` from its first), row `r` into
+    /// group `targets[r]`.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let partial = try PartialColumn.ints(columns[columns.startIndex], rows: targets.count)
+        for (row, target) in targets.enumerated() { counts[Int(target)] += partial[row] }
+    }
+
     /// The bytes held: a count per group.
     var estimatedBytes: Int { counts.capacity * 8 }
 }

@@ -97,17 +97,56 @@ struct SumAccumulator: Sendable {
 
     /// Adds group `from` of `other` into group `group`.
     mutating func merge(_ other: SumAccumulator, group from: Int, into group: Int) {
-        let (sum, overflow) = integerSums[group].addingReportingOverflow(other.integerSums[from])
+        combine(
+            integer: other.integerSums[from], double: other.doubleSums[from], compensation: other.compensations[from],
+            count: other.counts[from], isDouble: other.isDouble[from], into: group)
+    }
+
+    /// Adds one partial sum into group `group`. Into a group with nothing yet, the partial is
+    /// taken as it is, so a group whose values all came in one part sums exactly as in one run.
+    private mutating func combine(integer: Int, double: Double, compensation: Double, count: Int, isDouble: Bool, into group: Int) {
+        let (sum, overflow) = integerSums[group].addingReportingOverflow(integer)
         if overflow {
-            addCompensated(Double(other.integerSums[from]), to: group)
-            isDouble[group] = true
+            addCompensated(Double(integer), to: group)
+            self.isDouble[group] = true
         } else {
             integerSums[group] = sum
         }
-        addCompensated(other.doubleSums[from], to: group)
-        compensations[group] += other.compensations[from]
-        isDouble[group] = isDouble[group] || other.isDouble[from]
-        counts[group] += other.counts[from]
+        addCompensated(double, to: group)
+        compensations[group] += compensation
+        self.isDouble[group] = self.isDouble[group] || isDouble
+        counts[group] += count
+    }
+
+    /// The partial sums of `groups`, in that order, as five columns: the integer sum, the
+    /// double sum, its compensation, the count of values and whether the sum is a double.
+    func partialColumns(_ groups: [Int]) -> [Column] {
+        [
+            Column(storage: .ints(gatherElements(integerSums, groups))),
+            Column(storage: .doubles(gatherElements(doubleSums, groups))),
+            Column(storage: .doubles(gatherElements(compensations, groups))),
+            Column(storage: .ints(gatherElements(counts, groups))),
+            Column(storage: .bools(gatherElements(isDouble, groups))),
+        ]
+    }
+
+    /// The number of columns ``partialColumns(_:)`` gives.
+    static let partialColumnCount = 5
+
+    /// Adds partial sums written by ``partialColumns(_:)`` (`columns` from its first), row `r`
+    /// into group `targets[r]`.
+    mutating func mergePartials(_ columns: ArraySlice<Column>, targets: [Int32]) throws(AggregateSpillError) {
+        let start = columns.startIndex
+        let integers = try PartialColumn.ints(columns[start], rows: targets.count)
+        let doubles = try PartialColumn.doubles(columns[start + 1], rows: targets.count)
+        let compensations = try PartialColumn.doubles(columns[start + 2], rows: targets.count)
+        let counts = try PartialColumn.ints(columns[start + 3], rows: targets.count)
+        let isDouble = try PartialColumn.bools(columns[start + 4], rows: targets.count)
+        for (row, target) in targets.enumerated() {
+            combine(
+                integer: integers[row], double: doubles[row], compensation: compensations[row], count: counts[row],
+                isDouble: isDouble[row], into: Int(target))
+        }
     }
 }
 

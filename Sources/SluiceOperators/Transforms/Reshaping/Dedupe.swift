@@ -15,6 +15,11 @@ import SluiceCore
 ///   source position), as `SELECT DISTINCT ON` over rows ordered newest-first would give but
 ///   keeping the familiar first-seen order. Rows superseded by a later duplicate are dropped
 ///   from memory as input arrives, so the state stays near the size of the distinct rows.
+///
+/// Over its share of the memory budget the state spills (``spill(_:to:)``): what it holds
+/// goes to disk in 16 partitions by a hash of the key, and every later row goes there too,
+/// emitted from ``finish(_:space:)`` after each partition is deduplicated on its own. The
+/// output is the in-memory run's, row for row and in the same order.
 public struct Dedupe: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "dedupe"
@@ -78,6 +83,10 @@ public struct Dedupe: StatefulTransform {
     /// yet (the rows are held). A dedupe refuses no rows.
     public func consume(_ batch: RecordBatch, into state: inout DedupeState) throws -> BatchResult {
         guard !batch.isEmpty else { return BatchResult(batch: .empty) }
+        if let spill = state.spill {
+            try spill.append(batch)
+            return BatchResult(batch: .empty)
+        }
         let before = state.keys.count
         let keys = state.keys.assign(fields.map { batch.column(named: $0) }, count: batch.count)
         switch keep {
@@ -90,7 +99,9 @@ public struct Dedupe: StatefulTransform {
                 rows.append(row)
                 next += 1
             }
-            return BatchResult(batch: batch.selecting(rows))
+            let emitted = batch.selecting(rows)
+            state.noteEmitted(emitted, keyFields: fields)
+            return BatchResult(batch: emitted)
         case .last:
             state.hold(batch, keys: keys)
             return BatchResult(batch: .empty)
@@ -98,14 +109,44 @@ public struct Dedupe: StatefulTransform {
     }
 
     /// With `last`, one row per key (see the type's documentation); with `first`, nothing.
+    /// After a spill, everything ``finish(_:space:)`` streams, in one batch.
     public func finish(_ state: DedupeState) throws -> RecordBatch {
+        if let spill = state.spill {
+            let stream = try finish(state, space: spill.space)
+            var batches: [RecordBatch] = []
+            while let batch = try stream.next() { batches.append(batch) }
+            return BatchConcatenation.concatenate(batches)
+        }
         guard keep == .last, state.keys.count > 0 else { return .empty }
         return state.survivors()
     }
 
-    /// The key table, plus with `last` the held rows.
+    /// The key table, plus with `first` the emitted keys' columns and with `last` the held
+    /// rows; once spilled, the partition buffers and bookkeeping.
     public func estimatedBytes(of state: DedupeState) -> Int {
         state.estimatedBytes
+    }
+
+    /// A dedupe spills: it partitions its input by key on disk.
+    public var spills: Bool { true }
+
+    /// The first time, moves the state to disk (see ``DedupeState``) and partitions every
+    /// later row there; afterwards, writes the partitions' buffered rows.
+    public func spill(_ state: inout DedupeState, to space: SpillSpace) throws {
+        if let spill = state.spill {
+            try spill.flush()
+        } else {
+            try state.moveToDisk(space: space, keyFields: fields, keep: keep)
+        }
+    }
+
+    /// ``finish(_:)``'s batch when nothing was spilled. Otherwise the rows kept from the
+    /// spill partitions, merged back into the order the in-memory run emits them: with
+    /// `first`, the rows consumed after the spill whose key is new, in input order; with
+    /// `last`, one row per key in first-seen order. The spilled state is ended.
+    public func finish(_ state: DedupeState, space: SpillSpace) throws -> any BatchStream {
+        guard let spill = state.spill else { return ArrayBatchStream([try finish(state)]) }
+        return try DedupeSpillReader(keep: keep, spill: spill).stream(space: space)
     }
 
     /// Every field passes through unchanged.

@@ -1,7 +1,7 @@
 import SluiceCore
 
 /// The per-run state of a ``Dedupe``: the keys seen so far, and with `keep: "last"` the rows
-/// that may still be emitted.
+/// that may still be emitted; once spilled, the ``DedupeSpill`` that takes every row instead.
 public struct DedupeState: Sendable {
     /// Numbers each distinct key in first-seen order; keeps key bytes, not key values.
     var keys: GroupIndex
@@ -12,13 +12,40 @@ public struct DedupeState: Sendable {
     private var latest: [Int] = []
     private var heldRows = 0
     private var heldBytes = 0
+    /// `keep: "first"`: the key columns of the rows emitted so far (each key's first row), in
+    /// input order, so that a spill can write down which keys are taken: the key table keeps
+    /// only hashes and bytes it cannot hand back.
+    private var emittedKeys: [(columns: [Column?], count: Int)] = []
+    private var emittedKeyBytes = 0
+    /// Set once the state has spilled: from then on every row goes there.
+    private(set) var spill: DedupeSpill?
 
     init(keyFields: Int) {
         keys = GroupIndex(fieldCount: keyFields, storesKeys: false)
     }
 
-    /// The number of distinct keys seen.
+    /// The number of distinct keys seen (0 once the state has spilled: the keys are on disk).
     public var keyCount: Int { keys.count }
+
+    /// Whether the state has moved to disk.
+    public var hasSpilled: Bool { spill != nil }
+
+    /// The floor of the superseded-row count that makes `keep: "last"` drop superseded rows.
+    static let compactionFloor = 1 << 16
+
+    /// Whether holding `heldRows` rows for `keys` keys calls for dropping superseded rows:
+    /// once they outnumber the live ones (and are worth a pass).
+    static func needsCompaction(heldRows: Int, keys: Int) -> Bool {
+        heldRows - keys > Swift.max(keys, compactionFloor)
+    }
+
+    /// `keep: "first"`: notes the rows `emitted` (first occurrences) by their key columns.
+    mutating func noteEmitted(_ emitted: RecordBatch, keyFields: [String]) {
+        guard !emitted.isEmpty else { return }
+        let columns = keyFields.map { emitted.column(named: $0) }
+        emittedKeys.append((columns, emitted.count))
+        emittedKeyBytes += columns.reduce(0) { $0 + ($1?.storageBytes ?? 0) } + 16
+    }
 
     /// Holds `batch`, whose rows have key numbers `rowKeys`, making each row the latest of its key.
     mutating func hold(_ batch: RecordBatch, keys rowKeys: [Int32]) {
@@ -33,8 +60,7 @@ public struct DedupeState: Sendable {
         heldBytes += batch.storageBytes + rowKeys.count * 4
         // Drop superseded rows once they outnumber the live ones (and are worth a pass), so
         // memory tracks the distinct keys and each row is copied a bounded number of times.
-        let superseded = heldRows - keys.count
-        if superseded > Swift.max(keys.count, 1 << 16) { compact() }
+        if Self.needsCompaction(heldRows: heldRows, keys: keys.count) { compact() }
     }
 
     /// Keeps only each key's latest row.
@@ -76,8 +102,56 @@ public struct DedupeState: Sendable {
         return all.selecting(rows)
     }
 
-    /// The key table, plus the held rows and their bookkeeping.
+    /// The key table, plus the held rows and their bookkeeping (or the emitted keys' columns),
+    /// plus what a spill holds in memory.
     var estimatedBytes: Int {
-        keys.estimatedBytes + heldBytes + latest.capacity * 8
+        keys.estimatedBytes + heldBytes + latest.capacity * 8 + emittedKeyBytes + (spill?.estimatedBytes ?? 0)
+    }
+
+    /// Moves the state to a ``DedupeSpill`` in `space`, partitioned by `keyFields`: with
+    /// `keep: "first"` the keys emitted so far as markers, with `last` each key's latest row
+    /// numbered by the key's first-seen place. Leaves the in-memory part empty.
+    mutating func moveToDisk(space: SpillSpace, keyFields: [String], keep: Dedupe.Keep) throws {
+        guard spill == nil else { return }
+        let spill: DedupeSpill
+        switch keep {
+        case .first:
+            spill = try DedupeSpill(
+                space: space, keyFields: keyFields, keysAtSpill: keys.count, heldRowsAtSpill: 0, heldBatchesAtSpill: 0,
+                firstSequence: 0)
+            for index in emittedKeys.indices {
+                let emitted = emittedKeys[index]
+                emittedKeys[index].columns = []
+                try spill.appendMarkers(emitted.columns, count: emitted.count)
+            }
+        case .last:
+            spill = try DedupeSpill(
+                space: space, keyFields: keyFields, keysAtSpill: keys.count, heldRowsAtSpill: heldRows,
+                heldBatchesAtSpill: held.count, firstSequence: keys.count)
+            for index in held.indices {
+                // Every held batch counts (its fields make the output's), whether or not it
+                // still holds a latest row.
+                let batch = held[index]
+                let number = spill.registerBatch(fields: batch.fields, rows: batch.count)
+                var rows: [Int] = []
+                var sequences: [Int] = []
+                for (row, key) in heldKeys[index].enumerated() where latest[Int(key)] == index << 32 | row {
+                    rows.append(row)
+                    sequences.append(Int(key))
+                }
+                held[index] = .empty
+                heldKeys[index] = []
+                try spill.appendHeld(batch.selecting(rows), sequences: sequences, batchNumber: number)
+            }
+        }
+        keys = GroupIndex(fieldCount: keyFields.count, storesKeys: false)
+        held = []
+        heldKeys = []
+        latest = []
+        heldRows = 0
+        heldBytes = 0
+        emittedKeys = []
+        emittedKeyBytes = 0
+        self.spill = spill
     }
 }

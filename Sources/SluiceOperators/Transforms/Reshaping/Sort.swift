@@ -74,18 +74,21 @@ public struct Sort: StatefulTransform {
     /// first-seen order; a batch without a field gives absent cells).
     public func finish(_ state: SortState) throws -> RecordBatch {
         let held = state.held
-        let count = state.rowCount
-        guard count > 0 else { return .empty }
+        guard state.rowCount > 0 else { return .empty }
+        let scatter = RowScatter(destination: ordering(of: held, count: state.rowCount).destination)
+        let fields = BatchConcatenation.fields(of: held)
+        return RecordBatch(fields: fields, columns: fields.map { scatter.column($0, of: held) }, positions: scatter.positions(of: held))
+    }
+
+    /// The output place of each held row (in arrival order).
+    func ordering(of held: [RecordBatch], count: Int) -> WindowOrdering {
         let layout = PartitionLayout(partitions: [Int32](repeating: 0, count: count), count: 1)
         let sortKeys = SortKeys(
             keys.map { key in
                 (held.contains { $0.index(of: key.field) != nil } ? BatchConcatenation.column(key.field, of: held) : nil, key)
             },
             layout: layout)
-        let ordering = WindowOrdering(layout: layout, keys: sortKeys, needsKeyChanges: false)
-        let scatter = RowScatter(destination: ordering.destination)
-        let fields = BatchConcatenation.fields(of: held)
-        return RecordBatch(fields: fields, columns: fields.map { scatter.column($0, of: held) }, positions: scatter.positions(of: held))
+        return WindowOrdering(layout: layout, keys: sortKeys, needsKeyChanges: false)
     }
 
     /// The held batches' storage, twice: ``finish(_:)`` writes every column again in order.
@@ -94,31 +97,28 @@ public struct Sort: StatefulTransform {
     /// A sort spills: an external merge sort.
     public var spills: Bool { true }
 
-    /// Sorts what is held and writes it to disk as one sorted run.
+    /// Sorts what is held and writes it to disk as one sorted run, a slice at a time (the
+    /// sorted copy of everything held never exists at once).
     public func spill(_ state: inout SortState, to space: SpillSpace) throws {
         guard state.rowCount > 0 else { return }
-        let sorted = try finish(state)
+        let held = state.held
+        let places = RowScatter(destination: ordering(of: held, count: state.rowCount).destination).sources
         state.release()
-        var writer = try SpillWriter(space: space)
-        try writer.append(sorted)
-        state.runs.append(try writer.finish())
+        state.runs.append(try HeldRowGather(held: held, fields: BatchConcatenation.fields(of: held)).write(places, to: space))
     }
 
-    /// The sorted output: ``finish(_:)``'s batch when nothing was spilled, otherwise the
-    /// sorted runs on disk and what is still held merged a batch at a time. Runs hold
+    /// The sorted output: ``finish(_:)``'s batch when nothing was spilled, otherwise every
+    /// sorted run (what is still held becomes the last) merged a batch at a time. Runs hold
     /// consecutive stretches of the input and rows that compare equal come out in run order,
     /// so the merge is as stable as the in-memory sort.
     public func finish(_ state: SortState, space: SpillSpace) throws -> any BatchStream {
         guard !state.runs.isEmpty else { return ArrayBatchStream([try finish(state)]) }
-        var inputs = state.runs.map { $0.stream() }
-        var fields = state.runs.flatMap(\.fields)
-        if state.rowCount > 0 {
-            let tail = try finish(state)
-            fields += tail.fields
-            inputs.append(ArrayBatchStream([tail]))
-        }
+        var state = state
+        try spill(&state, to: space)
         let comparator = RowComparator(keys)
-        return MergedStream(inputs, fields: Self.firstSeen(fields), keys: comparator.fields, less: comparator.less)
+        return MergedStream(
+            state.runs.map { $0.stream() }, fields: Self.firstSeen(state.runs.flatMap(\.fields)), keys: comparator.fields,
+            less: comparator.less)
     }
 
     /// `fields` without repeats, in first-seen order.

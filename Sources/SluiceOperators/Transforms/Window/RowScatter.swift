@@ -11,7 +11,7 @@ struct RowScatter {
     /// For each held row (in arrival order), its output place.
     let destination: [UInt32]
     /// For each output place, its held row: the inverse of `destination`.
-    private let sources: [UInt32]
+    let sources: [UInt32]
 
     /// Scatters held row `r` to output place `destination[r]`.
     init(destination: [UInt32]) {

@@ -17,34 +17,10 @@ extension Window {
     /// A window spills.
     public var spills: Bool { true }
 
-    /// Sorts what is held by partition and order keys and writes it to disk as one run.
+    /// Sorts what is held by partition and order keys and writes it to disk as one run, a
+    /// slice at a time.
     public func spill(_ state: inout WindowState, to space: SpillSpace) throws {
         guard state.rowCount > 0 else { return }
-        let sorted = try sortedWithPartitions(state)
-        state.release()
-        var writer = try SpillWriter(space: space)
-        try writer.append(sorted)
-        state.runs.append(try writer.finish())
-    }
-
-    /// The output a batch at a time: ``finish(_:)``'s batch when nothing was spilled,
-    /// otherwise the merged runs, finished a chunk of whole partitions at a time.
-    public func finish(_ state: WindowState, space: SpillSpace) throws -> any BatchStream {
-        guard !state.runs.isEmpty else { return ArrayBatchStream([try finish(state)]) }
-        var inputs = state.runs.map { $0.stream() }
-        var fields = state.runs.flatMap(\.fields)
-        if state.rowCount > 0 {
-            let tail = try sortedWithPartitions(state)
-            fields += tail.fields
-            inputs.append(ArrayBatchStream([tail]))
-        }
-        let comparator = RowComparator([WindowOrder(field: Self.partitionColumn, descending: false, nullsFirst: false)] + orderBy)
-        let merged = MergedStream(inputs, fields: Sort.firstSeen(fields), keys: comparator.fields, less: comparator.less)
-        return WindowChunks(window: self, merged: merged)
-    }
-
-    /// The held rows in partition and key order, with their partition numbers.
-    private func sortedWithPartitions(_ state: WindowState) throws -> RecordBatch {
         var numbered = state
         var start = 0
         for (i, batch) in numbered.held.enumerated() {
@@ -54,12 +30,25 @@ extension Window {
             batch.setColumn(Column(storage: .ints(ids)), named: Self.partitionColumn)
             numbered.held[i] = batch
         }
-        let ordering = order(numbered)
-        let scatter = RowScatter(destination: ordering.destination)
-        let fields = BatchConcatenation.fields(of: numbered.held)
-        return RecordBatch(
-            fields: fields, columns: fields.map { scatter.column($0, of: numbered.held) },
-            positions: scatter.positions(of: numbered.held))
+        state.release()
+        let places = RowScatter(destination: order(numbered).destination).sources
+        let gather = HeldRowGather(held: numbered.held, fields: BatchConcatenation.fields(of: numbered.held))
+        numbered.release()
+        state.runs.append(try gather.write(places, to: space))
+    }
+
+    /// The output a batch at a time: ``finish(_:)``'s batch when nothing was spilled,
+    /// otherwise every run (what is still held becomes the last) merged, and finished a chunk
+    /// of whole partitions at a time.
+    public func finish(_ state: WindowState, space: SpillSpace) throws -> any BatchStream {
+        guard !state.runs.isEmpty else { return ArrayBatchStream([try finish(state)]) }
+        var state = state
+        try spill(&state, to: space)
+        let comparator = RowComparator([WindowOrder(field: Self.partitionColumn, descending: false, nullsFirst: false)] + orderBy)
+        let merged = MergedStream(
+            state.runs.map { $0.stream() }, fields: Sort.firstSeen(state.runs.flatMap(\.fields)), keys: comparator.fields,
+            less: comparator.less)
+        return WindowChunks(window: self, merged: merged)
     }
 
     /// Finishes `rows` (whole partitions, in output order, with their partition numbers) by

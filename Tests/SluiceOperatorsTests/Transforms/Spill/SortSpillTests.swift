@@ -25,7 +25,7 @@ import Testing
             #expect(spilled.count == expected.count)
             #expect(firstDifference(spilled.positions, expected.positions) == nil, "spill every \(every) batches")
             #expect(firstDifference(spilled.records, expected.records) == nil)
-            #expect(space.filesCreated == batches.count / every)
+            #expect(space.filesCreated == (batches.count + every - 1) / every, "the rows still held at the end are spilled as the last run")
             #expect(space.bytesWritten > 0)
             #expect(space.openFiles == 0)
         }
