@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import NIOSSL
 import PostgresNIO
 import SluiceCore
@@ -83,29 +81,15 @@ public struct PostgresEndpoint: Sendable, Equatable {
         }
     }
 
-    /// Opens a new connection (outside any pool). The socket is opened here and handed to
-    /// PostgresNIO, which runs TLS and the login on it; the pooled connection keeps the
-    /// channel for the source's COPY reads (see ``PostgresCopyOut``).
+    /// Opens a new connection (outside any pool).
     public func connect(logger: Logger = Logger(label: "sluice.postgres")) async throws -> PostgresPooledConnection {
-        let channel: any Channel
-        do {
-            channel = try await ClientBootstrap(group: PostgresConnection.defaultEventLoopGroup)
-                .connectTimeout(.seconds(10))
-                .connect(host: host, port: port).get()
-        } catch {
-            throw ConnectorError.io("cannot connect to \(location): \(PostgresErrorText.describe(error))")
-        }
         var configuration = PostgresConnection.Configuration(
-            establishedChannel: channel, tls: try makeTLS(), username: user, password: password, database: database)
+            host: host, port: port, username: user, password: password, database: database, tls: try makeTLS())
         configuration.options.additionalStartupParameters = [("application_name", applicationName), ("TimeZone", "UTC")]
-        // The name certificates are checked against (and sent for SNI), as for a connection PostgresNIO opens itself.
-        if (try? SocketAddress(ipAddress: host, port: port)) == nil { configuration.options.tlsServerName = host }
         do {
-            let connection = try await PostgresConnection.connect(
-                on: channel.eventLoop, configuration: configuration, id: Self.nextID(), logger: logger)
-            return PostgresPooledConnection(connection, channel: channel)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: Self.nextID(), logger: logger)
+            return PostgresPooledConnection(connection)
         } catch {
-            try? await channel.close()
             throw ConnectorError.io("cannot connect to \(location): \(PostgresErrorText.describe(error))")
         }
     }
