@@ -41,7 +41,7 @@ extension JobRunner {
                 if held > available, let join = lookup.partitionedJoin {
                     // The whole data set's size in memory, from the share of the input read so far.
                     let total = reader.expectedBytes.map { expected in
-                        bytesRead > 0 ? Int(Double(held) * Double(max(expected, bytesRead)) / Double(bytesRead)) : held
+                        bytesRead > 0 ? Int(min(Double(held) * Double(max(expected, bytesRead)) / Double(bytesRead), Double(1 << 50))) : held
                     } ?? held
                     let room = max(budget.smallestSpill, available / 2)
                     do {
