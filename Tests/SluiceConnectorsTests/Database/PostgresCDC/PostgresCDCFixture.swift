@@ -33,7 +33,7 @@ final class PostgresCDCFixture {
     /// `timeout` a watchdog cancels the source's waiting statements, which fails the test
     /// with the blocking sessions named, instead of hanging.
     static func with(
-        url: String? = nil, timeout: Duration = .seconds(60), _ body: (PostgresCDCFixture) async throws -> Void
+        url: String? = nil, timeout: Duration = .seconds(300), _ body: (PostgresCDCFixture) async throws -> Void
     ) async throws {
         let url = try url ?? TestDatabases.postgresCDCURL()
         let endpoint = try PostgresEndpoint(try ValueDecoder().decode(PostgresConnectionConfig.self, from: ["url": .string(url)]))
