@@ -3,28 +3,32 @@
 ///
 /// Each kind has its own stored array (rather than an enum with payloads) so appends mutate
 /// the array in place; extracting an enum payload would copy the buffer on every append.
+/// Presence is only listed from the first null or absent row on (until then every row is
+/// present), and the typed appends are inlinable, so a reader appending a present value
+/// pays one array append.
 public struct ColumnBuilder: Sendable {
-    private enum Kind: Sendable { case empty, ints, doubles, bools, text, values }
+    @usableFromInline enum Kind: Sendable { case empty, ints, doubles, bools, text, values }
 
-    private var kind = Kind.empty
-    private var ints: [Int] = []
-    private var doubles: [Double] = []
-    private var bools: [Bool] = []
-    private var text = TextColumn()
-    private var values: [Value] = []
-    private var presence: [Column.Presence] = []
-    private var hasMissing = false
-    private var pendingMissing = 0
-    private let capacity: Int
+    @usableFromInline var kind = Kind.empty
+    @usableFromInline var ints: [Int] = []
+    @usableFromInline var doubles: [Double] = []
+    @usableFromInline var bools: [Bool] = []
+    @usableFromInline var text = TextColumn()
+    @usableFromInline var values: [Value] = []
+    /// Per-row presence, kept only once a row is missing (until then every row is present).
+    @usableFromInline var presence: [Column.Presence] = []
+    @usableFromInline var hasMissing = false
+    @usableFromInline var rows = 0
+    @usableFromInline var pendingMissing = 0
+    @usableFromInline let capacity: Int
 
     /// A builder expecting about `capacity` rows.
     public init(capacity: Int = 0) {
         self.capacity = capacity
-        presence.reserveCapacity(capacity)
     }
 
     /// The number of rows appended so far.
-    public var count: Int { presence.count }
+    public var count: Int { rows }
 
     /// Appends an explicit null.
     public mutating func appendNull() { appendMissing(.null) }
@@ -33,8 +37,13 @@ public struct ColumnBuilder: Sendable {
     public mutating func appendAbsent() { appendMissing(.absent) }
 
     private mutating func appendMissing(_ state: Column.Presence) {
-        hasMissing = true
+        if !hasMissing {
+            hasMissing = true
+            presence.reserveCapacity(Swift.max(capacity, rows + 1))
+            presence.append(contentsOf: repeatElement(.present, count: rows))
+        }
         presence.append(state)
+        rows += 1
         switch kind {
         case .empty: pendingMissing += 1
         case .ints: ints.append(0)
@@ -45,59 +54,93 @@ public struct ColumnBuilder: Sendable {
         }
     }
 
+    /// Counts one more present row.
+    @inlinable @inline(__always)
+    mutating func notePresent() {
+        rows += 1
+        if hasMissing { presence.append(.present) }
+    }
+
     /// Appends an integer.
+    @inlinable
     public mutating func appendInt(_ value: Int) {
-        presence.append(.present)
-        switch kind {
-        case .ints: ints.append(value)
-        case .empty:
-            kind = .ints
-            ints.reserveCapacity(capacity)
-            ints.append(contentsOf: repeatElement(0, count: pendingMissing))
+        notePresent()
+        if kind == .ints {
             ints.append(value)
-        default: appendFallback(.int(value))
+        } else {
+            appendSlow(.int(value))
         }
     }
 
     /// Appends a double.
+    @inlinable
     public mutating func appendDouble(_ value: Double) {
-        presence.append(.present)
-        switch kind {
-        case .doubles: doubles.append(value)
-        case .empty:
-            kind = .doubles
-            doubles.reserveCapacity(capacity)
-            doubles.append(contentsOf: repeatElement(0, count: pendingMissing))
+        notePresent()
+        if kind == .doubles {
             doubles.append(value)
-        default: appendFallback(.double(value))
+        } else {
+            appendSlow(.double(value))
         }
     }
 
     /// Appends a boolean.
+    @inlinable
     public mutating func appendBool(_ value: Bool) {
-        presence.append(.present)
-        switch kind {
-        case .bools: bools.append(value)
-        case .empty:
-            kind = .bools
-            bools.reserveCapacity(capacity)
-            bools.append(contentsOf: repeatElement(false, count: pendingMissing))
+        notePresent()
+        if kind == .bools {
             bools.append(value)
-        default: appendFallback(.bool(value))
+        } else {
+            appendSlow(.bool(value))
         }
     }
 
     /// Appends text given as UTF-8 bytes.
+    @inlinable
     public mutating func appendText(_ bytes: UnsafeRawBufferPointer) {
-        presence.append(.present)
-        switch kind {
-        case .text: text.append(bytes)
-        case .empty:
+        notePresent()
+        if kind == .text {
+            text.append(bytes)
+        } else {
+            appendTextSlow(bytes)
+        }
+    }
+
+    /// The first value of a column (which decides its storage), or a value of another kind
+    /// than the column's (which moves it to `[Value]` storage). The row is already counted.
+    @usableFromInline
+    mutating func appendSlow(_ value: Value) {
+        guard kind == .empty else { return appendFallback(value) }
+        switch value {
+        case .int(let i):
+            kind = .ints
+            ints.reserveCapacity(capacity)
+            ints.append(contentsOf: repeatElement(0, count: pendingMissing))
+            ints.append(i)
+        case .double(let d):
+            kind = .doubles
+            doubles.reserveCapacity(capacity)
+            doubles.append(contentsOf: repeatElement(0, count: pendingMissing))
+            doubles.append(d)
+        case .bool(let b):
+            kind = .bools
+            bools.reserveCapacity(capacity)
+            bools.append(contentsOf: repeatElement(false, count: pendingMissing))
+            bools.append(b)
+        default:
+            appendFallback(value)
+        }
+    }
+
+    /// ``appendText(_:)`` for a column that is not (yet) text.
+    @usableFromInline
+    mutating func appendTextSlow(_ bytes: UnsafeRawBufferPointer) {
+        if kind == .empty {
             kind = .text
             text.reserve(values: capacity, bytes: capacity * 16)
             for _ in 0..<pendingMissing { text.appendEmpty() }
             text.append(bytes)
-        default: appendFallback(.string(String(decoding: bytes, as: UTF8.self)))
+        } else {
+            appendFallback(.string(String(decoding: bytes, as: UTF8.self)))
         }
     }
 
@@ -116,7 +159,7 @@ public struct ColumnBuilder: Sendable {
         case .bool(let b): appendBool(b)
         case .string(let s): appendString(s)
         case .timestamp, .array, .object:
-            presence.append(.present)
+            notePresent()
             appendFallback(value)
         }
     }
@@ -138,13 +181,14 @@ public struct ColumnBuilder: Sendable {
     }
 
     /// Converts to `[Value]` storage and appends `value` (whose presence is already recorded).
-    private mutating func appendFallback(_ value: Value) {
+    @usableFromInline
+    mutating func appendFallback(_ value: Value) {
         if kind != .values {
             let existing = count - 1
             var converted: [Value] = []
             converted.reserveCapacity(Swift.max(capacity, existing + 1))
             for row in 0..<existing {
-                guard presence[row] == .present else {
+                guard !hasMissing || presence[row] == .present else {
                     converted.append(.null)
                     continue
                 }

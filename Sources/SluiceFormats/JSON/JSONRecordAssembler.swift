@@ -8,6 +8,11 @@ import SluiceCore
 /// row. Keys are matched by bytes, guessing that each record repeats the previous record's
 /// key order, so the usual case costs one short comparison per key and no hashing.
 ///
+/// A record of the usual shape (the previous record's keys in its order, no escapes, short
+/// numbers; see ``appendUsualObject(_:at:position:ending:)``) is read in one pass without
+/// building `Value`s, and an NDJSON line of that shape without looking for its line feed
+/// first; any other record takes the general path, which alone describes errors.
+///
 /// With a projection, members of other fields are skipped with a syntax-checking scan (a
 /// malformed record is still refused whole) and get no column.
 ///
@@ -70,6 +75,16 @@ struct JSONRecordAssembler: Sendable {
     private var staged: [Member] = []
     private var scratch: [UInt8] = []
     private var keyScratch: [UInt8] = []
+    /// Every field's key bytes back to back (`keyStarts` has one more entry than fields),
+    /// for matching keys without touching `fieldBytes`.
+    private var keyTable: [UInt8] = []
+    private var keyStarts: [Int] = [0]
+    /// The previous record's keys as the path for usual records expects them (see
+    /// ``appendUsualObject(_:at:position:toEnd:)``); rebuilt when `templateValid` is false.
+    private var template: [JSONUsualKey] = []
+    private var templateValid = false
+    /// The values of the record being read by that path.
+    private var usualMembers: [JSONUsualMember] = []
 
     init(batchSize: Int, projection: Set<String>? = nil, invalidUTF8: InvalidUTF8Handling = .reject) {
         self.batchSize = batchSize
@@ -88,6 +103,9 @@ struct JSONRecordAssembler: Sendable {
     mutating func appendObject(
         _ p: UnsafeRawBufferPointer, at start: Int, position: Int, toEnd: Bool = false
     ) throws(JSONScanError) -> ObjectRead {
+        if let end = appendUsualObject(p, at: start, position: position, ending: toEnd ? .atEnd : .anywhere) {
+            return ObjectRead(end: end, refusals: [])
+        }
         stamp &+= 1
         staged.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
@@ -193,6 +211,9 @@ struct JSONRecordAssembler: Sendable {
         builders = []
         lastSet = []
         predicted = []
+        keyTable = []
+        keyStarts = [0]
+        templateValid = false
         positions = []
         positions.reserveCapacity(batchSize)
         return batch
@@ -355,6 +376,8 @@ struct JSONRecordAssembler: Sendable {
             f = fields.count
             fields.append(String(decoding: bytes, as: UTF8.self))
             fieldBytes.append(bytes)
+            keyTable.append(contentsOf: bytes)
+            keyStarts.append(keyTable.count)
             fieldIndex[bytes] = f
             let isWanted = projection?.contains(bytes) ?? true
             wanted.append(isWanted)
@@ -366,9 +389,11 @@ struct JSONRecordAssembler: Sendable {
             lastSet.append(0)
         }
         if k < predicted.count {
+            if predicted[k] != f { templateValid = false }
             predicted[k] = f
         } else {
             predicted.append(f)
+            templateValid = false
         }
         return f
     }
@@ -380,6 +405,9 @@ struct JSONRecordAssembler: Sendable {
         builders.removeLast()
         lastSet.removeLast()
         fieldIndex[fieldBytes.removeLast()] = nil
+        keyStarts.removeLast()
+        keyTable.removeLast(keyTable.count - keyStarts[keyStarts.count - 1])
+        templateValid = false
     }
 
     @inline(__always)
@@ -387,5 +415,136 @@ struct JSONRecordAssembler: Sendable {
         guard a.count == b.count else { return false }
         for i in 0..<a.count where a[i] != b[i] { return false }
         return true
+    }
+}
+
+/// One key of the record shape the path for usual records expects.
+struct JSONUsualKey {
+    var field: Int
+    var keyStart: Int
+    var keyLength: Int
+    var wanted: Bool
+    /// The key's first (up to) eight bytes, little-endian, and the mask of those bytes.
+    var prefix: UInt64
+    var prefixMask: UInt64
+}
+
+/// A wanted value read by the path for usual records (trivial, unlike a staged `Value`).
+struct JSONUsualMember {
+    enum Kind: UInt8 { case null, bool, int, double, text }
+    var field: Int
+    var kind: Kind
+    /// The integer, the double's bits, the boolean as 0 or 1, or the text's start.
+    var payload: UInt64
+    /// The text's end.
+    var end: Int
+}
+
+extension JSONRecordAssembler {
+    /// Where an object read by ``appendUsualObject(_:at:position:ending:)`` may end.
+    enum UsualEnding {
+        /// Anywhere (an element of an array); the end is just past the `}`.
+        case anywhere
+        /// Only spaces may follow it in the buffer; the end is the buffer's.
+        case atEnd
+        /// Only spaces, tabs and CRs may follow it up to a line feed (none may be inside
+        /// it); the end is that line feed's offset.
+        case lineFeed
+    }
+
+    /// Reads and appends the NDJSON line whose first byte, `{`, is at `start`, when the
+    /// object has the usual shape and only spaces, tabs and CRs follow it up to a line feed;
+    /// returns the offset of that line feed, or `nil` (nothing appended).
+    mutating func appendUsualLine(_ p: UnsafeRawBufferPointer, at start: Int, position: Int) -> Int? {
+        appendUsualObject(p, at: start, position: position, ending: .lineFeed)
+    }
+
+    /// Reads and appends the object at `start` when it has the usual shape: its keys, in
+    /// order, the first keys of the previous record (or all of them), written without escapes
+    /// and none repeated; wanted values strings without escapes, literals, or numbers of up
+    /// to 15 digits (18 for integers) without exponent; skipped values anything nested fewer
+    /// than 32 levels whose strings have no escapes; and valid UTF-8 throughout. Returns the
+    /// end as ``appendObject(_:at:position:toEnd:)`` would, or `nil`, having appended
+    /// nothing, for any other object (valid or not), which the general path then reads.
+    ///
+    /// Every value it reads is the one the general path reads, and it refuses nothing that
+    /// the general path reads, so which path reads an object never shows.
+    fileprivate mutating func appendUsualObject(_ p: UnsafeRawBufferPointer, at start: Int, position: Int, ending: UsualEnding) -> Int? {
+        guard let base = p.baseAddress else { return nil }
+        if !templateValid { buildTemplate() }
+        guard !template.isEmpty else { return nil }
+        var members: [JSONUsualMember] = []
+        swap(&members, &usualMembers)
+        defer { swap(&members, &usualMembers) }
+        members.removeAll(keepingCapacity: true)
+        let template = self.template
+        let keys = self.keyTable
+        let n = p.count
+        let lines = ending == .lineFeed
+        guard
+            var end = template.withUnsafeBufferPointer({ template in
+                keys.withUnsafeBytes { keys in
+                    JSONUsualScan.object(base, n, from: start, lineFeeds: !lines, template: template, keys: keys, into: &members)
+                }
+            })
+        else { return nil }
+        switch ending {
+        case .anywhere:
+            break
+        case .atEnd:
+            JSONUsualScan.skipSpace(base, n, &end, lineFeeds: true)
+            guard end >= n else { return nil }
+        case .lineFeed:
+            while end < n {
+                let b = base.load(fromByteOffset: end, as: UInt8.self)
+                guard b == 0x20 || b == 0x09 || b == 0x0D else { break }
+                end += 1
+            }
+            guard end < n, base.load(fromByteOffset: end, as: UInt8.self) == 0x0A else { return nil }
+        }
+        if !JSONUsualScan.isASCII(base + start, end - start) {
+            guard UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: p[start..<end])) == nil else { return nil }
+        }
+        for member in members {
+            let f = member.field
+            switch member.kind {
+            case .null: builders[f].appendNull()
+            case .bool: builders[f].appendBool(member.payload != 0)
+            case .int: builders[f].appendInt(Int(bitPattern: UInt(member.payload)))
+            case .double: builders[f].appendDouble(Double(bitPattern: member.payload))
+            case .text: builders[f].appendText(UnsafeRawBufferPointer(rebasing: p[Int(member.payload)..<member.end]))
+            }
+        }
+        if members.count != wantedCount {
+            // Fields of earlier records this one lacks.
+            stamp &+= 1
+            for member in members { lastSet[member.field] = stamp }
+            for f in 0..<fields.count where wanted[f] && lastSet[f] != stamp { builders[f].appendAbsent() }
+        }
+        positions.append(position)
+        return end
+    }
+
+    /// The previous record's keys, up to the first that is written with escapes, quotes or
+    /// control bytes; none at all when a field repeats among them.
+    private mutating func buildTemplate() {
+        templateValid = true
+        template.removeAll(keepingCapacity: true)
+        var seen = Set<Int>()
+        for f in predicted {
+            guard f < fields.count, plainKey[f] else { break }
+            guard seen.insert(f).inserted else {
+                template.removeAll()
+                return
+            }
+            let key = fieldBytes[f]
+            var prefix: UInt64 = 0
+            for (k, b) in key.prefix(8).enumerated() { prefix |= UInt64(b) << UInt64(8 * k) }
+            let prefixMask: UInt64 = key.count >= 8 ? ~0 : (1 << UInt64(8 * key.count)) - 1
+            template.append(
+                JSONUsualKey(
+                    field: f, keyStart: keyStarts[f], keyLength: keyStarts[f + 1] - keyStarts[f], wanted: wanted[f], prefix: prefix,
+                    prefixMask: prefixMask))
+        }
     }
 }

@@ -51,7 +51,15 @@ extension NDJSONDecoder {
 
         mutating func parseRecords(_ p: UnsafeRawBufferPointer, at offset: Int, final: Bool, into output: inout ChunkOutput) -> Int {
             var i = 0
-            while let lf = firstLineFeed(p, from: i) {
+            while i < p.count {
+                // A usual line is read in one pass, its end found by the object's reader.
+                if p[i] == UInt8(ascii: "{"), let lf = assembler.appendUsualLine(p, at: i, position: line) {
+                    line += 1
+                    i = lf + 1
+                    if assembler.count >= batchSize { output.emit(assembler.takeBatch(), upTo: offset + i) }
+                    continue
+                }
+                guard let lf = firstLineFeed(p, from: i) else { break }
                 handleLine(UnsafeRawBufferPointer(rebasing: p[i..<lf]), end: offset + lf + 1, into: &output)
                 i = lf + 1
             }

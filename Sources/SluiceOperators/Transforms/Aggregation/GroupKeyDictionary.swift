@@ -75,24 +75,69 @@ struct GroupKeyDictionary: Sendable {
         }
         switch column.storage {
         case .ints(let a):
-            for row in 0..<count { codes.append(column.isPresent(row) ? integerKey(a[row], nil) : nullKey()) }
+            codes.append(contentsOf: repeatElement(0, count: count))
+            codes.withUnsafeMutableBufferPointer { out in
+                a.withUnsafeBufferPointer { a in
+                    if let presence = column.presence {
+                        for row in 0..<count { out[row] = presence[row] == .present ? integerKey(a[row], nil) : nullKey() }
+                    } else {
+                        for row in 0..<count { out[row] = integerKey(a[row], nil) }
+                    }
+                }
+            }
         case .doubles(let a):
             for row in 0..<count { codes.append(column.isPresent(row) ? doubleKey(a[row]) : nullKey()) }
         case .text(let t):
-            t.bytes.withUnsafeBytes { bytes in
-                t.offsets.withUnsafeBufferPointer { offsets in
-                    for row in 0..<count {
-                        guard column.isPresent(row) else {
-                            codes.append(nullKey())
-                            continue
-                        }
-                        let cell = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])])
-                        codes.append(textKey(cell, make: { .string(String(decoding: cell, as: UTF8.self)) }))
-                    }
+            codes.append(contentsOf: repeatElement(0, count: count))
+            codes.withUnsafeMutableBufferPointer { out in
+                guard let out = out.baseAddress else { return }
+                if let presence = column.presence {
+                    presence.withUnsafeBufferPointer { textCodes(t, count: count, presence: $0.baseAddress, into: out) }
+                } else {
+                    textCodes(t, count: count, presence: nil, into: out)
                 }
             }
         case .bools, .values:
             for row in 0..<count { codes.append(code(of: column.value(at: row))) }
+        }
+    }
+
+    /// The codes of the first `count` rows of the text column `t`. Null rows get the null
+    /// key's code; as long as that has not been handed out, rows are taken up to each null
+    /// in turn, so codes stay in first-seen order.
+    private mutating func textCodes(_ t: TextColumn, count: Int, presence: UnsafePointer<Column.Presence>?, into out: UnsafeMutablePointer<Int32>) {
+        var inserted: [Int] = []
+        t.bytes.withUnsafeBytes { bytes in
+            t.offsets.withUnsafeBufferPointer { offsets in
+                guard let offsets = offsets.baseAddress else { return }
+                var row = 0
+                while row < count {
+                    var end = count
+                    if nullCode < 0, let presence {
+                        end = row
+                        while end < count, presence[end] == .present { end += 1 }
+                    }
+                    if row < end {
+                        var next = self.count
+                        inserted.removeAll(keepingCapacity: true)
+                        texts.codes(
+                            bytes: bytes, offsets: offsets, rows: row..<end, presence: presence, nullCode: nullCode, next: &next, into: out,
+                            inserted: &inserted)
+                        self.count = next
+                        if storesKeys {
+                            for r in inserted {
+                                let cell = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[r])..<Int(offsets[r + 1])])
+                                keys.append(.string(String(decoding: cell, as: UTF8.self)))
+                            }
+                        }
+                    }
+                    if end < count {
+                        out[end] = nullKey()
+                        end += 1
+                    }
+                    row = end
+                }
+            }
         }
     }
 
