@@ -36,12 +36,13 @@ public struct JobRunner: Sendable {
     ) async -> JobOutcome {
         var settings = settings
         var granted = 0
-        if let pool = settings.memoryPool {
-            granted = await pool.reserve(settings.memoryLimitBytes)
-            settings.memoryLimitBytes = granted
-        }
         var session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
         do {
+            if let pool = settings.memoryPool {
+                granted = try await pool.reserve(settings.memoryLimitBytes)
+                settings.memoryLimitBytes = granted
+                session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
+            }
             try await session.prepare()
             let input = try await session.openInput(records: records, watermark: watermark)
             try await session.pump(input)

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// A run asks for its `MAX_MEMORY_MB`; it gets that much when the pool has it, or what is
 /// left when that is at least ``minimumGrant`` (it then spills sooner), or it waits until a
-/// running job gives memory back.
+/// running job gives memory back or it is cancelled.
 public final class MemoryPool: Sendable {
     /// The pool's size in bytes.
     public let limitBytes: Int
@@ -28,11 +28,13 @@ public final class MemoryPool: Sendable {
     public var grantedBytes: Int { state.withLock { $0.granted } }
 
     /// Takes up to `bytes` from the pool, waiting while less than the minimum is left.
-    /// Returns what was granted; give it back with ``release(_:)``.
-    public func reserve(_ bytes: Int) async -> Int {
+    /// Returns what was granted; give it back with ``release(_:)``. Throws
+    /// `CancellationError` when the waiting task is cancelled (a job's timeout or shutdown).
+    public func reserve(_ bytes: Int) async throws -> Int {
         let wanted = min(max(bytes, 1), limitBytes)
         let least = min(wanted, Self.minimumGrant)
         while true {
+            try Task.checkCancellation()
             let granted: Int? = state.withLock { grants in
                 guard limitBytes - grants.granted >= least else { return nil }
                 let granted = min(wanted, limitBytes - grants.granted)
@@ -40,26 +42,35 @@ public final class MemoryPool: Sendable {
                 return granted
             }
             if let granted { return granted }
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { grants in
-                    // Memory may have come back since the check above.
-                    if limitBytes - grants.granted >= least { return true }
-                    grants.waiters.append(continuation)
-                    return false
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = state.withLock { grants in
+                        // Memory may have come back, or the task been cancelled, since the check above.
+                        if limitBytes - grants.granted >= least || Task.isCancelled { return true }
+                        grants.waiters.append(continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
                 }
-                if resumeNow { continuation.resume() }
+            } onCancel: {
+                wakeAll()
             }
         }
     }
 
-    /// Gives back what ``reserve(_:)`` granted, and wakes runs waiting for memory.
-    public func release(_ bytes: Int) {
+    /// Resumes every waiting run, which then checks again (or notices its cancellation).
+    private func wakeAll() {
         let woken = state.withLock { grants in
-            grants.granted = max(0, grants.granted - bytes)
             let woken = grants.waiters
             grants.waiters.removeAll()
             return woken
         }
         for waiter in woken { waiter.resume() }
+    }
+
+    /// Gives back what ``reserve(_:)`` granted, and wakes runs waiting for memory.
+    public func release(_ bytes: Int) {
+        state.withLock { $0.granted = max(0, $0.granted - bytes) }
+        wakeAll()
     }
 }

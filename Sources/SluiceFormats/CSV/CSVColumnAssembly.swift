@@ -101,72 +101,49 @@ enum CSVColumnAssembly {
         guard first < rows else {
             return Column(storage: .values(Array(repeating: .null, count: rows)), presence: Array(repeating: .null, count: rows))
         }
-        var presence: [Column.Presence]?
         switch infer(cells[first], sources) {
         case .null: return nil
         case .int:
-            var failed = false
-            let values = [Int](unsafeUninitializedCapacity: rows) { out, count in
-                for r in 0..<rows {
-                    switch infer(cells[r], sources) {
-                    case .int(let i):
-                        out[r] = i
-                        if presence != nil { presence!.append(.present) }
-                    case .null:
-                        out[r] = 0
-                        markNull(&presence, row: r)
-                    default:
-                        failed = true
-                        count = 0
-                        return
-                    }
-                }
-                count = rows
-            }
-            return failed ? nil : Column(storage: .ints(values), presence: presence)
+            return typedColumn(cells, rows: rows, sources: sources, placeholder: 0) { if case .int(let i) = $0 { i } else { nil } }
+                .map { Column(storage: .ints($0.values), presence: $0.presence) }
         case .double:
-            var failed = false
-            let values = [Double](unsafeUninitializedCapacity: rows) { out, count in
-                for r in 0..<rows {
-                    switch infer(cells[r], sources) {
-                    case .double(let d):
-                        out[r] = d
-                        if presence != nil { presence!.append(.present) }
-                    case .null:
-                        out[r] = 0
-                        markNull(&presence, row: r)
-                    default:
-                        failed = true
-                        count = 0
-                        return
-                    }
-                }
-                count = rows
-            }
-            return failed ? nil : Column(storage: .doubles(values), presence: presence)
+            return typedColumn(cells, rows: rows, sources: sources, placeholder: 0.0) { if case .double(let d) = $0 { d } else { nil } }
+                .map { Column(storage: .doubles($0.values), presence: $0.presence) }
         case .bool:
-            var failed = false
-            let values = [Bool](unsafeUninitializedCapacity: rows) { out, count in
-                for r in 0..<rows {
-                    switch infer(cells[r], sources) {
-                    case .bool(let b):
-                        out[r] = b
-                        if presence != nil { presence!.append(.present) }
-                    case .null:
-                        out[r] = false
-                        markNull(&presence, row: r)
-                    default:
-                        failed = true
-                        count = 0
-                        return
-                    }
-                }
-                count = rows
-            }
-            return failed ? nil : Column(storage: .bools(values), presence: presence)
+            return typedColumn(cells, rows: rows, sources: sources, placeholder: false) { if case .bool(let b) = $0 { b } else { nil } }
+                .map { Column(storage: .bools($0.values), presence: $0.presence) }
         case .text:
             return textColumn(cells, rows: rows, sources: sources, inferred: true)
         }
+    }
+
+    /// The values of a column whose every non-null cell `value` accepts, written straight into
+    /// an exact-size array (`placeholder` at null rows), with the presence list once a null
+    /// occurs; `nil` at the first cell it refuses.
+    @inline(__always)
+    private static func typedColumn<T: BitwiseCopyable>(
+        _ cells: UnsafePointer<CSVPendingCell>, rows: Int, sources: Sources, placeholder: T, _ value: (Inferred) -> T?
+    ) -> (values: [T], presence: [Column.Presence]?)? {
+        var presence: [Column.Presence]?
+        var failed = false
+        let values = [T](unsafeUninitializedCapacity: rows) { out, count in
+            count = 0
+            for r in 0..<rows {
+                let inferred = infer(cells[r], sources)
+                if case .null = inferred {
+                    out[r] = placeholder
+                    markNull(&presence, row: r)
+                } else if let v = value(inferred) {
+                    out[r] = v
+                    presence?.append(.present)
+                } else {
+                    failed = true
+                    return
+                }
+            }
+            count = rows
+        }
+        return failed ? nil : (values, presence)
     }
 
     /// Records a null at `row`, creating the presence list (all present before) at the first.
@@ -177,7 +154,7 @@ enum CSVColumnAssembly {
             list.reserveCapacity(row + 64)
             presence = list
         }
-        presence!.append(.null)
+        presence?.append(.null)
     }
 
     /// A text column (empty unquoted cells null). With `inferred`, `nil` when a cell would be
@@ -204,7 +181,7 @@ enum CSVColumnAssembly {
                 for r in 0..<rows {
                     let cell = cells[r]
                     if cell.isNull {
-                        presence![r] = .null
+                        presence?[r] = .null
                     } else {
                         if inferred, !cell.quoted {
                             guard case .text = infer(cell, sources) else {

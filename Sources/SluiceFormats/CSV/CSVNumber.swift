@@ -44,30 +44,8 @@ enum CSVNumber {
         if i < n { return bytes[i] | 0x20 == UInt8(ascii: "e") ? ByteNumber.parse(bytes) : nil }
         guard fractionDigits > 0, intDigits + fractionDigits <= 15 else { return ByteNumber.parse(bytes) }
         if mantissa == 0 { return .double(negative ? -0.0 : 0.0) }
-        let value = Double(mantissa) / powerOfTen(fractionDigits)
+        let value = Double(mantissa) / ExactPowerOfTen.of(fractionDigits)
         return .double(negative ? -value : value)
-    }
-
-    /// 10^e for 1 ≤ e ≤ 15, exactly.
-    @inline(__always)
-    private static func powerOfTen(_ e: Int) -> Double {
-        switch e {
-        case 1: return 1e1
-        case 2: return 1e2
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        default: return 1e15
-        }
     }
 }
 

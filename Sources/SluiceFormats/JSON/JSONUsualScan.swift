@@ -233,31 +233,9 @@ enum JSONUsualScan {
         if j < n, base.load(fromByteOffset: j, as: UInt8.self) | 0x20 == UInt8(ascii: "e") { return nil }
         i = j
         var value = 0.0
-        if mantissa != 0 { value = Double(mantissa) / powerOfTen(fractionDigits) }
+        if mantissa != 0 { value = Double(mantissa) / ExactPowerOfTen.of(fractionDigits) }
         if negative { value = -value }
         return JSONUsualMember(field: field, kind: .double, payload: value.bitPattern, end: 0)
-    }
-
-    /// 10^e for 1 ≤ e ≤ 15, exactly.
-    @inline(__always)
-    private static func powerOfTen(_ e: Int) -> Double {
-        switch e {
-        case 1: return 1e1
-        case 2: return 1e2
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        default: return 1e15
-        }
     }
 
     /// Skips one value (checking its syntax); `false` when it is not of the usual shape.

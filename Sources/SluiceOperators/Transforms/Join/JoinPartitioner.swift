@@ -39,7 +39,7 @@ struct JoinPartitioner: Sendable {
         return [Int32](unsafeUninitializedCapacity: rows) { out, initialized in
             for row in 0..<rows {
                 if let hash = Self.hash(column, row: row) {
-                    out[row] = Int32(truncatingIfNeeded: Self.mix(hash ^ seed) % buckets)
+                    out[row] = Int32(truncatingIfNeeded: KeyHashing.mix(hash ^ seed) % buckets)
                 } else {
                     out[row] = none
                 }
@@ -53,9 +53,9 @@ struct JoinPartitioner: Sendable {
     static func hash(_ column: Column, row: Int) -> UInt64? {
         guard column.isPresent(row) else { return nil }
         switch column.storage {
-        case .ints(let a): return integerHash(a[row])
+        case .ints(let a): return KeyHashing.integer(a[row])
         case .doubles(let a): return hash(JoinKey.of(a[row]))
-        case .text(let t): return t.withBytes(at: row) { bytesHash($0) }
+        case .text(let t): return t.withBytes(at: row) { KeyHashing.bytes($0) }
         case .bools, .values: return hash(JoinKey.of(column.value(at: row)))
         }
     }
@@ -64,53 +64,10 @@ struct JoinPartitioner: Sendable {
     static func hash(_ key: JoinKey) -> UInt64? {
         switch key {
         case .none: return nil
-        case .int(let i): return integerHash(i)
-        case .double(let bits): return mix(bits ^ fractionTag)
-        case .text(var s): return s.withUTF8 { bytesHash(UnsafeRawBufferPointer($0)) }
-        case .other(let value):
-            var hasher = Hasher()
-            value.hash(into: &hasher)
-            return mix(UInt64(UInt(bitPattern: hasher.finalize())) ^ otherTag)
+        case .int(let i): return KeyHashing.integer(i)
+        case .double(let bits): return KeyHashing.fraction(bits: bits)
+        case .text(let s): return KeyHashing.text(s)
+        case .other(let value): return KeyHashing.other(value)
         }
-    }
-
-    private static let fractionTag: UInt64 = 0x082E_FA98_EC4E_6C89
-    private static let textTag: UInt64 = 0x4528_21E6_38D0_1377
-    private static let otherTag: UInt64 = 0xBE54_66CF_34E9_0C6C
-
-    @inline(__always)
-    private static func integerHash(_ i: Int) -> UInt64 {
-        mix(UInt64(bitPattern: Int64(i)))
-    }
-
-    /// A hash of `bytes`, eight bytes per step.
-    @inline(__always)
-    private static func bytesHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h = textTag ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
-        var i = 0
-        while i + 8 <= bytes.count {
-            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        return mix(h ^ tail)
-    }
-
-    /// The murmur3 finalizer: every input bit affects every output bit.
-    @inline(__always)
-    static func mix(_ key: UInt64) -> UInt64 {
-        var x = key
-        x ^= x >> 33
-        x &*= 0xff51_afd7_ed55_8ccd
-        x ^= x >> 33
-        x &*= 0xc4ce_b3fe_1a85_ec53
-        x ^= x >> 33
-        return x
     }
 }

@@ -104,7 +104,7 @@ enum KeyWords {
         return words
     }
 
-    private static func compareMixed(_ a: Value, _ b: Value) -> Int {
+    static func compareMixed(_ a: Value, _ b: Value) -> Int {
         let (x, y) = (kindRank(a), kindRank(b))
         return x != y ? (x < y ? -1 : 1) : compareSameKind(a, b)
     }

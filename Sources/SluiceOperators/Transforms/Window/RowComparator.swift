@@ -58,35 +58,7 @@ struct RowComparator {
         }
     }
 
-    /// Two non-null values in ascending key order.
-    static func compareValues(_ a: Value, _ b: Value) -> Int {
-        let (x, y) = (kindRank(a), kindRank(b))
-        if x != y { return x < y ? -1 : 1 }
-        switch (a, b) {
-        case (.int(let p), .int(let q)): return p < q ? -1 : (p == q ? 0 : 1)
-        case (.bool(let p), .bool(let q)): return p == q ? 0 : (p ? 1 : -1)
-        case (.timestamp(let p), .timestamp(let q)): return p < q ? -1 : (p == q ? 0 : 1)
-        case (.string, .string): return LooseComparison.order(a, b) ?? 0
-        case (.array, .array), (.object, .object):
-            let p = a.description
-            let q = b.description
-            return p == q ? 0 : (LooseComparison.order(.string(p), .string(q)) ?? 0)
-        default:
-            guard let p = a.number, let q = b.number else { return 0 }
-            let (wp, wq) = (KeyWords.doubleWord(p), KeyWords.doubleWord(q))
-            return wp < wq ? -1 : (wp == wq ? 0 : 1)
-        }
-    }
-
-    private static func kindRank(_ value: Value) -> Int {
-        switch value {
-        case .bool: return 0
-        case .int, .double: return 1
-        case .string: return 2
-        case .timestamp: return 3
-        case .array: return 4
-        case .object: return 5
-        case .null: return 6
-        }
-    }
+    /// Two non-null values in ascending key order: the order a mixed-kind key column gets
+    /// in memory.
+    static func compareValues(_ a: Value, _ b: Value) -> Int { KeyWords.compareMixed(a, b) }
 }

@@ -190,22 +190,22 @@ private func expectSame(_ spilled: DedupeRun, _ reference: DedupeRun, _ label: S
             // Each value in a typed column of its own, in a `[Value]` column, and as a value.
             let hashes = group.flatMap { value in
                 [
-                    DedupePartitioner.hash(Column(values: [value]), row: 0),
-                    DedupePartitioner.hash(Column(storage: .values([value])), row: 0), DedupePartitioner.valueHash(value),
+                    GroupKeyHash.hash(Column(values: [value]), row: 0),
+                    GroupKeyHash.hash(Column(storage: .values([value])), row: 0), GroupKeyHash.hash(value),
                 ]
             }
             #expect(Set(hashes).count == 1, "\(group)")
         }
         // Null, absent and a missing column are one key.
         let absent = Column.absent(count: 1)
-        #expect(DedupePartitioner.hash(nil, row: 0) == DedupePartitioner.hash(absent, row: 0))
-        #expect(DedupePartitioner.hash(nil, row: 0) == DedupePartitioner.valueHash(.null))
+        #expect(GroupKeyHash.hash(nil, row: 0) == GroupKeyHash.hash(absent, row: 0))
+        #expect(GroupKeyHash.hash(nil, row: 0) == GroupKeyHash.hash(.null))
         // Text as a text column and as values.
         var text = TextColumn()
         text.append("key-42")
-        #expect(DedupePartitioner.hash(Column(storage: .text(text)), row: 0) == DedupePartitioner.valueHash(.string("key-42")))
+        #expect(GroupKeyHash.hash(Column(storage: .text(text)), row: 0) == GroupKeyHash.hash(.string("key-42")))
         // Keys the table keeps apart may still share a partition, but not as a rule.
-        #expect(DedupePartitioner.valueHash(.string("1")) != DedupePartitioner.valueHash(.int(1)))
-        #expect(DedupePartitioner.valueHash(.bool(true)) != DedupePartitioner.valueHash(.int(1)))
+        #expect(GroupKeyHash.hash(.string("1")) != GroupKeyHash.hash(.int(1)))
+        #expect(GroupKeyHash.hash(.bool(true)) != GroupKeyHash.hash(.int(1)))
     }
 }
