@@ -15,9 +15,10 @@ import SluiceCore
 ///   values of several kinds (something DuckDB's typed columns cannot) orders them by kind
 ///   first: booleans, numbers, text, timestamps, arrays, objects.
 ///
-/// The sort holds its whole input, columnar as it arrived, and emits everything at
-/// ``finish(_:)``: the keys are packed into integer words and radix-sorted with the row
-/// numbers (the window's ordering machinery), then each column is written once in order.
+/// The sort holds its whole input, columnar as it arrived, and emits everything at the end:
+/// the keys are packed into integer words and radix-sorted with the row numbers (the
+/// window's ordering machinery), then the rows are gathered in order a slice at a time
+/// (``finish(_:space:)``; ``finish(_:)`` gives them as one batch).
 public struct Sort: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "sort"
@@ -75,7 +76,7 @@ public struct Sort: StatefulTransform {
     public func finish(_ state: SortState) throws -> RecordBatch {
         let held = state.held
         guard state.rowCount > 0 else { return .empty }
-        let scatter = RowScatter(destination: ordering(of: held, count: state.rowCount).destination)
+        let scatter = RowScatter(sources: ordering(of: held, count: state.rowCount).sources)
         let fields = BatchConcatenation.fields(of: held)
         return RecordBatch(fields: fields, columns: fields.map { scatter.column($0, of: held) }, positions: scatter.positions(of: held))
     }
@@ -91,8 +92,17 @@ public struct Sort: StatefulTransform {
         return WindowOrdering(layout: layout, keys: sortKeys, needsKeyChanges: false)
     }
 
-    /// The held batches' storage, twice: ``finish(_:)`` writes every column again in order.
-    public func estimatedBytes(of state: SortState) -> Int { state.heldBytes * 2 }
+    /// The held batches' storage, plus what ordering them needs beside it (as for a window,
+    /// ``Window/orderingBytesPerRow``) and one slice of output: the sorted rows are streamed
+    /// a slice at a time, never copied whole.
+    public func estimatedBytes(of state: SortState) -> Int {
+        guard state.rowCount > 0 else { return 0 }
+        let slice = Self.outputSliceRows * (state.heldBytes / state.rowCount + 1) * 2
+        return state.heldBytes + state.rowCount * Window.orderingBytesPerRow + slice
+    }
+
+    /// The rows of each output batch.
+    static let outputSliceRows = 65_536
 
     /// A sort spills: an external merge sort.
     public var spills: Bool { true }
@@ -102,23 +112,31 @@ public struct Sort: StatefulTransform {
     public func spill(_ state: inout SortState, to space: SpillSpace) throws {
         guard state.rowCount > 0 else { return }
         let held = state.held
-        let places = RowScatter(destination: ordering(of: held, count: state.rowCount).destination).sources
+        let places = ordering(of: held, count: state.rowCount).sources
         state.release()
         state.runs.append(try HeldRowGather(held: held, fields: BatchConcatenation.fields(of: held)).write(places, to: space))
     }
 
-    /// The sorted output: ``finish(_:)``'s batch when nothing was spilled, otherwise every
-    /// sorted run (what is still held becomes the last) merged a batch at a time. Runs hold
-    /// consecutive stretches of the input and rows that compare equal come out in run order,
-    /// so the merge is as stable as the in-memory sort.
+    /// The sorted output a slice at a time: the held rows sorted and gathered in order when
+    /// nothing was spilled, otherwise every sorted run merged with what is still held
+    /// (sorted in memory, as the last run). Runs hold consecutive stretches of the input and
+    /// rows that compare equal come out in run order, so the merge is as stable as the
+    /// in-memory sort.
     public func finish(_ state: SortState, space: SpillSpace) throws -> any BatchStream {
-        guard !state.runs.isEmpty else { return ArrayBatchStream([try finish(state)]) }
-        var state = state
-        try spill(&state, to: space)
+        let held = state.held
+        var inputs: [any BatchStream] = state.runs.map { $0.stream() }
+        var fields = state.runs.flatMap(\.fields)
+        if state.rowCount > 0 {
+            let gather = HeldRowGather(held: held, fields: BatchConcatenation.fields(of: held))
+            let sorted = HeldRowSlices(
+                gather: gather, places: ordering(of: held, count: state.rowCount).sources,
+                sliceRows: state.runs.isEmpty ? Self.outputSliceRows : 16_384)
+            guard !state.runs.isEmpty else { return sorted }
+            inputs.append(sorted)
+            fields += gather.fields
+        }
         let comparator = RowComparator(keys)
-        return MergedStream(
-            state.runs.map { $0.stream() }, fields: Self.firstSeen(state.runs.flatMap(\.fields)), keys: comparator.fields,
-            less: comparator.less)
+        return MergedStream(inputs, fields: Self.firstSeen(fields), keys: comparator.fields, less: comparator.less)
     }
 
     /// `fields` without repeats, in first-seen order.

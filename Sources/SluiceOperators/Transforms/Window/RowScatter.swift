@@ -13,12 +13,12 @@ struct RowScatter {
     /// For each output place, its held row: the inverse of `destination`.
     let sources: [UInt32]
 
-    /// Scatters held row `r` to output place `destination[r]`.
-    init(destination: [UInt32]) {
-        self.destination = destination
-        sources = [UInt32](unsafeUninitializedCapacity: destination.count) { out, count in
-            for (row, place) in destination.enumerated() { out[Int(place)] = UInt32(truncatingIfNeeded: row) }
-            count = destination.count
+    /// Scatters held row `sources[p]` to output place `p`.
+    init(sources: [UInt32]) {
+        self.sources = sources
+        destination = [UInt32](unsafeUninitializedCapacity: sources.count) { out, count in
+            for (place, row) in sources.enumerated() { out[Int(row)] = UInt32(truncatingIfNeeded: place) }
+            count = sources.count
         }
     }
 
@@ -150,7 +150,7 @@ struct RowScatter {
                                 for i in 0..<count {
                                     let start = Int(sourceOffsets[i])
                                     let length = Int(sourceOffsets[i + 1]) - start
-                                    Self.copyBytes(source + start, to: target + Int(starts[base + i]), count: length)
+                                    ShortCopy.copy(source + start, to: target + Int(starts[base + i]), count: length)
                                 }
                             }
                         }
@@ -159,32 +159,5 @@ struct RowScatter {
             }
             return TextColumn(bytes: bytes, offsets: offsets)
         }
-    }
-
-    /// Copies a value, short ones (most text cells) with a few overlapping word moves rather
-    /// than a call into `memcpy`.
-    @inline(__always)
-    private static func copyBytes(_ source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
-        if count >= 8 {
-            guard count <= 32 else {
-                target.copyMemory(from: source, byteCount: count)
-                return
-            }
-            // Words at 0, 8 and 16 as far as needed, and one ending at the last byte.
-            move(UInt64.self, source, target, at: 0)
-            if count > 16 { move(UInt64.self, source, target, at: 8) }
-            if count > 24 { move(UInt64.self, source, target, at: 16) }
-            move(UInt64.self, source, target, at: count - 8)
-        } else if count >= 4 {
-            move(UInt32.self, source, target, at: 0)
-            move(UInt32.self, source, target, at: count - 4)
-        } else {
-            for i in 0..<count { move(UInt8.self, source, target, at: i) }
-        }
-    }
-
-    @inline(__always)
-    private static func move<T: FixedWidthInteger>(_ type: T.Type, _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer, at offset: Int) {
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: T.self), toByteOffset: offset, as: T.self)
     }
 }

@@ -31,8 +31,9 @@ import SluiceCore
 ///   frame holds no number. `count` counts the frame's rows, or with a field its non-null
 ///   values (SQL's `count(x)`).
 ///
-/// The window holds all its input (columnar, as it arrived) until ``finish(_:)``, which sorts
-/// the rows on packed integer key words and writes each column once, in output order.
+/// The window holds all its input (columnar, as it arrived) until the end, when it sorts the
+/// rows on packed integer key words and streams them in output order, whole partitions a
+/// chunk at a time (``finish(_:space:)``; ``finish(_:)`` gives the same rows as one batch).
 public struct Window: StatefulTransform {
     /// The spec's operation name.
     public static let operation = "window"
@@ -134,8 +135,7 @@ public struct Window: StatefulTransform {
         guard state.rowCount > 0 else { return .empty }
         let held = state.held
         let ordering = order(state)
-        let scatter = RowScatter(destination: ordering.destination)
-        let bounds = ordering.bounds
+        let scatter = RowScatter(sources: ordering.sources)
         let fields = BatchConcatenation.fields(of: held)
         let outputs = Set(functions.map(\.output))
         let read = Set(functions.compactMap(\.function.field))
@@ -143,30 +143,9 @@ public struct Window: StatefulTransform {
         for (i, field) in fields.enumerated() where read.contains(field) {
             columns[i] = scatter.column(field, of: held)
         }
-        func input(_ field: String?) -> Column? {
-            field.flatMap { fields.firstIndex(of: $0) }.flatMap { columns[$0] }
+        let results = functionColumns(bounds: ordering.bounds, keyChanges: ordering.keyChanges) { field in
+            fields.firstIndex(of: field).flatMap { columns[$0] }
         }
-        var numbers: [String: NumericCells] = [:]
-        var results: [Column] = []
-        for (_, _, function) in functions {
-            let column = input(function.field)
-            switch function {
-            case .rowNumber: results.append(RowFunctions.rowNumbers(bounds: bounds))
-            case .rank: results.append(RowFunctions.ranks(keyChanges: ordering.keyChanges, bounds: bounds, dense: false))
-            case .denseRank: results.append(RowFunctions.ranks(keyChanges: ordering.keyChanges, bounds: bounds, dense: true))
-            case .shift(_, let offset, let fill):
-                results.append(RowFunctions.shifted(column, by: offset, fill: fill, bounds: bounds))
-            case .aggregate(let aggregate, let field, let frame):
-                var cells: NumericCells?
-                if aggregate != .count, let field, let column {
-                    cells = numbers[field] ?? NumericCells(column)
-                    numbers[field] = cells
-                }
-                results.append(FrameAggregate.compute(
-                    aggregate, column: column, cells: cells, countsRows: field == nil, bounds: bounds, frame: frame))
-            }
-        }
-        numbers = [:]
         for (i, field) in fields.enumerated() where columns[i] == nil && !outputs.contains(field) {
             columns[i] = scatter.column(field, of: held)
         }
@@ -182,6 +161,42 @@ public struct Window: StatefulTransform {
         return RecordBatch(
             fields: outFields, columns: columns.map { $0 ?? Column.absent(count: state.rowCount) },
             positions: scatter.positions(of: held))
+    }
+
+    /// `rows` (already in output order, partition `p` being rows `bounds[p] ..< bounds[p + 1]`)
+    /// with the functions' fields set: what ``finish(_:)`` gives for those rows.
+    func finishOrdered(_ rows: RecordBatch, bounds: [Int], keyChanges: [Bool]) -> RecordBatch {
+        let results = functionColumns(bounds: bounds, keyChanges: keyChanges) { rows.column(named: $0) }
+        var out = rows
+        for ((output, _, _), column) in zip(functions, results) { out.setColumn(column, named: output) }
+        return out
+    }
+
+    /// Each function's column over rows in output order (partition `p` being rows
+    /// `bounds[p] ..< bounds[p + 1]`; `keyChanges` as ``WindowOrdering`` gives them), reading
+    /// the functions' input fields with `input`.
+    func functionColumns(bounds: [Int], keyChanges: [Bool], input: (String) -> Column?) -> [Column] {
+        var numbers: [String: NumericCells] = [:]
+        var results: [Column] = []
+        for (_, _, function) in functions {
+            let column = function.field.flatMap(input)
+            switch function {
+            case .rowNumber: results.append(RowFunctions.rowNumbers(bounds: bounds))
+            case .rank: results.append(RowFunctions.ranks(keyChanges: keyChanges, bounds: bounds, dense: false))
+            case .denseRank: results.append(RowFunctions.ranks(keyChanges: keyChanges, bounds: bounds, dense: true))
+            case .shift(_, let offset, let fill):
+                results.append(RowFunctions.shifted(column, by: offset, fill: fill, bounds: bounds))
+            case .aggregate(let aggregate, let field, let frame):
+                var cells: NumericCells?
+                if aggregate != .count, let field, let column {
+                    cells = numbers[field] ?? NumericCells(column)
+                    numbers[field] = cells
+                }
+                results.append(FrameAggregate.compute(
+                    aggregate, column: column, cells: cells, countsRows: field == nil, bounds: bounds, frame: frame))
+            }
+        }
+        return results
     }
 
     /// The output order of the held rows; the order keys' columns are joined only while
@@ -201,11 +216,26 @@ public struct Window: StatefulTransform {
         return WindowOrdering(layout: layout, keys: keys, needsKeyChanges: ranked)
     }
 
-    /// The held batches' column storage and the partition table, with the held storage
-    /// counted twice: finishing (or spilling) writes every column again in output order.
+    /// What the state holds, plus what finishing it needs beside it: the ordering of the
+    /// held rows (``orderingBytesPerRow`` a row while the order keys are ranked and sorted;
+    /// after a spill, 16 for grouping them by partition)
+    /// and one chunk of output (a chunk of whole partitions, or the largest partition), held
+    /// about three times over while it is gathered and its functions computed. The output is
+    /// streamed a chunk at a time, so the held rows are never copied whole.
     public func estimatedBytes(of state: WindowState) -> Int {
-        state.estimatedBytes + state.heldBytes
+        guard state.rowCount > 0 else { return state.estimatedBytes }
+        let bytesPerRow = state.heldBytes / state.rowCount + 1
+        let chunk = Swift.max(WindowOutput.chunkRows, state.largestPartition) * bytesPerRow * 3
+        // After a spill the held rows are only grouped by partition (their numbers and
+        // places), not sorted: each merged chunk is sorted on its own.
+        let ordering = state.runs.isEmpty ? Self.orderingBytesPerRow : 16
+        return state.estimatedBytes + state.rowCount * ordering + chunk
     }
+
+    /// What ordering the held rows takes a row beside them, at its peak: the partition
+    /// layout, the order keys' columns joined, their packed words and ranks, and the sort's
+    /// entries (measured on the benchmark window's 10M rows).
+    static let orderingBytesPerRow = 80
 
     /// Input fields are copied (unless a function's output replaces one); each function's
     /// field derives from its input field, and ranking functions from the order keys.

@@ -6,8 +6,8 @@
 /// partitions of a per-customer window, radix passes for large ones), once per word from
 /// the least significant when the keys need several.
 struct WindowOrdering {
-    /// For each held row (in arrival order), its place in the output.
-    let destination: [UInt32]
+    /// For each output place, the held row (its number in arrival order) that goes there.
+    let sources: [UInt32]
     /// Partition `p` is output rows `bounds[p] ..< bounds[p + 1]`; the row count is last.
     let bounds: [Int]
     /// When asked for: per output row, whether its order keys differ from the previous output
@@ -22,7 +22,10 @@ struct WindowOrdering {
         self.bounds = bounds
         let width = keys.width
         guard width > 0 else {
-            destination = layout.places
+            sources = [UInt32](unsafeUninitializedCapacity: n) { out, count in
+                for (row, place) in layout.places.enumerated() { out[Int(place)] = UInt32(truncatingIfNeeded: row) }
+                count = n
+            }
             keyChanges = []
             return
         }
@@ -55,11 +58,8 @@ struct WindowOrdering {
                 }
             }
         }
-        destination = [UInt32](unsafeUninitializedCapacity: n) { out, count in
-            for (place, entry) in entries.enumerated() { out[Int(entry.row)] = UInt32(truncatingIfNeeded: place) }
-            count = n
-        }
         keyChanges = needsKeyChanges ? Self.keyChanges(entries, keys: keys) : []
+        sources = entries.map(\.row)
     }
 
     /// Whether each sorted row's words differ from the previous row's.

@@ -10,6 +10,9 @@ public struct WindowState: Sendable {
     /// Numbers partitions in first-seen order; keeps key bytes, not key values.
     var partitions: GroupIndex
     private(set) var heldBytes = 0
+    /// The rows of each partition so far (held or spilled), and the most any partition has.
+    private var partitionSizes: [Int32] = []
+    private(set) var largestPartition = 0
     /// Sorted runs spilled to disk, in input order (see ``Window/spill(_:to:)``).
     var runs: [SpillRun] = []
     /// The number of partitions of a chunk finished after a spill, whose rows are numbered
@@ -32,17 +35,29 @@ public struct WindowState: Sendable {
         held.append(batch)
         partitionIds.append(contentsOf: ids)
         heldBytes += batch.storageBytes
+        guard let top = ids.max() else { return }
+        if partitionSizes.count <= Int(top) {
+            partitionSizes.append(contentsOf: repeatElement(0, count: Int(top) + 1 - partitionSizes.count))
+        }
+        var largest = Int32(largestPartition)
+        partitionSizes.withUnsafeMutableBufferPointer { sizes in
+            for id in ids {
+                sizes[Int(id)] &+= 1
+                largest = Swift.max(largest, sizes[Int(id)])
+            }
+        }
+        largestPartition = Int(largest)
     }
 
-    /// Lets go of the held rows (after they were spilled); the partition table stays.
+    /// Lets go of the held rows (after they were spilled); the partition table and sizes stay.
     mutating func release() {
         held = []
         partitionIds = []
         heldBytes = 0
     }
 
-    /// The held batches' column storage, plus the partition numbers and the partition table.
+    /// The held batches' column storage, plus the partition numbers, sizes and table.
     var estimatedBytes: Int {
-        heldBytes + partitionIds.capacity * 4 + partitions.estimatedBytes
+        heldBytes + partitionIds.capacity * 4 + partitionSizes.capacity * 4 + partitions.estimatedBytes
     }
 }

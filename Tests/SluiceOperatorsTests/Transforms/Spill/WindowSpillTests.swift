@@ -30,14 +30,14 @@ import Testing
         let window = try make(Window.self, config)
         let batches = mixedBatches(rows: 5000, batchSize: 250, seed: 23)
         let expected = try runStateful(window, batches)
-        for every in [1, 7] {
+        for every in [0, 1, 7] {
             let space = makeSpillSpace()
             let spilled = try runSpilling(window, batches, spillEvery: every, space: space)
             #expect(spilled.count == expected.count)
             #expect(spilled.fields == expected.fields)
             #expect(firstDifference(spilled.positions, expected.positions) == nil, "spill every \(every) batches")
             #expect(firstDifference(spilled.records, expected.records) == nil)
-            #expect(space.bytesWritten > 0)
+            #expect((space.bytesWritten > 0) == (every > 0))
             #expect(space.openFiles == 0)
         }
     }
@@ -52,5 +52,38 @@ import Testing
         let spilled = try runSpilling(window, batches, spillEvery: 3, space: space)
         #expect(firstDifference(spilled.positions, expected.positions) == nil)
         #expect(firstDifference(spilled.records, expected.records) == nil)
+    }
+
+    @Test func theInMemoryStreamCutsWholePartitionsIntoChunks() throws {
+        // 200,000 rows over 20,000 partitions: chunks of at most 65,536 rows, each ending at
+        // a partition boundary; together exactly the one-batch finish.
+        let window = try make(Window.self, #"{"partitionBy": ["g"], "orderBy": [{"field": "amount"}, {"field": "id"}], "functions": [{"function": "row_number", "as": "rn"}, {"function": "rank", "as": "rk"}, {"function": "lag", "field": "amount", "as": "prev"}, {"function": "sum", "field": "amount", "as": "s", "frame": 4}]}"#)
+        let batches = mixedBatches(rows: 200_000, batchSize: 10_000, seed: 9, groups: 20_000)
+        var state = window.makeState()
+        for batch in batches { _ = try window.consume(batch, into: &state) }
+        let stream = try window.finish(state, space: makeSpillSpace())
+        var out: [RecordBatch] = []
+        while let batch = try stream.next() { out.append(batch) }
+        #expect(out.count >= 4)
+        #expect(out.allSatisfy { $0.count <= 65_536 })
+        // A chunk's first row starts a partition: its row number is 1.
+        #expect(out.allSatisfy { $0.column(named: "rn")?.value(at: 0) == .int(1) })
+        let expected = try window.finish(state)
+        let streamed = RecordBatch.concatenate(out)
+        #expect(streamed.fields == expected.fields)
+        #expect(firstDifference(streamed.positions, expected.positions) == nil)
+        #expect(firstDifference(streamed.records, expected.records) == nil)
+    }
+
+    @Test func onePartitionLargerThanAChunkComesOutWhole() throws {
+        let window = try make(Window.self, #"{"orderBy": [{"field": "id", "direction": "desc"}], "functions": [{"function": "row_number", "as": "rn"}]}"#)
+        let batches = mixedBatches(rows: 100_000, batchSize: 10_000, seed: 3)
+        var state = window.makeState()
+        for batch in batches { _ = try window.consume(batch, into: &state) }
+        let stream = try window.finish(state, space: makeSpillSpace())
+        var sizes: [Int] = []
+        while let batch = try stream.next() { sizes.append(batch.count) }
+        #expect(sizes == [100_000])
+        #expect(state.largestPartition == 100_000)
     }
 }
