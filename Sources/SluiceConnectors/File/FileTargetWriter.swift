@@ -9,8 +9,16 @@ import Darwin
 
 /// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to the
 /// temporary file every `flushRows` records (the target's `batchSize`).
+///
+/// Flushes and large encoded batches are written on another thread while the job goes on
+/// producing the next batch, one write at a time and in order: each write waits for the one
+/// before it, and committing or aborting waits for the last. A failed write fails the next
+/// call. The descriptor is shared with the write in flight and closed only when both are
+/// done with it, so a write never reaches a closed (or reused) descriptor.
 final class FileTargetWriter: PreEncodingTargetWriter {
-    private var fd: Int32
+    private var file: OpenFile?
+    /// The write in flight, if any.
+    private var pending: Task<Void, any Error>?
     private let tempPath: String
     private let finalPath: String
     private let format: DataFormat
@@ -23,7 +31,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     private var done = false
 
     init(fd: Int32, tempPath: String, finalPath: String, format: DataFormat, flushRows: Int) {
-        self.fd = fd
+        file = OpenFile(fd)
         self.tempPath = tempPath
         self.finalPath = finalPath
         self.format = format
@@ -32,10 +40,8 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     }
 
     deinit {
-        if !done {
-            if fd >= 0 { Glibc.close(fd) }
-            unlink(tempPath)
-        }
+        // The file closes when the write in flight (if any) lets go of it too.
+        if !done { unlink(tempPath) }
     }
 
     /// Copies the existing file for append mode, then writes the format's prefix.
@@ -64,7 +70,8 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             encoder.begin(into: &buffer)
             self.encoder = encoder
         }
-        try flush()
+        if let file { try Self.writeAll(buffer, to: file, path: finalPath) }
+        buffer.removeAll(keepingCapacity: true)
     }
 
     private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
@@ -104,7 +111,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         }
         let written = buffer.count - before
         bufferedRows += batch.count
-        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
+        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try await flush() }
         return written
     }
 
@@ -112,32 +119,56 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     /// than being copied into the buffer first.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
         if bytes.count >= 1 << 16 {
-            try flush()
-            try writeAll(bytes)
+            try await flush()
+            try await enqueue(bytes)
             return bytes.count
         }
         buffer.append(contentsOf: bytes)
         bufferedRows += rows
-        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try flush() }
+        if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try await flush() }
         return bytes.count
     }
 
-    private func flush() throws {
-        try writeAll(buffer)
-        buffer.removeAll(keepingCapacity: true)
+    /// Hands the buffer to a background write.
+    private func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        var full: [UInt8] = []
+        full.reserveCapacity(1 << 20)
+        swap(&full, &buffer)
         bufferedRows = 0
+        try await enqueue(full)
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws {
+    /// Writes `bytes` on another thread once the write before has finished (and throws its
+    /// error, if it failed).
+    private func enqueue(_ bytes: [UInt8]) async throws {
+        try await settle()
+        guard let file else { throw ConnectorError.io("write to '\(finalPath)' after the file was closed") }
+        pending = Self.backgroundWrite(bytes, to: file, path: finalPath)
+    }
+
+    /// Waits for the write in flight; throws its error.
+    private func settle() async throws {
+        guard let write = pending else { return }
+        pending = nil
+        try await write.value
+    }
+
+    /// A task writing `bytes` to `file`.
+    private static func backgroundWrite(_ bytes: [UInt8], to file: OpenFile, path: String) -> Task<Void, any Error> {
+        Task.detached { try writeAll(bytes, to: file, path: path) }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to file: OpenFile, path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(fd, base + offset, raw.count - offset)
+                return Glibc.write(file.fd, base + offset, raw.count - offset)
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ConnectorError.io("write to '\(finalPath)' failed: \(String(cString: strerror(errno)))")
+                throw ConnectorError.io("write to '\(path)' failed: \(String(cString: strerror(errno)))")
             }
             offset += n
         }
@@ -150,10 +181,11 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         } else if jsonAppendHasElements != nil {
             buffer.append(contentsOf: [0x0A, UInt8(ascii: "]"), 0x0A])
         }
-        try flush()
-        guard fsync(fd) == 0 else { throw ConnectorError.io("fsync of '\(tempPath)' failed: \(String(cString: strerror(errno)))") }
-        Glibc.close(fd)
-        fd = -1
+        try await flush()
+        try await settle()
+        guard let file else { throw ConnectorError.io("commit of '\(finalPath)' after the file was closed") }
+        guard fsync(file.fd) == 0 else { throw ConnectorError.io("fsync of '\(tempPath)' failed: \(String(cString: strerror(errno)))") }
+        self.file = nil
         guard rename(tempPath, finalPath) == 0 else {
             throw ConnectorError.io("cannot rename '\(tempPath)' to '\(finalPath)': \(String(cString: strerror(errno)))")
         }
@@ -172,11 +204,23 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     }
 
     func abort() async {
-        if fd >= 0 {
-            Glibc.close(fd)
-            fd = -1
-        }
+        try? await settle()
+        file = nil
         unlink(tempPath)
         done = true
+    }
+}
+
+/// An open file descriptor, closed when the last holder lets go of it (the writer and the
+/// background write in flight share it).
+private final class OpenFile: Sendable {
+    let fd: Int32
+
+    init(_ fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        Glibc.close(fd)
     }
 }

@@ -124,6 +124,14 @@ struct RunState {
         if held > share, held - kept >= max(budget.smallestSpill, share / 4) {
             try spill(index)
             held = run.estimatedBytes
+            // A step may move part of its state at a time (a window moves its oldest half):
+            // go on while what is left is over what is available and still shrinks.
+            while held > max(available, budget.smallestSpill) {
+                try spill(index)
+                let after = run.estimatedBytes
+                guard after < held else { break }
+                held = after
+            }
             keptAfterSpill[index] = held
         }
         // What cannot go to disk may use all that is available; past that spilling cannot help.

@@ -7,9 +7,10 @@ import SluiceCore
 /// partitions a chunk at a time (``WindowOutput``).
 ///
 /// The partition table stays in memory (one entry per distinct partition key, numbered in
-/// first-seen order, as the in-memory path numbers them). A spill groups the held rows by
-/// partition number (a stable counting sort, so rows of a partition keep arrival order) and
-/// writes them to disk as one run, with each row's partition number in an extra column. At
+/// first-seen order, as the in-memory path numbers them). A spill groups the oldest half of
+/// the held rows by partition number (a stable counting sort, so rows of a partition keep
+/// arrival order) and writes them to disk as one run, with each row's partition number in
+/// an extra column. At
 /// the end the runs and what is still held are merged on the partition number alone
 /// (``WindowPartitionMerge``): a chunk takes every row of the next partitions from each run
 /// in turn, and is finished by the in-memory path, which sorts each partition by the order
@@ -23,28 +24,45 @@ extension Window {
     /// A window spills.
     public var spills: Bool { true }
 
-    /// Groups what is held by partition and writes it to disk as one run, a slice at a time.
+    /// Groups the oldest held batches, at least half of what is held, by partition and
+    /// writes them to disk as one run, a slice at a time.
+    ///
+    /// Half, not all: a spill halves what is held (and what finishing would add to it), so
+    /// a window that outgrows its share near the end of its input writes half its rows to
+    /// disk rather than all of them, and merges the rest from memory. The runner spills again
+    /// if that is not enough.
     public func spill(_ state: inout WindowState, to space: SpillSpace) throws {
         guard state.rowCount > 0 else { return }
-        let (gather, places) = Self.grouped(state)
-        state.release()
+        var batches = 0
+        var bytes = 0
+        var rows = 0
+        while batches < state.held.count, bytes * 2 < state.heldBytes {
+            bytes += state.held[batches].storageBytes
+            rows += state.held[batches].count
+            batches += 1
+        }
+        let (gather, places) = Self.grouped(
+            Array(state.held[..<batches]), partitionIds: state.partitionIds[..<rows], partitionCount: state.partitionCount)
+        state.release(first: batches)
         state.runs.append(try gather.write(places, to: space))
     }
 
-    /// The held rows with their partition numbers in ``partitionColumn``, and their
-    /// arrival numbers grouped by partition (partitions in number order, rows in arrival
-    /// order).
-    static func grouped(_ state: WindowState) -> (gather: HeldRowGather, places: [UInt32]) {
-        var held = state.held
-        var start = 0
+    /// Held rows (`held`, whose rows fall in `partitionIds`) with their partition numbers in
+    /// ``partitionColumn``, and their arrival numbers grouped by partition (partitions in
+    /// number order, rows in arrival order).
+    static func grouped(
+        _ held: [RecordBatch], partitionIds: ArraySlice<Int32>, partitionCount: Int
+    ) -> (gather: HeldRowGather, places: [UInt32]) {
+        var held = held
+        var start = partitionIds.startIndex
         for (i, batch) in held.enumerated() {
-            let ids = state.partitionIds[start..<start + batch.count].map { Int($0) }
+            let ids = partitionIds[start..<start + batch.count].map { Int($0) }
             start += batch.count
             var batch = batch
             batch.setColumn(Column(storage: .ints(ids)), named: partitionColumn)
             held[i] = batch
         }
-        let layout = PartitionLayout(partitions: state.partitionIds, count: state.partitionCount)
+        let layout = PartitionLayout(partitions: Array(partitionIds), count: partitionCount)
         let places = [UInt32](unsafeUninitializedCapacity: layout.places.count) { out, count in
             for (row, place) in layout.places.enumerated() { out[Int(place)] = UInt32(truncatingIfNeeded: row) }
             count = layout.places.count
@@ -59,7 +77,7 @@ extension Window {
         var inputs: [any BatchStream] = state.runs.map { $0.stream() }
         var fields = state.runs.flatMap(\.fields)
         if state.rowCount > 0 {
-            let (gather, places) = Self.grouped(state)
+            let (gather, places) = Self.grouped(state.held, partitionIds: state.partitionIds[...], partitionCount: state.partitionCount)
             inputs.append(HeldRowSlices(gather: gather, places: places))
             fields += gather.fields
         }
@@ -183,7 +201,7 @@ final class WindowPartitionMerge: BatchStream {
             }
             // Every input has read past `cut`, so no partition below it has rows left unread.
             let open = inputs.indices.filter { !ended[$0] }
-            let cut = open.map { Self.lastNumber(buffered[$0]) }.min() ?? Int.max
+            var cut = open.map { Self.lastNumber(buffered[$0]) }.min() ?? Int.max
             let ready = buffered.reduce(0) { total, batches in total + batches.reduce(0) { $0 + Self.rowsBelow(cut, in: $1) } }
             if !open.isEmpty && ready < WindowOutput.chunkRows {
                 // Too little below the cut: read on in the inputs that hold it back.
@@ -191,6 +209,12 @@ final class WindowPartitionMerge: BatchStream {
                 continue
             }
             guard ready > 0 else { return nil }
+            // Many runs each read a batch ahead can put far more than a chunk below the cut:
+            // lower it to the last partition that keeps the chunk within `chunkRows` (at
+            // least one partition, however large).
+            if ready > WindowOutput.chunkRows {
+                cut = chunkCut(below: cut)
+            }
             var pieces: [RecordBatch] = []
             for i in inputs.indices {
                 var kept: [RecordBatch] = []
@@ -210,6 +234,22 @@ final class WindowPartitionMerge: BatchStream {
             first = last + 1
             return try window.finishChunk(pieces.map(ordered), first: start, count: last + 1 - start)
         }
+    }
+
+    /// The highest cut-off at or below `cut` that leaves at most ``WindowOutput/chunkRows``
+    /// buffered rows below it, but at least the next partition.
+    private func chunkCut(below cut: Int) -> Int {
+        func rows(below c: Int) -> Int {
+            buffered.reduce(0) { total, batches in total + batches.reduce(0) { $0 + Self.rowsBelow(c, in: $1) } }
+        }
+        let least = buffered.compactMap { $0.first.flatMap { Self.partitionNumbers($0).first } }.min() ?? first
+        var low = least + 1
+        var high = cut
+        while low < high {
+            let middle = low + (high - low + 1) / 2
+            if rows(below: middle) <= WindowOutput.chunkRows { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// Reads input `i`'s next batch, or notes that it has ended.

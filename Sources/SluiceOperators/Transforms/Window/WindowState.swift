@@ -49,11 +49,14 @@ public struct WindowState: Sendable {
         largestPartition = Int(largest)
     }
 
-    /// Lets go of the held rows (after they were spilled); the partition table and sizes stay.
-    mutating func release() {
-        held = []
-        partitionIds = []
-        heldBytes = 0
+    /// Lets go of the first `batches` held batches (after they were spilled); the partition
+    /// table and sizes stay.
+    mutating func release(first batches: Int) {
+        let released = held[..<batches]
+        let rows = released.reduce(0) { $0 + $1.count }
+        heldBytes -= released.reduce(0) { $0 + $1.storageBytes }
+        held = Array(held[batches...])
+        partitionIds = Array(partitionIds[rows...])
     }
 
     /// The held batches' column storage, plus the partition numbers, sizes and table.

@@ -86,4 +86,29 @@ import Testing
         #expect(sizes == [100_000])
         #expect(state.largestPartition == 100_000)
     }
+
+    @Test func manyRunsStillComeOutInChunksOfAtMostAChunk() throws {
+        // 300,000 rows over 2,000 partitions, spilled after every batch: every run holds rows
+        // of nearly every partition, so the merge must cut its chunks smaller than what the
+        // runs' buffered batches put below the common cut-off.
+        let window = try make(Window.self, #"{"partitionBy": ["g"], "orderBy": [{"field": "amount"}, {"field": "id"}], "functions": [{"function": "row_number", "as": "rn"}, {"function": "sum", "field": "amount", "as": "s"}]}"#)
+        let batches = mixedBatches(rows: 300_000, batchSize: 15_000, seed: 12, groups: 2_000)
+        let expected = try runStateful(window, batches)
+        var state = window.makeState()
+        let space = makeSpillSpace()
+        for batch in batches {
+            _ = try window.consume(batch, into: &state)
+            try window.spill(&state, to: space)
+        }
+        #expect(state.runs.count >= 20)
+        let stream = try window.finish(state, space: space)
+        var out: [RecordBatch] = []
+        while let batch = try stream.next() { out.append(batch) }
+        #expect(out.count >= 5)
+        #expect(out.allSatisfy { $0.count <= 65_536 })
+        #expect(out.allSatisfy { $0.column(named: "rn")?.value(at: 0) == .int(1) })
+        let streamed = RecordBatch.concatenate(out)
+        #expect(firstDifference(streamed.positions, expected.positions) == nil)
+        #expect(firstDifference(streamed.records, expected.records) == nil)
+    }
 }
