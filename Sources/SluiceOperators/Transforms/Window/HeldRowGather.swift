@@ -1,3 +1,4 @@
+import Dispatch
 import SluiceCore
 
 /// Rows of a list of held batches, picked by their number in arrival order (row 0 is the
@@ -72,10 +73,15 @@ struct HeldRowGather {
     /// The rows `rows` (arrival numbers), in that order.
     func batch(_ rows: ArraySlice<UInt32>) -> RecordBatch {
         let groups = SliceGroups(rows.map { locate(Int($0)) }, batches: held.count)
-        var columns: [Column] = []
-        columns.reserveCapacity(fields.count)
-        for f in fields.indices {
-            columns.append(column(f, groups))
+        let columns = [Column](unsafeUninitializedCapacity: fields.count) { out, count in
+            guard let base = out.baseAddress else { return }
+            let gathered = UncheckedPointer(base)
+            // Columns are independent: gather them on all cores (the gather is bound by
+            // memory latency, which more cores hide better).
+            DispatchQueue.concurrentPerform(iterations: fields.count) { f in
+                (gathered.pointer + f).initialize(to: column(f, groups))
+            }
+            count = fields.count
         }
         let positions = groups.gather(placeholder: 0) { b in held[b].positions }
         return RecordBatch(fields: fields, columns: columns, positions: positions)
@@ -261,5 +267,15 @@ private struct SliceGroups {
             }
         }
         return TextColumn(bytes: bytes, offsets: offsets)
+    }
+}
+
+/// A pointer handed to the iterations of `concurrentPerform`, each of which writes only its
+/// own element; the call returns only when all are done.
+private struct UncheckedPointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+
+    init(_ pointer: UnsafeMutablePointer<T>) {
+        self.pointer = pointer
     }
 }
