@@ -21,9 +21,15 @@ struct PostgresBinaryCopyEncoder {
     /// upsert stage table).
     let withOrdinal: Bool
 
-    /// Rows per buffer (COPY data message): sending one returns once it is on the socket, so
-    /// the server parses a message while the next goes out.
+    /// Rows of the first buffer (COPY data message), encoded before the COPY starts so the
+    /// server has rows to parse at once; the rest of the run follows in buffers of up to
+    /// ``laterRowsPerBuffer`` rows, encoded while the server parses the first.
     static let rowsPerBuffer = 1024
+
+    /// Rows per buffer after the first. Each buffer is one write, and each write waits for
+    /// the event loop and then for the writing task to be scheduled again: few, large
+    /// writes keep a loaded machine from stretching every batch by those waits.
+    static let laterRowsPerBuffer = 16_384
 
     /// The file header: signature, flags (no OIDs), no header extension.
     static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
@@ -38,7 +44,7 @@ struct PostgresBinaryCopyEncoder {
     }
 
     /// `rows` of `batch` as the whole binary COPY data (header first, trailer last), cut into
-    /// buffers of ``rowsPerBuffer`` rows; nil when a value has no exact binary form.
+    /// buffers as ``slices(_:)`` cuts them; nil when a value has no exact binary form.
     func encode(_ batch: RecordBatch, rows: Range<Int>) -> [ByteBuffer]? {
         var buffers: [ByteBuffer] = []
         for slice in slices(rows) {
@@ -48,12 +54,15 @@ struct PostgresBinaryCopyEncoder {
         return buffers
     }
 
-    /// `rows` cut into slices of ``rowsPerBuffer`` rows (one empty slice when `rows` is empty).
+    /// `rows` cut into slices: the first of ``rowsPerBuffer`` rows, the others of up to
+    /// ``laterRowsPerBuffer`` (one empty slice when `rows` is empty).
     func slices(_ rows: Range<Int>) -> [Range<Int>] {
         guard !rows.isEmpty else { return [rows] }
-        return stride(from: rows.lowerBound, to: rows.upperBound, by: Self.rowsPerBuffer).map {
-            $0..<min(rows.upperBound, $0 + Self.rowsPerBuffer)
-        }
+        let firstEnd = min(rows.upperBound, rows.lowerBound + Self.rowsPerBuffer)
+        return [rows.lowerBound..<firstEnd]
+            + stride(from: firstEnd, to: rows.upperBound, by: Self.laterRowsPerBuffer).map {
+                $0..<min(rows.upperBound, $0 + Self.laterRowsPerBuffer)
+            }
     }
 
     /// The rows `slice` of the COPY of `rows` of `batch`: with the header when the slice

@@ -104,6 +104,26 @@ import Testing
         #expect(try PostgresFixture.rows("SELECT n::text FROM \(table) WHERE id IN (3, 5) ORDER BY id") == [["0.38"], ["0.63"]])
     }
 
+    @Test func aRunIsSentAsASmallFirstSliceThenLargeOnes() {
+        let encoder = PostgresBinaryCopyEncoder(fields: [0], types: [.int8], withOrdinal: false)
+        #expect(encoder.slices(0..<40_000) == [0..<1024, 1024..<17_408, 17_408..<33_792, 33_792..<40_000])
+        #expect(encoder.slices(7..<1031) == [7..<1031])
+        #expect(encoder.slices(7..<1032) == [7..<1031, 1031..<1032])
+        #expect(encoder.slices(3..<3) == [3..<3])
+    }
+
+    @Test func aRunOfManySlicesIsStoredWhole() async throws {
+        let table = PostgresFixture.uniqueTable("slices")
+        try PostgresFixture.psql("CREATE TABLE \(table) (id int8, v text)")
+        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
+        // One batch of four slices: header in the first, trailer in the last.
+        let batch = PostgresFixture.batch((1...40_000).map { ["id": .int($0), "v": .string("row \($0)")] })
+        #expect(try await PostgresFixture.write(try PostgresFixture.target(["table": .string(table)]), [batch]) == [])
+        let expected = try PostgresFixture.psql("SELECT md5(string_agg(g || '|row ' || g, ',' ORDER BY g)) FROM generate_series(1, 40000) g")
+        #expect(try PostgresFixture.psql("SELECT md5(string_agg(id || '|' || v, ',' ORDER BY id)) FROM \(table)") == expected)
+        #expect(try PostgresFixture.psql("SELECT count(*) FROM \(table)") == "40000")
+    }
+
     /// The statement PostgresNIO's `copyFrom` builds around the table argument.
     @Test func theBinaryCopyStatement() {
         let argument = PostgresBinaryCopy.tableArgument(PostgresRelationName("we\"ird.Tab le"), columns: ["a\"b", "c"])
