@@ -25,7 +25,11 @@ public enum JSONText {
         case .int(let i): appendInt(i, to: &out)
         case .double(let d): appendDouble(d, to: &out)
         case .string(let s): appendString(s, to: &out)
-        case .timestamp(let t): appendString(t.iso8601, to: &out)
+        case .timestamp(let t):
+            // Nothing in the ISO 8601 form needs escaping.
+            out.append(UInt8(ascii: "\""))
+            t.appendISO8601(to: &out)
+            out.append(UInt8(ascii: "\""))
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {

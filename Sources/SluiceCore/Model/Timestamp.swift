@@ -110,34 +110,93 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     /// The ISO 8601 form in UTC with milliseconds, as JavaScript's `toISOString()` writes it
     /// (microseconds are kept when present).
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601`` to `out` as UTF-8 (all ASCII: digits, `-`, `:`, `T`, `.`, `Z`),
+    /// digit by digit, without making a `String`: JSON and NDJSON targets write every
+    /// timestamp this way.
+    public func appendISO8601(to out: inout [UInt8]) {
         let c = civil
-        var out = ""
-        out.reserveCapacity(27)
-        func pad(_ value: Int, _ width: Int) {
-            let s = String(value)
-            if s.count < width { out += String(repeating: "0", count: width - s.count) }
-            out += s
+        if (0...9999).contains(c.year) {
+            // The usual case, fixed width: put together on the stack, appended at once.
+            var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            let count = withUnsafeMutableBytes(of: &text) { bytes -> Int in
+                func pair(_ value: Int, at index: Int) {
+                    bytes[index] = UInt8(truncatingIfNeeded: value / 10) &+ UInt8(ascii: "0")
+                    bytes[index + 1] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
+                }
+                pair(c.year / 100, at: 0)
+                pair(c.year % 100, at: 2)
+                bytes[4] = UInt8(ascii: "-")
+                pair(c.month, at: 5)
+                bytes[7] = UInt8(ascii: "-")
+                pair(c.day, at: 8)
+                bytes[10] = UInt8(ascii: "T")
+                pair(c.hour, at: 11)
+                bytes[13] = UInt8(ascii: ":")
+                pair(c.minute, at: 14)
+                bytes[16] = UInt8(ascii: ":")
+                pair(c.second, at: 17)
+                bytes[19] = UInt8(ascii: ".")
+                if c.microsecond % 1000 == 0 {
+                    let milliseconds = c.microsecond / 1000
+                    bytes[20] = UInt8(truncatingIfNeeded: milliseconds / 100) &+ UInt8(ascii: "0")
+                    pair(milliseconds % 100, at: 21)
+                    bytes[23] = UInt8(ascii: "Z")
+                    return 24
+                }
+                pair(c.microsecond / 10_000, at: 20)
+                pair(c.microsecond / 100 % 100, at: 22)
+                pair(c.microsecond % 100, at: 24)
+                bytes[26] = UInt8(ascii: "Z")
+                return 27
+            }
+            withUnsafeBytes(of: &text) { out.append(contentsOf: $0.prefix(count)) }
+            return
         }
-        if c.year < 0 { out += "-" }
-        pad(abs(c.year), 4)
-        out += "-"
-        pad(c.month, 2)
-        out += "-"
-        pad(c.day, 2)
-        out += "T"
-        pad(c.hour, 2)
-        out += ":"
-        pad(c.minute, 2)
-        out += ":"
-        pad(c.second, 2)
-        out += "."
+        if c.year < 0 { out.append(UInt8(ascii: "-")) }
+        Self.appendDigits(c.year.magnitude, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Self.appendDigits(UInt(c.month), width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Self.appendDigits(UInt(c.day), width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        Self.appendDigits(UInt(c.hour), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Self.appendDigits(UInt(c.minute), width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Self.appendDigits(UInt(c.second), width: 2, to: &out)
+        out.append(UInt8(ascii: "."))
         if c.microsecond % 1000 == 0 {
-            pad(c.microsecond / 1000, 3)
+            Self.appendDigits(UInt(c.microsecond / 1000), width: 3, to: &out)
         } else {
-            pad(c.microsecond, 6)
+            Self.appendDigits(UInt(c.microsecond), width: 6, to: &out)
         }
-        out += "Z"
-        return out
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends the decimal digits of `value`, zero-padded on the left to at least `width`.
+    private static func appendDigits(_ value: UInt, width: Int, to out: inout [UInt8]) {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        for _ in count..<max(count, width) { out.append(UInt8(ascii: "0")) }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var remaining = value
+        var index = start + count
+        while remaining > 0 {
+            index -= 1
+            out[index] = UInt8(truncatingIfNeeded: remaining % 10) &+ UInt8(ascii: "0")
+            remaining /= 10
+        }
     }
 
     /// Whether `year` is a Gregorian leap year.

@@ -136,14 +136,14 @@ extension PostgresTableDialect {
                     var binds = PostgresBindings(capacity: chunk.count * self.settings.keys.count)
                     for offset in chunk { for value in keys[offset] { binds.appendText(value) } }
                     let sql = PostgresStatements.delete(from: self.table, keys: self.settings.keys, rows: chunk.count)
-                    try await self.connection.run(sql, binds: binds, logger: self.logger)
+                    try await self.afterQueued { try await self.connection.run(sql, binds: binds, logger: self.logger) }
                     return 0
                 },
                 retryingLoneRow: true,
                 single: { offset in
                     var binds = PostgresBindings(capacity: self.settings.keys.count)
                     for value in keys[offset] { binds.appendText(value) }
-                    try await self.connection.run(single, binds: binds, logger: self.logger)
+                    try await self.afterQueued { try await self.connection.run(single, binds: binds, logger: self.logger) }
                     return 0
                 },
                 reject: { offset, error in

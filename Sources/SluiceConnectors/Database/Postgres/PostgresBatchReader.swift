@@ -1,14 +1,20 @@
 import PostgresNIO
 import SluiceCore
 
-/// One read of a ``PostgresSource``: takes the chunks a ``PostgresChunkProducer`` decodes
-/// ahead (at most two batches) from the statement's row stream.
+/// One read of a ``PostgresSource``: takes the chunks a ``PostgresCopyProducer`` (binary COPY)
+/// or a ``PostgresChunkProducer`` (row stream) decodes ahead, at most two batches.
 final class PostgresBatchReader: BatchReader {
     private let buffer: PostgresChunkBuffer
     private let producer: Task<Void, Never>
     private var finished = false
 
     init(_ producer: PostgresChunkProducer) {
+        let buffer = PostgresChunkBuffer(capacity: 1)
+        self.buffer = buffer
+        self.producer = Task { await producer.run(into: buffer) }
+    }
+
+    init(_ producer: PostgresCopyProducer) {
         let buffer = PostgresChunkBuffer(capacity: 1)
         self.buffer = buffer
         self.producer = Task { await producer.run(into: buffer) }

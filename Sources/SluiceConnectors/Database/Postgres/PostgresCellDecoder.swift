@@ -3,7 +3,9 @@ import PostgresNIO
 import SluiceCore
 
 /// Decodes binary result cells into Sluice values (see ``PostgresSource`` for the mapping),
-/// straight into ``ColumnBuilder``s where the value has a typed column.
+/// straight into ``ColumnBuilder``s where the value has a typed column. The cells come from
+/// PostgresNIO's rows (as `ByteBuffer`s) or from a binary COPY stream (as raw bytes); both
+/// carry each type's binary `send` form.
 enum PostgresCellDecoder {
     /// Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
     static let epochOffsetMicros: Int64 = 946_684_800_000_000
@@ -12,76 +14,79 @@ enum PostgresCellDecoder {
 
     /// Appends the cell's value to `builder`; returns the cell's size in bytes.
     static func append(_ bytes: ByteBuffer?, kind: PostgresColumnKind, to builder: inout ColumnBuilder) throws -> Int {
-        guard var buffer = bytes else {
+        guard let buffer = bytes else {
             builder.appendNull()
             return 0
         }
-        let size = buffer.readableBytes
-        switch kind {
-        case .int8:
-            guard let value = buffer.readInteger(as: Int64.self) else { throw malformed(kind) }
-            builder.appendInt(Int(value))
-        case .int4:
-            guard let value = buffer.readInteger(as: Int32.self) else { throw malformed(kind) }
-            builder.appendInt(Int(value))
-        case .int2:
-            guard let value = buffer.readInteger(as: Int16.self) else { throw malformed(kind) }
-            builder.appendInt(Int(value))
-        case .float8:
-            guard let bits = buffer.readInteger(as: UInt64.self) else { throw malformed(kind) }
-            builder.appendDouble(Double(bitPattern: bits))
-        case .bool:
-            guard let value = buffer.readInteger(as: UInt8.self) else { throw malformed(kind) }
-            builder.appendBool(value != 0)
-        case .text:
-            buffer.withUnsafeReadableBytes { builder.appendText($0) }
-        default:
-            builder.append(try value(&buffer, kind: kind))
-        }
-        return size
+        try buffer.withUnsafeReadableBytes { try append($0, kind: kind, to: &builder) }
+        return buffer.readableBytes
     }
 
-    /// The value of a non-null cell of `kind`.
-    static func value(_ buffer: inout ByteBuffer, kind: PostgresColumnKind) throws -> Value {
+    /// Appends the value of the non-null cell `bytes` to `builder`.
+    static func append(_ bytes: UnsafeRawBufferPointer, kind: PostgresColumnKind, to builder: inout ColumnBuilder) throws {
         switch kind {
-        case .int2:
-            guard let value = buffer.readInteger(as: Int16.self) else { throw malformed(kind) }
-            return .int(Int(value))
-        case .int4:
-            guard let value = buffer.readInteger(as: Int32.self) else { throw malformed(kind) }
-            return .int(Int(value))
         case .int8:
-            guard let value = buffer.readInteger(as: Int64.self) else { throw malformed(kind) }
-            return .int(Int(value))
-        case .oid:
-            guard let value = buffer.readInteger(as: UInt32.self) else { throw malformed(kind) }
-            return .int(Int(value))
+            guard bytes.count == 8 else { throw malformed(kind) }
+            builder.appendInt(Int(Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))))
+        case .int4:
+            guard bytes.count == 4 else { throw malformed(kind) }
+            builder.appendInt(Int(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self))))
+        case .int2:
+            guard bytes.count == 2 else { throw malformed(kind) }
+            builder.appendInt(Int(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self))))
+        case .float8:
+            guard bytes.count == 8 else { throw malformed(kind) }
+            builder.appendDouble(Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))))
+        case .bool:
+            guard bytes.count == 1 else { throw malformed(kind) }
+            builder.appendBool(bytes[0] != 0)
+        case .text:
+            builder.appendText(bytes)
+        default:
+            builder.append(try value(bytes, kind: kind))
+        }
+    }
+
+    /// The value of a non-null cell of `kind` (the buffer's bytes are read).
+    static func value(_ buffer: inout ByteBuffer, kind: PostgresColumnKind) throws -> Value {
+        defer { buffer.moveReaderIndex(forwardBy: buffer.readableBytes) }
+        if kind == .array { return try PostgresBinaryArray.value(&buffer) }
+        return try buffer.withUnsafeReadableBytes { try value($0, kind: kind) }
+    }
+
+    /// The value of the non-null cell `bytes` of `kind`.
+    static func value(_ bytes: UnsafeRawBufferPointer, kind: PostgresColumnKind) throws -> Value {
+        switch kind {
+        case .int2, .int4, .int8, .oid:
+            guard let value = integer(bytes, kind: kind) else { throw malformed(kind) }
+            return .int(value)
         case .float4:
-            guard let bits = buffer.readInteger(as: UInt32.self) else { throw malformed(kind) }
-            let float = Float(bitPattern: bits)
+            guard bytes.count == 4 else { throw malformed(kind) }
+            let float = Float(bitPattern: UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)))
             // Through the float's shortest text, so a stored 0.1 reads as 0.1, not 0.10000000149011612.
             return .double(float.isFinite ? Double(float.description) ?? Double(float) : Double(float))
         case .float8:
-            guard let bits = buffer.readInteger(as: UInt64.self) else { throw malformed(kind) }
-            return .double(Double(bitPattern: bits))
+            guard bytes.count == 8 else { throw malformed(kind) }
+            return .double(Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))))
         case .numeric:
-            guard let value = PostgresNumericValue.value(&buffer) else { throw malformed(kind) }
+            guard let value = PostgresNumericValue.value(bytes) else { throw malformed(kind) }
             return value
         case .bool:
-            guard let value = buffer.readInteger(as: UInt8.self) else { throw malformed(kind) }
-            return .bool(value != 0)
+            guard bytes.count == 1 else { throw malformed(kind) }
+            return .bool(bytes[0] != 0)
         case .text, .char:
-            return .string(buffer.readString(length: buffer.readableBytes) ?? "")
+            return .string(String(decoding: bytes, as: UTF8.self))
         case .json:
-            return json(buffer)
+            return json(bytes)
         case .jsonb:
-            guard buffer.readInteger(as: UInt8.self) == 1 else { throw malformed(kind) }
-            return json(buffer)
+            guard bytes.first == 1 else { throw malformed(kind) }
+            return json(UnsafeRawBufferPointer(rebasing: bytes.dropFirst()))
         case .uuid:
-            guard buffer.readableBytes == 16 else { throw malformed(kind) }
-            return .string(uuidText(buffer))
+            guard bytes.count == 16 else { throw malformed(kind) }
+            return .string(uuidText(bytes))
         case .date:
-            guard let days = buffer.readInteger(as: Int32.self) else { throw malformed(kind) }
+            guard bytes.count == 4 else { throw malformed(kind) }
+            let days = Int32(bigEndian: bytes.loadUnaligned(as: Int32.self))
             if days == Int32.max { return .string("infinity") }
             if days == Int32.min { return .string("-infinity") }
             // PostgreSQL dates reach year 5874897; a timestamp holds about ±292,000 years.
@@ -89,29 +94,39 @@ enum PostgresCellDecoder {
             guard !overflow else { throw ConnectorError.io("PostgreSQL sent a date \(days) days from 2000-01-01, past the years a Sluice date holds") }
             return .timestamp(Timestamp(microseconds: micros))
         case .timestamp, .timestamptz:
-            guard let micros = buffer.readInteger(as: Int64.self) else { throw malformed(kind) }
+            guard bytes.count == 8 else { throw malformed(kind) }
+            let micros = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
             if micros == Int64.max { return .string("infinity") }
             if micros == Int64.min { return .string("-infinity") }
             return .timestamp(Timestamp(microseconds: micros &+ epochOffsetMicros))
         case .bytea:
-            return .string(Base64.encode(buffer.readableBytesView))
+            return .string(Base64.encode(bytes))
         case .array:
+            var buffer = ByteBuffer(bytes: bytes)
             return try PostgresBinaryArray.value(&buffer)
         }
     }
 
-    private static func json(_ buffer: ByteBuffer) -> Value {
-        buffer.withUnsafeReadableBytes { bytes in
-            (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+    private static func integer(_ bytes: UnsafeRawBufferPointer, kind: PostgresColumnKind) -> Int? {
+        switch (kind, bytes.count) {
+        case (.int8, 8): return Int(Int64(bigEndian: bytes.loadUnaligned(as: Int64.self)))
+        case (.int4, 4): return Int(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
+        case (.int2, 2): return Int(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
+        case (.oid, 4): return Int(UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)))
+        default: return nil
         }
+    }
+
+    private static func json(_ bytes: UnsafeRawBufferPointer) -> Value {
+        (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func uuidText(_ buffer: ByteBuffer) -> String {
+    private static func uuidText(_ bytes: UnsafeRawBufferPointer) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(36)
-        for (index, byte) in buffer.readableBytesView.enumerated() {
+        for (index, byte) in bytes.enumerated() {
             if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
             out.append(hexDigits[Int(byte >> 4)])
             out.append(hexDigits[Int(byte & 15)])

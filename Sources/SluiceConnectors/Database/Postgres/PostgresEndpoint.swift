@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 import SluiceCore
@@ -81,17 +83,65 @@ public struct PostgresEndpoint: Sendable, Equatable {
         }
     }
 
-    /// Opens a new connection (outside any pool).
+    /// Opens a new connection (outside any pool). The socket is opened here and handed to
+    /// PostgresNIO, which runs TLS and the login on it; the pooled connection keeps the
+    /// channel for the source's COPY reads (see ``PostgresCopyOut``).
+    ///
+    /// Socket and login are one future chain on the channel's event loop: nothing between
+    /// the TCP connect and the startup message waits for a thread of Swift's cooperative
+    /// pool. The server gives a client `authentication_timeout` (60 s by default) from the
+    /// TCP connect to the end of the login; a process whose cooperative threads are busy
+    /// (blocking work, a loaded machine) could otherwise resume an `await` between the two
+    /// after the server had already closed the socket, and the login failed with
+    /// "connectionError: Already closed".
     public func connect(logger: Logger = Logger(label: "sluice.postgres")) async throws -> PostgresPooledConnection {
-        var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: try makeTLS())
-        configuration.options.additionalStartupParameters = [("application_name", applicationName), ("TimeZone", "UTC")]
+        let tls = try makeTLS()
+        let loop = PostgresConnection.defaultEventLoopGroup.next()
+        let id = Self.nextID()
+        let cancellation = PostgresLoginCancellation()
+        let endpoint = self
+        let login = ClientBootstrap(group: loop)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port)
+            .flatMap { channel -> EventLoopFuture<PostgresPooledConnection> in
+                guard cancellation.connected(channel) else {
+                    channel.close(promise: nil)
+                    return loop.makeFailedFuture(CancellationError())
+                }
+                let configuration = endpoint.configuration(on: channel, tls: tls)
+                return PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger)
+                    .flatMapThrowing { connection in
+                        guard cancellation.loggedIn() else {
+                            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+                            throw CancellationError()
+                        }
+                        return PostgresPooledConnection(connection, channel: channel)
+                    }
+                    .flatMapError { error in
+                        channel.close(promise: nil)
+                        return loop.makeFailedFuture(error)
+                    }
+            }
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: Self.nextID(), logger: logger)
-            return PostgresPooledConnection(connection)
+            return try await withTaskCancellationHandler {
+                try await login.get()
+            } onCancel: {
+                cancellation.cancel()
+            }
         } catch {
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
             throw ConnectorError.io("cannot connect to \(location): \(PostgresErrorText.describe(error))")
         }
+    }
+
+    /// PostgresNIO's configuration for logging in on `channel`, an open socket to this endpoint.
+    private func configuration(on channel: any Channel, tls: PostgresConnection.Configuration.TLS) -> PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(
+            establishedChannel: channel, tls: tls, username: user, password: password, database: database)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName), ("TimeZone", "UTC")]
+        // The name certificates are checked against (and sent for SNI), as for a connection PostgresNIO opens itself.
+        if (try? SocketAddress(ipAddress: host, port: port)) == nil { configuration.options.tlsServerName = host }
+        return configuration
     }
 
     private func makeTLS() throws -> PostgresConnection.Configuration.TLS {

@@ -13,20 +13,28 @@ public enum PostgresErrorText {
     }
 
     private static func text(_ error: any Error) -> String {
+        if let error = error as? PostgresServerError {
+            return serverText(severity: error.severity, message: error.message, state: error.sqlState, detail: error.detail, hint: error.hint)
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
-        if let info = error.serverInfo, let message = info[.message] {
-            var text = "\(info[.severity] ?? "ERROR"): \(message)"
-            if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
-            if let detail = info[.detail] { text += ": \(detail)" }
-            if let hint = info[.hint] { text += " Hint: \(hint)" }
-            return text
+        if let info = error.serverInfo, info[.message] != nil {
+            return serverText(severity: info[.severity], message: info[.message], state: info[.sqlState], detail: info[.detail], hint: info[.hint])
         }
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
     }
 
+    private static func serverText(severity: String?, message: String?, state: String?, detail: String?, hint: String?) -> String {
+        var text = "\(severity ?? "ERROR"): \(message ?? "")"
+        if let state { text += " (SQLSTATE \(state))" }
+        if let detail { text += ": \(detail)" }
+        if let hint { text += " Hint: \(hint)" }
+        return text
+    }
+
     /// The SQLSTATE of a server error, when the error is one.
     public static func sqlState(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.sqlState]
+        if let error = error as? PostgresServerError { return error.sqlState }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 }

@@ -22,9 +22,18 @@ enum PostgresNumericValue {
 
     /// The value of a binary `numeric`, or nil when the bytes are not one.
     static func value(_ buffer: inout ByteBuffer) -> Value? {
-        guard let count = buffer.readInteger(as: Int16.self), let weight = buffer.readInteger(as: Int16.self),
-            let sign = buffer.readInteger(as: UInt16.self), let scale = buffer.readInteger(as: Int16.self), count >= 0
-        else { return nil }
+        defer { buffer.moveReaderIndex(forwardBy: buffer.readableBytes) }
+        return buffer.withUnsafeReadableBytes { value($0) }
+    }
+
+    /// The value of the binary `numeric` `bytes`, or nil when they are not one.
+    static func value(_ bytes: UnsafeRawBufferPointer) -> Value? {
+        guard bytes.count >= 8 else { return nil }
+        let count = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: Int16.self)))
+        let weight = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 2, as: Int16.self)))
+        let sign = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        let scale = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 6, as: Int16.self)))
+        guard count >= 0, bytes.count >= 8 + 2 * count else { return nil }
         switch sign {
         case 0xC000: return .string("NaN")
         case 0xD000: return .string("Infinity")
@@ -32,29 +41,35 @@ enum PostgresNumericValue {
         case 0x0000, 0x4000: break
         default: return nil
         }
-        var digits = [Int16](repeating: 0, count: Int(count))
-        for index in 0..<Int(count) {
-            guard let digit = buffer.readInteger(as: Int16.self) else { return nil }
-            digits[index] = digit
-        }
+        let digits = Digits(bytes: bytes, count: count)
+        for index in 0..<count where !(0..<10_000).contains(digits[index]) { return nil }
         let negative = sign == 0x4000
         if count == 0 { return .int(0) }
-        let weightValue = Int(weight)
-        if Int(count) - 1 <= weightValue, let integer = integral(digits, weight: weightValue, negative: negative) {
+        if count - 1 <= weight, let integer = integral(digits, weight: weight, negative: negative) {
             return .int(integer)
         }
-        if let double = shortDouble(digits, weight: weightValue, negative: negative) { return .double(double) }
-        let text = decimalText(digits, weight: weightValue, scale: Int(scale), negative: negative)
+        if let double = shortDouble(digits, weight: weight, negative: negative) { return .double(double) }
+        let text = decimalText((0..<count).map { Int16(truncatingIfNeeded: digits[$0]) }, weight: weight, scale: scale, negative: negative)
         if let double = Double(text), double.isFinite, sameDecimal(text, double.description) { return .double(double) }
         return .string(text)
     }
 
+    /// The base-10000 digits of a binary numeric, read in place.
+    private struct Digits {
+        let bytes: UnsafeRawBufferPointer
+        let count: Int
+
+        subscript(index: Int) -> Int {
+            Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 + 2 * index, as: Int16.self)))
+        }
+    }
+
     /// The integer of an integral numeric, when it fits Int64.
-    private static func integral(_ digits: [Int16], weight: Int, negative: Bool) -> Int? {
+    private static func integral(_ digits: Digits, weight: Int, negative: Bool) -> Int? {
         guard weight <= 4 else { return nil }
         var magnitude: UInt64 = 0
         for position in 0...weight {
-            let digit = position < digits.count ? UInt64(digits[position]) : 0
+            let digit = position < digits.count ? UInt64(truncatingIfNeeded: digits[position]) : 0
             let (scaled, overflow1) = magnitude.multipliedReportingOverflow(by: 10_000)
             let (sum, overflow2) = scaled.addingReportingOverflow(digit)
             if overflow1 || overflow2 { return nil }
@@ -71,10 +86,10 @@ enum PostgresNumericValue {
     /// The double of a numeric with at most 15 significant digits and a small scale: the
     /// digits as an integer divided by a power of ten, both exact doubles, which IEEE
     /// division rounds correctly — the same double `Double(text)` gives.
-    private static func shortDouble(_ digits: [Int16], weight: Int, negative: Bool) -> Double? {
+    private static func shortDouble(_ digits: Digits, weight: Int, negative: Bool) -> Double? {
         guard digits.count <= 4 else { return nil }
         var mantissa: Int64 = 0
-        for digit in digits { mantissa = mantissa * 10_000 + Int64(digit) }
+        for index in 0..<digits.count { mantissa = mantissa * 10_000 + Int64(digits[index]) }
         // value = mantissa · 10^(4 · (weight − count + 1))
         var exponent = 4 * (weight - digits.count + 1)
         while mantissa != 0, mantissa % 10 == 0 {

@@ -1,12 +1,17 @@
+import NIOCore
 import PostgresNIO
 
 /// A PostgreSQL connection held by a ``ConnectionPool``.
 public final class PostgresPooledConnection: PooledConnection {
     /// The PostgresNIO connection.
     public let connection: PostgresConnection
+    /// The connection's channel, which the source uses for the binary `COPY … TO STDOUT` that
+    /// PostgresNIO has no call for (see ``PostgresCopyOut``); nil when unknown.
+    let channel: (any Channel)?
 
-    init(_ connection: PostgresConnection) {
+    init(_ connection: PostgresConnection, channel: (any Channel)? = nil) {
         self.connection = connection
+        self.channel = channel
     }
 
     deinit {

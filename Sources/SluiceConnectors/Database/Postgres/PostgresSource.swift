@@ -5,17 +5,20 @@ import SluiceCore
 /// Reads rows of a PostgreSQL table (optionally some columns and a `where` filter) or of a
 /// query, in batches of `batchSize` rows.
 ///
-/// The read is one `SELECT` streamed with PostgresNIO's backpressured row stream: one
-/// statement is one snapshot, rows arrive as the consumer takes them (PostgresNIO stops
-/// reading the socket while its buffer is full), so a 10M-row table never sits in memory,
-/// and there is no round trip per batch as with a cursor's `FETCH`. A task of the read
-/// decodes up to two batches ahead of the consumer (``PostgresChunkProducer``), so decoding
-/// overlaps with writing the previous batch. A connection is leased
-/// from the pool shared by every job using the same database; it goes back when the read
-/// ends, and is closed (released as broken) when the read fails or the reader is dropped
-/// mid-way. Positions are row numbers from 1.
+/// The read is one statement, so one snapshot, streamed with backpressure (the socket is not
+/// read while the consumer is behind), so a 10M-row table never sits in memory, and there is
+/// no round trip per batch as with a cursor's `FETCH`. Without `parameters` it is
+/// `COPY (SELECT …) TO STDOUT (FORMAT binary)`, whose rows arrive back to back in large
+/// chunks (``PostgresCopyOut``), an incremental bound written into it as a literal
+/// (``copySQL``); COPY takes no parameters, so with them it is the `SELECT` through
+/// PostgresNIO's row stream. Either way a task of the read decodes up to two batches ahead of
+/// the consumer (``PostgresCopyProducer``, ``PostgresChunkProducer``), so decoding overlaps
+/// with writing the previous batch. A connection is leased from the pool shared by every job
+/// using the same database; it goes back when the read ends, and is closed (released as
+/// broken) when the read fails or the reader is dropped mid-way. Positions are row numbers
+/// from 1.
 ///
-/// Values (PostgresNIO receives binary cells; each column's decoder is chosen once, by OID):
+/// Values (the cells come in each type's binary form; each column's decoder is chosen once, by OID):
 ///
 /// | PostgreSQL | Sluice |
 /// |---|---|
@@ -84,11 +87,38 @@ public struct PostgresSource: IncrementalSource {
     public var location: String { selection.location(endpoint.location) }
 
     /// The `SELECT` the read runs, before any text casts.
-    var baseSQL: String {
+    var baseSQL: String { sql(bound: "$\(selection.parameters.count + 1)") }
+
+    /// The `SELECT` of a read without parameters, which runs as a binary COPY (COPY takes no
+    /// parameters): ``baseSQL`` with the incremental bound, when there is one, written in as a
+    /// dollar-quoted literal of the text it would be bound as (cast as the parameter is, so
+    /// the server reads the same value). Nil when the configuration has parameters.
+    var copySQL: String? {
+        guard selection.parameters.isEmpty else { return nil }
+        guard let value = boundParameters.first, let text = PostgresTextForm.bytes(value, arrayColumn: true) else { return sql(bound: "NULL") }
+        // A NUL cannot be in the statement's text (nor bound: the server refuses it either way).
+        guard !text.contains(0) else { return nil }
+        return sql(bound: Self.dollarQuoted(String(decoding: text, as: UTF8.self)))
+    }
+
+    /// `text` as a dollar-quoted string literal, with a tag that neither occurs in it nor
+    /// could end it early (so the text is never read as SQL, whatever
+    /// `standard_conforming_strings` says).
+    static func dollarQuoted(_ text: String) -> String {
+        var tag = "sluice"
+        var attempt = 0
+        while (text + "$").contains("$\(tag)$") {
+            attempt += 1
+            tag = "sluice\(attempt)"
+        }
+        return "$\(tag)$\(text)$\(tag)$"
+    }
+
+    /// The `SELECT` with the incremental bound's value written as `placeholder`.
+    private func sql(bound placeholder: String) -> String {
         let sql = selection.statement(name: { PostgresRelationName($0).quoted }, condition: { $0 }, query: Self.trimmed)
         guard let (field, bound) = selection.lowerBound else { return sql }
         let column = "\(TableSelection.boundAlias).\(SQLIdentifier.quoted(field))"
-        let placeholder = "$\(selection.parameters.count + 1)"
         switch bound {
         case .number: return TableSelection.bounded(sql, by: "\(column) >= \(placeholder)::numeric")
         case .timestamp: return TableSelection.bounded(sql, by: "\(column) >= \(placeholder)::timestamptz")
@@ -125,9 +155,16 @@ public struct PostgresSource: IncrementalSource {
         let pool = try endpoint.pool(in: resources)
         let pooled = try await pool.lease()
         do {
+            if let channel = pooled.channel, let sql = copySQL {
+                // Without parameters the rows come as one binary COPY stream.
+                let plan = try await PostgresReadPlan.make(base: sql, parameters: [], on: pooled.connection, logger: logger)
+                let chunks = try await PostgresCopyOut.start(plan.sql, on: channel)
+                return PostgresBatchReader(PostgresCopyProducer(
+                    pool: pool, connection: pooled, chunks: chunks, fields: plan.fields, kinds: plan.kinds, batchSize: batchSize,
+                    subject: subject))
+            }
             let parameters = boundParameters
-            let plan = try await PostgresReadPlan.make(
-                base: baseSQL, parameters: parameters, on: pooled.connection, logger: logger)
+            let plan = try await PostgresReadPlan.make(base: baseSQL, parameters: parameters, on: pooled.connection, logger: logger)
             let rows = try await pooled.connection.query(plan.query(parameters), logger: logger)
             return PostgresBatchReader(PostgresChunkProducer(
                 pool: pool, connection: pooled, rows: rows, fields: plan.fields, kinds: plan.kinds, batchSize: batchSize,

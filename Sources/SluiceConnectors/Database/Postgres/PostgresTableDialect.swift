@@ -8,7 +8,10 @@ import SluiceCore
 ///
 /// Each run of rows with the same fields is written inside a savepoint with one COPY (insert
 /// and replace) or one COPY into a stage table plus one `INSERT … SELECT … ON CONFLICT`
-/// (upsert). When the server refuses the run for a row-level reason
+/// (upsert). The COPY is binary when every column's type has a binary form the target writes
+/// and every value of the run one that stores what its text would
+/// (``PostgresBinaryCopyEncoder``), text otherwise (``PostgresCopyEncoder``). When the server
+/// refuses the run for a row-level reason
 /// (``PostgresStatements/isRowError(_:)``), the savepoint is rolled back and the run's rows
 /// are inserted one by one with bound parameters, so each refused row becomes a ``Rejection``
 /// with the server's message. Names match exactly; DDL is transactional.
@@ -22,6 +25,9 @@ final class PostgresTableDialect: TableDialect {
     let logger: Logger
     /// Stage tables made in the open transaction, by their column list.
     private var stages: [[String]: PostgresRelationName] = [:]
+    /// `SAVEPOINT` and `RELEASE SAVEPOINT` statements handed to PostgresNIO without waiting for
+    /// them (see ``run(_:)``).
+    private var queued: [EventLoopFuture<PostgresQueryResult>] = []
     private let stagePrefix = "sluice_stage_\(UInt32.random(in: 0...UInt32.max))_"
 
     init(
@@ -43,7 +49,17 @@ final class PostgresTableDialect: TableDialect {
 
     func columnNames(of columns: PostgresTableInfo) -> [String] { columns.names }
 
+    /// Runs `sql`. `SAVEPOINT` and `RELEASE SAVEPOINT` are only queued: PostgresNIO runs a
+    /// connection's statements one after the other in the order they were handed to it, so the
+    /// COPY that follows a savepoint starts on the server right after it without this task
+    /// waiting in between (two fewer waits per batch); their outcome is checked by the next
+    /// statement (``afterQueued(_:)``), and any other statement waits for them first.
     func run(_ sql: String) async throws {
+        if sql.hasPrefix("SAVEPOINT ") || sql.hasPrefix("RELEASE SAVEPOINT ") {
+            queued.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+            return
+        }
+        try await afterQueued {}
         do {
             try await connection.run(sql, logger: logger)
         } catch {
@@ -51,7 +67,31 @@ final class PostgresTableDialect: TableDialect {
         }
     }
 
+    /// Runs `body` (statements, which the server runs after the queued ones), then checks the
+    /// queued statements: when one failed, its error is thrown (a job-level error: the body
+    /// then failed or was skipped for that reason); else `body`'s result or error as it is.
+    func afterQueued<T>(_ body: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        let pending = queued
+        queued.removeAll()
+        for statement in pending {
+            do {
+                _ = try await statement.get()
+            } catch {
+                throw failed(error)
+            }
+        }
+        return try result.get()
+    }
+
     func rollBack() async -> Bool {
+        // The queued statements run before the rollback, whatever they come to.
+        queued.removeAll()
         let pooled = pooled
         let logger = logger
         return await AbortCleanup.run {
@@ -71,7 +111,7 @@ final class PostgresTableDialect: TableDialect {
     func createTable(_ columns: [TableColumnDefinition]) async throws -> PostgresTableInfo {
         try await run(PostgresStatements.createTable(table, columns: columns, keys: settings.keys))
         return PostgresTableInfo(
-            kind: "r", columns: columns.map { .init(name: $0.name, isArray: false) },
+            kind: "r", columns: columns.map { .init(name: $0.name, isArray: false, binaryType: PostgresColumnType(created: $0.kind)) },
             uniqueKeys: settings.keys.isEmpty ? [] : [Set(settings.keys)])
     }
 
@@ -94,13 +134,26 @@ final class PostgresTableDialect: TableDialect {
         // A run without its keys, or without any field, goes row by row: the server says what is wrong.
         if !names.isEmpty, !upsert || Set(names).isSuperset(of: settings.keys) {
             let stage = upsert ? try await stageTable(for: names) : nil
+            // Binary when every column has a binary type and every value an exact binary form.
+            let binary = info.binaryTypes(names).map { PostgresBinaryCopyEncoder(fields: fields, types: $0, withOrdinal: upsert) }
+                .flatMap { $0.accepts(batch, rows: rows) ? $0 : nil }
             let encoder = PostgresCopyEncoder(fields: fields, arrayColumns: arrays, withOrdinal: upsert)
             bulk = {
-                guard let stage else { return try await self.copy(batch, rows: rows, with: encoder, into: self.table, columns: names) }
-                let bytes = try await self.copy(batch, rows: rows, with: encoder, into: stage, columns: [PostgresStatements.ordinalColumn] + names)
-                try await self.connection.run(
-                    PostgresStatements.upsertFromStage(stage, into: self.table, columns: names, keys: self.settings.keys), logger: self.logger)
-                return bytes
+                try await self.afterQueued {
+                    let relation = stage ?? self.table
+                    let columns = stage == nil ? names : [PostgresStatements.ordinalColumn] + names
+                    let bytes: Int
+                    if let binary {
+                        bytes = try await self.connection.copyBinary(
+                            into: relation, columns: columns, batch: batch, rows: rows, encoder: binary, logger: self.logger)
+                    } else {
+                        bytes = try await self.copy(batch, rows: rows, with: encoder, into: relation, columns: columns)
+                    }
+                    guard let stage else { return bytes }
+                    try await self.connection.run(
+                        PostgresStatements.upsertFromStage(stage, into: self.table, columns: names, keys: self.settings.keys), logger: self.logger)
+                    return bytes
+                }
             }
         }
         let sql = PostgresStatements.insertRow(table, columns: names, upsertKeys: upsert ? settings.keys : nil)
@@ -112,7 +165,7 @@ final class PostgresTableDialect: TableDialect {
                 for (index, field) in fields.enumerated() {
                     size += binds.appendText(batch.value(row: row, column: field), arrayColumn: arrays[index])
                 }
-                try await self.connection.run(sql, binds: binds, logger: self.logger)
+                try await self.afterQueued { try await self.connection.run(sql, binds: binds, logger: self.logger) }
                 return size
             },
             reject: { row, error in

@@ -3,10 +3,12 @@ import PostgresNIO
 
 /// What the target needs to know about an existing table, from the system catalogs.
 struct PostgresTableInfo: Sendable {
-    /// A column: its name and whether its type is an array type.
+    /// A column: its name, whether its type is an array type, and its type when the target
+    /// can write that type's binary form.
     struct Column: Sendable, Equatable {
         var name: String
         var isArray: Bool
+        var binaryType: PostgresColumnType?
     }
 
     /// `pg_class.relkind`: `r` table, `p` partitioned table, `v` view, `m` materialized view, `f` foreign table.
@@ -22,6 +24,17 @@ struct PostgresTableInfo: Sendable {
 
     /// Whether the column `name` has an array type.
     func isArray(_ name: String) -> Bool { columns.first { $0.name == name }?.isArray ?? false }
+
+    /// The binary-writable type of each of `names`, or nil when one has none (or is missing).
+    func binaryTypes(_ names: [String]) -> [PostgresColumnType]? {
+        var types: [PostgresColumnType] = []
+        types.reserveCapacity(names.count)
+        for name in names {
+            guard let type = columns.first(where: { $0.name == name })?.binaryType else { return nil }
+            types.append(type)
+        }
+        return types
+    }
 
     /// The names of `wanted` the table has no column for.
     func missing(_ wanted: [String]) -> [String] {
@@ -40,7 +53,7 @@ struct PostgresTableInfo: Sendable {
         guard let kind = kinds.first?.first.flatMap({ $0 }) else { return nil }
         let columns = try await connection.textRows(
             """
-            SELECT a.attname::text, (t.typcategory = 'A')::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+            SELECT a.attname::text, (t.typcategory = 'A')::text, a.atttypid::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
             """, binds: binds, logger: logger)
         let indexed = try await connection.textRows(
@@ -57,8 +70,8 @@ struct PostgresTableInfo: Sendable {
         return PostgresTableInfo(
             kind: kind,
             columns: columns.compactMap { row in
-                guard row.count == 2, let name = row[0] else { return nil }
-                return Column(name: name, isArray: row[1] == "true")
+                guard row.count == 3, let name = row[0] else { return nil }
+                return Column(name: name, isArray: row[1] == "true", binaryType: row[2].flatMap { UInt32($0) }.flatMap(PostgresColumnType.init(oid:)))
             },
             uniqueKeys: Array(byIndex.values))
     }

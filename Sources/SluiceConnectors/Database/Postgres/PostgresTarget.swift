@@ -11,7 +11,9 @@ import SluiceCore
 ///   table is as it was, and a table the job created is gone (DDL is transactional).
 /// - With `commit: "batch"`, `insert`, `upsert` and `apply` commit each batch in its own
 ///   transaction: once `write` returns, that batch is in the table.
-/// - `insert` loads each batch with `COPY … FROM STDIN` (text format).
+/// - `insert` loads each batch with `COPY … FROM STDIN`: in binary format when every column's
+///   type has a binary form the target writes and every value one that stores what its text
+///   would (``PostgresBinaryCopyEncoder``), else in text format.
 /// - `upsert` copies each batch into a temporary stage table, then
 ///   `INSERT … SELECT … ON CONFLICT (keys) DO UPDATE` sets only the columns the records
 ///   have (absent fields keep their stored values; of records with the same keys in one
@@ -24,9 +26,10 @@ import SluiceCore
 ///   with `key`, truncate empties the table.
 ///
 /// With `atomicWrites` (incremental jobs) every mode writes in one transaction for the whole
-/// job, whatever `commit` says. Values are
-/// sent in PostgreSQL's text form (see ``PostgresTextForm``), so an existing column of any
-/// type that reads that text (numeric, date, uuid …) takes them. Rows the server refuses
+/// job, whatever `commit` says. A column stores what PostgreSQL's input function makes of the
+/// value's text form (see ``PostgresTextForm``), so an existing column of any type that reads
+/// that text (numeric, date, uuid …) takes them; the binary COPY only sends, for the types it
+/// knows, the binary form of that same result. Rows the server refuses
 /// for a reason of their own (unique, not-null, check or foreign-key violation, a value the
 /// column cannot read or that is too long) come back as rejections with the server's
 /// message; the rest of the batch is written (see ``TableWriter`` and ``PostgresTableDialect``).
