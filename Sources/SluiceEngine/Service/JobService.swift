@@ -38,7 +38,7 @@ public final class JobService: Sendable {
     /// running (a server and a command line sharing the state file) are left alone.
     public func recoverInterruptedJobs() async throws {
         var alive: Set<String> = []
-        for var job in try await store.jobs() where !job.status.isFinished {
+        for var job in try await store.unfinishedJobs() {
             if let owner = job.owner, ProcessIdentity.isAlive(owner), owner != ProcessIdentity.current {
                 alive.insert(job.id)
                 continue
