@@ -15,6 +15,7 @@ struct Sluice: AsyncParsableCommand {
     /// the start. Anything else (options, `--help`, other commands) goes through the parser;
     /// errors are reported the same way on both paths.
     static func main() async {
+        MallocArenas.limitToOne()
         let arguments = CommandLine.arguments.dropFirst()
         guard arguments.isEmpty || arguments.elementsEqual(["serve"]) else {
             await main(nil)
