@@ -7,6 +7,10 @@ import SluiceOperators
 ///
 /// Adding a component is one `register` line in ``builtIn``; the registry decodes the
 /// component's typed `Config` (errors carry the exact path) and calls its throwing `init`.
+///
+/// Registering does no work per component: a component's declaration is computed the first
+/// time something asks for it (planning a job that uses it, the grammar, the catalogue or
+/// the reference) and kept, so a process that starts and serves `/health` never builds one.
 public struct ComponentRegistry: Sendable {
     typealias SourceBuilder = @Sendable (Value, ComponentContext) throws -> any Source
     typealias TransformBuilder = @Sendable (Value, ComponentContext) throws -> PlannedTransform
@@ -15,7 +19,7 @@ public struct ComponentRegistry: Sendable {
     private var sources: [String: SourceBuilder] = [:]
     private var transforms: [String: TransformBuilder] = [:]
     private var targets: [String: TargetBuilder] = [:]
-    private var declarations: [ComponentKind: [String: ComponentDeclaration]] = [:]
+    private var declarations: [ComponentKind: [String: LazyValue<ComponentDeclaration>]] = [:]
 
     /// An empty registry.
     public init() {}
@@ -73,7 +77,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a source under its `type`.
     public mutating func registerSource<S: Source>(_ source: S.Type) {
-        declarations[.source, default: [:]][S.type] = S.declaration
+        declarations[.source, default: [:]][S.type] = LazyValue { S.declaration }
         sources[S.type] = { config, context in
             try S(config: try ValueDecoder().decode(S.Config.self, from: config), context: context)
         }
@@ -129,7 +133,7 @@ public struct ComponentRegistry: Sendable {
 
     /// Registers a target under its `type`.
     public mutating func registerTarget<T: Target>(_ target: T.Type) {
-        declarations[.target, default: [:]][T.type] = T.declaration
+        declarations[.target, default: [:]][T.type] = LazyValue { T.declaration }
         targets[T.type] = { config, context in
             try T(config: try ValueDecoder().decode(T.Config.self, from: config), context: context)
         }
@@ -137,11 +141,14 @@ public struct ComponentRegistry: Sendable {
 
     /// Keeps the declaration of a transform.
     private mutating func noteDeclaration<T: Transform>(_ transform: T.Type) {
-        declarations[.transform, default: [:]][T.operation] = T.declaration
+        declarations[.transform, default: [:]][T.operation] = LazyValue { T.declaration }
     }
 
-    /// The declaration of the `kind` component named `name`.
-    public func declaration(_ kind: ComponentKind, _ name: String) -> ComponentDeclaration? { declarations[kind]?[name] }
+    /// The declaration of the `kind` component named `name`, computed on its first use.
+    public func declaration(_ kind: ComponentKind, _ name: String) -> ComponentDeclaration? { declarations[kind]?[name]?.value }
+
+    /// Whether the declaration of the `kind` component named `name` has been computed yet.
+    func hasBuiltDeclaration(_ kind: ComponentKind, _ name: String) -> Bool { declarations[kind]?[name]?.isComputed ?? false }
 
     /// The registered names of `kind`, sorted.
     public func names(_ kind: ComponentKind) -> [String] { (declarations[kind] ?? [:]).keys.sorted() }
@@ -157,7 +164,15 @@ extension ComponentRegistry {
     public var grammar: SpecGrammar { grammar(checksConfigs: true) }
 
     /// The grammar, with or without the components' configs (see ``SpecGrammar``).
+    ///
+    /// Without configs the grammar needs only the components' names, so it computes no
+    /// declaration: their configs and the shapes they define are used by config checks alone.
     public func grammar(checksConfigs: Bool) -> SpecGrammar {
+        guard checksConfigs else {
+            // Every config is accepted here, so a variant is its name alone.
+            func named(_ kind: ComponentKind) -> [SpecGrammar.Variant] { names(kind).map { ($0, ObjectShape([])) } }
+            return SpecGrammar(sources: named(.source), transforms: named(.transform), targets: named(.target), checksConfigs: false)
+        }
         func variants(_ kind: ComponentKind) -> [SpecGrammar.Variant] {
             names(kind).compactMap { name in declaration(kind, name).map { (name, $0.config) } }
         }

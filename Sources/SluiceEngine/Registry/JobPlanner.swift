@@ -17,8 +17,10 @@ public struct JobPlanner: Sendable {
     public let resources: SharedResources
     /// Where components record their temporary files before creating them.
     public let scratch: ScratchLedger
-    /// What component configs are checked against before they are built.
-    let grammar: SpecGrammar
+    /// What component configs are checked against before they are built: the registry's
+    /// whole grammar, built when the first spec is planned (copies of the planner share it).
+    private let fullGrammar: LazyValue<SpecGrammar>
+    var grammar: SpecGrammar { fullGrammar.value }
 
     public init(
         registry: ComponentRegistry, dataRoots: DataRoots, batchSize: Int, environment: [String: String],
@@ -32,7 +34,7 @@ public struct JobPlanner: Sendable {
         self.secretNames = secretNames
         self.resources = resources
         self.scratch = scratch
-        self.grammar = registry.grammar
+        self.fullGrammar = LazyValue { registry.grammar }
     }
 
     /// The most transforms one job may have.

@@ -6,11 +6,14 @@ import SluiceCore
 /// refused wherever a spec comes from. Component configs are left to the planner, which
 /// checks each against its component's declaration along with everything else it finds.
 public struct SpecReader: Sendable {
-    /// The grammar specs are checked against.
-    public let grammar: SpecGrammar
+    /// The grammar specs are checked against, built on the first read (copies of the reader
+    /// share it).
+    public var grammar: SpecGrammar { lazyGrammar.value }
+    private let lazyGrammar: LazyValue<SpecGrammar>
 
+    /// A reader for `registry`'s components; nothing is built until the first spec is read.
     public init(registry: ComponentRegistry) {
-        grammar = registry.grammar(checksConfigs: false)
+        lazyGrammar = LazyValue { registry.grammar(checksConfigs: false) }
     }
 
     /// The reader for the built-in components.

@@ -38,7 +38,7 @@ public final class JobService: Sendable {
     /// running (a server and a command line sharing the state file) are left alone.
     public func recoverInterruptedJobs() async throws {
         var alive: Set<String> = []
-        for var job in try await store.jobs() where !job.status.isFinished {
+        for var job in try await store.unfinishedJobs() {
             if let owner = job.owner, ProcessIdentity.isAlive(owner), owner != ProcessIdentity.current {
                 alive.insert(job.id)
                 continue
@@ -114,9 +114,19 @@ public final class JobService: Sendable {
         return (record, plan)
     }
 
-    /// Runs a submitted job to the end and records its outcome.
+    /// Runs a submitted job to the end and records its outcome. Then what the run and the
+    /// recording allocated goes back to the system, not only to the allocator, so an idle
+    /// server returns to about its size before the job.
     public func run(
         _ record: JobRecord, plan: JobPlan, progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) async throws -> JobRecord {
+        // After the call, so that the run's records, dead letters and lineage are all freed.
+        defer { MemoryRelease.trim() }
+        return try await runAndRecord(record, plan: plan, progress: progress)
+    }
+
+    private func runAndRecord(
+        _ record: JobRecord, plan: JobPlan, progress: (@Sendable (RunProgress) -> Void)?
     ) async throws -> JobRecord {
         var job = record
         job.status = .running

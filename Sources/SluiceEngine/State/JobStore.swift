@@ -6,6 +6,9 @@ public protocol JobStore: Sendable {
     func job(id: String) async throws -> JobRecord?
     /// All jobs, oldest first (by `createdAt`, then id).
     func jobs() async throws -> [JobRecord]
+    /// The jobs that have not finished (pending or running), oldest first. Finished jobs are
+    /// neither returned nor decoded, so a long history does not slow down a start.
+    func unfinishedJobs() async throws -> [JobRecord]
     /// The number of stored jobs.
     func jobCount() async throws -> Int
     /// Records a finished run (the job, its dead letters, lineage, phase timings and new

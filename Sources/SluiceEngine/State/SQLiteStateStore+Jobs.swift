@@ -39,6 +39,18 @@ extension SQLiteStateStore {
         return try rows.map(Self.jobRecord)
     }
 
+    /// Pending and running jobs by `createdAt`, then id; the rows of finished jobs are
+    /// skipped by their status column, without reading their spec or stats.
+    public func unfinishedJobs() async throws -> [JobRecord] {
+        let statuses = JobStatus.allCases.filter { !$0.isFinished }
+        let rows = try await exclusive { connection in
+            try await connection.query(
+                "SELECT * FROM jobs WHERE status IN (\(Self.placeholders(statuses.count))) ORDER BY created_at, id",
+                statuses.map { .text($0.rawValue) })
+        }
+        return try rows.map(Self.jobRecord)
+    }
+
     /// The number of stored jobs.
     public func jobCount() async throws -> Int {
         try await exclusive { connection in try await Self.count(connection, "SELECT COUNT(*) AS n FROM jobs") }
