@@ -40,8 +40,8 @@ public protocol StatefulTransform: Transform {
 
     /// Whether ``spill(_:to:)`` can move the state to disk (sort, window, dedupe, aggregate).
     var spills: Bool { get }
-    /// Moves what `state` holds to files in `space`, leaving the state small; consuming and
-    /// finishing go on as before. The runner calls it when the state outgrows its share of
+    /// Moves what `state` holds (or a large part of it: a window moves its oldest half) to
+    /// files in `space`; consuming and finishing go on as before. The runner calls it when the state outgrows its share of
     /// the job's memory budget or the process's resident memory goes over the budget.
     func spill(_ state: inout State, to space: SpillSpace) throws
     /// The output once all input has been consumed, a batch at a time: what ``finish(_:)``
