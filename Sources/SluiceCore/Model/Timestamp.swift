@@ -179,8 +179,9 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         out.append(UInt8(ascii: "Z"))
     }
 
-    /// Appends the decimal digits of `value`, zero-padded on the left to at least `width`.
-    private static func appendDigits(_ value: UInt, width: Int, to out: inout [UInt8]) {
+    /// Appends the decimal digits of `value`, zero-padded on the left to at least `width`
+    /// (the fields of a written date or time).
+    public static func appendDigits(_ value: UInt, width: Int, to out: inout [UInt8]) {
         var count = 1
         var rest = value / 10
         while rest > 0 {

@@ -73,15 +73,9 @@ enum PostgresTextForm {
         if bc { out.append(contentsOf: " BC".utf8) }
     }
 
+    /// `value` (never negative here) zero-padded to `width` digits.
     private static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
-        JSONText.appendInt(value, to: &out)
+        Timestamp.appendDigits(value.magnitude, width: width, to: &out)
     }
 
     /// PostgreSQL's array literal: `{` elements `}`, each quoted unless null or nested.
