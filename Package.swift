@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -32,6 +34,33 @@ let package = Package(
         .target(
             name: "SluiceFormats",
             dependencies: ["SluiceCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Block and stream compression: snappy, zstd and lz4 written here, gzip/deflate over zlib.
+        .target(
+            name: "SluiceCodecs",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceParquet",
+            dependencies: ["SluiceCore", "SluiceFormats", "SluiceCodecs"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceAvro",
+            dependencies: ["SluiceCore", "SluiceFormats", "SluiceCodecs"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceXLSX",
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceCodecs",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -59,7 +88,7 @@ let package = Package(
         .target(
             name: "SluiceConnectors",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceMySQLWire",
+                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -109,6 +138,16 @@ let package = Package(
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceCodecsTests", dependencies: ["SluiceCodecs", "SluiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceParquetTests", dependencies: ["SluiceParquet", "SluiceFormats", "SluiceCore", "SluiceTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceAvroTests", dependencies: ["SluiceAvro", "SluiceFormats", "SluiceCore", "SluiceTestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SluiceXLSXTests", dependencies: ["SluiceXLSX", "SluiceFormats", "SluiceCore", "SluiceTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SluiceOperatorsTests", dependencies: ["SluiceOperators", "SluiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceSchedulingTests",

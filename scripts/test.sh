@@ -8,7 +8,8 @@
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
 # /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
-# Python oracles duckdb, croniter and jsonschema (pip). Starts PostgreSQL and MariaDB on loopback in
+# Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
+# zstandard and cramjam (pip). Starts PostgreSQL and MariaDB on loopback in
 # temporary directories for the database tests (scripts/test-databases.sh) and stops them
 # when the tests end.
 set -euo pipefail
@@ -63,14 +64,16 @@ if ((${#apt_missing[@]})); then
     apt_install "${apt_missing[@]}"
 fi
 
-if ! python3 -c 'import duckdb, croniter, jsonschema' 2>/dev/null; then
-    echo "installing with pip: duckdb croniter jsonschema"
+python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam)
+python_imports=$(IFS=,; echo "${python_oracles[*]}")
+if ! python3 -c "import ${python_imports}" 2>/dev/null; then
+    echo "installing with pip: ${python_oracles[*]}"
     # A Debian system Python refuses plain pip installs (PEP 668); retry with its opt-out.
-    python3 -m pip install -q duckdb croniter jsonschema 2>/dev/null \
-        || python3 -m pip install -q --break-system-packages duckdb croniter jsonschema
+    python3 -m pip install -q "${python_oracles[@]}" 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "${python_oracles[@]}"
 fi
-python3 -c 'import duckdb, croniter, jsonschema; print(f"duckdb {duckdb.__version__}, croniter and jsonschema ok")' \
-    || die "the test oracles duckdb, croniter and jsonschema cannot be imported by $(command -v python3)"
+python3 -c "import ${python_imports}; print(f'duckdb {duckdb.__version__}, pyarrow {pyarrow.__version__}, polars {polars.__version__}; ${python_oracles[*]:1} ok')" \
+    || die "the test oracles (${python_oracles[*]}) cannot be imported by $(command -v python3)"
 echo "curl: $(command -v curl)"
 
 section "database servers"

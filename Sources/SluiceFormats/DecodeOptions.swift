@@ -28,6 +28,9 @@ public struct DecodeOptions: Sendable {
     /// What to do with a field whose text is not valid UTF-8: refuse its record (the
     /// default) or replace each bad sequence with U+FFFD.
     public var invalidUTF8: InvalidUTF8Handling
+    /// Conditions every record the job keeps must meet (all of them), from a filter right
+    /// after the source. A reader may skip parts of the file they rule out; it never needs to.
+    public var conditions: [FieldCondition]
 
     /// Options with the defaults: 4096-row batches, `,` delimiter, a header row, a top-level
     /// array and no declared types. A `batchSize` below 1 is taken as 1.
@@ -44,5 +47,6 @@ public struct DecodeOptions: Sendable {
         self.firstLine = 1
         self.projection = nil
         self.invalidUTF8 = .reject
+        self.conditions = []
     }
 }

@@ -13,6 +13,13 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// An error of the whole file saying `message` (which names the file and the position:
+    /// a byte offset, a row group, a sheet cell).
+    public init(_ message: String) {
+        self.line = nil
+        self.message = message
+    }
+
     /// `line 3: message`, or the bare message when there is no line.
     public var description: String {
         guard let line else { return message }

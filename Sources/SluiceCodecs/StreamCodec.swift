@@ -1,0 +1,67 @@
+/// A compression format for whole files, read and written as a stream (`.gz`, `.zst`, `.bz2`).
+public enum StreamCodec: String, Sendable, CaseIterable {
+    case gzip, zstd, bzip2
+
+    /// The codec a file name's last extension stands for (`.gz`, `.zst`, `.bz2`), or `nil`.
+    public init?(fileExtensionOf path: String) {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".gz") {
+            self = .gzip
+        } else if lower.hasSuffix(".zst") {
+            self = .zstd
+        } else if lower.hasSuffix(".bz2") {
+            self = .bzip2
+        } else {
+            return nil
+        }
+    }
+
+    /// The file extension, with its dot.
+    public var fileExtension: String {
+        switch self {
+        case .gzip: return ".gz"
+        case .zstd: return ".zst"
+        case .bzip2: return ".bz2"
+        }
+    }
+
+    /// A new decompressor for one stream.
+    public func makeDecompressor() -> any StreamDecompressor { UnbuiltStreamCodec(codec: self) }
+
+    /// A new compressor for one stream; `level` is the codec's own scale, `nil` its default.
+    public func makeCompressor(level: Int? = nil) throws -> any StreamCompressor {
+        throw CodecError("\(rawValue) compression is not built yet")
+    }
+}
+
+/// Decompresses one stream (a whole file, possibly several concatenated gzip members or
+/// zstd frames) piece by piece, with bounded output per call, so a small input that expands
+/// enormously never has to be held at once.
+public protocol StreamDecompressor: Sendable {
+    /// Decompresses from `input`, appending at most `limit` bytes to `output`, and returns how
+    /// many bytes of `input` it consumed. The caller passes the unconsumed rest again (with
+    /// more input after it, or alone at the end of the file) and keeps calling while output
+    /// appears; at the end of the file it calls with an empty `input` until nothing more is
+    /// appended, then ``finish()``.
+    mutating func decompress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], limit: Int) throws -> Int
+    /// Checks that the stream ended where it should: throws ``CodecError`` for a truncated
+    /// stream or a checksum mismatch.
+    mutating func finish() throws
+}
+
+/// Compresses one stream.
+public protocol StreamCompressor: Sendable {
+    /// Appends the compressed form of `input` (some of it may be held back until later calls).
+    mutating func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws
+    /// Appends everything held back and the stream's trailer.
+    mutating func finish(into output: inout [UInt8]) throws
+}
+
+/// Placeholder until the codec is written.
+struct UnbuiltStreamCodec: StreamDecompressor {
+    let codec: StreamCodec
+    mutating func decompress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], limit: Int) throws -> Int {
+        throw CodecError("\(codec.rawValue) decompression is not built yet")
+    }
+    mutating func finish() throws {}
+}
