@@ -1,20 +1,18 @@
 import SluiceCore
 import SluiceFormats
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Cuts a CSV or NDJSON file into blocks of whole records for parallel decoding.
 ///
 /// The reader itself only reads and finds the last record boundary of each block (with
 /// `memchr`, see ``RecordBlockSplitter``); decoding happens in the block's `decode`, on
 /// whichever worker runs it. Line numbers are carried across blocks, so rows and rejections
-/// report the same positions as a sequential read.
+/// report the same positions as a sequential read. A compressed file is decompressed as it
+/// is read and cut the same way; its blocks count the compressed bytes consumed.
 final class FileBlockReader: BlockReader {
-    private var fd: Int32
+    private let stream: any ByteStream
+    private let compressed: Bool
+    /// Compressed bytes already counted by earlier blocks.
+    private var reported = 0
     private let format: DataFormat
     private var options: DecodeOptions
     private let splitter: RecordBlockSplitter
@@ -29,8 +27,12 @@ final class FileBlockReader: BlockReader {
     private var headerRejections: [Rejection] = []
     let expectedBytes: Int?
 
-    init(fd: Int32, format: DataFormat, options: DecodeOptions, splitter: RecordBlockSplitter, blockBytes: Int, expectedBytes: Int?) {
-        self.fd = fd
+    init(
+        stream: any ByteStream, format: DataFormat, options: DecodeOptions, splitter: RecordBlockSplitter, blockBytes: Int,
+        expectedBytes: Int?, compressed: Bool
+    ) {
+        self.stream = stream
+        self.compressed = compressed
         self.format = format
         self.options = options
         self.splitter = splitter
@@ -38,16 +40,12 @@ final class FileBlockReader: BlockReader {
         self.expectedBytes = expectedBytes
     }
 
-    deinit {
-        if fd >= 0 { Glibc.close(fd) }
-    }
-
     /// Reads up to `blockBytes` more bytes after what `pending` holds, straight into a new
     /// buffer (no zero fill, and the bytes already held are copied once); sets `endOfFile`
     /// at the end. Usually `pending` holds only the tail of the previous block.
     private func readMore() throws {
         let held = pending
-        let fd = self.fd
+        let stream = self.stream
         var reachedEnd = false
         pending = try [UInt8](unsafeUninitializedCapacity: held.count + blockBytes) { buffer, count in
             guard let base = buffer.baseAddress else { return }
@@ -56,11 +54,7 @@ final class FileBlockReader: BlockReader {
             }
             count = held.count
             while count < buffer.count {
-                let n = Glibc.read(fd, base + count, buffer.count - count)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ConnectorError.io("read failed: \(String(cString: strerror(errno)))")
-                }
+                let n = try stream.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: buffer.count - count))
                 if n == 0 {
                     reachedEnd = true
                     break
@@ -140,17 +134,28 @@ final class FileBlockReader: BlockReader {
         headerRejections = []
         let lines = bytes.withUnsafeBytes { RecordBlockSplitter.lineFeeds(in: $0) }
         options.firstLine += lines
-        if endOfFile, pending.isEmpty {
-            Glibc.close(fd)
-            fd = -1
-        }
         let format = self.format
-        return SourceBlock(byteCount: bytes.count + extra) {
+        // A compressed file's blocks count the compressed bytes read since the block before
+        // (read-ahead included), so they still add up to the file's size.
+        let byteCount: Int
+        if compressed {
+            byteCount = stream.consumed - reported
+            reported = stream.consumed
+        } else {
+            byteCount = bytes.count + extra
+        }
+        let compressed = self.compressed
+        return SourceBlock(byteCount: byteCount) {
             var decoder = makeDecoder(format, options: decodeOptions)
             var chunks = try bytes.withUnsafeBytes { try decoder.feed($0) }
             chunks += try decoder.finish()
-            if chunks.isEmpty { return [SourceChunk(batch: .empty, rejected: carried, bytes: bytes.count + extra)] }
-            chunks[0].bytes += extra
+            if chunks.isEmpty { return [SourceChunk(batch: .empty, rejected: carried, bytes: byteCount)] }
+            if compressed {
+                for index in chunks.indices { chunks[index].bytes = 0 }
+                chunks[0].bytes = byteCount
+            } else {
+                chunks[0].bytes += extra
+            }
             chunks[0].rejected.insert(contentsOf: carried, at: 0)
             return chunks
         }

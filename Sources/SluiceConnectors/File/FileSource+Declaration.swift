@@ -4,12 +4,22 @@ import SluiceFormats
 extension FileSource {
     public static let declaration = ComponentDeclaration(
         summary: """
-            Reads the records of a JSON, NDJSON or CSV file. A relative `path` is read against the \
+            Reads the records of a JSON, NDJSON, CSV, Parquet, Avro or XLSX file, or of many files as \
+            one source: a directory (every file under it of the format, skipping names that start \
+            with `.` or `_`) or a glob (`data/2024-*.csv`, `logs/**/*.ndjson.gz`, where `**` spans \
+            any number of folders), read in sorted order. `key=value` folders (`year=2024/month=05/`) \
+            become fields of the records below them (integers and numbers typed, \
+            `__HIVE_DEFAULT_PARTITION__` null) unless `hivePartitioning` is false, and \
+            `fileNameField` names a field holding each record's file; a rejected record's reason \
+            then names its file. Text files compressed as a whole (`.gz`, `.zst`, `.bz2`, or \
+            `compression`) are decompressed as they are read, with bounded memory, and CSV and \
+            NDJSON are still decoded by several workers. A relative `path` is read against the \
             server's working directory (for `sluice run`, the directory it runs in), not against the \
             job file's directory; the file must lie inside the data directories (`SLUICE_DATA_DIRS`), \
             through `..` and symlinks alike, or the job is refused (403), and errors name the resolved \
-            absolute path. Without `format` the extension decides: `.json`; `.ndjson` or `.jsonl`; \
-            `.csv`, or `.tsv` with a tab as delimiter. The file is read in 1 MB chunks, and a CSV or \
+            absolute path. Without `format` the extension decides (after a compression extension): \
+            `.json`; `.ndjson` or `.jsonl`; `.csv`, or `.tsv` with a tab as delimiter; `.parquet`; \
+            `.avro`; `.xlsx`. The file is read in 1 MB chunks, and a CSV or \
             NDJSON file is cut into blocks of whole records that several workers (`MAX_WORKERS`) \
             decode at once, taken back in file order. A malformed CSV row or NDJSON line goes to the \
             dead-letter queue with its line number and the job goes on; a JSON document with a syntax \
@@ -27,9 +37,16 @@ extension FileSource {
             """,
         config: ObjectShape([
             .required("path", .path, "The file to read; relative paths are read against the server's working directory."),
-            .optional("format", .choice(DataFormat.self), "The file's format; default: from the extension."),
+            .optional("format", .choice(FileFormat.self), "The files' format; default: from the extension."),
+            .optional(
+                "compression", .choice(FileCompression.self), default: "auto",
+                "Whole-file compression of text files: `auto` goes by the extension (`.gz`, `.zst`, `.bz2`); `none`, `gzip`, `zstd`, `bzip2` name it. Parquet, Avro and XLSX compress inside and are read as they are."),
+            .optional("fileNameField", .nonEmptyText, "A field to add to every record holding the path of the file it came from (as the pattern or directory names it)."),
+            .optional("hivePartitioning", .boolean, default: true, "Whether `key=value` folders below a directory or glob become fields."),
+            .optional("sheet", .anyOf([.nonEmptyText, .integer(IntegerRange(min: 1))]), "XLSX: the sheet to read, by name or 1-based number; default the first."),
+            .optional("range", .nonEmptyText, "XLSX: the cells to read (`A1:D100`, `B3:`, `A:C`); default the whole used area."),
             .optional("delimiter", .character, default: ",", "CSV: the field delimiter, one ASCII character (a tab for `.tsv` files)."),
-            .optional("header", .boolean, default: true, "CSV: whether the first row names the fields."),
+            .optional("header", .boolean, default: true, "CSV and XLSX: whether the first row names the fields."),
             .optional("recordsPath", .nonEmptyText, "JSON: dotted path of the records array inside a top-level object (`data.items`)."),
             .optional(
                 "invalidUtf8", .choice(InvalidUTF8Handling.self), default: "reject",

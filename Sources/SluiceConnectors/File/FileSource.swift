@@ -1,31 +1,53 @@
+import SluiceCodecs
 import SluiceCore
 import SluiceFormats
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Reads JSON, NDJSON or CSV from a local file, streaming it in chunks.
+/// Reads records from local files: JSON, NDJSON, CSV, Parquet, Avro or XLSX, each maybe
+/// compressed as a whole (`.gz`, `.zst`, `.bz2`, for the streamed formats), one file or many
+/// (a directory or a glob, read in sorted order as one source).
 public struct FileSource: SplittableSource, ProjectableSource {
     public static let type = "file"
 
+    /// An XLSX sheet: by name or by 1-based position.
+    public enum SheetSelector: Decodable, Sendable, Equatable {
+        case name(String)
+        case index(Int)
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let index = try? container.decode(Int.self) {
+                self = .index(index)
+            } else {
+                self = .name(try container.decode(String.self))
+            }
+        }
+    }
+
     /// `source.config` of a file source.
     public struct Config: Decodable, Sendable {
-        /// Path of the file, inside the data roots.
+        /// A file, a directory or a glob, inside the data roots.
         public var path: String
-        /// `json`, `ndjson` or `csv`; inferred from the extension when absent.
-        public var format: DataFormat?
+        /// The files' format; inferred from the extension when absent.
+        public var format: FileFormat?
+        /// Whole-file compression; `auto` (default) goes by the extension.
+        public var compression: FileCompression?
         /// CSV field delimiter (one character); `,` by default, tab for `.tsv`.
         public var delimiter: String?
-        /// Whether a CSV file starts with a header row (default true).
+        /// Whether a CSV file (or the sheet range) starts with a header row (default true).
         public var header: Bool?
         /// JSON: dotted path to the records array inside a top-level object.
         public var recordsPath: String?
         /// What to do with text that is not valid UTF-8: `reject` the record (default) or
         /// `replace` each bad sequence with U+FFFD.
         public var invalidUtf8: InvalidUTF8Handling?
+        /// A field to add to every record naming the file it came from.
+        public var fileNameField: String?
+        /// Whether `key=value` folders become fields (default true for a directory or glob).
+        public var hivePartitioning: Bool?
+        /// XLSX: the sheet to read (default the first).
+        public var sheet: SheetSelector?
+        /// XLSX: the cell range to read (`A1:D100`, `B3:`, `A:C`).
+        public var range: String?
     }
 
     /// Bytes read from the file per system call.
@@ -40,11 +62,29 @@ public struct FileSource: SplittableSource, ProjectableSource {
     let fieldTypes: [String: FieldType]
     /// The only fields to read, when the job needs no others.
     private(set) var projection: Set<String>?
+    /// Conditions a filter right after the source places on fields (row-group skipping).
+    private(set) var conditions: [FieldCondition] = []
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
-        self.path = try context.dataRoots.authorize(config.path)
-        self.options = try FileFormatOptions(path: config.path, format: config.format, delimiter: config.delimiter)
+        if FileSet.isGlob(config.path) {
+            self.path = config.path
+        } else {
+            self.path = try context.dataRoots.authorize(config.path)
+        }
+        var formatName = config.path
+        if config.format == nil, !FileSet.isGlob(config.path), FileSource.isDirectory(path) {
+            // A directory: the format of the first file whose extension names one.
+            let set = try FileSet(config.path, roots: context.dataRoots) { FileFormat.infer(fromName: $0).format != nil }
+            guard let first = set.entries.first else {
+                throw SpecError(path: "format", "the directory '\(config.path)' holds no file whose extension names a format; set format")
+            }
+            formatName = first.shown
+        }
+        self.options = try FileFormatOptions(
+            path: formatName, format: config.format, compression: config.compression, delimiter: config.delimiter)
+        if let field = config.fileNameField, field.isEmpty { throw SpecError(path: "fileNameField", "must not be empty") }
+        if case .index(let index) = config.sheet, index < 1 { throw SpecError(path: "sheet", "sheet numbers start at 1, got \(index)") }
         self.config = config
         self.batchSize = context.batchSize
         self.roots = context.dataRoots
@@ -52,45 +92,88 @@ public struct FileSource: SplittableSource, ProjectableSource {
             (context.schema?.fields ?? []).map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
     }
 
+    static func isDirectory(_ path: String) -> Bool {
+        FileSet.isDirectory(path)
+    }
+
     public var location: String { "file:\(path)" }
 
     public func projecting(_ fields: Set<String>) -> FileSource {
         var projected = self
-        projected.projection = fields
+        var fileFields = fields
+        if let name = config.fileNameField { fileFields.remove(name) }
+        projected.projection = fileFields
         return projected
     }
 
-    public func open() async throws -> any BatchReader {
-        let (fd, size, decodeOptions) = try openFile()
-        return FileBatchReader(fd: fd, decoder: makeDecoder(options.format, options: decodeOptions), expectedBytes: size)
+    /// The same source told which conditions a filter right after it places on its fields.
+    public func filtering(_ conditions: [FieldCondition]) -> FileSource {
+        var filtered = self
+        filtered.conditions = conditions
+        return filtered
     }
 
-    /// CSV and NDJSON files are cut into blocks; a JSON document is read by one reader.
+    /// The files to read now, listed afresh (a scheduled job sees new files).
+    func files() throws -> FileSet {
+        let format = options.format
+        return try FileSet(config.path, roots: roots) { name in
+            let inferred = FileFormat.infer(fromName: name)
+            return inferred.format == format || (inferred.format == nil && config.format != nil)
+        }
+    }
+
+    /// What each file's records get beside their own fields, by the file's index in the set.
+    func decorations(for set: FileSet) -> [FileDecoration] {
+        let partitions =
+            set.isSet && config.hivePartitioning ?? true
+            ? HivePartitions.fields(of: set.entries.map(\.relativeDirectories)) : Array(repeating: [], count: set.entries.count)
+        return zip(set.entries, partitions).map { entry, partition in
+            var fields = partition
+            if let name = config.fileNameField { fields.append((name, .string(entry.shown))) }
+            return FileDecoration(fields: fields, fileName: set.isSet ? entry.shown : nil)
+        }
+    }
+
+    public func open() async throws -> any BatchReader {
+        let set = try files()
+        let decorations = decorations(for: set)
+        return try MultiFileBatchReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+            (try self.openReader(entry), decorations[index])
+        }
+    }
+
+    /// CSV and NDJSON (compressed or not) are cut into blocks; other formats are read by one reader.
     public var splitsIntoBlocks: Bool { options.format == .csv || options.format == .ndjson }
 
-    /// Block-wise reading for CSV and NDJSON; `nil` for JSON documents.
+    /// Block-wise reading for CSV and NDJSON; `nil` for the other formats.
     public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
-        guard let splitter = RecordBlockSplitter(format: options.format, delimiter: options.delimiter) else { return nil }
-        let (fd, size, decodeOptions) = try openFile()
-        return FileBlockReader(
-            fd: fd, format: options.format, options: decodeOptions, splitter: splitter, blockBytes: blockBytes,
-            expectedBytes: size)
+        guard let text = options.format.textFormat, let splitter = RecordBlockSplitter(format: text, delimiter: options.delimiter) else {
+            return nil
+        }
+        let set = try files()
+        let decodeOptions = decodeOptions()
+        let decorations = decorations(for: set)
+        return try MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+            let stream = try openByteStream(entry.path, shown: entry.shown, codec: self.options.compression.codec(forName: entry.path))
+            let reader = FileBlockReader(
+                stream: stream, format: text, options: decodeOptions, splitter: splitter, blockBytes: blockBytes,
+                expectedBytes: entry.size, compressed: stream is DecompressingStream)
+            return (reader, decorations[index])
+        }
     }
 
-    /// Opens the file (checking the data roots again, against symlinks swapped in since
-    /// planning) and prepares the decoder options.
-    private func openFile() throws -> (Int32, Int?, DecodeOptions) {
-        let real = try roots.authorize(path)
-        let fd = Glibc.open(real, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw ConnectorError.io("cannot open \(DataRoots.describe(real, given: config.path)): \(String(cString: strerror(errno)))")
+    /// One file's reader.
+    func openReader(_ entry: FileSet.Entry) throws -> any BatchReader {
+        let codec = options.compression.codec(forName: entry.path)
+        if let text = options.format.textFormat {
+            let stream = try openByteStream(entry.path, shown: entry.shown, codec: codec)
+            return StreamBatchReader(stream: stream, decoder: makeDecoder(text, options: decodeOptions()), expectedBytes: entry.size)
         }
-        var info = stat()
-        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : nil
-        if size != nil, (info.st_mode & S_IFMT) == S_IFDIR {
-            Glibc.close(fd)
-            throw ConnectorError.io("\(DataRoots.describe(real, given: config.path)) is a directory, not a file")
-        }
+        return try openTypedReader(entry, codec: codec)
+    }
+
+    /// The options every decoder of this source gets.
+    func decodeOptions() -> DecodeOptions {
         var decodeOptions = DecodeOptions()
         decodeOptions.batchSize = batchSize
         decodeOptions.delimiter = options.delimiter
@@ -99,44 +182,7 @@ public struct FileSource: SplittableSource, ProjectableSource {
         decodeOptions.fieldTypes = fieldTypes
         decodeOptions.projection = projection
         decodeOptions.invalidUTF8 = config.invalidUtf8 ?? .reject
-        return (fd, size, decodeOptions)
-    }
-}
-
-/// One streaming read of a file: reads a chunk, feeds the decoder, hands out its batches.
-final class FileBatchReader: BatchReader {
-    private var fd: Int32
-    private var reader: DecodingReader
-    private var buffer: [UInt8]
-    let expectedBytes: Int?
-
-    init(fd: Int32, decoder: any RecordStreamDecoder, expectedBytes: Int?) {
-        self.fd = fd
-        self.reader = DecodingReader(decoder: decoder)
-        self.expectedBytes = expectedBytes
-        self.buffer = [UInt8](repeating: 0, count: FileSource.readChunkBytes)
-    }
-
-    deinit {
-        if fd >= 0 { Glibc.close(fd) }
-    }
-
-    func next() async throws -> SourceChunk? {
-        while true {
-            if let chunk = reader.nextDecoded() { return chunk }
-            if reader.finished { return nil }
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ConnectorError.io("read failed: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 {
-                Glibc.close(fd)
-                fd = -1
-                try reader.finish()
-            } else {
-                try buffer.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            }
-        }
+        decodeOptions.conditions = conditions
+        return decodeOptions
     }
 }

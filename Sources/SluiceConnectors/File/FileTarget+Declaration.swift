@@ -24,10 +24,20 @@ extension FileTarget {
             """,
         config: ObjectShape([
             .required("path", .path, "The file to write; relative paths are read against the server's working directory."),
-            .optional("format", .choice(DataFormat.self), "The file's format; default: from the extension."),
+            .optional("format", .choice(FileFormat.self), "The file's format; default: from the extension."),
+            .optional(
+                "compression", .choice(FileCompression.self), default: "auto",
+                "Text formats: whole-file compression, `auto` by the extension (`.gz`, `.zst`), or `gzip`, `zstd`, `none`. Parquet: each page's codec, `snappy` (auto), `gzip`, `zstd` or `none`. Avro: each block's codec, `none` (auto), `deflate`, `snappy`, `zstd`."),
+            .optional(
+                "partitionBy", .array(.nonEmptyText, ArrayRule(minItems: 1)),
+                "Fields whose values name Hive-style folders under `path` (a directory): one file per partition, without those fields."),
+            .optional("rowGroupSize", .integer(IntegerRange(min: 1, max: 10_000_000)), default: 122_880, "Parquet: rows per row group."),
+            .optional("dictionary", .boolean, default: true, "Parquet: whether columns are dictionary-encoded."),
+            .optional("sheet", .nonEmptyText, default: "Sheet1", "XLSX: the sheet's name."),
+            .optional("sheetField", .nonEmptyText, "XLSX: a field whose values split the records into sheets named after them."),
             .optional("mode", .choice(Mode.self), default: "write", "`write` replaces the file, `append` adds to it."),
             .optional("delimiter", .character, default: ",", "CSV: the field delimiter, one ASCII character (a tab for `.tsv` files)."),
-            .optional("header", .boolean, default: true, "CSV: whether to write a header row."),
+            .optional("header", .boolean, default: true, "CSV and XLSX: whether to write a header row."),
         ]),
         examples: [
             ComponentExample(

@@ -1,3 +1,4 @@
+import SluiceCodecs
 import SluiceCore
 import SluiceFormats
 
@@ -7,7 +8,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes JSON, NDJSON or CSV to a local file, atomically.
+/// Writes records to a local file (JSON, NDJSON, CSV, Parquet, Avro or XLSX; text formats
+/// maybe compressed as a whole), atomically; or, with `partitionBy`, to one file per
+/// partition in Hive-style folders.
 ///
 /// Every write goes to a temporary file beside the target and is renamed over it on commit,
 /// so readers see the old file or the complete new one, never a half-written one — after a
@@ -35,22 +38,35 @@ public struct FileTarget: Target {
 
     /// `target.config` of a file target.
     public struct Config: Decodable, Sendable {
-        /// Path of the file, inside the data roots.
+        /// Path of the file (with `partitionBy`: the base directory), inside the data roots.
         public var path: String
-        /// `json`, `ndjson` or `csv`; inferred from the extension when absent.
-        public var format: DataFormat?
+        /// The format; inferred from the extension when absent.
+        public var format: FileFormat?
+        /// Whole-file compression for text formats, page or block compression for Parquet and Avro.
+        public var compression: FileCompression?
         /// `write` (default) or `append`.
         public var mode: Mode?
         /// CSV field delimiter (one character).
         public var delimiter: String?
-        /// Whether CSV output starts with a header row (default true).
+        /// Whether CSV or XLSX output starts with a header row (default true).
         public var header: Bool?
+        /// Fields whose values name the Hive-style folders the records are written to.
+        public var partitionBy: [String]?
+        /// Parquet: rows per row group.
+        public var rowGroupSize: Int?
+        /// Parquet: whether columns are dictionary-encoded (default true).
+        public var dictionary: Bool?
+        /// XLSX: the sheet's name (default `Sheet1`).
+        public var sheet: String?
+        /// XLSX: a field whose values split the records into sheets named after them.
+        public var sheetField: String?
     }
 
     let path: String
     /// The path as configured, for messages.
     let configuredPath: String
     let options: FileFormatOptions
+    let config: Config
     let mode: Mode
     let header: Bool
     let roots: DataRoots
@@ -62,10 +78,39 @@ public struct FileTarget: Target {
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
-        self.path = try context.dataRoots.authorizeTarget(config.path)
+        let partitioned = !(config.partitionBy ?? []).isEmpty
+        if partitioned {
+            self.path = try context.dataRoots.authorize(config.path)
+        } else {
+            self.path = try context.dataRoots.authorizeTarget(config.path)
+        }
         self.configuredPath = config.path
-        self.options = try FileFormatOptions(path: config.path, format: config.format, delimiter: config.delimiter)
+        if partitioned, config.format == nil {
+            throw SpecError(path: "format", "with partitionBy the path is a directory: set format")
+        }
+        self.options = try FileFormatOptions(
+            path: config.path, format: config.format, compression: config.compression, delimiter: config.delimiter)
         self.mode = config.mode ?? .write
+        if mode == .append, options.format.textFormat == nil {
+            throw SpecError(path: "mode", "\(options.format.rawValue) files cannot be appended to; write a new file, or use partitionBy")
+        }
+        if mode == .append, options.format == .json, options.compression.codec(forName: config.path) != nil {
+            throw SpecError(path: "mode", "a compressed JSON document cannot be appended to; use NDJSON")
+        }
+        if let fields = config.partitionBy {
+            if fields.isEmpty { throw SpecError(path: "partitionBy", "must name at least one field") }
+            if Set(fields).count != fields.count { throw SpecError(path: "partitionBy", "names a field twice") }
+            if let empty = fields.firstIndex(where: \.isEmpty) { throw SpecError(path: "partitionBy[\(empty)]", "must not be empty") }
+        }
+        if let rows = config.rowGroupSize {
+            guard options.format == .parquet else { throw SpecError(path: "rowGroupSize", "applies to parquet files only") }
+            guard (1...10_000_000).contains(rows) else { throw SpecError(path: "rowGroupSize", "expected 1 to 10000000 rows, got \(rows)") }
+        }
+        if config.dictionary != nil, options.format != .parquet { throw SpecError(path: "dictionary", "applies to parquet files only") }
+        if config.sheet != nil || config.sheetField != nil, options.format != .xlsx {
+            throw SpecError(path: config.sheet != nil ? "sheet" : "sheetField", "applies to xlsx files only")
+        }
+        self.config = config
         self.header = config.header ?? true
         self.roots = context.dataRoots
         self.defaultBatchSize = context.batchSize
@@ -78,7 +123,7 @@ public struct FileTarget: Target {
     /// NDJSON lines do not depend on each other, so any worker can encode a batch, and the
     /// writer appends the bytes (``FileTargetWriter/writeEncoded(_:rows:)``).
     public var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? {
-        guard options.format == .ndjson else { return nil }
+        guard options.format == .ndjson, config.partitionBy == nil else { return nil }
         return { batch in
             var bytes: [UInt8] = []
             var encoder = makeEncoder(.ndjson, options: EncodeOptions())
@@ -88,15 +133,27 @@ public struct FileTarget: Target {
     }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
+        if let fields = config.partitionBy {
+            let real = try roots.authorize(path)
+            guard FileSet.isDirectory(real) else {
+                throw ConnectorError.io("cannot write partitions under \(DataRoots.describe(real, given: configuredPath)): it is not a directory")
+            }
+            return PartitionedFileWriter(target: self, base: real, fields: fields, batchSize: batchSize)
+        }
+        return try await openFile(path, shown: configuredPath, batchSize: batchSize)
+    }
+
+    /// Opens one file's write: a temporary file beside `path`, renamed over it on commit.
+    func openFile(_ path: String, shown: String, batchSize: Int?) async throws -> FileTargetWriter {
         // Checked again at open: the file system may have changed since planning.
         let real = try roots.authorizeTarget(path)
         let directory = DataRoots.parent(of: real)
         var info = stat()
         guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): directory '\(directory)' does not exist")
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): directory '\(directory)' does not exist")
         }
         if stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: configuredPath)): it is a directory, not a file")
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): it is a directory, not a file")
         }
         // Beside the target, inside its data directory, named after the job and recorded
         // first, so whatever ends the job, the file is found and removed.
@@ -106,13 +163,25 @@ public struct FileTarget: Target {
         let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ConnectorError.io(
-                "cannot write \(DataRoots.describe(real, given: configuredPath)): cannot create '\(temp)': \(String(cString: strerror(errno)))")
+                "cannot write \(DataRoots.describe(real, given: shown)): cannot create '\(temp)': \(String(cString: strerror(errno)))")
         }
-        let writer = FileTargetWriter(
-            fd: fd, tempPath: temp, finalPath: real, format: options.format,
-            flushRows: batchSize ?? defaultBatchSize)
+        let codec = options.format.textFormat == nil ? nil : options.compression.codec(forName: real)
+        let writer: FileTargetWriter
         do {
-            try writer.start(mode: mode, delimiter: options.delimiter, header: header)
+            writer = FileTargetWriter(
+                fd: fd, tempPath: temp, finalPath: real, format: options.format, flushRows: batchSize ?? defaultBatchSize,
+                compressor: try codec?.makeCompressor())
+        } catch {
+            Glibc.close(fd)
+            unlink(temp)
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): \(error)")
+        }
+        do {
+            if options.format.textFormat != nil {
+                try writer.start(mode: mode, delimiter: options.delimiter, header: header)
+            } else {
+                try writer.start(typed: try makeTypedEncoder(scratchDirectory: directory))
+            }
         } catch {
             await writer.abort()
             throw error

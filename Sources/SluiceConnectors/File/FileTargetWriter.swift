@@ -1,3 +1,4 @@
+import SluiceCodecs
 import SluiceCore
 import SluiceFormats
 
@@ -8,7 +9,8 @@ import Darwin
 #endif
 
 /// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to the
-/// temporary file every `flushRows` records (the target's `batchSize`).
+/// temporary file every `flushRows` records (the target's `batchSize`), compressing it on the
+/// way for a `.gz`/`.zst` file.
 ///
 /// Flushes and large encoded batches are written on another thread while the job goes on
 /// producing the next batch, one write at a time and in order: each write waits for the one
@@ -21,21 +23,26 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     private var pending: Task<Void, any Error>?
     private let tempPath: String
     private let finalPath: String
-    private let format: DataFormat
+    private let format: FileFormat
     private let flushRows: Int
     private var encoder: (any RecordStreamEncoder)?
+    /// The encoder of a typed format (Parquet, Avro, XLSX), which may refuse a value.
+    private var typedEncoder: (any RecordFileEncoder)?
+    /// Compresses everything written, for a whole-file codec.
+    private var compressor: (any StreamCompressor)?
     /// Appending to an existing JSON array: elements are written after the existing ones.
     private var jsonAppendHasElements: Bool?
     private var buffer: [UInt8] = []
     private var bufferedRows = 0
     private var done = false
 
-    init(fd: Int32, tempPath: String, finalPath: String, format: DataFormat, flushRows: Int) {
+    init(fd: Int32, tempPath: String, finalPath: String, format: FileFormat, flushRows: Int, compressor: (any StreamCompressor)? = nil) {
         file = OpenFile(fd)
         self.tempPath = tempPath
         self.finalPath = finalPath
         self.format = format
         self.flushRows = max(1, flushRows)
+        self.compressor = compressor
         buffer.reserveCapacity(1 << 20)
     }
 
@@ -44,14 +51,33 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         if !done { unlink(tempPath) }
     }
 
-    /// Copies the existing file for append mode, then writes the format's prefix.
+    /// Writes the start of a typed format's file.
+    func start(typed encoder: any RecordFileEncoder) throws {
+        var encoder = encoder
+        try encoder.begin(into: &buffer)
+        typedEncoder = encoder
+        if let file { try Self.writeAll(buffer, to: file, path: finalPath) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies the existing file for append mode, then writes the format's prefix. A compressed
+    /// file is appended to as a second gzip member or zstd frame after the existing bytes,
+    /// which readers take as one stream.
     func start(mode: FileTarget.Mode, delimiter: UInt8, header: Bool) throws {
+        guard let textFormat = format.textFormat else { throw ConnectorError.io("\(format.rawValue) is not a text format") }
         var existing: [UInt8] = []
         if mode == .append { existing = try readExisting() }
         var options = EncodeOptions()
         options.delimiter = delimiter
         options.writeHeader = header && existing.isEmpty
-        switch format {
+        if compressor != nil {
+            if let file { try Self.writeAll(existing, to: file, path: finalPath) }
+            var encoder = makeEncoder(textFormat, options: options)
+            encoder.begin(into: &buffer)
+            self.encoder = encoder
+            return
+        }
+        switch textFormat {
         case .json where !existing.isEmpty:
             guard let close = existing.lastIndex(where: { !isSpace($0) }), existing[close] == UInt8(ascii: "]") else {
                 throw ConnectorError.io("cannot append to '\(finalPath)': it does not hold a JSON array")
@@ -66,7 +92,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         default:
             buffer.append(contentsOf: existing)
             if format != .json, let last = existing.last, last != 0x0A { buffer.append(0x0A) }
-            var encoder = makeEncoder(format, options: options)
+            var encoder = makeEncoder(textFormat, options: options)
             encoder.begin(into: &buffer)
             self.encoder = encoder
         }
@@ -98,7 +124,10 @@ final class FileTargetWriter: PreEncodingTargetWriter {
 
     func write(_ batch: RecordBatch) async throws -> Int {
         let before = buffer.count
-        if var encoder {
+        if var typedEncoder {
+            try typedEncoder.encode(batch, into: &buffer)
+            self.typedEncoder = typedEncoder
+        } else if var encoder {
             encoder.encode(batch, into: &buffer)
             self.encoder = encoder
         } else if var hasElements = jsonAppendHasElements {
@@ -118,7 +147,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     /// A large encoded batch goes to the file as it is, after whatever is buffered, rather
     /// than being copied into the buffer first.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
-        if bytes.count >= 1 << 16 {
+        if bytes.count >= 1 << 16, compressor == nil {
             try await flush()
             try await enqueue(bytes)
             return bytes.count
@@ -129,13 +158,23 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         return bytes.count
     }
 
-    /// Hands the buffer to a background write.
+    /// Hands the buffer to a background write (compressed first, for a compressed file).
     private func flush() async throws {
         guard !buffer.isEmpty else { return }
         var full: [UInt8] = []
         full.reserveCapacity(1 << 20)
         swap(&full, &buffer)
         bufferedRows = 0
+        if var compressor {
+            var compressed: [UInt8] = []
+            try full.withUnsafeBytes { try compressor.compress($0, into: &compressed) }
+            self.compressor = compressor
+            full.removeAll(keepingCapacity: true)
+            swap(&full, &buffer)
+            guard !compressed.isEmpty else { return }
+            try await enqueue(compressed)
+            return
+        }
         try await enqueue(full)
     }
 
@@ -175,13 +214,22 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     }
 
     func commit() async throws {
-        if var encoder {
+        if var typedEncoder {
+            try typedEncoder.finish(into: &buffer)
+            self.typedEncoder = typedEncoder
+        } else if var encoder {
             encoder.end(into: &buffer)
             self.encoder = encoder
         } else if jsonAppendHasElements != nil {
             buffer.append(contentsOf: [0x0A, UInt8(ascii: "]"), 0x0A])
         }
         try await flush()
+        if var compressor {
+            var trailer: [UInt8] = []
+            try compressor.finish(into: &trailer)
+            self.compressor = nil
+            try await enqueue(trailer)
+        }
         try await settle()
         guard let file else { throw ConnectorError.io("commit of '\(finalPath)' after the file was closed") }
         guard fsync(file.fd) == 0 else { throw ConnectorError.io("fsync of '\(tempPath)' failed: \(String(cString: strerror(errno)))") }

@@ -59,7 +59,7 @@ import Testing
     @Test func configurationErrorsNameTheField() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        #expect(throws: SpecError(path: "format", "cannot tell the format of '\(dir.file("out.txt"))' from its extension; set format to one of json, ndjson, csv")) {
+        #expect(throws: SpecError(path: "format", "cannot tell the format of '\(dir.file("out.txt"))' from its extension; set format to one of json, ndjson, csv, parquet, avro, xlsx")) {
             try Self.target(dir, ["path": .string(dir.file("out.txt"))])
         }
         #expect(throws: SpecError(path: "delimiter", "expected a single ASCII character other than a quote or line break, got '\"'")) {

@@ -1,0 +1,102 @@
+import SluiceCodecs
+import SluiceCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file target's write with `partitionBy`: records go to Hive-style folders under the base
+/// directory (`year=2024/month=5/part-0.parquet`), one file per partition, without the
+/// partition fields themselves (the folders hold them).
+///
+/// Each partition's file is written like a single-file target (a temporary file beside it,
+/// renamed over it on commit), so every file is whole or absent. Folders the write created
+/// are removed again on abort. `write` replaces each written partition's `part-0` file and
+/// leaves partitions the data does not touch as they are; `append` adds a new file to each
+/// partition it touches.
+final class PartitionedFileWriter: TargetWriter {
+    /// The most partitions one write may open at once.
+    static let maxPartitions = 1_000
+
+    private let target: FileTarget
+    private let base: String
+    private let fields: [String]
+    private let batchSize: Int?
+    private let fileName: String
+    private var writers: [String: FileTargetWriter] = [:]
+    private var order: [String] = []
+    private var createdDirectories: [String] = []
+
+    init(target: FileTarget, base: String, fields: [String], batchSize: Int?) {
+        self.target = target
+        self.base = base
+        self.fields = fields
+        self.batchSize = batchSize
+        var name = target.mode == .append ? "part-\(FileTarget.fileSafe(target.jobId))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))" : "part-0"
+        name += target.options.format.fileExtension
+        if target.options.format.textFormat != nil, let codec = target.options.compression.codec(forName: "") {
+            name += codec.fileExtension
+        }
+        self.fileName = name
+    }
+
+    func write(_ batch: RecordBatch) async throws -> Int {
+        guard !batch.isEmpty else { return 0 }
+        let columns = fields.map { batch.index(of: $0) }
+        var groups: [String: [Int]] = [:]
+        var seen: [String] = []
+        for row in 0..<batch.count {
+            let folder = columns.enumerated().map { offset, column in
+                HivePartitions.folder(name: fields[offset], value: column.map { batch.value(row: row, column: $0) } ?? .null)
+            }.joined(separator: "/")
+            if groups[folder] == nil { seen.append(folder) }
+            groups[folder, default: []].append(row)
+        }
+        var written = 0
+        for folder in seen {
+            guard let rows = groups[folder] else { continue }
+            var part = rows.count == batch.count ? batch : batch.selecting(rows)
+            for field in fields { part.removeColumn(named: field) }
+            written += try await writer(for: folder).write(part)
+        }
+        return written
+    }
+
+    /// The open writer of partition `folder`, opening it (and creating its folders) on first use.
+    private func writer(for folder: String) async throws -> FileTargetWriter {
+        if let writer = writers[folder] { return writer }
+        guard writers.count < Self.maxPartitions else {
+            throw ConnectorError.io(
+                "partitionBy \(fields.joined(separator: ", ")) makes more than \(Self.maxPartitions) partitions in one write (the limit); partition by fewer distinct values")
+        }
+        var directory = base
+        for segment in folder.split(separator: "/") {
+            directory += "/" + segment
+            if mkdir(directory, 0o755) == 0 {
+                createdDirectories.append(directory)
+            } else if errno != EEXIST {
+                throw ConnectorError.io("cannot create the partition folder '\(directory)': \(String(cString: strerror(errno)))")
+            }
+        }
+        let path = directory + "/" + fileName
+        let writer = try await target.openFile(path, shown: path, batchSize: batchSize)
+        writers[folder] = writer
+        order.append(folder)
+        return writer
+    }
+
+    func commit() async throws {
+        for folder in order {
+            try await writers[folder]?.commit()
+        }
+    }
+
+    func abort() async {
+        for folder in order {
+            await writers[folder]?.abort()
+        }
+        for directory in createdDirectories.reversed() { rmdir(directory) }
+    }
+}
