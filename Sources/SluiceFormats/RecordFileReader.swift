@@ -16,27 +16,3 @@ public protocol RecordFileReader: AnyObject {
     /// to the file's size over the whole read.
     func next() throws -> SourceChunk?
 }
-
-/// A condition a filter right after the source places on one field, which a reader may use to
-/// skip whole parts of the file whose statistics rule it out (Parquet row groups by their
-/// min/max). Readers never drop single rows on it: the filter itself still runs.
-public struct FieldCondition: Sendable, Equatable {
-    /// How the field is compared.
-    public enum Comparison: String, Sendable {
-        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
-        /// The field is null (the value is ignored).
-        case isNull
-        /// The field is not null (the value is ignored).
-        case isNotNull
-    }
-
-    public var field: String
-    public var comparison: Comparison
-    public var value: Value
-
-    public init(field: String, comparison: Comparison, value: Value = .null) {
-        self.field = field
-        self.comparison = comparison
-        self.value = value
-    }
-}

@@ -4,6 +4,24 @@ import SluiceCore
 /// its own column type (SQLite: `INTEGER`, `REAL`, `TEXT`, `BOOLEAN`, `DATETIME`, `JSON`).
 public enum DatabaseColumnKind: Sendable, Equatable {
     case integer, real, text, boolean, timestamp, json
+    /// An exact decimal, as a Parquet or Avro source declares it.
+    case decimal(precision: Int, scale: Int)
+
+    /// The kind for a type a source declares (a Parquet or Avro schema): decimals keep their
+    /// precision and scale; unsigned 64-bit integers become `decimal(20,0)` (they may pass
+    /// the signed range); dates and timestamps → timestamp; lists, structs, maps and JSON →
+    /// json; floats → real; strings, UUIDs, enums, binary (base64) and times of day → text.
+    public static func declared(_ type: LogicalType) -> DatabaseColumnKind {
+        switch type {
+        case .boolean: return .boolean
+        case .integer(let bits, let signed): return !signed && bits >= 64 ? .decimal(precision: 20, scale: 0) : .integer
+        case .float: return .real
+        case .decimal(let precision, let scale): return .decimal(precision: precision, scale: scale)
+        case .date, .timestamp: return .timestamp
+        case .json, .list, .structure, .map: return .json
+        case .string, .binary, .fixedBinary, .uuid, .time, .enumeration: return .text
+        }
+    }
 
     /// The kind for a schema field type: string → text, number → integer when every
     /// non-null `sample` value is an int (and there is one) or else real, boolean → boolean,

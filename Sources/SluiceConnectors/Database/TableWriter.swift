@@ -26,6 +26,8 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
     /// The database's SQL and connection calls.
     let dialect: Dialect
     private let schema: SchemaSpec?
+    /// The types the source declares for fields reaching the target unchanged.
+    private var declaredBySource: [FieldSchema] = []
     /// Whether one transaction holds the whole job (commit `job`, replace mode, atomic writes).
     private let jobTransaction: Bool
     /// What is known of the table; `nil` until a missing table is created.
@@ -181,9 +183,12 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
         }
     }
 
+    func declare(_ schema: [FieldSchema]) { declaredBySource = schema }
+
     /// The table, created first when it is missing: the schema's fields first (a number
     /// field becomes an integer column when the samples hold only ints there, else a real
-    /// one), then the samples' other fields typed from their values; keyed on the keys.
+    /// one), then the samples' other fields typed as the source declares them (a Parquet
+    /// `decimal(12,2)` → `numeric(12,2)`) or else from their values; keyed on the keys.
     @discardableResult
     func table(samples batch: RecordBatch?) async throws -> Dialect.Columns {
         if let columns { return columns }
@@ -195,9 +200,10 @@ final class TableWriter<Dialect: TableDialect>: RejectingTargetWriter {
         for field in schema?.fields ?? [] {
             definitions.append((field.name, DatabaseColumnKind.forField(field.type, samples: samples(field.name))))
         }
-        let declared = Set(definitions.map { key($0.name) })
-        for name in batch?.fields ?? [] where !declared.contains(key(name)) {
-            definitions.append((name, DatabaseColumnKind.infer(from: samples(name))))
+        let inSchema = Set(definitions.map { key($0.name) })
+        for name in batch?.fields ?? [] where !inSchema.contains(key(name)) {
+            let sourceType = declaredBySource.first { $0.name == name }?.type
+            definitions.append((name, sourceType.map(DatabaseColumnKind.declared) ?? DatabaseColumnKind.infer(from: samples(name))))
         }
         guard !definitions.isEmpty else {
             throw ConnectorError.io("cannot create table '\(settings.table)': the records have no fields")

@@ -5,7 +5,7 @@ import SluiceFormats
 /// Reads records from local files: JSON, NDJSON, CSV, Parquet, Avro or XLSX, each maybe
 /// compressed as a whole (`.gz`, `.zst`, `.bz2`, for the streamed formats), one file or many
 /// (a directory or a glob, read in sorted order as one source).
-public struct FileSource: SplittableSource, ProjectableSource {
+public struct FileSource: SplittableSource, ProjectableSource, FilterableSource {
     public static let type = "file"
 
     /// An XLSX sheet: by name or by 1-based position.

@@ -180,7 +180,7 @@ public struct FileTarget: Target {
             if options.format.textFormat != nil {
                 try writer.start(mode: mode, delimiter: options.delimiter, header: header)
             } else {
-                try writer.start(typed: try makeTypedEncoder(scratchDirectory: directory))
+                writer.start { declared in try makeTypedEncoder(declared: declared, scratchDirectory: directory) }
             }
         } catch {
             await writer.abort()

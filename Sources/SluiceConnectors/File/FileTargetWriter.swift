@@ -26,8 +26,11 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     private let format: FileFormat
     private let flushRows: Int
     private var encoder: (any RecordStreamEncoder)?
-    /// The encoder of a typed format (Parquet, Avro, XLSX), which may refuse a value.
+    /// The encoder of a typed format (Parquet, Avro, XLSX), which may refuse a value. Made at
+    /// the first write or the commit, once the declared schema is known.
     private var typedEncoder: (any RecordFileEncoder)?
+    private var makeTypedEncoder: (([FieldSchema]) throws -> any RecordFileEncoder)?
+    private var declared: [FieldSchema] = []
     /// Compresses everything written, for a whole-file codec.
     private var compressor: (any StreamCompressor)?
     /// Appending to an existing JSON array: elements are written after the existing ones.
@@ -51,13 +54,22 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         if !done { unlink(tempPath) }
     }
 
-    /// Writes the start of a typed format's file.
-    func start(typed encoder: any RecordFileEncoder) throws {
-        var encoder = encoder
+    /// Prepares a typed format's file: `make` builds its encoder from the declared schema.
+    func start(typed make: @escaping ([FieldSchema]) throws -> any RecordFileEncoder) {
+        makeTypedEncoder = make
+    }
+
+    func declare(_ schema: [FieldSchema]) { declared = schema }
+
+    /// The typed encoder, made (and its file's start written) on first use.
+    private func typedEncoderStarted() throws -> (any RecordFileEncoder)? {
+        if let typedEncoder { return typedEncoder }
+        guard let make = makeTypedEncoder else { return nil }
+        var encoder = try make(declared)
         try encoder.begin(into: &buffer)
+        makeTypedEncoder = nil
         typedEncoder = encoder
-        if let file { try Self.writeAll(buffer, to: file, path: finalPath) }
-        buffer.removeAll(keepingCapacity: true)
+        return encoder
     }
 
     /// Copies the existing file for append mode, then writes the format's prefix. A compressed
@@ -124,7 +136,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
 
     func write(_ batch: RecordBatch) async throws -> Int {
         let before = buffer.count
-        if var typedEncoder {
+        if var typedEncoder = try typedEncoderStarted() {
             try typedEncoder.encode(batch, into: &buffer)
             self.typedEncoder = typedEncoder
         } else if var encoder {
@@ -214,7 +226,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     }
 
     func commit() async throws {
-        if var typedEncoder {
+        if var typedEncoder = try typedEncoderStarted() {
             try typedEncoder.finish(into: &buffer)
             self.typedEncoder = typedEncoder
         } else if var encoder {

@@ -49,10 +49,16 @@ final class MultiFileBatchReader: BatchReader {
         self.expectedBytes = expectedBytes
         self.open = open
         if let first = entries.first {
-            current = try open(0, first)
+            let opened = try open(0, first)
+            current = opened
+            firstSchema = opened.0.declaredSchema
             index = 1
         }
     }
+
+    /// The schema the first file declares (the files of one source share their format).
+    var declaredSchema: [FieldSchema]? { firstSchema }
+    private var firstSchema: [FieldSchema]?
 
     func next() async throws -> SourceChunk? {
         while true {

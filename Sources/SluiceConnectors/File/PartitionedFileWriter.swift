@@ -28,6 +28,7 @@ final class PartitionedFileWriter: TargetWriter {
     private var writers: [String: FileTargetWriter] = [:]
     private var order: [String] = []
     private var createdDirectories: [String] = []
+    private var declared: [FieldSchema] = []
 
     init(target: FileTarget, base: String, fields: [String], batchSize: Int?) {
         self.target = target
@@ -82,10 +83,13 @@ final class PartitionedFileWriter: TargetWriter {
         }
         let path = directory + "/" + fileName
         let writer = try await target.openFile(path, shown: path, batchSize: batchSize)
+        writer.declare(declared.filter { !fields.contains($0.name) })
         writers[folder] = writer
         order.append(folder)
         return writer
     }
+
+    func declare(_ schema: [FieldSchema]) { declared = schema }
 
     func commit() async throws {
         for folder in order {

@@ -25,6 +25,10 @@ public protocol BatchReader: AnyObject {
     func next() async throws -> SourceChunk?
     /// Total bytes the read will cover, when known (for progress and ETA).
     var expectedBytes: Int? { get }
+    /// The fields and types the input declares (a Parquet or Avro file's schema), once known;
+    /// `nil` when the source declares none. The runner carries them to the target for fields
+    /// that reach it unchanged, so a `decimal(12,2)` stays one.
+    var declaredSchema: [FieldSchema]? { get }
     /// Called once, after the target committed every record this read produced. A change-
     /// data-capture reader confirms its log position only then, so a crash before the commit
     /// replays the changes instead of losing them; other readers do nothing.
@@ -33,6 +37,7 @@ public protocol BatchReader: AnyObject {
 
 extension BatchReader {
     public var expectedBytes: Int? { nil }
+    public var declaredSchema: [FieldSchema]? { nil }
     public func targetCommitted() async throws {}
 }
 
@@ -98,4 +103,12 @@ public protocol IncrementalSource: Source {
     /// rows past the watermark; the engine then drops the rest exactly. Rows whose `field` is
     /// null may be left out.
     func readingFrom(_ value: Value, of field: String) throws -> any Source
+}
+
+/// A source that can use the conditions of a filter right after it to skip parts of its input
+/// that no kept record can come from (Parquet row groups whose statistics rule them out).
+/// It never has to: the filter itself still runs on every record read.
+public protocol FilterableSource: Source {
+    /// The same source told the conditions (all of which a kept record meets).
+    func filtering(_ conditions: [FieldCondition]) -> Self
 }

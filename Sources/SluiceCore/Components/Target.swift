@@ -30,6 +30,10 @@ public protocol TargetWriter: AnyObject {
     /// Appends the bytes the target's ``Target/batchEncoder`` made for `rows` records;
     /// returns the bytes written. Called only when the target has an encoder.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int
+    /// Tells the writer the types the source declares for fields that reach the target
+    /// unchanged (see ``BatchReader/declaredSchema``), before the first write: a typed file
+    /// format keeps them, a table created from the data uses them. The default ignores them.
+    func declare(_ schema: [FieldSchema])
     /// Makes everything written visible at once.
     func commit() async throws
     /// Discards everything written (the target is left as it was before the job).
@@ -37,6 +41,8 @@ public protocol TargetWriter: AnyObject {
 }
 
 extension TargetWriter {
+    public func declare(_ schema: [FieldSchema]) {}
+
     public func writeReportingRejections(_ batch: RecordBatch) async throws -> (bytes: Int, rejected: [Rejection]) {
         (try await write(batch), [])
     }

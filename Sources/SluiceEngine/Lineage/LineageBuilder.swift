@@ -22,13 +22,16 @@ public enum LineageBuilder {
     public static func transformNodeID(jobId: String, index: Int) -> String { "\(jobId).transforms[\(index)]" }
 
     /// The graph for one run of `plan` as job `jobId`.
-    public static func graph(jobId: String, plan: JobPlan, stageFields: [[String]]) -> LineageGraph {
+    public static func graph(
+        jobId: String, plan: JobPlan, stageFields: [[String]],
+        declaredTypes: (source: [String: String], target: [String: String]) = ([:], [:])
+    ) -> LineageGraph {
         let sourceID = sourceNodeID(plan)
         let targetID = targetNodeID(plan)
         var nodes = [
             LineageNode(
                 id: sourceID, type: "source", name: sourceID, jobId: jobId,
-                fields: stageFields.first)
+                fields: stageFields.first, fieldTypes: declaredTypes.source.isEmpty ? nil : declaredTypes.source)
         ]
         var edges: [LineageEdge] = []
         var previous = sourceID
@@ -43,7 +46,8 @@ public enum LineageBuilder {
         }
         let finalFields = stageFields.last ?? []
         nodes.append(LineageNode(
-            id: targetID, type: "target", name: targetID, jobId: jobId, fields: finalFields))
+            id: targetID, type: "target", name: targetID, jobId: jobId, fields: finalFields,
+            fieldTypes: declaredTypes.target.isEmpty ? nil : declaredTypes.target))
         edges.append(LineageEdge(
             from: previous, to: targetID, relationship: "produces", jobId: jobId,
             fields: finalFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }))

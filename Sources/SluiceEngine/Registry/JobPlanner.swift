@@ -159,6 +159,11 @@ public struct JobPlanner: Sendable {
         {
             source = projectable.projecting(fields)
         }
+        if let filterable = source as? any FilterableSource, let conditions = Self.sourceConditions(spec: spec, validator: validator),
+            !conditions.isEmpty
+        {
+            source = filterable.filtering(conditions)
+        }
         var read = ReadStrategy.stream
         if let splittable = source as? any SplittableSource, splittable.splitsIntoBlocks { read = .blocks(splittable) }
         let write = target.batchEncoder.map(WriteStrategy.preEncoded) ?? .records
@@ -166,6 +171,16 @@ public struct JobPlanner: Sendable {
         return JobPlan(
             spec: spec, source: source, validator: validator, transforms: steps, target: target, read: read, write: write,
             incrementalPushdown: pushdown, secrets: secrets)
+    }
+
+    /// The conditions a filter that is the job's first step places on the source's records,
+    /// for a source that can skip input with them. None when a schema validates the records
+    /// first (it may coerce values, so the file's statistics would not be what the filter sees).
+    static func sourceConditions(spec: JobSpec, validator: SchemaValidator?) -> [FieldCondition]? {
+        guard validator == nil, let first = spec.transforms.first, first.operation == Filter.operation,
+            let config = try? ValueDecoder().decode(Filter.Config.self, from: first.config)
+        else { return nil }
+        return ConditionPushdown.conditions(config.condition)
     }
 
     /// A refused path as the spec wrote it: `${env:…}` references unresolved where the

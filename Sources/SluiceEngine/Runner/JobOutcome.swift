@@ -11,6 +11,9 @@ public struct JobOutcome: Sendable {
     /// The fields that entered each transform and the target, for column-level lineage:
     /// index 0 is the validated source output, index i + 1 the output of transform i.
     public var stageFields: [[String]]
+    /// The types the source declared (a Parquet or Avro schema), by field, and those still
+    /// holding at the target; empty when the source declares none.
+    public var declaredTypes: (source: [String: String], target: [String: String]) = ([:], [:])
     /// Records that reached the target.
     public var loadedRecords: [ValueObject]?
     /// The watermark to store for an incremental source once the run succeeded (`nil`: no

@@ -29,6 +29,8 @@ struct RunSession {
     var cut: IncrementalCut?
     var failure: String?
     var expectedBytes: Int?
+    /// The fields and types the source declared, for lineage.
+    var declaredSchema: [FieldSchema]?
     var workersUsed = 1
     var report: Reporter
 
@@ -91,6 +93,10 @@ struct RunSession {
         let reader = try await source.open()
         self.reader = reader
         expectedBytes = reader.expectedBytes
+        if let declared = reader.declaredSchema {
+            declaredSchema = declared
+            writer?.declare(DeclaredSchemaPropagation.atTarget(declared, plan: plan))
+        }
         return .stream(reader)
     }
 
@@ -166,9 +172,16 @@ struct RunSession {
             for index in state.stats.errors.indices { state.stats.errors[index].error = secrets.scrub(state.stats.errors[index].error) }
             for index in state.rejections.indices { state.rejections[index].reasons = state.rejections[index].reasons.map(secrets.scrub) }
         }
-        return JobOutcome(
+        var outcome = JobOutcome(
             stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
             stageFields: state.observedFields, loadedRecords: state.loaded,
             watermark: failure == nil ? cut?.finished(with: state.watermark) : nil)
+        if let declaredSchema {
+            func types(_ fields: [FieldSchema]) -> [String: String] {
+                Dictionary(fields.map { ($0.name, $0.type.description) }, uniquingKeysWith: { first, _ in first })
+            }
+            outcome.declaredTypes = (types(declaredSchema), types(DeclaredSchemaPropagation.atTarget(declaredSchema, plan: plan)))
+        }
+        return outcome
     }
 }

@@ -166,7 +166,8 @@ public final class JobService: Sendable {
                     updatedAt: outcome.stats.endTime ?? JobRunner.wallClockMilliseconds())
             }
             record.deadLetters = outcome.rejections.map { deadLetter($0, jobId: job.id) }
-            record.lineage = LineageBuilder.graph(jobId: job.id, plan: plan, stageFields: outcome.stageFields)
+            record.lineage = LineageBuilder.graph(
+                jobId: job.id, plan: plan, stageFields: outcome.stageFields, declaredTypes: outcome.declaredTypes)
         }
         try await store.recordOutcome(record)
         if let watermark = record.watermark {

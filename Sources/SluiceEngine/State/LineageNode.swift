@@ -10,12 +10,16 @@ public struct LineageNode: Codable, Sendable, Equatable {
     public var jobId: String?
     /// The node's fields, when known.
     public var fields: [String]?
+    /// The types its fields are declared with (a Parquet or Avro source's schema, and those
+    /// reaching the target unchanged): `{"amount": "decimal(12,2)"}`; absent when none are.
+    public var fieldTypes: [String: String]?
 
-    public init(id: String, type: String, name: String, jobId: String? = nil, fields: [String]? = nil) {
+    public init(id: String, type: String, name: String, jobId: String? = nil, fields: [String]? = nil, fieldTypes: [String: String]? = nil) {
         self.id = id
         self.type = type
         self.name = name
         self.jobId = jobId
         self.fields = fields
+        self.fieldTypes = fieldTypes
     }
 }

@@ -15,6 +15,7 @@ extension SQLiteStateStore {
             [
                 .text(node.id), .text(node.type), .text(node.name), .optional(node.jobId),
                 .optional(try node.fields.map { try encoder.jsonText($0) }),
+                .optional(try node.fieldTypes.map { try encoder.jsonText($0) }),
             ]
         }
         let edgeBinds: [[SQLiteData]] = try graph.edges.map { edge in
@@ -26,9 +27,9 @@ extension SQLiteStateStore {
         for binds in nodeBinds {
             _ = try await connection.query(
                 """
-                INSERT INTO lineage_nodes (id, type, name, job_id, fields) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO lineage_nodes (id, type, name, job_id, fields, field_types) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET type = excluded.type, name = excluded.name,
-                    job_id = excluded.job_id, fields = excluded.fields
+                    job_id = excluded.job_id, fields = excluded.fields, field_types = excluded.field_types
                 """, binds)
         }
         for binds in edgeBinds {
@@ -84,7 +85,8 @@ extension SQLiteStateStore {
             let reader = RowReader(row: row, table: "lineage_nodes", key: row.column("id")?.string ?? "?")
             return LineageNode(
                 id: try reader.text("id"), type: try reader.text("type"), name: try reader.text("name"),
-                jobId: try reader.optionalText("job_id"), fields: try reader.decodeIfPresent([String].self, "fields"))
+                jobId: try reader.optionalText("job_id"), fields: try reader.decodeIfPresent([String].self, "fields"),
+                fieldTypes: try reader.decodeIfPresent([String: String].self, "field_types"))
         }
         return LineageGraph(nodes: nodes, edges: edges)
     }

@@ -103,6 +103,8 @@ enum StateSchema {
         ],
         // Version 4: the process that runs a pending or running job.
         ["ALTER TABLE jobs ADD COLUMN owner TEXT"],
+        // Version 5: the declared types of lineage nodes' fields (a Parquet or Avro schema).
+        ["ALTER TABLE lineage_nodes ADD COLUMN field_types TEXT"],
     ]
 
     /// The version this code reads and writes.

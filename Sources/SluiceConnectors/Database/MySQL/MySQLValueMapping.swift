@@ -152,6 +152,10 @@ public enum MySQLValueMapping {
         case .text, .json: return key ? "VARCHAR(255)" : (kind == .json ? "JSON" : "LONGTEXT")
         case .boolean: return "BOOLEAN"
         case .timestamp: return "DATETIME(6)"
+        case .decimal(let precision, let scale):
+            // MySQL's DECIMAL holds at most 65 digits, 30 after the point: wider ones are kept
+            // exactly as text.
+            return precision <= 65 && scale <= 30 ? "DECIMAL(\(precision),\(scale))" : key ? "VARCHAR(255)" : "LONGTEXT"
         }
     }
 }

@@ -39,6 +39,7 @@ enum PostgresColumnType: Sendable, Equatable {
         case .boolean: self = .bool
         case .timestamp: self = .timestamptz
         case .json: self = .jsonb
+        case .decimal: self = .numeric
         }
     }
 }

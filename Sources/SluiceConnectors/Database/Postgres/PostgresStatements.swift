@@ -14,6 +14,7 @@ enum PostgresStatements {
         case .boolean: return "boolean"
         case .timestamp: return "timestamptz"
         case .json: return "jsonb"
+        case .decimal(let precision, let scale): return precision <= 1000 && scale <= precision ? "numeric(\(precision),\(scale))" : "numeric"
         }
     }
 

@@ -68,6 +68,7 @@ enum SQLiteValueMapping {
         case .boolean: return "BOOLEAN"
         case .timestamp: return "DATETIME"
         case .json: return "JSON"
+        case .decimal(let precision, let scale): return "DECIMAL(\(precision),\(scale))"
         }
     }
 }
