@@ -72,6 +72,15 @@ extension FileSource {
                 output: #"[{"column1": "A-1", "column2": 4.5}, {"column1": "B-2", "column2": 12}]"#,
                 files: ["prices.txt": "A-1;4.50\nB-2;12\n"]),
             ComponentExample(
+                "a glob over Hive partition folders: every CSV below, with year and month as fields",
+                config: #"{"path": "{dir}/sales/**/*.csv"}"#,
+                output: #"[{"id": 1, "amount": 10.5, "year": 2023, "month": "11"}, {"id": 2, "amount": 4, "year": 2024, "month": "01"}, {"id": 3, "amount": 7.25, "year": 2024, "month": "01"}]"#,
+                files: [
+                    "sales/year=2023/month=11/orders.csv": "id,amount\n1,10.50\n",
+                    "sales/year=2024/month=01/orders.csv": "id,amount\n2,4\n3,7.25\n",
+                    "sales/year=2024/month=01/_SUCCESS": "",
+                ]),
+            ComponentExample(
                 "NDJSON, one record per line",
                 config: #"{"path": "{dir}/events.ndjson"}"#,
                 output: #"[{"id": 1, "type": "click", "tags": ["home"]}, {"id": 2, "type": "view", "tags": []}]"#,

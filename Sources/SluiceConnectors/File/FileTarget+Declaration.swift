@@ -73,6 +73,15 @@ extension FileTarget {
                 files: ["events.ndjson": "{\"id\":1,\"type\":\"click\"}\n"],
                 writes: ["events.ndjson": "{\"id\":1,\"type\":\"click\"}\n{\"id\":2,\"type\":\"view\"}\n{\"id\":3,\"type\":\"click\"}\n"]),
             ComponentExample(
+                "Hive-style partitions: one CSV per region, the region in the folder name",
+                config: #"{"path": "{dir}/orders", "format": "csv", "partitionBy": ["region"]}"#,
+                input: #"[{"id": 1, "region": "EU", "amount": 10}, {"id": 2, "region": "US", "amount": 4.5}, {"id": 3, "region": "EU", "amount": 7}, {"id": 4, "region": null, "amount": 1}]"#,
+                writes: [
+                    "orders/region=EU/part-0.csv": "id,amount\n1,10\n3,7\n",
+                    "orders/region=US/part-0.csv": "id,amount\n2,4.5\n",
+                    "orders/region=__HIVE_DEFAULT_PARTITION__/part-0.csv": "id,amount\n4,1\n",
+                ]),
+            ComponentExample(
                 "CSV without a header row, format named",
                 config: #"{"path": "{dir}/export.txt", "format": "csv", "header": false}"#,
                 input: #"[{"sku": "A-1", "price": 4.5}, {"sku": "B-2", "price": 12}]"#,

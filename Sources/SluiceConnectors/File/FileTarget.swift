@@ -135,7 +135,8 @@ public struct FileTarget: Target {
     public func open(batchSize: Int?) async throws -> any TargetWriter {
         if let fields = config.partitionBy {
             let real = try roots.authorize(path)
-            guard FileSet.isDirectory(real) else {
+            var info = stat()
+            if stat(real, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
                 throw ConnectorError.io("cannot write partitions under \(DataRoots.describe(real, given: configuredPath)): it is not a directory")
             }
             return PartitionedFileWriter(target: self, base: real, fields: fields, batchSize: batchSize)

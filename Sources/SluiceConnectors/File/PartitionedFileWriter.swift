@@ -72,9 +72,21 @@ final class PartitionedFileWriter: TargetWriter {
             throw ConnectorError.io(
                 "partitionBy \(fields.joined(separator: ", ")) makes more than \(Self.maxPartitions) partitions in one write (the limit); partition by fewer distinct values")
         }
+        // The base directory first (created when missing, as DuckDB's PARTITION_BY does),
+        // then the partition's folders.
+        var missing: [String] = []
+        var ancestor = base
+        while !FileSet.isDirectory(ancestor), ancestor != "/", !ancestor.isEmpty {
+            missing.append(ancestor)
+            ancestor = DataRoots.parent(of: ancestor)
+        }
+        var toCreate = Array(missing.reversed())
         var directory = base
         for segment in folder.split(separator: "/") {
             directory += "/" + segment
+            toCreate.append(directory)
+        }
+        for directory in toCreate {
             if mkdir(directory, 0o755) == 0 {
                 createdDirectories.append(directory)
             } else if errno != EEXIST {

@@ -109,7 +109,7 @@ import Testing
             #expect(try bench.dir.read(name) == content, "file: \(example.title): \(name)")
         }
         // Nothing else is left behind: no temporary file, no stray output.
-        #expect(try bench.dir.list() == Set(example.files.keys).union(example.writes.keys).sorted(), "file: \(example.title)")
+        #expect(bench.dir.listFiles() == Set(example.files.keys).union(example.writes.keys).sorted(), "file: \(example.title)")
     }
 
     /// The stand-in API: serves the files of `directory` by name to GET and POST, answers 401

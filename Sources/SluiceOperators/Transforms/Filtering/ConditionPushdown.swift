@@ -41,9 +41,14 @@ public enum ConditionPushdown {
     private static func comparable(_ value: Value) -> Value? {
         switch value {
         case .int, .bool, .timestamp: return value
-        case .double(let double): return double.isNaN ? nil : value
-        case .string(let text): return Double(text) == nil && Timestamp(iso8601: text) == nil ? value : nil
-        case .null, .array, .object: return nil
+        case .double(let double):
+            if double.isNaN { return Optional.none }
+            return value
+        case .string(let text):
+            // (`Optional.none`: a bare `nil` here would be the null Value.)
+            if Double(text) != nil || Timestamp(iso8601: text) != nil { return Optional.none }
+            return value
+        case .null, .array, .object: return Optional.none
         }
     }
 }
