@@ -11,6 +11,9 @@ struct DecodingReader {
 
     init(decoder: any RecordStreamDecoder) { self.decoder = decoder }
 
+    /// The schema the input declares, for a decoder of a self-describing format, once read.
+    var declaredSchema: [FieldSchema]? { (decoder as? any SchemaDeclaringDecoder)?.declaredSchema }
+
     /// The next decoded chunk, or `nil` when more input is needed (or the input has ended).
     mutating func nextDecoded() -> SourceChunk? {
         guard pendingIndex < pending.count else {

@@ -29,3 +29,10 @@ extension RecordStreamDecoder {
         try bytes.withUnsafeBytes { try feed($0) }
     }
 }
+
+/// A stream decoder whose input carries its own schema (an Avro file's header), known once
+/// enough of the input has been fed.
+public protocol SchemaDeclaringDecoder: RecordStreamDecoder {
+    /// The fields and types the input declares, or `nil` until its header has been read.
+    var declaredSchema: [FieldSchema]? { get }
+}
