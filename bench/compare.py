@@ -41,8 +41,8 @@ class Job:
     key: str
     slug: str
     title: str
-    source: str            # "csv" or "ndjson": which orders file it reads
-    target: str            # output format: ndjson, json or csv
+    source: str            # "csv", "ndjson" or "parquet": which orders file it reads
+    target: str            # output format: ndjson, json, csv or parquet
     transforms: tuple
     check: str             # how results are compared: rows, groups, window, dedupe
     uses_customers: bool = False
@@ -92,6 +92,9 @@ JOBS = {job.key: job for job in [
     Job("J7", "sort", "every row by amount desc, id -> CSV", "csv", "csv", (
         {"operation": "sort", "config": {"by": [{"field": "amount", "direction": "desc"}, {"field": "id"}]}},
     ), "sorted"),
+    Job("J8", "filter-aggregate-parquet", "J2's query from Parquet (DuckDB's file of the CSV)", "parquet", "json",
+        FILTER_AGGREGATE, "groups"),
+    Job("J9", "csv-to-parquet", "CSV -> Parquet, all rows, each engine's default codec", "csv", "parquet", (), "rows"),
 ]}
 
 
@@ -106,6 +109,7 @@ def data_paths(rows):
     data = os.path.join("bench", "data")
     return {"csv": os.path.join(data, f"orders_{rows}.csv"),
             "ndjson": os.path.join(data, f"orders_{rows}.ndjson"),
+            "parquet": os.path.join(data, f"orders_{rows}.parquet"),
             "customers": os.path.join(data, "customers.csv")}
 
 
@@ -311,7 +315,7 @@ def engines_for(job, rows, args, job_file):
             out = os.path.join(OUT_DIR, name.replace(" ", "").replace("=", ""),
                                os.path.basename(job.target_path()))
             argv = [sys.executable, os.path.join(BENCH, "peers.py"), peer, job.key,
-                    "--orders-csv", paths["csv"], "--orders-ndjson", paths["ndjson"],
+                    "--orders-csv", paths["csv"], "--orders-ndjson", paths["ndjson"], "--orders-parquet", paths["parquet"],
                     "--customers", paths["customers"], "--out", out]
             if n is not None:
                 if peer == "duckdb":
@@ -364,6 +368,7 @@ def load_groups(path):
 GROUP_FIELDS = {
     "J2": (("region", "product"), [f"amount_{s}" for s in ("sum", "avg", "count", "min", "max", "median", "stddev")]),
     "J3": (("region", "product"), [f"amount_{s}" for s in ("sum", "avg", "count", "min", "max", "median", "stddev")]),
+    "J8": (("region", "product"), [f"amount_{s}" for s in ("sum", "avg", "count", "min", "max", "median", "stddev")]),
     "J4": (("segment",), ["order_total"]),
 }
 ALIASES = {"order_total": ("order_total", "order_total_sum")}
@@ -385,6 +390,8 @@ def summarize(job, path, duck):
         rel = (f"(SELECT *, row_number() OVER () AS line FROM read_csv('{path}', all_varchar = true))")
     elif job.target == "csv":
         rel = f"read_csv('{path}', all_varchar = true)"
+    elif job.target == "parquet":
+        rel = f"read_parquet('{path}')"
     else:
         rel = f"read_json('{path}', format = 'newline_delimited')"
     num = "TRY_CAST({} AS DOUBLE)"
@@ -661,7 +668,7 @@ def parse_args():
                                 epilog="Example: python3 bench/compare.py --rows 1000000 --jobs J2,J3 --runs 3")
     p.add_argument("--rows", type=int_list, default=[1_000_000],
                    help="orders per input file; a comma-separated list runs each size (default 1000000)")
-    p.add_argument("--jobs", default="J1,J2,J3,J4,J5,J6,J7", help="comma-separated subset of J1..J7")
+    p.add_argument("--jobs", default="J1,J2,J3,J4,J5,J6,J7", help="comma-separated subset of J1..J9")
     p.add_argument("--runs", type=int, default=5, help="timed runs per engine and job (default 5)")
     p.add_argument("--peers", default=",".join(PEERS),
                    help="comma-separated peers among duckdb,polars,pandas, or 'none' (default all)")
@@ -752,6 +759,12 @@ def main():
                 print("data generation failed", file=sys.stderr)
                 return 1
             paths = data_paths(rows)
+            if any(JOBS[k].source == "parquet" for k in args.jobs) and not os.path.exists(paths["parquet"]):
+                # DuckDB's Parquet of the CSV (its types, snappy, 122,880-row groups).
+                import duckdb
+                print(f"writing {paths['parquet']} with DuckDB", flush=True)
+                duckdb.connect().execute(
+                    f"COPY (SELECT * FROM read_csv('{paths['csv']}')) TO '{paths['parquet']}' (FORMAT PARQUET)")
             for key in args.jobs:
                 job = JOBS[key]
                 job_file = committed_job_file(job, rows)

@@ -3,7 +3,7 @@
 
   python3 bench/peers.py ENGINE JOB --orders-csv F --orders-ndjson F --customers F --out F [--threads N]
 
-ENGINE is duckdb, polars or pandas; JOB is J1..J6 (see bench/README.md). Each job reads the
+ENGINE is duckdb, polars or pandas; JOB is J1..J9 (see bench/README.md). Each job reads the
 input files and writes its result to --out in the same format as the Sluice job (NDJSON,
 a JSON array or CSV), so a timing includes reading, computing and writing. The last line
 on stdout is JSON: {"import_s": ..., "work_s": ...} — the time to import the engine and
@@ -35,6 +35,7 @@ def duckdb_job(job, a):
         con.execute(f"SET threads TO {int(a.threads)}")
     csv = f"read_csv({sql_text(a.orders_csv)})"
     ndjson = f"read_json({sql_text(a.orders_ndjson)}, format = 'newline_delimited')"
+    parquet = f"read_parquet({sql_text(a.orders_parquet)})"
     customers = f"read_csv({sql_text(a.customers)})"
     out = sql_text(a.out)
     aggregate = """
@@ -68,6 +69,9 @@ def duckdb_job(job, a):
             QUALIFY row_number() OVER (PARTITION BY email ORDER BY id) = 1
             ORDER BY id) TO {out} (FORMAT CSV, HEADER true)""",
         "J7": f"COPY (SELECT * FROM {csv} ORDER BY amount DESC, id) TO {out} (FORMAT CSV, HEADER true)",
+        "J8": f"COPY ({aggregate.format(src=parquet)}) TO {out} (FORMAT JSON, ARRAY true)",
+        # DuckDB's own default codec (snappy), as Sluice's.
+        "J9": f"COPY (SELECT * FROM {csv}) TO {out} (FORMAT PARQUET)",
     }
     con.execute(queries[job])
     con.close()
@@ -121,6 +125,11 @@ def polars_job(job, a):
         (pl.scan_csv(a.orders_csv)
          .sort(["amount", "id"], descending=[True, False])
          .sink_csv(a.out, engine="streaming"))
+    elif job == "J8":
+        aggregate(pl.scan_parquet(a.orders_parquet)).write_json(a.out)
+    elif job == "J9":
+        # Polars' own default codec (zstd).
+        pl.scan_csv(a.orders_csv).sink_parquet(a.out, engine="streaming")
     return imported
 
 
@@ -178,11 +187,24 @@ def pandas_job(job, a):
     elif job == "J7":
         df = pd.read_csv(a.orders_csv)
         df.sort_values(["amount", "id"], ascending=[False, True], kind="stable").to_csv(a.out, index=False)
+    elif job == "J8":
+        aggregate(pd.read_parquet(a.orders_parquet, columns=["status", "region", "product", "amount"]))
+    elif job == "J9":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        writer = None
+        with pd.read_csv(a.orders_csv, chunksize=CHUNK) as reader:
+            for chunk in reader:
+                table = pa.Table.from_pandas(chunk, preserve_index=False)
+                writer = writer or pq.ParquetWriter(a.out, table.schema)
+                writer.write_table(table)
+        if writer:
+            writer.close()
     return imported
 
 
 ENGINES = {"duckdb": duckdb_job, "polars": polars_job, "pandas": pandas_job}
-JOBS = ["J1", "J2", "J3", "J4", "J5", "J6", "J7"]
+JOBS = ["J1", "J2", "J3", "J4", "J5", "J6", "J7", "J8", "J9"]
 
 
 def main():
@@ -192,6 +214,7 @@ def main():
     parser.add_argument("job", choices=JOBS)
     parser.add_argument("--orders-csv", required=True)
     parser.add_argument("--orders-ndjson", required=True)
+    parser.add_argument("--orders-parquet", required=True)
     parser.add_argument("--customers", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--threads", type=int, help="DuckDB threads (Polars: POLARS_MAX_THREADS)")
