@@ -1,0 +1,71 @@
+// Written from scratch from the Apache Avro 1.11 specification: no Swift Avro package exists.
+import SluiceCodecs
+
+/// The block codecs of the Avro object container format that Sluice reads and writes
+/// (`avro.codec` in the header). `bzip2` and `xz` are refused by name.
+public enum AvroCodec: String, Sendable, CaseIterable {
+    /// Blocks stored as they are.
+    case null
+    /// Raw deflate (RFC 1951).
+    case deflate
+    /// Raw snappy followed by the big-endian CRC-32 of the uncompressed data.
+    case snappy
+    /// A zstandard frame.
+    case zstandard
+
+    /// Appends the uncompressed bytes of `data` (one block's data as stored) to `output`,
+    /// producing at most `limit` bytes. Throws a message (the caller adds the file and block).
+    func decompress(_ data: UnsafeRawBufferPointer, limit: Int, into output: inout [UInt8]) throws(AvroDataError) {
+        do {
+            switch self {
+            case .null:
+                output.append(contentsOf: data)
+            case .deflate:
+                try BlockCodec.deflate.decompress(data, expectedSize: nil, limit: limit, into: &output)
+            case .zstandard:
+                try BlockCodec.zstd.decompress(data, expectedSize: nil, limit: limit, into: &output)
+            case .snappy:
+                guard data.count >= 4 else {
+                    throw AvroDataError(message: "the snappy block has \(data.count) bytes, too few for its CRC-32", offset: 0)
+                }
+                let body = UnsafeRawBufferPointer(rebasing: data[..<(data.count - 4)])
+                let start = output.count
+                try BlockCodec.snappy.decompress(body, expectedSize: nil, limit: limit, into: &output)
+                var stored: UInt32 = 0
+                for byte in data[(data.count - 4)...] { stored = stored << 8 | UInt32(byte) }
+                let actual = output.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+                guard stored == actual else {
+                    throw AvroDataError(
+                        message: "the snappy block's CRC-32 is \(hex(stored)) but its data's is \(hex(actual))", offset: data.count - 4)
+                }
+            }
+        } catch let error as CodecError {
+            throw AvroDataError(message: "\(rawValue) decompression failed: \(error.message)", offset: 0)
+        } catch let error as AvroDataError {
+            throw error
+        } catch {
+            throw AvroDataError(message: "\(rawValue) decompression failed: \(error)", offset: 0)
+        }
+    }
+
+    /// Appends the stored form of `data` (one block's encoded records) to `output`.
+    func compress(_ data: UnsafeRawBufferPointer, level: Int?, into output: inout [UInt8]) throws {
+        switch self {
+        case .null:
+            output.append(contentsOf: data)
+        case .deflate:
+            try BlockCodec.deflate.compress(data, level: level, into: &output)
+        case .zstandard:
+            try BlockCodec.zstd.compress(data, level: level, into: &output)
+        case .snappy:
+            try BlockCodec.snappy.compress(data, level: level, into: &output)
+            let crc = CRC32.checksum(data)
+            output.append(contentsOf: [UInt8(truncatingIfNeeded: crc >> 24), UInt8(truncatingIfNeeded: crc >> 16), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)])
+        }
+    }
+}
+
+private func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+}
