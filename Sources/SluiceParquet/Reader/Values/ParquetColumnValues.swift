@@ -1,0 +1,251 @@
+import SluiceCore
+
+/// Converted values of one column, in the typed storage a ``Column`` takes: a batch's rows of
+/// a flat column (with placeholders at null rows), the present values of a nested leaf, or
+/// a converted dictionary.
+///
+/// Each kind has its own array (not an enum payload), so appends mutate in place. Values that
+/// could not be converted (invalid UTF-8, a timestamp out of range) hold a placeholder and
+/// are listed in ``invalid`` with the reason, for the reader to refuse their records.
+struct ParquetColumnValues {
+    enum Kind: Sendable { case ints, doubles, bools, text, values }
+
+    private(set) var kind: Kind
+    var ints: [Int] = []
+    var doubles: [Double] = []
+    var bools: [Bool] = []
+    var textBytes: [UInt8] = []
+    var textOffsets: [Int32] = [0]
+    var values: [Value] = []
+    /// Indices of values that could not be converted, ascending, with the reason.
+    var invalid: [(index: Int, reason: String)] = []
+
+    init(kind: Kind) { self.kind = kind }
+
+    /// The number of values.
+    var count: Int {
+        switch kind {
+        case .ints: return ints.count
+        case .doubles: return doubles.count
+        case .bools: return bools.count
+        case .text: return textOffsets.count - 1
+        case .values: return values.count
+        }
+    }
+
+    /// Empties the values, keeping capacity and kind (`kind` resets to `initial`).
+    mutating func removeAll(resettingTo initial: Kind) {
+        kind = initial
+        ints.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        bools.removeAll(keepingCapacity: true)
+        textBytes.removeAll(keepingCapacity: true)
+        textOffsets.removeAll(keepingCapacity: true)
+        textOffsets.append(0)
+        values.removeAll(keepingCapacity: true)
+        invalid.removeAll()
+    }
+
+    /// Reserves room for `count` more values.
+    mutating func reserve(_ count: Int) {
+        switch kind {
+        case .ints: ints.reserveCapacity(ints.count + count)
+        case .doubles: doubles.reserveCapacity(doubles.count + count)
+        case .bools: bools.reserveCapacity(bools.count + count)
+        case .text: textOffsets.reserveCapacity(textOffsets.count + count)
+        case .values: values.reserveCapacity(values.count + count)
+        }
+    }
+
+    /// Value `i` as a ``Value``.
+    func value(at i: Int) -> Value {
+        switch kind {
+        case .ints: return .int(ints[i])
+        case .doubles: return .double(doubles[i])
+        case .bools: return .bool(bools[i])
+        case .text:
+            let range = Int(textOffsets[i])..<Int(textOffsets[i + 1])
+            return .string(textBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) })
+        case .values: return values[i]
+        }
+    }
+
+    /// Moves every value to `[Value]` storage (a column whose values turn out to be of
+    /// mixed kinds: an unsigned 64-bit value above `Int.max` among smaller ones).
+    mutating func promoteToValues() {
+        guard kind != .values else { return }
+        var converted: [Value] = []
+        converted.reserveCapacity(count)
+        for i in 0..<count { converted.append(value(at: i)) }
+        ints = []
+        doubles = []
+        bools = []
+        textBytes = []
+        textOffsets = [0]
+        values = converted
+        kind = .values
+    }
+
+    // MARK: - Appending
+
+    /// Appends one text value.
+    @inline(__always)
+    mutating func appendText(_ bytes: UnsafeRawBufferPointer) {
+        textBytes.append(contentsOf: bytes)
+        textOffsets.append(Int32(truncatingIfNeeded: textBytes.count))
+    }
+
+    /// Closes a text value whose bytes were appended to ``textBytes`` directly.
+    @inline(__always)
+    mutating func endText() {
+        textOffsets.append(Int32(truncatingIfNeeded: textBytes.count))
+    }
+
+    /// Appends a placeholder for a value that could not be converted, and the reason.
+    mutating func appendInvalid(_ reason: String) {
+        invalid.append((count, reason))
+        switch kind {
+        case .ints: ints.append(0)
+        case .doubles: doubles.append(0)
+        case .bools: bools.append(false)
+        case .text: endText()
+        case .values: values.append(.null)
+        }
+    }
+
+    /// Appends a value of another kind than the storage's (promoting the storage).
+    mutating func appendValue(_ value: Value) {
+        if kind != .values { promoteToValues() }
+        values.append(value)
+    }
+
+    /// Throws when the text outgrows 32-bit offsets.
+    func checkTextSize() throws(ParquetDecodeError) {
+        if textBytes.count > ParquetReadLimits.maximumTextBytesPerBatch {
+            throw ParquetDecodeError("more than 2 GiB of text in one batch; read with a smaller batch size")
+        }
+    }
+
+    /// Appends the dictionary entries `indices` of `dictionary` (indices checked against its size).
+    mutating func gather(_ indices: UnsafeBufferPointer<UInt32>, from dictionary: ParquetColumnValues) throws(ParquetDecodeError) {
+        let size = dictionary.count
+        var bad = false
+        for index in indices where Int(index) >= size { bad = true }
+        if bad { throw ParquetDecodeError("a dictionary index is not below the dictionary's \(size) entries") }
+        if !dictionary.invalid.isEmpty {
+            for index in indices {
+                if let entry = dictionary.invalid.first(where: { $0.index == Int(index) }) {
+                    appendInvalid(entry.reason)
+                } else {
+                    appendValue(dictionary.value(at: Int(index)))
+                }
+            }
+            return
+        }
+        if dictionary.kind != kind { promoteToValues() }
+        switch kind {
+        case .ints:
+            dictionary.ints.withUnsafeBufferPointer { d in for index in indices { ints.append(d[Int(index)]) } }
+        case .doubles:
+            dictionary.doubles.withUnsafeBufferPointer { d in for index in indices { doubles.append(d[Int(index)]) } }
+        case .bools:
+            dictionary.bools.withUnsafeBufferPointer { d in for index in indices { bools.append(d[Int(index)]) } }
+        case .text:
+            dictionary.textOffsets.withUnsafeBufferPointer { offsets in
+                dictionary.textBytes.withUnsafeBytes { bytes in
+                    for index in indices {
+                        let i = Int(index)
+                        appendText(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])]))
+                    }
+                }
+            }
+        case .values:
+            if dictionary.kind == .values {
+                dictionary.values.withUnsafeBufferPointer { d in for index in indices { values.append(d[Int(index)]) } }
+            } else {
+                for index in indices { values.append(dictionary.value(at: Int(index))) }
+            }
+        }
+    }
+
+    // MARK: - Nulls
+
+    /// Spreads the values appended since `base` over the rows `levels` describes: a row whose
+    /// level is `presentLevel` takes the next value, any other row a null placeholder.
+    /// Afterwards there is one value per level.
+    mutating func spreadNulls(from base: Int, levels: UnsafeBufferPointer<UInt8>, presentLevel: UInt8) {
+        let rows = levels.count
+        let present = count - base
+        guard present < rows else { return }
+        let missing = rows - present
+        switch kind {
+        case .ints: Self.spread(&ints, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: 0)
+        case .doubles: Self.spread(&doubles, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: 0)
+        case .bools: Self.spread(&bools, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: false)
+        case .values: Self.spread(&values, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: .null)
+        case .text:
+            // Offsets: entry base + r + 1 is the end of row r; a null row ends where the
+            // last present value before it ends. Filled from the back, in place.
+            textOffsets.append(contentsOf: repeatElement(0, count: missing))
+            textOffsets.withUnsafeMutableBufferPointer { offsets in
+                var source = base + present - 1
+                for row in stride(from: rows - 1, through: 0, by: -1) {
+                    if levels[row] == presentLevel {
+                        offsets[base + row + 1] = offsets[source + 1]
+                        source -= 1
+                    } else {
+                        offsets[base + row + 1] = offsets[source + 1]
+                    }
+                }
+            }
+        }
+        remapInvalid(from: base, levels: levels, presentLevel: presentLevel)
+    }
+
+    private static func spread<T>(
+        _ array: inout [T], base: Int, levels: UnsafeBufferPointer<UInt8>, presentLevel: UInt8, missing: Int, placeholder: T
+    ) {
+        let rows = levels.count
+        array.append(contentsOf: repeatElement(placeholder, count: missing))
+        array.withUnsafeMutableBufferPointer { out in
+            var source = out.count - missing - 1
+            for row in stride(from: rows - 1, through: 0, by: -1) {
+                if levels[row] == presentLevel {
+                    out[base + row] = out[source]
+                    source -= 1
+                } else {
+                    out[base + row] = placeholder
+                }
+            }
+        }
+    }
+
+    /// After spreading: invalid entries at value index base + j move to the row of the j-th
+    /// present level.
+    private mutating func remapInvalid(from base: Int, levels: UnsafeBufferPointer<UInt8>, presentLevel: UInt8) {
+        guard let first = invalid.firstIndex(where: { $0.index >= base }) else { return }
+        var entry = first
+        var ordinal = 0
+        for row in 0..<levels.count where levels[row] == presentLevel {
+            while entry < invalid.count, invalid[entry].index - base == ordinal {
+                invalid[entry].index = base + row
+                entry += 1
+            }
+            ordinal += 1
+            if entry == invalid.count { break }
+        }
+    }
+
+    // MARK: - Columns
+
+    /// The values as a ``Column`` with `presence`.
+    func column(presence: [Column.Presence]?) -> Column {
+        switch kind {
+        case .ints: return Column(storage: .ints(ints), presence: presence)
+        case .doubles: return Column(storage: .doubles(doubles), presence: presence)
+        case .bools: return Column(storage: .bools(bools), presence: presence)
+        case .text: return Column(storage: .text(TextColumn(bytes: textBytes, offsets: textOffsets)), presence: presence)
+        case .values: return Column(storage: .values(values), presence: presence)
+        }
+    }
+}
