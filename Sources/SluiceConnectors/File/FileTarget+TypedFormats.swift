@@ -1,10 +1,38 @@
+import SluiceAvro
 import SluiceCore
 import SluiceFormats
+import SluiceParquet
 
 extension FileTarget {
     /// The encoder of a typed format (Parquet, Avro, XLSX), keeping the types `declared` for
     /// the fields that reach the target unchanged.
     func makeTypedEncoder(declared: [FieldSchema], scratchDirectory: String) throws -> any RecordFileEncoder {
-        throw ConnectorError.io("writing \(options.format.rawValue) files is not available in this build")
+        let hints = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        switch options.format {
+        case .parquet:
+            var parquet = ParquetWriteOptions(fieldSchemas: hints)
+            switch options.compression {
+            case .none: parquet.compression = .none
+            case .gzip: parquet.compression = .gzip
+            case .zstd: parquet.compression = .zstd
+            default: parquet.compression = .snappy
+            }
+            if let rows = config.rowGroupSize { parquet.rowGroupSize = rows }
+            if let dictionary = config.dictionary { parquet.dictionary = dictionary }
+            return ParquetEncoder(options: parquet)
+        case .avro:
+            var avro = AvroWriteOptions(fieldSchemas: hints)
+            switch options.compression {
+            case .deflate: avro.codec = .deflate
+            case .snappy: avro.codec = .snappy
+            case .zstd: avro.codec = .zstandard
+            default: avro.codec = .null
+            }
+            return AvroEncoder(options: avro, name: configuredPath)
+        case .xlsx:
+            throw ConnectorError.io("writing xlsx files is not available in this build")
+        case .json, .ndjson, .csv:
+            throw ConnectorError.io("\(options.format.rawValue) is written as text")
+        }
     }
 }
