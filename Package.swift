@@ -185,7 +185,10 @@ let package = Package(
         ),
         .target(
             name: "SluiceFuzzing",
-            dependencies: ["SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine"],
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine", "SluiceCodecs", "SluiceParquet",
+                "SluiceAvro", "SluiceXLSX",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -212,7 +215,9 @@ let package = Package(
 if Context.environment["SLUICE_FUZZ"] == "1" {
     package.targets.append(
         .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
-    for name in ["FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron"] {
+    for name in [
+        "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro",
+    ] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["SluiceFuzzing", "SluiceFuzzDriver"], path: "Fuzz/Targets/\(name)", swiftSettings: swiftSettings))

@@ -27,9 +27,9 @@ shift || true
 # Target → the name of its corpus, regression and dictionary files.
 declare -A CORPUS=(
     [FuzzJSON]=json [FuzzCSV]=csv [FuzzNDJSON]=ndjson [FuzzJSONDocument]=json-document
-    [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron
+    [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron [FuzzParquet]=parquet [FuzzAvro]=avro
 )
-ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron)
+ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do

@@ -34,9 +34,16 @@ public enum FuzzEntryPoints {
     /// line feed and a time-zone name.
     public static func cron(_ bytes: [UInt8]) -> FuzzReport { CronFuzzing.run(bytes) }
 
+    /// The Parquet reader over arbitrary bytes: records or a clean error; a read of only the
+    /// first field agrees with the full read.
+    public static func parquet(_ bytes: [UInt8]) -> FuzzReport { TypedFileFuzzing.parquet(bytes) }
+
+    /// The Avro decoder: fed whole and fed 7 bytes at a time, the same records or error.
+    public static func avro(_ bytes: [UInt8]) -> FuzzReport { TypedFileFuzzing.avro(bytes) }
+
     /// Every entry point by the name of its corpus folder (`Fuzz/Corpus/<name>`) and target.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> FuzzReport)] = [
         ("json", json), ("csv", csv), ("ndjson", ndjson), ("json-document", jsonDocument), ("expression", expression),
-        ("job-spec", jobSpec), ("cron", cron),
+        ("job-spec", jobSpec), ("cron", cron), ("parquet", parquet), ("avro", avro),
     ]
 }
