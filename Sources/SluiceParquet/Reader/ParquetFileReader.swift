@@ -63,6 +63,14 @@ public final class ParquetFileReader: RecordFileReader {
             guard rowGroup.numRows >= 0, let rows = Int(exactly: rowGroup.numRows) else {
                 throw FormatError("\(input.name): row group \(index + 1) declares \(rowGroup.numRows) rows")
             }
+            for (column, chunk) in rowGroup.columns.enumerated() {
+                // Every row has at least one entry in every column: a row count above a
+                // column's value count is damage (and would read rows that are not there).
+                if let values = chunk.metaData?.numValues, values < rowGroup.numRows {
+                    throw FormatError(
+                        "\(input.name): row group \(index + 1) declares \(rowGroup.numRows) rows, but column \(column + 1) holds only \(values) values")
+                }
+            }
             var bytes = 0
             for chunk in rowGroup.columns {
                 bytes = bytes.addingReportingOverflow(Int(clamping: max(0, chunk.metaData?.totalCompressedSize ?? 0))).partialValue
@@ -72,6 +80,9 @@ public final class ParquetFileReader: RecordFileReader {
             let (next, overflow) = firstRow.addingReportingOverflow(rows)
             guard !overflow else { throw FormatError("\(input.name): the row groups' row counts overflow") }
             firstRow = next
+        }
+        guard firstRow == metadata.numRows else {
+            throw FormatError("\(input.name): the footer declares \(metadata.numRows) rows, but its row groups hold \(firstRow)")
         }
         if let last = plans.lastIndex(where: { !$0.skip && $0.rows > 0 }) { plans[last].isLastRead = true }
         self.plans = plans

@@ -9,6 +9,7 @@ enum ParquetOracle {
 import base64, datetime, decimal, json, math, os, sys, uuid
 import pyarrow as pa
 import pyarrow.parquet as pq
+decimal.getcontext().prec = 200
 
 def raw_type(t):
     if isinstance(t, pa.BaseExtensionType):
@@ -93,7 +94,7 @@ def expected(table):
     return {"fields": table.column_names, "rows": rows}
 
 def emit(path, name):
-    table = pq.read_table(path)
+    table = pq.read_table(path, coerce_int96_timestamp_unit="us")
     out = expected(table)
     out["name"] = name
     print(json.dumps(out, allow_nan=False))
