@@ -52,7 +52,13 @@ struct ColumnChunkBuffer {
     @inline(__always)
     mutating func notePresent(_ count: Int = 1) {
         rowCount += count
-        if nullCount > 0 { levels.append(contentsOf: repeatElement(1, count: count)) }
+        if nullCount > 0 {
+            if count == 1 {
+                levels.append(1)
+            } else {
+                levels.append(contentsOf: repeatElement(1, count: count))
+            }
+        }
     }
 
     /// Appends `count` null rows, the first of them at record `position`.
