@@ -65,7 +65,7 @@ import Testing
     @Test func signedZeroesAreWrittenAsTheFormatAsks() throws {
         var chunk = ColumnChunkBuffer(plan: ParquetColumnPlan(name: "d", kind: .double, required: false), capacity: 2)
         try chunk.append(Column(storage: .doubles([0.0, 3])), rows: 0..<2, positions: [1, 2])
-        let statistics = ColumnStatistics.of(chunk)
+        let statistics = ColumnStatistics.of(chunk, nullCount: 0)
         #expect(statistics.minValue == withUnsafeBytes(of: (-0.0).bitPattern.littleEndian) { Array($0) })
         #expect(statistics.maxValue == withUnsafeBytes(of: (3.0).bitPattern.littleEndian) { Array($0) })
     }

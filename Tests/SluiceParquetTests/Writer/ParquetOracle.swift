@@ -122,6 +122,17 @@ def scalar(v, kind):
         if kind == "json": return json.loads(v)
         if kind == "uuid": return v.lower()
         return v
+    if isinstance(v, dict):
+        return {k: scalar(x, None) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        if kind == "map":
+            # A map: (key, value) tuples (pyarrow, DuckDB) or {key, value} structs (Polars);
+            # text keys make an object, as Sluice holds maps.
+            pairs = [(p["key"], p["value"]) if isinstance(p, dict) else p for p in v]
+            if all(isinstance(k, str) for k, _ in pairs):
+                return {k: scalar(x, None) for k, x in pairs}
+            return [{"key": scalar(k, None), "value": scalar(x, None)} for k, x in pairs]
+        return [scalar(x, None) for x in v]
     return v
 
 def column(arr, kind):

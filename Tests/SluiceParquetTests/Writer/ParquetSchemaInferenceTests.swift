@@ -119,9 +119,8 @@ import Testing
             expected: [["a": [1, 2]], [1, "x"], "s", 3, .null], arrowType: "extension<arrow.json>", physical: "BYTE_ARRAY",
             kind: "json"),
         Case(
-            name: "items", type: .list(element: FieldSchema(name: "element", type: .integer(bits: 64, signed: true))),
-            column: Column(values: [[1, 2], [], .null]), expected: [[1, 2], [], .null], arrowType: "extension<arrow.json>",
-            physical: "BYTE_ARRAY", kind: "json"),
+            name: "empty_struct", type: .structure(fields: []), column: Column(values: [["a": 1], .null]),
+            expected: [["a": 1], .null], arrowType: "extension<arrow.json>", physical: "BYTE_ARRAY", kind: "json"),
         Case(
             name: "code", type: .string, nullable: false, column: Column(values: ["a", "b"]), expected: ["a", "b"],
             arrowType: "string", physical: "BYTE_ARRAY"),
