@@ -15,6 +15,10 @@ import Testing
         .decimal(precision: 4, scale: 2), .decimal(precision: 18, scale: 0), .decimal(precision: 38, scale: 10), .string,
         .binary, .fixedBinary(length: 2), .uuid, .json, .date, .time(unit: .millis), .time(unit: .nanos),
         .timestamp(unit: .millis, utc: true), .timestamp(unit: .nanos, utc: false),
+        .list(element: FieldSchema(name: "element", type: .string)),
+        .list(element: FieldSchema(name: "element", type: .integer(bits: 32, signed: true), nullable: false)),
+        .structure(fields: [FieldSchema(name: "k", type: .float(bits: 64))]),
+        .map(key: FieldSchema(name: "key", type: .string), value: FieldSchema(name: "value", type: .boolean)),
     ]
 
     static func randomValue(_ g: inout some RandomNumberGenerator) -> Value {
@@ -29,8 +33,8 @@ import Testing
         case 7: return .string("123e4567-e89b-12d3-a456-42661417400\(Int.random(in: 0...9, using: &g))")
         case 8: return .timestamp(Timestamp(microseconds: Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &g) * 1000))
         case 9: return .timestamp(Timestamp(microseconds: Int64.random(in: Int64.min...Int64.max, using: &g)))
-        case 10: return .array([.int(1), .string("a")])
-        case 11: return .object(ValueObject([("k", Value.null)]))
+        case 10: return [.array([.int(1), .string("a")]), .array([]), .array([.null, .int(3)])].randomElement(using: &g) ?? .null
+        case 11: return [.object(ValueObject([("k", Value.null)])), .object(ValueObject([("k", Value.bool(true))])), .object(ValueObject())].randomElement(using: &g) ?? .null
         case 12: return .string("1e\(Int.random(in: -40...40, using: &g))")
         default: return .timestamp(Timestamp(microseconds: Int64(Int.random(in: -100...100, using: &g)) * 86_400_000_000))
         }
@@ -42,7 +46,7 @@ import Testing
         defer { directory.remove() }
         var written: [(String, Int)] = []
         var failures = 0
-        for round in 0..<400 {
+        for round in 0..<500 {
             let type = Self.types[round % Self.types.count]
             let rows = Int.random(in: 1...6, using: &g)
             let values = (0..<rows).map { _ in Self.randomValue(&g) }
