@@ -9,7 +9,7 @@ extension ColumnChunkBuffer {
             try appendNulls(rows.count, position: positions[rows.lowerBound])
             return
         }
-        if column.presence == nil, try appendBulk(column.storage, rows: rows, positions: positions) { return }
+        if try appendFast(column, rows: rows, positions: positions) { return }
         switch column.storage {
         case .ints(let values):
             for row in rows {
@@ -57,37 +57,68 @@ extension ColumnChunkBuffer {
         }
     }
 
-    /// The common cases without nulls, copied in bulk: integers to INT64, doubles to DOUBLE,
-    /// booleans, text to STRING. False when the pair has no bulk path.
-    private mutating func appendBulk(_ storage: Column.Storage, rows: Range<Int>, positions: [Int]) throws -> Bool {
-        switch (storage, plan.kind) {
+    /// The common pairs of storage and column type, copied in bulk when no row is null and
+    /// row by row without per-value dispatch otherwise: integers to INT64, doubles to DOUBLE,
+    /// booleans to BOOLEAN, text to STRING. False when the pair has no fast path.
+    private mutating func appendFast(_ column: Column, rows: Range<Int>, positions: [Int]) throws -> Bool {
+        switch (column.storage, plan.kind) {
         case (.ints(let values), .int64):
-            values.withUnsafeBufferPointer { all in
-                let slice = UnsafeBufferPointer(rebasing: all[rows])
-                slice.withMemoryRebound(to: Int64.self) { int64s.append(contentsOf: $0) }
-            }
-        case (.ints(let values), .double):
-            for row in rows {
-                guard let d = Double(exactly: values[row]) else {
-                    throw mismatch("an integer", position: positions[row], detail: "an integer beyond 2^53 does not fit exactly")
+            if column.presence == nil {
+                values.withUnsafeBufferPointer { all in
+                    UnsafeBufferPointer(rebasing: all[rows]).withMemoryRebound(to: Int64.self) { int64s.append(contentsOf: $0) }
                 }
-                doubles.append(d)
+                notePresent(rows.count)
+            } else {
+                try eachPresent(column, rows: rows, positions: positions) { $0.int64s.append(Int64(values[$1])) }
             }
         case (.doubles(let values), .double):
-            doubles.append(contentsOf: values[rows])
+            if column.presence == nil {
+                doubles.append(contentsOf: values[rows])
+                notePresent(rows.count)
+            } else {
+                try eachPresent(column, rows: rows, positions: positions) { $0.doubles.append(values[$1]) }
+            }
         case (.bools(let values), .boolean):
-            booleans.append(contentsOf: values[rows])
+            if column.presence == nil {
+                booleans.append(contentsOf: values[rows])
+                notePresent(rows.count)
+            } else {
+                try eachPresent(column, rows: rows, positions: positions) { $0.booleans.append(values[$1]) }
+            }
         case (.text(let text), .string):
-            let start = Int(text.offsets[rows.lowerBound])
-            let end = Int(text.offsets[rows.upperBound])
-            let shift = bytes.count - start
-            bytes.append(contentsOf: text.bytes[start..<end])
-            for row in rows { offsets.append(Int(text.offsets[row + 1]) + shift) }
+            if column.presence == nil {
+                let start = Int(text.offsets[rows.lowerBound])
+                let end = Int(text.offsets[rows.upperBound])
+                let shift = bytes.count - start
+                bytes.append(contentsOf: text.bytes[start..<end])
+                for row in rows { offsets.append(Int(text.offsets[row + 1]) + shift) }
+                notePresent(rows.count)
+            } else {
+                try text.bytes.withUnsafeBytes { all in
+                    try eachPresent(column, rows: rows, positions: positions) {
+                        $0.pushByteArray(UnsafeRawBufferPointer(rebasing: all[text.range($1)]))
+                    }
+                }
+            }
         default:
             return false
         }
-        notePresent(rows.count)
         return true
+    }
+
+    /// Calls `push` for each present row of `rows` (then counts it) and appends the null ones.
+    @inline(__always)
+    private mutating func eachPresent(
+        _ column: Column, rows: Range<Int>, positions: [Int], _ push: (inout ColumnChunkBuffer, Int) -> Void
+    ) throws {
+        for row in rows {
+            if column.isPresent(row) {
+                push(&self, row)
+                notePresent()
+            } else {
+                try appendNulls(1, position: positions[row])
+            }
+        }
     }
 
     /// Appends one present value of any kind.

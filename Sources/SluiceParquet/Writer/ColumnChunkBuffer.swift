@@ -52,14 +52,20 @@ struct ColumnChunkBuffer {
     @inline(__always)
     mutating func notePresent(_ count: Int = 1) {
         rowCount += count
-        if nullCount > 0 { levels.append(contentsOf: repeatElement(1, count: count)) }
+        if nullCount > 0 {
+            if count == 1 {
+                levels.append(1)
+            } else {
+                levels.append(contentsOf: repeatElement(1, count: count))
+            }
+        }
     }
 
     /// Appends `count` null rows, the first of them at record `position`.
     mutating func appendNulls(_ count: Int, position: Int) throws {
         guard count > 0 else { return }
         if plan.required {
-            throw FormatError("Parquet: record \(position), field \"\(plan.name)\": null in a field declared not nullable")
+            throw FormatError("Parquet: record \(position), field \"\(plan.displayName)\": null in a field declared not nullable")
         }
         if nullCount == 0 {
             levels.reserveCapacity(Swift.max(levels.capacity, rowCount + count))
@@ -87,6 +93,6 @@ struct ColumnChunkBuffer {
     /// cannot hold, at record `position`; `detail` says more when the kind alone does not.
     func mismatch(_ kind: String, position: Int, detail: String? = nil) -> FormatError {
         let what = detail ?? "\(kind) does not fit"
-        return FormatError("Parquet: record \(position), field \"\(plan.name)\" (\(plan.typeName)): \(what)")
+        return FormatError("Parquet: record \(position), field \"\(plan.displayName)\" (\(plan.typeName)): \(what)")
     }
 }

@@ -11,21 +11,22 @@ struct ColumnChunkWriter {
     let rowGroup: Int
 
     /// Appends `chunk`'s pages to `out`; the first byte appended lands at file offset
-    /// `fileOffset`.
-    func write(_ chunk: ColumnChunkBuffer, fileOffset: Int, into out: inout [UInt8]) throws -> ParquetColumnChunk {
+    /// `fileOffset`. `levels` are the chunk's entries (one per row for a top-level column).
+    func write(_ chunk: ColumnChunkBuffer, levels: ChunkLevels, fileOffset: Int, into out: inout [UInt8]) throws -> ParquetColumnChunk {
         let plan = chunk.plan
         let outStart = out.count
         func position() -> Int64 { Int64(fileOffset + (out.count - outStart)) }
 
         var metadata = ParquetColumnMetaData()
         metadata.type = plan.physicalType
-        metadata.pathInSchema = [plan.name]
+        metadata.pathInSchema = plan.path
         metadata.codec = options.compression.parquetCodec
-        metadata.numValues = Int64(chunk.rowCount)
+        metadata.numValues = Int64(levels.count)
 
         let dictionary = options.dictionary
             ? ChunkDictionary.build(chunk, sizeLimit: options.dictionaryPageSizeLimit) : nil
-        metadata.statistics = ColumnStatistics.of(chunk, distinct: dictionary?.distinct)
+        metadata.statistics = ColumnStatistics.of(
+            chunk, nullCount: levels.count - chunk.valueCount, distinct: dictionary?.distinct)
 
         var encodings: [ParquetEncoding] = []
         var uncompressedTotal = 0
@@ -41,7 +42,7 @@ struct ColumnChunkWriter {
             dictionaryHeader.numValues = try int32(dictionary.count, "dictionary entries")
             dictionaryHeader.encoding = .plain
             header.dictionaryPageHeader = dictionaryHeader
-            let sizes = try writePage(header, body: dictionary.page, column: plan.name, page: pageIndex, scratch: &scratch, into: &out)
+            let sizes = try writePage(header, body: dictionary.page, column: plan.displayName, page: pageIndex, scratch: &scratch, into: &out)
             uncompressedTotal += sizes.uncompressed
             compressedTotal += sizes.compressed
             pageIndex += 1
@@ -49,41 +50,42 @@ struct ColumnChunkWriter {
         }
         metadata.dataPageOffset = position()
 
-        // Data pages: split the present values into runs of about a page, each page taking the
-        // rows up to its last value (the final page takes every row left).
+        // Data pages: about a page of present values each, ending at a record boundary (the
+        // final page takes every entry left).
         let valueCount = chunk.valueCount
-        var row = 0
+        var entry = 0
         var value = 0
         var body: [UInt8] = []
         repeat {
-            let valueEnd = pageEnd(chunk, dictionary: dictionary, from: value)
-            let rowEnd = rowEnd(chunk, from: row, values: valueEnd - value, last: valueEnd == valueCount)
+            let planned = pageEnd(chunk, dictionary: dictionary, from: value)
+            let end = planned == valueCount
+                ? (entry: levels.count, value: valueCount) : levels.pageEnd(from: entry, firstValue: value, values: planned - value)
             body.removeAll(keepingCapacity: true)
-            if !plan.required { appendLevels(chunk, rows: row..<rowEnd, into: &body) }
+            appendLevels(levels, entries: entry..<end.entry, into: &body)
             if let dictionary {
                 body.append(UInt8(truncatingIfNeeded: dictionary.bitWidth))
                 dictionary.indices.withUnsafeBufferPointer {
-                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[value..<valueEnd]), bitWidth: dictionary.bitWidth, into: &body)
+                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[value..<end.value]), bitWidth: dictionary.bitWidth, into: &body)
                 }
             } else {
-                appendPlain(chunk, values: value..<valueEnd, into: &body)
+                appendPlain(chunk, values: value..<end.value, into: &body)
             }
             var header = ParquetPageHeader()
             header.type = .dataPage
             var dataHeader = ParquetDataPageHeader()
-            dataHeader.numValues = try int32(rowEnd - row, "rows in a page")
+            dataHeader.numValues = try int32(end.entry - entry, "entries in a page")
             dataHeader.encoding = dictionary == nil ? .plain : .rleDictionary
             header.dataPageHeader = dataHeader
-            let sizes = try writePage(header, body: body, column: plan.name, page: pageIndex, scratch: &scratch, into: &out)
+            let sizes = try writePage(header, body: body, column: plan.displayName, page: pageIndex, scratch: &scratch, into: &out)
             uncompressedTotal += sizes.uncompressed
             compressedTotal += sizes.compressed
             pageIndex += 1
-            row = rowEnd
-            value = valueEnd
-        } while row < chunk.rowCount
+            entry = end.entry
+            value = end.value
+        } while entry < levels.count
 
         if dictionary == nil { encodings.append(.plain) }
-        if !plan.required { encodings.append(.rle) }
+        if levels.maxDefinition > 0 || levels.maxRepetition > 0 { encodings.append(.rle) }
         if dictionary != nil { encodings.append(.rleDictionary) }
         metadata.encodings = encodings
         metadata.totalUncompressedSize = Int64(uncompressedTotal)
@@ -125,31 +127,31 @@ struct ColumnChunkWriter {
         }
     }
 
-    /// The row after the `values`-th present row from `start` (every row left when `last`).
-    private func rowEnd(_ chunk: ColumnChunkBuffer, from start: Int, values: Int, last: Bool) -> Int {
-        if last { return chunk.rowCount }
-        guard chunk.hasNulls else { return start + values }
-        var row = start
-        var needed = values
-        chunk.levels.withUnsafeBufferPointer { levels in
-            while needed > 0 {
-                needed -= Int(levels[row])
-                row += 1
-            }
+    /// The levels of `entries`: repetition levels, then definition levels, each a 4-byte
+    /// length and the hybrid encoding at the bit width of the level's maximum; a level whose
+    /// maximum is 0 is not written.
+    private func appendLevels(_ levels: ChunkLevels, entries: Range<Int>, into body: inout [UInt8]) {
+        if levels.maxRepetition > 0 {
+            appendLevelRun(levels.repetition, entries: entries, fill: 0, maximum: levels.maxRepetition, into: &body)
         }
-        return row
+        if levels.maxDefinition > 0 {
+            appendLevelRun(
+                levels.definition, entries: entries, fill: UInt8(truncatingIfNeeded: levels.maxDefinition),
+                maximum: levels.maxDefinition, into: &body)
+        }
     }
 
-    /// Definition levels of `rows`: a 4-byte length, then the hybrid encoding (bit width 1).
-    private func appendLevels(_ chunk: ColumnChunkBuffer, rows: Range<Int>, into body: inout [UInt8]) {
+    /// One level section: `stored[entries]`, or `fill` for every entry when `stored` is empty.
+    private func appendLevelRun(_ stored: [UInt8], entries: Range<Int>, fill: UInt8, maximum: Int, into body: inout [UInt8]) {
+        let bitWidth = RLEHybridEncoder.bitWidth(forMaximum: maximum)
         let lengthAt = body.count
         body.append(contentsOf: [0, 0, 0, 0])
-        if chunk.hasNulls {
-            chunk.levels.withUnsafeBufferPointer {
-                RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[rows]), bitWidth: 1, into: &body)
+        if !stored.isEmpty {
+            stored.withUnsafeBufferPointer {
+                RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[entries]), bitWidth: bitWidth, into: &body)
             }
-        } else if !rows.isEmpty {
-            RLEHybridEncoder.appendRun(UInt8(1), count: rows.count, bitWidth: 1, into: &body)
+        } else if !entries.isEmpty {
+            RLEHybridEncoder.appendRun(fill, count: entries.count, bitWidth: bitWidth, into: &body)
         }
         let length = UInt32(truncatingIfNeeded: body.count - lengthAt - 4)
         withUnsafeBytes(of: length.littleEndian) { bytes in

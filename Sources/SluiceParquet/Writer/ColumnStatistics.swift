@@ -15,9 +15,11 @@ enum ColumnStatistics {
 
     /// The statistics of `chunk`'s values; byte-array and fixed-length minima and maxima come
     /// from `distinct` when the chunk is dictionary-encoded (the same set, fewer values).
-    static func of(_ chunk: ColumnChunkBuffer, distinct: (bytes: [UInt8], offsets: [Int])? = nil) -> ParquetStatistics {
+    /// `nullCount` is the chunk's entries without a value (its null rows, for a top-level
+    /// column).
+    static func of(_ chunk: ColumnChunkBuffer, nullCount: Int, distinct: (bytes: [UInt8], offsets: [Int])? = nil) -> ParquetStatistics {
         var statistics = ParquetStatistics()
-        statistics.nullCount = Int64(chunk.nullCount)
+        statistics.nullCount = Int64(nullCount)
         let bounds: (min: [UInt8], max: [UInt8])?
         let order = chunk.plan.sortOrder
         switch chunk.plan.physicalType {

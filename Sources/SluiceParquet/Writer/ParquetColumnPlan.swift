@@ -43,11 +43,37 @@ struct ParquetColumnPlan: Sendable, Equatable {
         case fixed(length: Int)
     }
 
-    /// The field name (the column's name in the file).
+    /// The column's name in the file: the field's name, or the last step of a nested
+    /// column's path (`element`, `key`, a struct member's name).
     var name: String
     var kind: Kind
     /// Whether the column is REQUIRED (the source declared it not nullable).
     var required: Bool
+    /// The names from the top-level field down to this column (`["items", "list", "element"]`).
+    var path: [String]
+    /// The definition level of a present value: the optional and repeated nodes on the path.
+    var maxDefinitionLevel: Int
+    /// The repetition level of a repeated value: the repeated nodes on the path.
+    var maxRepetitionLevel: Int
+
+    /// A top-level column.
+    init(name: String, kind: Kind, required: Bool) {
+        self.init(name: name, kind: kind, required: required, path: [name], maxDefinitionLevel: required ? 0 : 1, maxRepetitionLevel: 0)
+    }
+
+    /// A column at `path` under nested groups.
+    init(name: String, kind: Kind, required: Bool, path: [String], maxDefinitionLevel: Int, maxRepetitionLevel: Int) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.path = path
+        self.maxDefinitionLevel = maxDefinitionLevel
+        self.maxRepetitionLevel = maxRepetitionLevel
+    }
+
+    /// The column as messages name it: the field, or the path for a nested column
+    /// (`items.list.element`).
+    var displayName: String { path.joined(separator: ".") }
 
     /// The physical type.
     var physicalType: ParquetPhysicalType {

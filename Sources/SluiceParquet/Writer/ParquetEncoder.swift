@@ -9,7 +9,8 @@ import SluiceFormats
 /// types the source declared (``ParquetWriteOptions/fieldSchemas``):
 /// - declared types are kept (`decimal(12,2)` → DECIMAL in INT64, `date` → DATE, `int16` →
 ///   INT32 with INT(16), `uuid` → FIXED_LEN_BYTE_ARRAY(16) UUID, `binary` → BYTE_ARRAY from
-///   base64; lists, structs and maps → JSON text);
+///   base64; lists, structs and maps → nested LIST, group and MAP columns, see
+///   ``NestedShredder``);
 /// - otherwise integers → INT64; integers and doubles → DOUBLE; booleans → BOOLEAN;
 ///   timestamps → TIMESTAMP(micros, UTC); text → STRING; any array or object → JSON text;
 ///   other mixes, and columns that are all null → STRING (a number or boolean in a STRING
@@ -33,7 +34,8 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         var rows: Range<Int>
     }
 
-    private var plans: [ParquetColumnPlan]?
+    /// The top-level fields' schema nodes, once decided.
+    private var plans: [ParquetNode]?
     private var planNames: Set<String> = []
     /// Field names of the first row group in first-seen order, until the plans are decided.
     private var seenFields: [String] = []
@@ -106,11 +108,13 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         metadata.version = 2
         var root = ParquetSchemaElement(name: "schema")
         root.numChildren = Int32(truncatingIfNeeded: plans.count)
-        metadata.schema = [root] + plans.map(\.schemaElement)
+        var schema = [root]
+        for node in plans { node.appendSchemaElements(to: &schema) }
+        metadata.schema = schema
         metadata.numRows = totalRows
         metadata.rowGroups = rowGroups
         metadata.createdBy = "sluice"
-        metadata.columnOrdersAreTypeDefined = Array(repeating: true, count: plans.count)
+        metadata.columnOrdersAreTypeDefined = Array(repeating: true, count: plans.reduce(0) { $0 + $1.leafCount })
         let footer = metadata.encoded()
         guard let length = UInt32(exactly: footer.count) else {
             throw FormatError("Parquet: the footer's \(footer.count) bytes do not fit its 32-bit length")
@@ -142,17 +146,22 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         )
     }
 
-    /// The column plans, from the buffered (first) row group and the declared types.
-    private mutating func decidePlans() throws -> [ParquetColumnPlan] {
-        var plans: [ParquetColumnPlan] = []
+    /// The schema nodes, from the buffered (first) row group and the declared types.
+    private mutating func decidePlans() throws -> [ParquetNode] {
+        var plans: [ParquetNode] = []
         plans.reserveCapacity(seenFields.count)
         for field in seenFields {
+            if let hint = options.fieldSchemas[field] {
+                let declared = FieldSchema(name: field, type: hint.type, nullable: hint.nullable)
+                plans.append(try ParquetNode.declared(declared, path: [field], definition: 0, repetition: 0))
+                continue
+            }
             var census = ParquetSchemaInference.Census()
             for piece in pieces {
                 guard let index = piece.batch.index(of: field) else { continue }
                 ParquetSchemaInference.survey(piece.batch.columns[index], rows: piece.rows, into: &census)
             }
-            plans.append(try ParquetSchemaInference.plan(name: field, census: census, hint: options.fieldSchemas[field]))
+            plans.append(.leaf(try ParquetSchemaInference.plan(name: field, census: census, hint: nil)))
         }
         self.plans = plans
         planNames = Set(seenFields)
@@ -171,16 +180,31 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         var uncompressed: Int64 = 0
         var compressed: Int64 = 0
         do {
-            for plan in plans {
-                var buffer = ColumnChunkBuffer(plan: plan, capacity: bufferedRows)
-                for piece in pieces {
-                    let column = piece.batch.index(of: plan.name).map { piece.batch.columns[$0] }
-                    try buffer.append(column, rows: piece.rows, positions: piece.batch.positions)
-                }
-                let chunk = try writer.write(buffer, fileOffset: offset + (out.count - start), into: &out)
+            func add(_ chunk: ParquetColumnChunk) {
                 uncompressed += chunk.metaData?.totalUncompressedSize ?? 0
                 compressed += chunk.metaData?.totalCompressedSize ?? 0
                 group.columns.append(chunk)
+            }
+            for node in plans {
+                if case .leaf(let plan) = node {
+                    var buffer = ColumnChunkBuffer(plan: plan, capacity: bufferedRows)
+                    for piece in pieces {
+                        let column = piece.batch.index(of: plan.name).map { piece.batch.columns[$0] }
+                        try buffer.append(column, rows: piece.rows, positions: piece.batch.positions)
+                    }
+                    add(try writer.write(buffer, levels: ChunkLevels(flat: buffer), fileOffset: offset + (out.count - start), into: &out))
+                    continue
+                }
+                var shredder = NestedShredder(root: node, capacity: bufferedRows)
+                for piece in pieces {
+                    let column = piece.batch.index(of: node.fieldName).map { piece.batch.columns[$0] }
+                    for row in piece.rows {
+                        try shredder.append(column?.value(at: row) ?? .null, position: piece.batch.positions[row])
+                    }
+                }
+                for leaf in 0..<node.leafCount {
+                    add(try writer.write(shredder.values[leaf], levels: shredder.levels(leaf), fileOffset: offset + (out.count - start), into: &out))
+                }
             }
         } catch {
             out.removeSubrange(start...)

@@ -108,6 +108,8 @@ enum ParquetSchemaInference {
             }
             kind = .fixed(length: length)
         case .uuid: kind = .uuid
+        // Lists, maps and structs with members become nested columns (``ParquetNode``); only
+        // a struct without members, which cannot be a Parquet group, gets here: JSON text.
         case .json, .list, .structure, .map: kind = .json
         case .date: kind = .date
         case .time(let unit): kind = .time(unit: unit)

@@ -55,8 +55,9 @@ struct DecimalText {
             }
             var anyExponentDigit = false
             while index < text.count, text[index] &- UInt8(ascii: "0") < 10 {
-                // Past a million the number is far outside any precision either way.
-                if exponent < 1_000_000 { exponent = exponent * 10 + Int(text[index] &- UInt8(ascii: "0")) }
+                // Past 10^15 the number is far outside any precision either way (and the
+                // arithmetic below stays far from overflow).
+                if exponent < 1_000_000_000_000_000 { exponent = exponent * 10 + Int(text[index] &- UInt8(ascii: "0")) }
                 anyExponentDigit = true
                 index += 1
             }
