@@ -47,7 +47,7 @@ import Testing
         #expect(decoded.rejected.map(\.position) == [2, 3])
         #expect(decoded.rejected.map(\.reasons) == [
             ["record 2: invalid UTF-8 in field 's' at byte 1 of the field"],
-            ["record 3: field 'n': invalid UTF-8 at byte 0 of a string (block data offset \(good.count + badTop.count + 3))"],
+            ["record 3: field 'n': invalid UTF-8 at byte 0 of a string (block data offset \(good.count + badTop.count + 4))"],
         ])
         #expect(decoded.rejected.first?.record == ["s": nil, "n": [], "i": 2])
         #expect(decoded.rejected.map(\.stage) == ["source", "source"])
