@@ -250,4 +250,27 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, co
             for _ in 0..<17 { _ = try decoder.feed(chunk) }
         }
     }
+
+    @Test func snappyChecksumMismatch() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("crc.avro")
+        let script = #"""
+import fastavro, io, sys
+out = io.BytesIO()
+fastavro.writer(out, fastavro.parse_schema({"type": "record", "name": "R", "fields": [{"name": "s", "type": "string"}]}),
+                [{"s": "hello %d" % k} for k in range(50)], codec="snappy")
+data = bytearray(out.getvalue())
+data[-17] ^= 0x01  # the last byte of the only block's CRC-32, just before the final sync marker
+open(sys.argv[1], "wb").write(bytes(data))
+"""#
+        _ = try Python.run(script, arguments: [path])
+        let outcome = decodeDamaged(try readBytes(path))
+        guard case .refused(let message) = outcome else {
+            Issue.record("expected a refusal, got \(outcome)")
+            return
+        }
+        #expect(message.hasPrefix("test.avro: block 1 at byte "))
+        #expect(message.contains("the snappy block's CRC-32 is 0x"))
+    }
 }
