@@ -3,9 +3,14 @@
 /// How one top-level field is read into its column: flat primitives straight into typed
 /// storage (ints, doubles, bools, text), everything else through ``AvroValueDecoder`` into
 /// `Value`s, and fields outside the projection skipped without building anything.
+///
+/// Only integers, so the per-field loop copies plans without reference counting; names and
+/// enum symbols live beside the plans in the assembler.
 struct AvroColumnPlan: Sendable {
     /// How the value (the non-null branch, for a nullable field) is read.
-    enum Reader: Sendable {
+    enum Reader: UInt8, Sendable {
+        /// Not projected: skipped.
+        case skip
         case boolean
         /// An `int` or `long` without a logical type.
         case int
@@ -15,62 +20,61 @@ struct AvroColumnPlan: Sendable {
         case double
         /// A `string` without a logical type, checked to be UTF-8.
         case string
-        /// An enum's symbols, as UTF-8 bytes.
-        case symbols(name: String, symbols: [[UInt8]])
-        /// `bytes` (size `nil`) or `fixed` without a logical type, as base64 text.
-        case base64(fixedSize: Int?)
+        /// An enum's symbol, as text.
+        case symbols
+        /// `bytes` or `fixed` (of `fixedSize`) without a logical type, as base64 text.
+        case bytes
+        case fixed
         /// Any other type, through ``AvroValueDecoder/value(_:_:depth:issue:)``.
-        case value(node: Int)
+        case value
     }
 
-    /// A field whose type is the union of `null` and one other type.
-    struct Nullable: Sendable {
-        /// The union's branch count.
-        var branchCount: Int
-        /// The index of the `null` branch.
-        var nullBranch: Int
-    }
-
-    /// The field's name.
-    var name: String
-    /// The field's type node.
+    var reader: Reader
+    /// The field's type node (what `skip` reads past).
     var node: Int
-    /// The reader, `nil` when the field is not projected (it is skipped).
-    var reader: Reader?
-    /// Set when the field is `null` or one type, with `reader` reading that type.
-    var nullable: Nullable?
+    /// The node `reader` reads: the field's type, or its non-null branch.
+    var valueNode: Int
+    /// The size of a `fixed` value node.
+    var fixedSize = 0
+    /// For a field whose type is the union of `null` and one other type: the union's branch
+    /// count and the index of its `null` branch; `nullBranch` is -1 otherwise.
+    var branchCount = 0
+    var nullBranch = -1
 
-    /// The plan for field `field`; `projected` says whether the field is wanted.
+    /// The plan for `field`; `projected` says whether the field is wanted.
     init(_ field: AvroField, schema: AvroSchema, projected: Bool) {
-        name = field.name
         node = field.type
-        guard projected else { return }
-        var valueNode = field.type
+        valueNode = field.type
+        guard projected else {
+            reader = .skip
+            return
+        }
         if case .union(let branches) = schema[field.type].kind, branches.count == 2 {
             let isNull = branches.map { if case .null = schema[$0].kind { return true } else { return false } }
             if isNull[0] != isNull[1] {
-                let nullBranch = isNull[0] ? 0 : 1
-                nullable = Nullable(branchCount: 2, nullBranch: nullBranch)
+                nullBranch = isNull[0] ? 0 : 1
+                branchCount = 2
                 valueNode = branches[1 - nullBranch]
             }
         }
-        reader = Self.reader(for: valueNode, schema: schema)
-    }
-
-    private static func reader(for node: Int, schema: AvroSchema) -> Reader {
-        let type = schema[node]
-        guard type.logical == nil else { return .value(node: node) }
+        let type = schema[valueNode]
+        guard type.logical == nil else {
+            reader = .value
+            return
+        }
         switch type.kind {
-        case .boolean: return .boolean
-        case .int: return .int
-        case .long: return .long
-        case .float: return .float
-        case .double: return .double
-        case .string: return .string
-        case .bytes: return .base64(fixedSize: nil)
-        case .fixed(_, let size): return .base64(fixedSize: size)
-        case .enumeration(let name, let symbols): return .symbols(name: name, symbols: symbols.map { Array($0.utf8) })
-        case .null, .record, .array, .map, .union: return .value(node: node)
+        case .boolean: reader = .boolean
+        case .int: reader = .int
+        case .long: reader = .long
+        case .float: reader = .float
+        case .double: reader = .double
+        case .string: reader = .string
+        case .bytes: reader = .bytes
+        case .fixed(_, let size):
+            reader = .fixed
+            fixedSize = size
+        case .enumeration: reader = .symbols
+        case .null, .record, .array, .map, .union: reader = .value
         }
     }
 }

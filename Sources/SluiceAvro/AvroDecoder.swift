@@ -58,13 +58,24 @@ public struct AvroDecoder: RecordStreamDecoder {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
         fed += bytes.count
         var chunks: [SourceChunk] = []
-        if pending.isEmpty {
-            let consumed = try process(bytes, chunks: &chunks)
-            pending.append(contentsOf: bytes[consumed...])
-            pendingOffset += consumed
-        } else {
-            pending.append(contentsOf: bytes)
-            guard pending.count >= needed else { return [] }
+        var offset = 0
+        while offset < bytes.count {
+            if pending.isEmpty {
+                // Whole blocks are decoded straight from the caller's bytes; only a partial
+                // one at the end is copied.
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+                let consumed = try process(rest, chunks: &chunks)
+                pendingOffset += consumed
+                pending.append(contentsOf: rest[consumed...])
+                break
+            }
+            // Top up the partial unit: while in the header, with everything; in a block, with
+            // just what it still needs, so the blocks after it are read without a copy.
+            let want = sync == nil ? bytes.count - offset : max(needed - pending.count, 0)
+            let take = min(bytes.count - offset, want)
+            pending.append(contentsOf: bytes[offset..<(offset + take)])
+            offset += take
+            guard pending.count >= needed else { break }
             var buffer = pending
             pending = []
             let consumed = try buffer.withUnsafeBytes { try process($0, chunks: &chunks) }

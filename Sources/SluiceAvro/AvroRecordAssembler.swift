@@ -26,6 +26,11 @@ struct AvroRecordAssembler: Sendable {
     }
 
     private let plans: [AvroColumnPlan]
+    /// Every top-level field's name, parallel to `plans`.
+    private let planNames: [String]
+    /// For enum fields, their symbols as UTF-8 bytes and the enum's name, parallel to `plans`.
+    private let symbols: [[[UInt8]]]
+    private let enumNames: [String]
     /// The projected fields, in file order.
     let fieldNames: [String]
     private let batchSize: Int
@@ -41,10 +46,25 @@ struct AvroRecordAssembler: Sendable {
 
     init(schema: AvroSchema, options: DecodeOptions) {
         let projection = options.projection
-        plans = schema.topLevelFields.map { field in
+        let fields = schema.topLevelFields
+        plans = fields.map { field in
             AvroColumnPlan(field, schema: schema, projected: projection.map { $0.contains(field.name) } ?? true)
         }
-        fieldNames = plans.filter { $0.reader != nil }.map(\.name)
+        planNames = fields.map(\.name)
+        var symbols: [[[UInt8]]] = []
+        var enumNames: [String] = []
+        for plan in plans {
+            if plan.reader == .symbols, case .enumeration(let name, let list) = schema[plan.valueNode].kind {
+                symbols.append(list.map { Array($0.utf8) })
+                enumNames.append(name)
+            } else {
+                symbols.append([])
+                enumNames.append("")
+            }
+        }
+        self.symbols = symbols
+        self.enumNames = enumNames
+        fieldNames = zip(plans, fields).filter { $0.0.reader != .skip }.map(\.1.name)
         batchSize = options.batchSize
         decoder = AvroValueDecoder(schema: schema, invalidUTF8: options.invalidUTF8)
         recordMinimumSize = schema[schema.root].minimumSize
@@ -128,20 +148,23 @@ struct AvroRecordAssembler: Sendable {
     /// Reads one record's fields into the builders (one row each).
     private mutating func decodeRecord(_ cursor: inout AvroCursor, issue: inout String?) throws(AvroDataError) {
         var column = 0
-        for plan in plans {
-            guard let reader = plan.reader else {
+        for index in plans.indices {
+            let plan = plans[index]
+            if plan.reader == .skip {
                 try decoder.skip(plan.node, &cursor, depth: 1)
                 continue
             }
             defer { column += 1 }
-            if let nullable = plan.nullable {
-                let branch = try decoder.readBranch(&cursor, count: nullable.branchCount)
-                if branch == nullable.nullBranch {
+            if plan.nullBranch >= 0 {
+                let branch = try decoder.readBranch(&cursor, count: plan.branchCount)
+                if branch == plan.nullBranch {
                     builders[column].appendNull()
                     continue
                 }
             }
-            switch reader {
+            switch plan.reader {
+            case .skip:
+                break
             case .boolean:
                 builders[column].appendBool(try cursor.readBoolean())
             case .int:
@@ -157,7 +180,7 @@ struct AvroRecordAssembler: Sendable {
                 if let bad = AvroText.firstInvalid(bytes) {
                     switch decoder.invalidUTF8 {
                     case .reject:
-                        if issue == nil { issue = "invalid UTF-8 in field '\(plan.name)' at byte \(bad) of the field" }
+                        if issue == nil { issue = "invalid UTF-8 in field '\(planNames[index])' at byte \(bad) of the field" }
                         builders[column].appendNull()
                     case .replace:
                         builders[column].appendString(String(decoding: bytes, as: UTF8.self))
@@ -165,17 +188,18 @@ struct AvroRecordAssembler: Sendable {
                 } else {
                     builders[column].appendText(bytes)
                 }
-            case .symbols(let name, let symbols):
-                let index = try decoder.readSymbol(&cursor, count: symbols.count, name: name)
-                symbols[index].withUnsafeBytes { builders[column].appendText($0) }
-            case .base64(let fixedSize):
-                let bytes: UnsafeRawBufferPointer
-                if let fixedSize { bytes = try cursor.readFixed(fixedSize) } else { bytes = try cursor.readBytes() }
-                builders[column].appendString(AvroBase64.encode(bytes))
-            case .value(let node):
+            case .symbols:
+                let list = symbols[index]
+                let symbol = try decoder.readSymbol(&cursor, count: list.count, name: enumNames[index])
+                list[symbol].withUnsafeBytes { builders[column].appendText($0) }
+            case .bytes:
+                builders[column].appendString(AvroBase64.encode(try cursor.readBytes()))
+            case .fixed:
+                builders[column].appendString(AvroBase64.encode(try cursor.readFixed(plan.fixedSize)))
+            case .value:
                 var valueIssue: String?
-                let value = try decoder.value(node, &cursor, depth: 1, issue: &valueIssue)
-                if let valueIssue, issue == nil { issue = "field '\(plan.name)': \(valueIssue)" }
+                let value = try decoder.value(plan.valueNode, &cursor, depth: 1, issue: &valueIssue)
+                if let valueIssue, issue == nil { issue = "field '\(planNames[index])': \(valueIssue)" }
                 builders[column].append(value)
             }
         }
@@ -188,9 +212,9 @@ struct AvroRecordAssembler: Sendable {
         reader.zeroSizeBudget = AvroLimits.maximumZeroSizeItems
         var object = ValueObject()
         var ignored: String?
-        for plan in plans {
+        for (plan, name) in zip(plans, planNames) {
             guard let value = try? reader.value(plan.node, &cursor, depth: 1, issue: &ignored) else { break }
-            object.appendUnchecked(key: plan.name, value: value)
+            object.appendUnchecked(key: name, value: value)
         }
         return .object(object)
     }

@@ -114,6 +114,7 @@ def transcode(data, target):
 import fastavro, json, sys, base64, datetime, decimal, uuid, struct, math, io
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+decimal.getcontext().prec = 100
 
 def generic(v):
     if v is None or isinstance(v, (bool, int, str)):
@@ -219,6 +220,7 @@ print(json.dumps({"rows": rows, "schema": schema, "codec": codec, "metadata": {k
 import fastavro, sys, random, datetime, decimal, uuid, struct, io
 path, codec, count, interval = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 rng = random.Random(20240611)
+decimal.getcontext().prec = 100
 UTC = datetime.timezone.utc
 inner = {"type": "record", "name": "Inner", "fields": [
     {"name": "x", "type": "int"},
