@@ -141,7 +141,7 @@ struct XMLPullTokenizer<Source: XMLByteSource> {
                     break
                 }
                 let scanned = end - start
-                guard try fill() else { continue }
+                _ = try fill()
                 scanFrom = start + scanned
             }
             textIsCDATA = false

@@ -42,6 +42,10 @@ struct ZipEntryReader {
             }
             inflater = nil
         case 8:
+            // Deflate expands at most about 1032 to 1: a larger declared size is a lie.
+            guard entry.uncompressedSize / 1032 <= entry.compressedSize + 1 else {
+                throw FormatError("\(name): part \(part) declares \(entry.uncompressedSize) bytes from only \(entry.compressedSize) compressed bytes, more than deflate can expand")
+            }
             do { inflater = try RawInflater() } catch { throw FormatError("\(name): part \(part): \(error.message)") }
         default:
             throw FormatError("\(name): part \(part) uses zip compression method \(entry.method); only stored (0) and deflate (8) are supported")
