@@ -34,7 +34,7 @@ import Testing
         #expect(try XLSXRange(parsing: "B3") == XLSXRange(firstColumn: 2, lastColumn: 16_384, firstRow: 3, lastRow: 1_048_576))
         #expect(try XLSXRange(parsing: "A:C") == XLSXRange(firstColumn: 1, lastColumn: 3, firstRow: 1, lastRow: 1_048_576))
         #expect(try XLSXRange(parsing: "2:10") == XLSXRange(firstColumn: 1, lastColumn: 16_384, firstRow: 2, lastRow: 10))
-        for bad in ["", ":", "D1:A1", "A1:C", "A:3", "Z9:A1", "foo", "A1:B2:C3"] {
+        for bad in ["", ":", "D1:A1", "A1:C", "A:3", "Z9:A1", "foo1bar", "A1:B2:C3"] {
             #expect(throws: FormatError.self, "\(bad)") { try XLSXRange(parsing: bad) }
         }
     }

@@ -85,7 +85,7 @@ import Testing
             [
                 [nil, nil, nil, nil, nil, nil],
                 [9_007_199_254_740_993, 1e300, true, "  spaced  ", Self.ts("1900-01-01"), .array([1, "x"])],
-                [0, .double(.nan), nil, "Ünïcödé 😀\nline", Self.ts("1900-03-01T06:00:00Z"), .object(["k": 1])],
+                [0, .double(.nan), nil, "Ünïcödé 😀\nline", Self.ts("1900-03-01T06:00:00Z"), .object(ValueObject([("k", 1)]))],
                 [1, 2.0, false, "tab\there", Self.ts("1899-12-31"), .timestamp(Timestamp(iso8601: "2000-01-01T00:00:01Z")!)],
             ], firstPosition: 3)
         let bytes = try Self.write([first, second])
@@ -93,7 +93,7 @@ import Testing
         #expect(read.sheets == ["Sheet1"])
         let rows = try #require(read.data["Sheet1"])
         #expect(rows.count == 7)
-        #expect(rows[0] == fields.map { [.string("str"), .string($0), .bool(true)] })
+        #expect(rows[0] == fields.map { [Value.string("str"), Value.string($0), Value.bool(true)] })
         #expect(rows[1] == [["int", 1], ["float", 1.5], ["bool", true], ["str", "plain", false], ["datetime", "2024-02-29T00:00:00", "yyyy-mm-dd"], ["int", 7]])
         #expect(rows[2] == [
             ["int", -42], ["float", -0.001], ["bool", false], ["str", "a & b <c> \"q\" 'a'", false],

@@ -15,7 +15,7 @@ import Testing
 
     @Test(arguments: [
         ("yyyy-mm-dd", XLSXNumberFormat.date), ("dd/mm/yyyy hh:mm:ss", .date), ("h:mm AM/PM", .date), ("[$-409]mmmm d, yyyy", .date),
-        ("[h]:mm:ss", .elapsed), ("[mm]:ss", .elapsed), ("[SS].000", .elapsed), ("General", .number), ("0.00", .number),
+        ("[h]:mm:ss", .elapsed), ("[mm]:ss", .elapsed), ("[SS].000", .number), ("[ss].000", .elapsed), ("General", .number), ("0.00", .number),
         ("#,##0.00_);[Red](#,##0.00)", .number), (#"0.0 "days""#, .number), (#"\d0"#, .number), ("_d0", .number), ("@", .number),
         ("0.00E+00", .number), (#"[Red]0;[Blue]d"#, .number), ("0;yyyy", .number), (#""yy"0"#, .number), ("[hhh]0", .number),
     ])

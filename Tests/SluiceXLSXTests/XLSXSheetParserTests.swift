@@ -33,7 +33,7 @@ import Testing
         <c r="C2" t="b"><f>TRUE()</f><v>1</v></c><c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="E2" s="1"><v>45000</v></c>\
         <c r="F2" s="2"><v>45000.75</v></c></row>
         <!-- a comment between rows -->
-        <row r="4"><c><v>3.5</v></c><c t="inlineStr"><is><r><t>in</t></r><r><rPr><i/></rPr><t>line</t></r><rPh><t>x</t></rPh></is></c>\
+        <row r="4"><c><v>3.5</v></c><c t="inlineStr"><is><r><t>in</t></r><r><rPr><i/></rPr><t>line</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c>\
         <c t="b"><v>0</v></c><c s="3"><v>1.5</v></c><c s="4"><v>7</v></c><c s="5"><v>0.25</v></c></row>
         <row><c r="A5" t="s"><v>4</v></c><c r="B5" t="s"><v>5</v></c><c r="C5"><f>SUM(A1:A4)</f></c>\
         <c r="D5" s="6"><v>12345</v></c><c r="E5" t="e"><v>#N/A</v></c><c r="F5"><v>-1.5E-3</v></c></row>

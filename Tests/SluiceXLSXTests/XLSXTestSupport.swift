@@ -15,7 +15,7 @@ enum XLSXTestSupport {
     ) {
         let reader = try XLSXReader(input: input, options: options)
         var fields: [String] = []
-        var rows: [[Value]] = []
+        var records: [[String: Value]] = []
         var positions: [Int] = []
         var bytes = 0
         while let chunk = try reader.next() {
@@ -23,10 +23,14 @@ enum XLSXTestSupport {
             let batch = chunk.batch
             for name in batch.fields where !fields.contains(name) { fields.append(name) }
             for r in 0..<batch.count {
-                rows.append(fields.map { name in batch.index(of: name).map { batch.value(row: r, column: $0) } ?? .null })
+                var record: [String: Value] = [:]
+                for (c, name) in batch.fields.enumerated() { record[name] = batch.value(row: r, column: c) }
+                records.append(record)
             }
             positions.append(contentsOf: batch.positions)
         }
+        // Fields that appear in a later batch read as null in earlier rows.
+        let rows = records.map { record in fields.map { record[$0] ?? .null } }
         return (fields, rows, positions, bytes)
     }
 
@@ -203,7 +207,10 @@ extension XLSXTestSupport {
         if sharedStrings != nil { workbookRels += #"<Relationship Id="rId2" Type="\#(rel)/sharedStrings" Target="sharedStrings.xml"/>"# }
         if styles != nil { workbookRels += #"<Relationship Id="rId3" Type="\#(rel)/styles" Target="/xl/styles.xml"/>"# }
         var parts: [(String, String)] = [
-            ("[Content_Types].xml", #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+            (
+                "[Content_Types].xml",
+                #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
+            ),
             (
                 "_rels/.rels",
                 #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="\#(rel)/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
