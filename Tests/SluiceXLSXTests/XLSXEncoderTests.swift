@@ -27,7 +27,8 @@ import Testing
 
     /// openpyxl's reading of every sheet: name → rows of `[type, value, number_format]`.
     static let reader = """
-        import sys, json, datetime, openpyxl
+        import sys, json, datetime, zipfile, openpyxl
+        assert zipfile.ZipFile(sys.argv[1]).testzip() is None
         wb = openpyxl.load_workbook(sys.argv[1])
         out = {"sheets": wb.sheetnames, "data": {}}
         for ws in wb.worksheets:

@@ -1,3 +1,6 @@
+// Written here: the Swift XLSX packages (CoreXLSX and its kin) decode whole parts into Codable
+// models through a DOM-style XML decoder, so a sheet of a million rows would be held in memory
+// several times over; none streams a sheet or hands out typed columns.
 import SluiceCore
 import SluiceFormats
 
@@ -85,6 +88,9 @@ public final class XLSXReader: RecordFileReader {
     }
 
     /// Reads and assembles the next row in range; `false` at the end of the range or sheet.
+    /// The bytes of the sheet tokenizer's buffer (for tests of bounded memory).
+    var sheetBufferBytes: Int { parser.tokenizer.bufferCapacity }
+
     private func readRow() throws -> Bool {
         while true {
             guard try parser.nextRow(into: &row) else {

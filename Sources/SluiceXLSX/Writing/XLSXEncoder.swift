@@ -1,3 +1,5 @@
+// Written here: no Swift package writes XLSX as a stream (the workbook would have to be built in
+// memory first), and Sluice's encoders append bytes for the target in order.
 import SluiceCore
 import SluiceFormats
 

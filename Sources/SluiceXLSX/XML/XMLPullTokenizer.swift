@@ -77,6 +77,9 @@ struct XMLPullTokenizer<Source: XMLByteSource> {
     /// The number of open elements.
     var depth: Int { open.count }
 
+    /// The bytes the tokenizer's buffer holds room for (it grows only for a token longer than it).
+    var bufferCapacity: Int { buffer.capacity }
+
     /// The raw bytes of `range`.
     @inline(__always)
     func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
