@@ -51,6 +51,8 @@ import Testing
         try XLSXTestSupport.expectMatchesOracle(path, sheet: "Hidden")
         try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false))
         try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 2))
+        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 3, skipEmptyRows: false))
+        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false, skipEmptyRows: false))
         let result = try XLSXTestSupport.readAll(LocalFileInput(path: path))
         #expect(result.fields == ["id", "name", "price", "ok", "when", "day", "at", "note", "column9", "name_2", "column11", "column12"])
         #expect(result.rows[0][4] == .timestamp(Timestamp(iso8601: "2024-02-29T13:45:30.123Z")!))

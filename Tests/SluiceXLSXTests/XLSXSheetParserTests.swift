@@ -59,6 +59,7 @@ import Testing
         let mac = try Self.package(dir, name: "mac.xlsx", workbookPr: #"<workbookPr date1904="1"/>"#)
         try XLSXTestSupport.expectMatchesOracle(mac, errorCells: ["D2", "E5"])
         try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false), errorCells: ["D2", "E5"])
+        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(skipEmptyRows: false), errorCells: ["D2", "E5"])
     }
 
     @Test func exactValues() throws {

@@ -81,13 +81,16 @@ extension XLSXTestSupport {
             if isinstance(v, bool): return 'TRUE' if v else 'FALSE'
             if isinstance(v, float) and v.is_integer(): return str(int(v))
             return str(v)
-        def read(path, sheet, header, errors):
+        def read(path, sheet, header, errors, skip_empty):
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
             ws = wb[sheet] if sheet else wb.worksheets[0]
             rows = []
             for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
                 values = [None if openpyxl.utils.get_column_letter(i + 1) + str(number) in errors else c for i, c in enumerate(cells)]
-                if any(v is not None for v in values): rows.append((number, values))
+                rows.append((number, values))
+            if header:
+                while rows and not any(v is not None for v in rows[0][1]): rows.pop(0)
+            if skip_empty: rows = [(n, vs) for n, vs in rows if any(v is not None for v in vs)]
             fields = []
             if header and rows:
                 number, values = rows.pop(0)
@@ -106,15 +109,15 @@ extension XLSXTestSupport {
             out = {"sheets": wb.sheetnames, "fields": unique, "positions": [n for n, _ in rows],
                    "rows": [[conv(vs[i]) if i < len(vs) else None for i in range(width)] for _, vs in rows]}
             print(json.dumps(out))
-        read(sys.argv[1], sys.argv[2] or None, sys.argv[3] == '1', set(json.loads(sys.argv[4])))
+        read(sys.argv[1], sys.argv[2] or None, sys.argv[3] == '1', set(json.loads(sys.argv[4])), sys.argv[5] == '1')
         """
 
     /// What the oracle says Sluice reads from `path`.
-    static func expected(_ path: String, sheet: String = "", header: Bool = true, errorCells: [String] = []) throws -> (
+    static func expected(_ path: String, sheet: String = "", header: Bool = true, skipEmptyRows: Bool = true, errorCells: [String] = []) throws -> (
         sheets: [String], fields: [String], rows: [[Value]], positions: [Int]
     ) {
         let errors = String(decoding: try JSONEncoderHelper.encode(errorCells), as: UTF8.self)
-        let out = try json(try python(oracle, path, sheet, header ? "1" : "0", errors))
+        let out = try json(try python(oracle, path, sheet, header ? "1" : "0", errors, skipEmptyRows ? "1" : "0"))
         guard case .object(let o) = out else { throw OracleError(description: "oracle printed \(out)") }
         let sheets = (o["sheets"]?.arrayValue ?? []).compactMap(\.stringValue)
         let fields = (o["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -162,7 +165,7 @@ extension XLSXTestSupport {
         _ path: String, sheet: String = "", options: XLSXReadOptions = XLSXReadOptions(), errorCells: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let want = try expected(path, sheet: sheet, header: options.header, errorCells: errorCells)
+        let want = try expected(path, sheet: sheet, header: options.header, skipEmptyRows: options.skipEmptyRows, errorCells: errorCells)
         var options = options
         if !sheet.isEmpty { options.sheet = .name(sheet) }
         let got = try readAll(LocalFileInput(path: path), options: options)

@@ -21,7 +21,10 @@ public struct XLSXReadOptions: Sendable {
     public var projection: Set<String>?
     /// Whether rows without any value in the range are left out (their row numbers are
     /// simply missing from the positions). Default `true`: blank spacer rows and formatted
-    /// but empty rows at the end are common in spreadsheets.
+    /// but empty rows at the end are common in spreadsheets. When `false`, every row from the
+    /// one after the header (or the range's first row, without a header) to the last row the
+    /// sheet stores is a record, all null where the row is empty or missing, as openpyxl's
+    /// `iter_rows` yields them.
     public var skipEmptyRows: Bool
 
     public init(

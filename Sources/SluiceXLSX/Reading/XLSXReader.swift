@@ -38,6 +38,12 @@ public final class XLSXReader: RecordFileReader {
     private var done = false
     private var knownWidth = -1
     private var knownHeader = false
+    private let skipEmptyRows: Bool
+    /// Whether `row` was read from the sheet but not yet assembled (rows missing before it
+    /// are being filled in).
+    private var holding = false
+    /// The row number the next record has when empty rows are kept.
+    private var nextRowNumber: Int?
 
     /// Opens `input` and the sheet `options` selects. Throws ``FormatError`` for a file that is
     /// not a readable workbook (naming the file and the part) or a sheet that is not there.
@@ -45,6 +51,7 @@ public final class XLSXReader: RecordFileReader {
         self.input = input
         let range = try options.range.map { try XLSXRange(parsing: $0) } ?? .all
         self.range = range
+        skipEmptyRows = options.skipEmptyRows
         let package = try XLSXPackage(input: input)
         let workbook = try XLSXWorkbook(package: package)
         sheetNames = workbook.sheets.map(\.name)
@@ -91,15 +98,30 @@ public final class XLSXReader: RecordFileReader {
     /// The bytes of the sheet tokenizer's buffer (for tests of bounded memory).
     var sheetBufferBytes: Int { parser.tokenizer.bufferCapacity }
 
+    /// Reads and assembles the next row in range (or, keeping empty rows, the next row
+    /// missing from the sheet before it); `false` at the end of the range or sheet.
     private func readRow() throws -> Bool {
         while true {
-            guard try parser.nextRow(into: &row) else {
-                try parser.drain()
-                return false
+            if !holding {
+                guard try parser.nextRow(into: &row) else {
+                    try parser.drain()
+                    return false
+                }
+                if row.number < range.firstRow { continue }
+                if row.number > range.lastRow { return false }
+                holding = true
             }
-            if row.number < range.firstRow { continue }
-            if row.number > range.lastRow { return false }
+            if !skipEmptyRows, assembler.fieldsKnown {
+                let next = nextRowNumber ?? range.firstRow
+                if next < row.number {
+                    assembler.addEmptyRow(number: next)
+                    nextRowNumber = next + 1
+                    return true
+                }
+            }
+            holding = false
             assembler.add(row)
+            if assembler.fieldsKnown { nextRowNumber = row.number + 1 }
             if assembler.fieldsKnown != knownHeader || assembler.names.count != knownWidth { updateWanted() }
             return true
         }

@@ -92,6 +92,12 @@ struct XLSXRowAssembler {
         positions.append(row.number)
     }
 
+    /// Takes a row the sheet does not store (kept as a record of nulls when empty rows are kept).
+    mutating func addEmptyRow(number: Int) {
+        for slot in builders.indices { builders[slot].appendNull() }
+        positions.append(number)
+    }
+
     /// Whether a full batch is held.
     var isFull: Bool { positions.count >= batchSize }
 
