@@ -59,6 +59,7 @@ let package = Package(
             name: "SluiceXLSX",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceCodecs",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
