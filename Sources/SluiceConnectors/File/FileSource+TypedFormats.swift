@@ -3,6 +3,7 @@ import SluiceCodecs
 import SluiceCore
 import SluiceFormats
 import SluiceParquet
+import SluiceXLSX
 
 extension FileSource {
     /// A reader for the typed formats: Parquet and XLSX through random access, Avro as a
@@ -19,7 +20,14 @@ extension FileSource {
             try reader.readSchema()
             return reader
         case .xlsx:
-            throw ConnectorError.io("reading xlsx files is not available in this build")
+            let input = try LocalFileInput(path: entry.path, name: entry.shown)
+            var xlsx = XLSXReadOptions(header: config.header ?? true, range: config.range, batchSize: batchSize, projection: projection)
+            switch config.sheet {
+            case .name(let name)?: xlsx.sheet = .name(name)
+            case .index(let index)?: xlsx.sheet = .index(index)
+            case nil: break
+            }
+            return RecordFileBatchReader(try XLSXReader(input: input, options: xlsx), expectedBytes: input.size)
         case .json, .ndjson, .csv:
             throw ConnectorError.io("\(options.format.rawValue) is read as text")
         }

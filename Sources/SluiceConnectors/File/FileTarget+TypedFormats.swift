@@ -2,6 +2,7 @@ import SluiceAvro
 import SluiceCore
 import SluiceFormats
 import SluiceParquet
+import SluiceXLSX
 
 extension FileTarget {
     /// The encoder of a typed format (Parquet, Avro, XLSX), keeping the types `declared` for
@@ -30,7 +31,11 @@ extension FileTarget {
             }
             return AvroEncoder(options: avro, name: configuredPath)
         case .xlsx:
-            throw ConnectorError.io("writing xlsx files is not available in this build")
+            // The declared types are not passed: the XLSX writer takes declared fields as the
+            // whole list of columns, and a job may add fields the source did not declare.
+            return XLSXEncoder(
+                options: XLSXWriteOptions(
+                    sheetName: config.sheet ?? "Sheet1", header: header, splitField: config.sheetField, scratchDirectory: scratchDirectory))
         case .json, .ndjson, .csv:
             throw ConnectorError.io("\(options.format.rawValue) is written as text")
         }
