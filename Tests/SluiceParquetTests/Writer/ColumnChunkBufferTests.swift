@@ -10,7 +10,7 @@ import Testing
     /// Encodes `batches` and returns the error thrown, if any.
     static func failure(_ batches: [RecordBatch], options: ParquetWriteOptions = ParquetWriteOptions(compression: .none)) -> FormatError? {
         do {
-            _ = try ParquetOracle.encode(batches, options: options)
+            _ = try ParquetWriterOracle.encode(batches, options: options)
             return nil
         } catch let error as FormatError {
             return error
@@ -113,8 +113,8 @@ import Testing
                 == "Parquet: record 4: fields \"b\", \"c\" first appear after the first row group fixed the file's schema (a Parquet file has one schema)")
         // A new field holding only nulls is left out.
         let onlyNulls = RecordBatch(fields: ["a", "d"], columns: [Column(values: [3]), Column(values: [.null])], positions: [3])
-        let result = try ParquetOracle.read(try ParquetOracle.encode([first, onlyNulls], options: options), engines: ["pyarrow"])
-        ParquetOracle.expectColumns(result, [("a", [1, 2, 3])], engines: ["pyarrow"])
+        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([first, onlyNulls], options: options), engines: ["pyarrow"])
+        ParquetWriterOracle.expectColumns(result, [("a", [1, 2, 3])], engines: ["pyarrow"])
     }
 
     @Test func aFailedRowGroupLeavesTheOutputAsItWas() throws {

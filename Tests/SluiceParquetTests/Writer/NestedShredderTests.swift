@@ -42,9 +42,9 @@ import Testing
         ]
         let batch = RecordBatch(records: values.compactMap(\.objectValue))
         let options = ParquetWriteOptions(compression: .none, dictionary: dictionary, fieldSchemas: hints)
-        let result = try ParquetOracle.read(try ParquetOracle.encode([batch], options: options), kinds: ["attrs": "map"])
+        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), kinds: ["attrs": "map"])
         let millis = Int(t.microseconds)
-        ParquetOracle.expectColumns(
+        ParquetWriterOracle.expectColumns(
             result,
             [
                 ("items", [[1, 2, 3], [], .null, [.null, 4]]),
@@ -54,7 +54,7 @@ import Testing
                 ("strict", [[7], [], [1, 2], [-3]]),
                 ("when", [["at": .int(millis), "price": "12.50"], .null, .null, ["at": .null, "price": "0.50"]]),
             ])
-        let schema = try #require(ParquetOracle.meta(result, "arrow_schema")?.objectValue)
+        let schema = try #require(ParquetWriterOracle.meta(result, "arrow_schema")?.objectValue)
         #expect(schema["items"] == "list<element: int64>")
         #expect(schema["point"] == "struct<x: double, y: double, label: string>")
         // pyarrow names a map's entries after the field when the file has no Arrow schema
@@ -95,8 +95,8 @@ import Testing
         ]
         for dictionary in [true, false] {
             let options = ParquetWriteOptions(rowGroupSize: 700, pageSize: 300, compression: .none, dictionary: dictionary, fieldSchemas: hints)
-            let result = try ParquetOracle.read(try ParquetOracle.encode([batch], options: options))
-            ParquetOracle.expectColumns(result, [("n", expected), ("s", expectedNames)])
+            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options))
+            ParquetWriterOracle.expectColumns(result, [("n", expected), ("s", expectedNames)])
         }
     }
 
@@ -118,7 +118,7 @@ import Testing
         for (field, value, message) in cases {
             let batch = RecordBatch(fields: [field], columns: [Column(values: [value])], positions: [1])
             #expect(throws: FormatError(message), "\(field) ← \(value)") {
-                _ = try ParquetOracle.encode([batch], options: ParquetWriteOptions(compression: .none, fieldSchemas: hints))
+                _ = try ParquetWriterOracle.encode([batch], options: ParquetWriteOptions(compression: .none, fieldSchemas: hints))
             }
         }
     }

@@ -55,7 +55,7 @@ import Testing
                 compression: .none, dictionary: Bool.random(using: &g),
                 fieldSchemas: ["f": FieldSchema(name: "f", type: type, nullable: Bool.random(using: &g))])
             do {
-                let bytes = try ParquetOracle.encode([batch], options: options)
+                let bytes = try ParquetWriterOracle.encode([batch], options: options)
                 let path = directory.file("f\(round).parquet")
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
                 written.append((path, rows))

@@ -35,9 +35,9 @@ import Testing
             ("odd", Column(values: ["x", 1, true, .null])),
             ("empty", Column(values: [.null, .null, .null, .null])),
         ])
-        let bytes = try ParquetOracle.encode([batch], options: ParquetWriteOptions(compression: .none))
-        let result = try ParquetOracle.read(bytes, kinds: ["tags": "json"])
-        ParquetOracle.expectColumns(
+        let bytes = try ParquetWriterOracle.encode([batch], options: ParquetWriteOptions(compression: .none))
+        let result = try ParquetWriterOracle.read(bytes, kinds: ["tags": "json"])
+        ParquetWriterOracle.expectColumns(
             result,
             [
                 ("id", [1, -2, .int(Int.max), .int(Int.min)]),
@@ -50,7 +50,7 @@ import Testing
                 ("odd", ["x", "1", "true", .null]),
                 ("empty", [.null, .null, .null, .null]),
             ])
-        let schema = try #require(ParquetOracle.meta(result, "arrow_schema")?.objectValue)
+        let schema = try #require(ParquetWriterOracle.meta(result, "arrow_schema")?.objectValue)
         #expect(schema["id"] == "int64")
         #expect(schema["price"] == "double")
         #expect(schema["flag"] == "bool")
@@ -60,8 +60,8 @@ import Testing
         #expect(schema["tags"] == "extension<arrow.json>")
         #expect(schema["odd"] == "string")
         #expect(schema["empty"] == "string")
-        #expect(ParquetOracle.meta(result, "created_by") == "sluice")
-        #expect(ParquetOracle.meta(result, "parquet_schema.id.optional") == true)
+        #expect(ParquetWriterOracle.meta(result, "created_by") == "sluice")
+        #expect(ParquetWriterOracle.meta(result, "parquet_schema.id.optional") == true)
     }
 
     @Test func nullPatternsAcrossPagesAndRowGroups() throws {
@@ -106,10 +106,10 @@ import Testing
         #expect(start == count)
         for dictionary in [true, false] {
             let options = ParquetWriteOptions(rowGroupSize: 3000, pageSize: 1024, compression: .none, dictionary: dictionary)
-            let result = try ParquetOracle.read(try ParquetOracle.encode(batches, options: options))
-            ParquetOracle.expectColumns(
+            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode(batches, options: options))
+            ParquetWriterOracle.expectColumns(
                 result, [("n", expectedInts), ("t", expectedTexts), ("s", expectedSparse), ("d", expectedDense)])
-            let groups = try #require(ParquetOracle.meta(result, "row_groups")?.arrayValue)
+            let groups = try #require(ParquetWriterOracle.meta(result, "row_groups")?.arrayValue)
             #expect(groups.map { $0.value(atPath: "num_rows") } == [3000, 3000, 3000, 1000])
             #expect(groups[1].value(atPath: "columns.s.null_count") == 3000)
             #expect(groups[1].value(atPath: "columns.s.has_min_max") == false)
@@ -135,9 +135,9 @@ import Testing
         ])
         for level in [nil, 1] as [Int?] where level == nil || compression == .gzip || compression == .zstd {
             let options = ParquetWriteOptions(rowGroupSize: 8000, pageSize: 16 * 1024, compression: compression, level: level)
-            let result = try ParquetOracle.read(try ParquetOracle.encode([batch], options: options))
-            ParquetOracle.expectColumns(result, [("i", ints.map { .int($0) }), ("d", doubles.map { .double($0) }), ("t", expectedText)])
-            let codec = ParquetOracle.meta(result, "row_groups")?.arrayValue?.first?.value(atPath: "columns.i.compression")
+            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options))
+            ParquetWriterOracle.expectColumns(result, [("i", ints.map { .int($0) }), ("d", doubles.map { .double($0) }), ("t", expectedText)])
+            let codec = ParquetWriterOracle.meta(result, "row_groups")?.arrayValue?.first?.value(atPath: "columns.i.compression")
             let names: [ParquetWriteOptions.Compression: Value] = [.none: "UNCOMPRESSED", .snappy: "SNAPPY", .gzip: "GZIP", .zstd: "ZSTD"]
             #expect(codec == names[compression])
         }
@@ -148,13 +148,13 @@ import Testing
         let empty = RecordBatch(fields: ["a", "b"], columns: [Column(storage: .ints([])), Column(values: [])], positions: [])
         let hints = ["b": FieldSchema(name: "b", type: .date)]
         let options = ParquetWriteOptions(compression: .none, fieldSchemas: hints)
-        let result = try ParquetOracle.read(try ParquetOracle.encode([empty], options: options))
-        ParquetOracle.expectColumns(result, [("a", []), ("b", [])])
-        #expect(ParquetOracle.meta(result, "arrow_schema.b") == "date32[day]")
-        #expect(ParquetOracle.meta(result, "num_rows") == 0)
-        let none = try ParquetOracle.read(try ParquetOracle.encode([]), engines: ["pyarrow", "meta"])
-        #expect(ParquetOracle.meta(none, "num_rows") == 0)
-        #expect(ParquetOracle.meta(none, "pyarrow")?.objectValue?.isEmpty == true)
+        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([empty], options: options))
+        ParquetWriterOracle.expectColumns(result, [("a", []), ("b", [])])
+        #expect(ParquetWriterOracle.meta(result, "arrow_schema.b") == "date32[day]")
+        #expect(ParquetWriterOracle.meta(result, "num_rows") == 0)
+        let none = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([]), engines: ["pyarrow", "meta"])
+        #expect(ParquetWriterOracle.meta(none, "num_rows") == 0)
+        #expect(ParquetWriterOracle.meta(none, "pyarrow")?.objectValue?.isEmpty == true)
     }
 
     @Test func randomColumnsMatchEveryOracle() throws {
@@ -206,8 +206,8 @@ import Testing
         let options = ParquetWriteOptions(
             rowGroupSize: Int.random(in: 500...3000, using: &generator), pageSize: Int.random(in: 100...5000, using: &generator),
             compression: .none, dictionary: Bool.random(using: &generator))
-        let result = try ParquetOracle.read(try ParquetOracle.encode(batches, options: options))
-        ParquetOracle.expectColumns(result, columns.map { ($0.0, $0.2) })
+        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode(batches, options: options))
+        ParquetWriterOracle.expectColumns(result, columns.map { ($0.0, $0.2) })
     }
 
     @Test func extremeValues() throws {
@@ -222,8 +222,8 @@ import Testing
         ])
         for dictionary in [true, false] {
             let options = ParquetWriteOptions(compression: .none, dictionary: dictionary)
-            let result = try ParquetOracle.read(try ParquetOracle.encode([batch], options: options))
-            ParquetOracle.expectColumns(
+            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options))
+            ParquetWriterOracle.expectColumns(
                 result,
                 [
                     ("d", ["NaN", "Infinity", "-Infinity", -0.0, .double(.leastNonzeroMagnitude), .double(.greatestFiniteMagnitude)]),

@@ -11,7 +11,7 @@ import Testing
 /// microseconds since the epoch, dates as days, times as microseconds of the day, decimals as
 /// their exact text, binary as base64, UUIDs as canonical text, JSON columns parsed (Polars
 /// reads a JSON column as binary: its bytes are the JSON text).
-enum ParquetOracle {
+enum ParquetWriterOracle {
     /// The engines that read every file.
     static let engines = ["pyarrow", "duckdb", "polars"]
 
