@@ -97,7 +97,16 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         var start = 0
         while start < batch.count {
             let roomInRows = options.rowGroupSize - bufferedRows
-            let roomInBytes = Swift.max(1, (options.rowGroupByteLimit - bufferedBytes) / bytesPerRow)
+            var roomInBytes = (options.rowGroupByteLimit - bufferedBytes) / bytesPerRow
+            if roomInBytes == 0 {
+                // Not one more row fits: end the group (a single row larger than the cap
+                // makes a group of its own).
+                guard bufferedRows == 0 else {
+                    try writeRowGroup(into: &out)
+                    continue
+                }
+                roomInBytes = 1
+            }
             let take = Swift.min(batch.count - start, roomInRows, roomInBytes)
             pieces.append(Piece(batch: batch, rows: start..<(start + take)))
             bufferedRows += take
