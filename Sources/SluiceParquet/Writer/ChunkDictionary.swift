@@ -85,9 +85,10 @@ struct ChunkDictionary {
         indices.reserveCapacity(count)
         let lengthPrefix = fixedWidth == nil ? 4 : 0
         var pageSize = 0
+        let width = fixedWidth ?? 0
         let built: Bool = chunk.bytes.withUnsafeBytes { all in
             for i in 0..<count {
-                let range = fixedWidth.map { (i * $0)..<((i + 1) * $0) } ?? chunk.offsets[i]..<chunk.offsets[i + 1]
+                let range = width > 0 ? (i * width)..<((i + 1) * width) : chunk.offsets[i]..<chunk.offsets[i + 1]
                 let before = dictionary.count
                 indices.append(dictionary.index(of: UnsafeRawBufferPointer(rebasing: all[range])))
                 if dictionary.count > before {

@@ -16,6 +16,10 @@ import SluiceFormats
 ///   other mixes, and columns that are all null → STRING (a number or boolean in a STRING
 ///   column is written as its text).
 ///
+/// Text is taken where it is a value's text form in Sluice's conventions: ISO 8601 in a
+/// timestamp or date column, `HH:MM:SS[.f]` in a time column, base64 in a binary one,
+/// canonical text in a UUID one, decimal text in a decimal or uint64 one.
+///
 /// Every column is OPTIONAL unless declared not nullable. A value that does not fit its
 /// column (text in an INT64 column, a decimal with more fraction digits than the scale, an
 /// out-of-range integer) throws a ``FormatError`` naming the record, the field and the type.
@@ -67,6 +71,13 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         guard options.pageSize >= 1, options.pageSize <= 1 << 30 else {
             throw FormatError("Parquet: pageSize must be 1 to \(1 << 30) bytes, not \(options.pageSize)")
         }
+        if let level = options.level {
+            let range: ClosedRange<Int>? = options.compression == .gzip ? 1...9 : options.compression == .zstd ? 1...22 : nil
+            if let range, !range.contains(level) {
+                throw FormatError(
+                    "Parquet: the \(options.compression.rawValue) level must be \(range.lowerBound) to \(range.upperBound), not \(level)")
+            }
+        }
         started = true
         out.append(contentsOf: Self.magic)
         offset = Self.magic.count
@@ -86,7 +97,16 @@ public struct ParquetEncoder: RecordFileEncoder, Sendable {
         var start = 0
         while start < batch.count {
             let roomInRows = options.rowGroupSize - bufferedRows
-            let roomInBytes = Swift.max(1, (options.rowGroupByteLimit - bufferedBytes) / bytesPerRow)
+            var roomInBytes = (options.rowGroupByteLimit - bufferedBytes) / bytesPerRow
+            if roomInBytes == 0 {
+                // Not one more row fits: end the group (a single row larger than the cap
+                // makes a group of its own).
+                guard bufferedRows == 0 else {
+                    try writeRowGroup(into: &out)
+                    continue
+                }
+                roomInBytes = 1
+            }
             let take = Swift.min(batch.count - start, roomInRows, roomInBytes)
             pieces.append(Piece(batch: batch, rows: start..<(start + take)))
             bufferedRows += take

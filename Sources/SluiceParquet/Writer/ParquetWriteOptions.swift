@@ -50,6 +50,7 @@ public struct ParquetWriteOptions: Sendable {
     /// The codec of every page (snappy by default).
     public var compression: Compression
     /// The codec level for gzip (1–9) and zstd (1–22); `nil` takes the codec's default.
+    /// Ignored by the other codecs.
     public var level: Int?
     /// Whether column chunks may be dictionary-encoded.
     public var dictionary: Bool

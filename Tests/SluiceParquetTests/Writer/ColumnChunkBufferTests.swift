@@ -132,6 +132,8 @@ import Testing
             (ParquetWriteOptions(rowGroupSize: 0), "Parquet: rowGroupSize must be 1 to 1073741824 rows, not 0"),
             (ParquetWriteOptions(rowGroupByteLimit: 0), "Parquet: rowGroupByteLimit must be at least 1, not 0"),
             (ParquetWriteOptions(pageSize: -1), "Parquet: pageSize must be 1 to 1073741824 bytes, not -1"),
+            (ParquetWriteOptions(compression: .gzip, level: 10), "Parquet: the gzip level must be 1 to 9, not 10"),
+            (ParquetWriteOptions(compression: .zstd, level: 0), "Parquet: the zstd level must be 1 to 22, not 0"),
         ] {
             var encoder = ParquetEncoder(options: options)
             var out: [UInt8] = []

@@ -233,4 +233,25 @@ import Testing
                 ])
         }
     }
+
+    @Test func dictionaryLimitAndRowGroupByteLimit() throws {
+        // 17 distinct words: dictionary-encoded, unless its PLAIN page may hold only 100 bytes.
+        let words = (0..<2000).map { "word-\($0 % 17)" }
+        let batch = Self.batch([("w", Self.text(words)), ("n", Column(storage: .ints(Array(0..<2000))))])
+        for (limit, expected) in [(ParquetWriteOptions.defaultDictionaryPageSizeLimit, true), (100, false)] {
+            let options = ParquetWriteOptions(compression: .none, dictionaryPageSizeLimit: limit)
+            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), engines: ["pyarrow", "meta"])
+            ParquetWriterOracle.expectColumns(result, [("w", words.map { .string($0) }), ("n", (0..<2000).map { .int($0) })], engines: ["pyarrow"])
+            let group = ParquetWriterOracle.meta(result, "row_groups")?.arrayValue?.first
+            #expect(group?.value(atPath: "columns.w.has_dictionary") == .bool(expected), "limit \(limit)")
+        }
+        // Rows of about 8 + 8 + 16 bytes: a 16,000-byte cap makes row groups of 500 rows.
+        let options = ParquetWriteOptions(rowGroupByteLimit: 16_000, compression: .none)
+        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), engines: ["pyarrow", "meta"])
+        let rows = ParquetWriterOracle.meta(result, "row_groups")?.arrayValue?.map { $0.value(atPath: "num_rows") }
+        let perRow = batch.estimatedBytes / batch.count
+        let perGroup = 16_000 / perRow
+        #expect(rows == Array(repeating: .int(perGroup), count: 2000 / perGroup) + (2000 % perGroup == 0 ? [] : [.int(2000 % perGroup)]))
+        ParquetWriterOracle.expectColumns(result, [("w", words.map { .string($0) }), ("n", (0..<2000).map { .int($0) })], engines: ["pyarrow"])
+    }
 }
