@@ -183,3 +183,60 @@ import Testing
         for length in 0..<bytes.count { Self.readOrFail(Array(bytes[0..<length]), "stored, truncated to \(length)") }
     }
 }
+
+/// Damage inside the XML itself: a stored (uncompressed) package, so the parser sees every
+/// flipped byte before the checksum at the end of the part catches it.
+@Suite struct XLSXDamagedXMLTests {
+    @Test func flipsAndSubstitutionsInStoredXML() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("stored.xlsx")
+        try XLSXTestSupport.writePackage(
+            path,
+            parts: XLSXTestSupport.minimalPackage(
+                sheetData: XLSXSheetParserTests.sheet, sharedStrings: XLSXSheetParserTests.sharedStrings, styles: XLSXSheetParserTests.styles),
+            stored: true)
+        let bytes = try XLSXTestSupport.bytes(path)
+        let specials: [UInt8] = [0x3C, 0x3E, 0x26, 0x22, 0x2F, 0x00, 0x3D, 0x20, 0x78, 0x31]
+        for position in 0..<bytes.count {
+            var flipped = bytes
+            flipped[position] ^= UInt8(1 << (position % 8))
+            XLSXHostileInputTests.readOrFail(flipped, "bit \(position % 8) of byte \(position) flipped")
+            var substituted = bytes
+            substituted[position] = specials[position % specials.count]
+            XLSXHostileInputTests.readOrFail(substituted, "byte \(position) set to \(specials[position % specials.count])")
+        }
+    }
+
+    /// The tokenizer alone on pseudo-random XML-ish bytes: it ends with events or a FormatError.
+    @Test func tokenizerOnGarbage() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let alphabet = Array("<>/=\"'&;#x!-[]?aAbc0 \n:".utf8)
+        for length in 1...400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            if length % 3 == 0 { bytes = Array("<r>".utf8) + bytes + Array("</r>".utf8) }
+            var tokenizer = XMLPullTokenizer(source: ChunkedSource(bytes: bytes, chunk: 1 + length % 7), context: "garbage", initialCapacity: 16)
+            do {
+                var events = 0
+                while try tokenizer.next() != .endOfDocument {
+                    events += 1
+                    if events > 10 * length + 10 {
+                        Issue.record("more events than bytes for length \(length)")
+                        break
+                    }
+                    if tokenizer.textNeedsDecoding {
+                        var out: [UInt8] = []
+                        try? tokenizer.decodeText(into: &out)
+                    }
+                }
+            } catch is FormatError {
+            } catch {
+                Issue.record("length \(length): \(error)")
+            }
+        }
+    }
+}

@@ -60,6 +60,9 @@ import Testing
         #expect(result.rows[3][1] == "rich bold text")
         #expect(result.rows[4][1] == .null)
         #expect(result.positions == [2, 3, 5, 6, 7, 8, 9, 10])
+        // Merged B9:D10: the value stays in B9, the other cells of the range are null.
+        #expect(result.rows[6] == [7, "merged"] + Array(repeating: nil, count: 10))
+        #expect(result.rows[7] == [8] + Array(repeating: nil, count: 11))
     }
 
     @Test func the1904DateSystem() throws {
@@ -109,6 +112,7 @@ import Testing
         #expect(ranged.fields == ["h2", "h3", "h4"])
         #expect(ranged.rows == [[402, 403, 404], [502, 503, 504], [602, 603, 604]])
         #expect(ranged.positions == [4, 5, 6])
+        #expect(ranged.bytes == input.size, "a read that stops at the range's end still accounts for the whole file")
         let open = try XLSXTestSupport.readAll(input, options: XLSXReadOptions(range: "C11:"))
         #expect(open.fields == ["1103", "1104", "1105", "1106"])
         #expect(open.rows == [[1203, 1204, 1205, 1206]])

@@ -11,6 +11,7 @@ import Testing
         #expect(names.make("'quoted'") == "quoted")
         #expect(names.make("") == "Sheet")
         #expect(names.make("History") == "History_")
+        #expect(names.make("tab\there\u{1}") == "tab_here_")
         let long = String(repeating: "x", count: 40)
         #expect(names.make(long) == String(repeating: "x", count: 31))
         #expect(names.make(long) == String(repeating: "x", count: 27) + " (2)")

@@ -119,3 +119,21 @@ import Testing
         #expect(result.rows == [[date], [date]])
     }
 }
+
+extension XLSXSheetParserTests {
+    @Test func partsWithoutRelationshipsAreFoundWhereWritersPutThem() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("norels.xlsx")
+        let parts = XLSXTestSupport.minimalPackage(
+            sheetData: #"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" s="1"><v>45000</v></c></row>"#,
+            sharedStrings: "<si><t>when</t></si>", styles: #"<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>"#
+        ).map { name, text in
+            (name, name == "xl/_rels/workbook.xml.rels" ? text.replacingOccurrences(of: #"<Relationship Id="rId2""#, with: #"<Other Id="rId2""#).replacingOccurrences(of: #"<Relationship Id="rId3""#, with: #"<Other Id="rId3""#) : text)
+        }
+        try XLSXTestSupport.writePackage(path, parts: parts)
+        let result = try XLSXTestSupport.readAll(LocalFileInput(path: path))
+        #expect(result.fields == ["when"])
+        #expect(result.rows == [[.timestamp(Timestamp(iso8601: "2023-03-15")!)]])
+    }
+}

@@ -28,8 +28,10 @@ struct XLSXWorkbook {
         }
         part = workbookPart
         let rels = try XLSXRelationships(package: package, sourcePart: workbookPart)
-        sharedStringsPart = rels.first(kind: "sharedStrings")?.target
-        stylesPart = rels.first(kind: "styles")?.target
+        // Without a relationship, the parts where every writer puts them.
+        let base = XLSXRelationships.directory(of: workbookPart)
+        sharedStringsPart = rels.first(kind: "sharedStrings")?.target ?? (package.has(base + "sharedStrings.xml") ? base + "sharedStrings.xml" : nil)
+        stylesPart = rels.first(kind: "styles")?.target ?? (package.has(base + "styles.xml") ? base + "styles.xml" : nil)
         guard let bytes = try package.read(workbookPart) else {
             throw FormatError("\(package.input.name): the package has no part \(workbookPart)")
         }

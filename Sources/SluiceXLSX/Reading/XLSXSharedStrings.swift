@@ -8,8 +8,9 @@ import SluiceFormats
 /// phonetic runs (`<rPh>`) are left out, as Excel shows them only above the text.
 struct XLSXSharedStrings {
     private(set) var bytes: [UInt8] = []
-    /// String `i` is `bytes[offsets[i] ..< offsets[i + 1]]`.
-    private(set) var offsets: [Int] = [0]
+    /// String `i` is `bytes[offsets[i] ..< offsets[i + 1]]` (32 bits suffice: the bytes are
+    /// at most ``XLSXLimits/maximumSharedStringBytes``).
+    private(set) var offsets: [UInt32] = [0]
 
     /// The number of strings.
     var count: Int { offsets.count - 1 }
@@ -72,14 +73,14 @@ struct XLSXSharedStrings {
         guard count < XLSXLimits.maximumSharedStrings else {
             throw tokenizer.error("more than \(XLSXLimits.maximumSharedStrings) shared strings")
         }
-        offsets.append(bytes.count)
+        offsets.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
     /// Calls `body` with the bytes of string `index`.
     @inline(__always)
     func withString<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let start = offsets[index]
-        let end = offsets[index + 1]
+        let start = Int(offsets[index])
+        let end = Int(offsets[index + 1])
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 

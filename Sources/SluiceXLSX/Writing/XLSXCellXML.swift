@@ -35,8 +35,13 @@ enum XLSXCellXML {
             return
         }
         append("\"><v>", to: &out)
-        out.append(contentsOf: value.description.utf8)
+        appendNumber(value, to: &out)
         append("</v></c>", to: &out)
+    }
+
+    /// The shortest text that reads back as `value`, with Excel's capital `E` for exponents.
+    static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        for b in value.description.utf8 { out.append(b == UInt8(ascii: "e") ? UInt8(ascii: "E") : b) }
     }
 
     static func appendBool(_ value: Bool, to out: inout [UInt8]) {
@@ -55,7 +60,7 @@ enum XLSXCellXML {
         if serial.rounded(.towardZero) == serial {
             JSONText.appendInt(Int(serial), to: &out)
         } else {
-            out.append(contentsOf: serial.description.utf8)
+            appendNumber(serial, to: &out)
         }
         append("</v></c>", to: &out)
     }

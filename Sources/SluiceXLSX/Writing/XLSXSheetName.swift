@@ -1,4 +1,5 @@
-/// Sheet names as Excel allows them: 1 to 31 characters, none of `[ ] : * ? / \`, not
+/// Sheet names as Excel allows them: 1 to 31 characters, none of `[ ] : * ? / \` (nor control
+/// characters, which XML cannot carry in an attribute), not
 /// starting or ending with an apostrophe, not `History` (reserved), unique ignoring case.
 struct XLSXSheetName {
     private var taken: Set<String> = []
@@ -21,7 +22,10 @@ struct XLSXSheetName {
     }
 
     static func sanitize(_ raw: String) -> String {
-        var text = String(raw.map { "[]:*?/\\".contains($0) || $0.isNewline ? "_" : $0 })
+        var text = String(raw.map { c -> Character in
+            let control = c.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0xFFFE || $0.value == 0xFFFF }
+            return "[]:*?/\\".contains(c) || control ? "_" : c
+        })
         while text.hasPrefix("'") { text.removeFirst() }
         while text.hasSuffix("'") { text.removeLast() }
         text = cut(text, to: XLSXLimits.maximumSheetNameCharacters)
