@@ -1,6 +1,3 @@
-// Compiled once the Parquet reader is in the same tree: build with
-// `-Xswiftc -DSLUICE_PARQUET_ROUND_TRIP`, or delete the #if when both branches are merged.
-#if SLUICE_PARQUET_ROUND_TRIP
 import SluiceCore
 import SluiceFormats
 import Testing
@@ -93,4 +90,3 @@ import Testing
         }
     }
 }
-#endif
