@@ -217,7 +217,8 @@ if Context.environment["SLUICE_FUZZ"] == "1" {
     package.targets.append(
         .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
     for name in [
-        "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro",
+        "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro", "FuzzXLSX",
+        "FuzzCodecs",
     ] {
         package.targets.append(
             .executableTarget(

@@ -28,8 +28,9 @@ shift || true
 declare -A CORPUS=(
     [FuzzJSON]=json [FuzzCSV]=csv [FuzzNDJSON]=ndjson [FuzzJSONDocument]=json-document
     [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron [FuzzParquet]=parquet [FuzzAvro]=avro
+    [FuzzXLSX]=xlsx [FuzzCodecs]=codecs
 )
-ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro)
+ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do

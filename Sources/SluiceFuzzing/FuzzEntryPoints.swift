@@ -41,9 +41,16 @@ public enum FuzzEntryPoints {
     /// The Avro decoder: fed whole and fed 7 bytes at a time, the same records or error.
     public static func avro(_ bytes: [UInt8]) -> FuzzReport { TypedFileFuzzing.avro(bytes) }
 
+    /// The XLSX reader over arbitrary bytes as a workbook.
+    public static func xlsx(_ bytes: [UInt8]) -> FuzzReport { XLSXFuzzing.run(bytes) }
+
+    /// The decompressors (the first byte picks snappy, zstd, lz4_raw, gzip or deflate).
+    public static func codecs(_ bytes: [UInt8]) -> FuzzReport { CodecFuzzing.run(bytes) }
+
     /// Every entry point by the name of its corpus folder (`Fuzz/Corpus/<name>`) and target.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> FuzzReport)] = [
         ("json", json), ("csv", csv), ("ndjson", ndjson), ("json-document", jsonDocument), ("expression", expression),
-        ("job-spec", jobSpec), ("cron", cron), ("parquet", parquet), ("avro", avro),
+        ("job-spec", jobSpec), ("cron", cron), ("parquet", parquet), ("avro", avro), ("xlsx", xlsx),
+        ("codecs", codecs),
     ]
 }
