@@ -40,6 +40,14 @@ struct FileSet: Sendable {
     /// Whether the path was a glob or a directory (a set), not one file.
     let isSet: Bool
 
+    /// The folders of a pattern before its first glob segment (`.` when it starts with one).
+    static func literalPrefix(of pattern: String) -> String {
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        let literal = segments.prefix { !isGlob(String($0)) }
+        let prefix = (pattern.hasPrefix("/") ? "/" : "") + literal.joined(separator: "/")
+        return prefix.isEmpty ? "." : prefix
+    }
+
     /// Whether `path` holds glob characters.
     static func isGlob(_ path: String) -> Bool { path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) }
 
@@ -50,7 +58,7 @@ struct FileSet: Sendable {
             let segments = configured.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             let literalCount = segments.firstIndex(where: Self.isGlob) ?? segments.count
             let prefix = (configured.hasPrefix("/") ? "/" : "") + segments[..<literalCount].joined(separator: "/")
-            let base = prefix.isEmpty ? "." : prefix
+            let base = Self.literalPrefix(of: configured)
             let real = try Self.authorizedDirectory(base, configured: configured, roots: roots)
             var found: [Entry] = []
             try Self.walk(

@@ -68,6 +68,9 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
         if FileSet.isGlob(config.path) {
+            // The folder the pattern starts in must be inside the data roots (checked again,
+            // with every file, at each read).
+            _ = try context.dataRoots.authorize(FileSet.literalPrefix(of: config.path))
             self.path = config.path
         } else {
             self.path = try context.dataRoots.authorize(config.path)

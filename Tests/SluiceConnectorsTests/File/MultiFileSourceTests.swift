@@ -142,3 +142,14 @@ import Testing
 extension String {
     fileprivate func prepending(_ prefix: String) -> String { prefix + self }
 }
+
+extension MultiFileSourceTests {
+    @Test func aPatternStartingOutsideTheDataRootsIsRefusedAtPlanning() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let outside = try TemporaryDirectory()
+        defer { outside.remove() }
+        #expect(throws: AccessDenied.self) { try Self.source(dir, ["path": .string(outside.file("*.csv"))]) }
+        #expect(throws: AccessDenied.self) { try Self.source(dir, ["path": .string(dir.file("../**/*.csv"))]) }
+    }
+}
