@@ -15,7 +15,20 @@ public enum BlockCodec: String, Sendable, CaseIterable {
     /// Appends the compressed form of `input` to `output`. `level` is the codec's own scale
     /// (gzip 1–9, zstd 1–22); `nil` takes its default.
     public func compress(_ input: UnsafeRawBufferPointer, level: Int? = nil, into output: inout [UInt8]) throws {
-        throw CodecError("\(rawValue) compression is not built yet")
+        switch self {
+        case .none:
+            output.append(contentsOf: input)
+        case .snappy:
+            try SnappyCompressor.compress(input, into: &output)
+        case .gzip:
+            try ZlibBlock.compress(input, format: .gzip, level: level, into: &output)
+        case .deflate:
+            try ZlibBlock.compress(input, format: .deflate, level: level, into: &output)
+        case .zstd:
+            try ZstdCompressor.compress(input, level: level, into: &output)
+        case .lz4Raw:
+            try LZ4BlockCompressor.compress(input, into: &output)
+        }
     }
 
     /// Appends the decompressed form of `input` to `output`.
@@ -24,6 +37,24 @@ public enum BlockCodec: String, Sendable, CaseIterable {
     ///     size is an error.
     ///   - limit: the most bytes it may produce; more is an error (a decompression bomb).
     public func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, limit: Int, into output: inout [UInt8]) throws {
-        throw CodecError("\(rawValue) decompression is not built yet")
+        switch self {
+        case .none:
+            let allowed = try BlockLimits.allowed(expectedSize: expectedSize, limit: limit, codec: rawValue)
+            if let expectedSize, input.count != expectedSize {
+                throw CodecError("none: \(input.count) bytes, expected \(expectedSize)")
+            }
+            guard input.count <= allowed else { throw CodecError("none: \(input.count) bytes exceed the limit of \(limit) bytes") }
+            output.append(contentsOf: input)
+        case .snappy:
+            try SnappyDecompressor.decompress(input, expectedSize: expectedSize, limit: limit, into: &output)
+        case .gzip:
+            try ZlibBlock.decompress(input, format: .gzip, expectedSize: expectedSize, limit: limit, into: &output)
+        case .deflate:
+            try ZlibBlock.decompress(input, format: .deflate, expectedSize: expectedSize, limit: limit, into: &output)
+        case .zstd:
+            try ZstdBlockDecompressor.decompress(input, expectedSize: expectedSize, limit: limit, into: &output)
+        case .lz4Raw:
+            try LZ4BlockDecompressor.decompress(input, expectedSize: expectedSize, limit: limit, into: &output)
+        }
     }
 }

@@ -26,11 +26,21 @@ public enum StreamCodec: String, Sendable, CaseIterable {
     }
 
     /// A new decompressor for one stream.
-    public func makeDecompressor() -> any StreamDecompressor { UnbuiltStreamCodec(codec: self) }
+    public func makeDecompressor() -> any StreamDecompressor {
+        switch self {
+        case .gzip: return GzipStreamDecompressor()
+        case .zstd: return ZstdStreamDecompressor()
+        case .bzip2: return Bzip2StreamDecompressor()
+        }
+    }
 
     /// A new compressor for one stream; `level` is the codec's own scale, `nil` its default.
     public func makeCompressor(level: Int? = nil) throws -> any StreamCompressor {
-        throw CodecError("\(rawValue) compression is not built yet")
+        switch self {
+        case .gzip: return try GzipStreamCompressor(level: level)
+        case .zstd: return try ZstdStreamCompressor(level: level)
+        case .bzip2: throw CodecError("bzip2 compression is not supported")
+        }
     }
 }
 
@@ -55,13 +65,4 @@ public protocol StreamCompressor: Sendable {
     mutating func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws
     /// Appends everything held back and the stream's trailer.
     mutating func finish(into output: inout [UInt8]) throws
-}
-
-/// Placeholder until the codec is written.
-struct UnbuiltStreamCodec: StreamDecompressor {
-    let codec: StreamCodec
-    mutating func decompress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], limit: Int) throws -> Int {
-        throw CodecError("\(codec.rawValue) decompression is not built yet")
-    }
-    mutating func finish() throws {}
 }

@@ -1,0 +1,157 @@
+// LZ77 match finding for zstd compression, written from scratch for Sluice: a hash table of
+// 4-byte sequences, with hash chains and lazy matching at the higher levels.
+
+/// One zstd sequence: literals, then a match of `matchLength` bytes `distance` back.
+struct ZstdSequence {
+    var literalLength: Int
+    var matchLength: Int
+    var distance: Int
+}
+
+/// Search effort derived from a compression level.
+struct ZstdSearchParameters: Sendable {
+    var windowLog: Int
+    var hashLog: Int
+    /// Candidates examined per position; 0 means the hash table alone, no chains.
+    var chainDepth: Int
+    var lazy: Bool
+    /// Matches at least this long are taken without searching further.
+    var goodEnough: Int
+
+    init(level: Int?) throws {
+        let level = level ?? 3
+        guard (1...22).contains(level) else { throw CodecError("zstd: compression level \(level) is not in 1...22") }
+        switch level {
+        case 1...2: self = Self(windowLog: 19, hashLog: 15 + level, chainDepth: 0, lazy: false, goodEnough: 32)
+        case 3...5: self = Self(windowLog: 20, hashLog: 17, chainDepth: level - 1, lazy: false, goodEnough: 48)
+        case 6...12: self = Self(windowLog: 21, hashLog: 18, chainDepth: 4 * (level - 4), lazy: true, goodEnough: 96)
+        default: self = Self(windowLog: 22, hashLog: 18, chainDepth: 16 * (level - 10), lazy: true, goodEnough: 256)
+        }
+    }
+
+    private init(windowLog: Int, hashLog: Int, chainDepth: Int, lazy: Bool, goodEnough: Int) {
+        self.windowLog = windowLog
+        self.hashLog = hashLog
+        self.chainDepth = chainDepth
+        self.lazy = lazy
+        self.goodEnough = goodEnough
+    }
+}
+
+/// Finds matches in a buffer that holds the window's history followed by the block being
+/// compressed. Table entries are stream positions (`bufferStart` + index), so the buffer can
+/// slide without rebuilding them.
+final class ZstdMatchFinder: @unchecked Sendable {
+    let parameters: ZstdSearchParameters
+    private var head: [Int]
+    private var chain: [Int]
+    private let windowSize: Int
+
+    init(parameters: ZstdSearchParameters) {
+        self.parameters = parameters
+        windowSize = 1 << parameters.windowLog
+        head = [Int](repeating: -1, count: 1 << parameters.hashLog)
+        chain = parameters.chainDepth > 0 ? [Int](repeating: -1, count: windowSize) : []
+    }
+
+    /// Finds the sequences of `buffer[blockStart..<blockEnd]`; `bufferStart` is the stream
+    /// position of `buffer[0]`. Returns the sequences and the trailing literal count.
+    func sequences(_ buffer: UnsafeRawPointer, bufferStart: Int, blockStart: Int, blockEnd: Int) -> (sequences: [ZstdSequence], trailing: Int) {
+        var result: [ZstdSequence] = []
+        result.reserveCapacity((blockEnd - blockStart) / 16)
+        let shift = UInt64(64 - parameters.hashLog)
+        let depth = parameters.chainDepth
+        let chainMask = windowSize - 1
+        let goodEnough = parameters.goodEnough
+        let window = windowSize
+        @inline(__always) func hash(_ i: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(buffer.loadUnaligned(fromByteOffset: i, as: UInt32.self)) &* 0x9E37_79B1_85EB_CA87) >> shift)
+        }
+        @inline(__always) func load32(_ i: Int) -> UInt32 { buffer.loadUnaligned(fromByteOffset: i, as: UInt32.self) }
+        var trailing = 0
+        head.withUnsafeMutableBufferPointer { head in
+            chain.withUnsafeMutableBufferPointer { chain in
+                @inline(__always) func insert(_ i: Int) {
+                    let h = hash(i)
+                    let position = bufferStart + i
+                    if depth > 0 { chain[position & chainMask] = head[h] }
+                    head[h] = position
+                }
+                /// The longest match at `i` (length, distance), inserting `i`.
+                @inline(__always) func search(_ i: Int) -> (Int, Int) {
+                    let h = hash(i)
+                    let position = bufferStart + i
+                    let lowest = max(bufferStart, position - window + 1)
+                    var candidate = head[h]
+                    if depth > 0 { chain[position & chainMask] = candidate }
+                    head[h] = position
+                    let maxLength = blockEnd - i
+                    var bestLength = 0
+                    var bestDistance = 0
+                    var remaining = max(depth, 1)
+                    let value = load32(i)
+                    while candidate >= lowest && remaining > 0 {
+                        let c = candidate - bufferStart
+                        if load32(c) == value {
+                            let length = 4 + LZMatch.length(buffer + c + 4, buffer + i + 4, limit: maxLength - 4)
+                            if length > bestLength {
+                                bestLength = length
+                                bestDistance = i - c
+                                if length >= goodEnough || length == maxLength { break }
+                            }
+                        }
+                        remaining -= 1
+                        guard depth > 0 else { break }
+                        let next = chain[candidate & chainMask]
+                        guard next < candidate else { break }
+                        candidate = next
+                    }
+                    return (bestLength, bestDistance)
+                }
+                var anchor = blockStart
+                var i = blockStart
+                let end = blockEnd - 8  // loads of 4 bytes at i + 1 stay inside the block
+                var lastDistance = 0
+                while i < end {
+                    // The previous distance first: cheap, and coded as a repeat.
+                    var (length, distance) = (0, 0)
+                    if lastDistance > 0 && i - lastDistance >= 0 && load32(i - lastDistance) == load32(i) {
+                        length = 4 + LZMatch.length(buffer + i - lastDistance + 4, buffer + i + 4, limit: blockEnd - i - 4)
+                        distance = lastDistance
+                        insert(i)
+                    } else {
+                        (length, distance) = search(i)
+                    }
+                    if length < 4 {
+                        i += 1 + ((i - anchor) >> 8)
+                        continue
+                    }
+                    var indexed = i
+                    if parameters.lazy && length < goodEnough && i + 1 < end {
+                        let (nextLength, nextDistance) = search(i + 1)
+                        indexed = i + 1
+                        if nextLength > length + 1 {
+                            i += 1
+                            length = nextLength
+                            distance = nextDistance
+                        }
+                    }
+                    result.append(ZstdSequence(literalLength: i - anchor, matchLength: length, distance: distance))
+                    lastDistance = distance
+                    // Index the positions the match covers (a few of them at the fast levels).
+                    let stop = min(i + length, end)
+                    var j = indexed + 1
+                    let step = depth == 0 ? max(1, length / 8) : 1
+                    while j < stop {
+                        insert(j)
+                        j += step
+                    }
+                    i += length
+                    anchor = i
+                }
+                trailing = blockEnd - anchor
+            }
+        }
+        return (result, trailing)
+    }
+}
