@@ -70,6 +70,29 @@ import Testing
         #expect(read.positions.last == 1200)
     }
 
+    @Test func emptyFilesAndEmptyRowGroups() throws {
+        let directory = try TemporaryDirectory(prefix: "sluice-parquet-empty")
+        defer { directory.remove() }
+        _ = try Python.run(
+            #"""
+            import sys, pyarrow as pa, pyarrow.parquet as pq
+            t = pa.table({"a": pa.array([1, 2, 3], pa.int64()), "s": ["x", "y", None]})
+            w = pq.ParquetWriter(sys.argv[1] + "/zero_groups.parquet", t.schema)
+            w.write_table(t.slice(0, 0)); w.write_table(t); w.write_table(t.slice(0, 0)); w.close()
+            pq.write_table(t.slice(0, 0), sys.argv[1] + "/empty.parquet")
+            """#, arguments: [directory.path])
+        for name in ["zero_groups", "empty"] {
+            let path = directory.file("\(name).parquet")
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            let read = try ParquetFixtures.read(path: path)
+            #expect(read.bytes == size, "\(name)")
+            #expect(read.fields == ["a", "s"], "\(name)")
+            #expect(read.schema?.map(\.name) == ["a", "s"])
+            let rows: [[Value]] = name == "empty" ? [] : [[1, "x"], [2, "y"], [3, nil]]
+            ParquetFixtures.expectSame(read, ParquetExpectation(name: name, fields: ["a", "s"], rows: rows))
+        }
+    }
+
     @Test func declaresTheFlatSchema() throws {
         let files = try ParquetFixtures.files()
         let read = try ParquetFixtures.read(path: files.path("flat_plain_v1"), options: DecodeOptions(batchSize: 10_000))
