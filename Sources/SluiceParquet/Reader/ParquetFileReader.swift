@@ -11,6 +11,7 @@ import SluiceFormats
 /// out of range) refuse their record; any damage to the file is a `FormatError` naming the
 /// file, the row group (1-based), the column and the page's byte offset.
 public final class ParquetFileReader: RecordFileReader {
+    /// Every top-level field of the file with its type (all of them, whatever the projection).
     public let declaredSchema: [FieldSchema]?
     /// The row groups skipped so far because their statistics ruled out every row.
     public private(set) var rowGroupsSkipped = 0
@@ -91,6 +92,10 @@ public final class ParquetFileReader: RecordFileReader {
     /// The field names of the batches.
     private var fieldNames: [String] { projected.map { layouts[$0].schema.name } }
 
+    /// The next batch of at most `batchSize` rows (never spanning row groups), or `nil` at
+    /// the end. The first batch of a row group carries its column chunks' bytes (and those of
+    /// skipped groups before it); the last batch of the file carries the rest, so the bytes
+    /// add up to the file's size.
     public func next() throws -> SourceChunk? {
         guard !done else { return nil }
         while current == nil {

@@ -10,7 +10,7 @@ import Testing
 @Suite struct ParquetFileReaderTests {
     static let uncompressed = [
         "flat_plain_v1", "flat_plain_v2", "flat_dict_v1", "flat_dict_v2", "flat_delta_v1", "flat_delta_v2", "flat_bss_v1",
-        "flat_bss_v2", "flat_int_decimals", "flat_int_decimals_dict", "flat_int96", "flat_int96_dict", "flat_one_page",
+        "flat_bss_v2", "flat_dict_fallback", "flat_dict_fallback_v2", "flat_int_decimals", "flat_int_decimals_dict", "flat_int96", "flat_int96_dict", "flat_one_page",
         "flat_rows_per_page", "nested_plain_v1", "nested_plain_v2", "nested_dict_v1", "nested_dict_v2", "nested_legacy_names",
         "nested_delta", "polars_plain",
     ]
