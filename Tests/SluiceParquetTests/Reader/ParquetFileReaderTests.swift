@@ -60,6 +60,28 @@ import Testing
         #expect(read.bytes == size)
     }
 
+    @Test func rowGroupRangesSplitTheFile() throws {
+        let files = try ParquetFixtures.files()
+        let expected = try files.expectation("nested_plain_v1")
+        let path = files.path("nested_plain_v1")
+        let whole = try ParquetFileReader(input: try LocalFileInput(path: path), options: DecodeOptions())
+        #expect(whole.rowGroupCount == 3)
+        var rows: [[Value]] = []
+        var positions: [Int] = []
+        var bytes = 0
+        for range in [0..<1, 1..<1, 1..<3] {
+            let read = try ParquetFixtures.read(
+                ParquetFileReader(input: try LocalFileInput(path: path), options: DecodeOptions(batchSize: 128), rowGroups: range))
+            rows += read.rows
+            positions += read.positions
+            bytes += read.bytes
+        }
+        ParquetFixtures.expectSame(ParquetRead(fields: expected.fields, rows: rows), expected)
+        #expect(positions == Array(1...1200))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(bytes == size)
+    }
+
     @Test func emptyProjectionStillCountsRows() throws {
         let files = try ParquetFixtures.files()
         var options = DecodeOptions()
