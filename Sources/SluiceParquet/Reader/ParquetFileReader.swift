@@ -11,9 +11,12 @@ import SluiceFormats
 /// out of range) refuse their record; any damage to the file is a `FormatError` naming the
 /// file, the row group (1-based), the column and the page's byte offset.
 public final class ParquetFileReader: RecordFileReader {
+    /// Every top-level field of the file with its type (all of them, whatever the projection).
     public let declaredSchema: [FieldSchema]?
     /// The row groups skipped so far because their statistics ruled out every row.
     public private(set) var rowGroupsSkipped = 0
+    /// The number of row groups in the file (all of them, whatever range this reader reads).
+    public let rowGroupCount: Int
 
     private let input: any RandomAccessInput
     private let options: DecodeOptions
@@ -25,7 +28,10 @@ public final class ParquetFileReader: RecordFileReader {
     private let plans: [RowGroupPlan]
     private var nextPlan = 0
     private var current: RowGroupState?
-    private var bytesAttributed = 0
+    /// The bytes this reader's chunks add up to: its row groups' shares, and the rest of the
+    /// file (magic, footer) when it reads the last row group.
+    private let totalBytes: Int
+    private var bytesEmitted = 0
     private var carriedBytes = 0
     private var done = false
 
@@ -35,7 +41,8 @@ public final class ParquetFileReader: RecordFileReader {
         /// The 0-based file row of its first row.
         let firstRow: Int
         let rows: Int
-        /// Its column chunks' bytes (all columns, read or not).
+        /// Its share of the file's bytes: its column chunks' bytes (all columns, read or not),
+        /// within what earlier groups left of the file.
         let bytes: Int
         let skip: Bool
         var isLastRead = false
@@ -43,7 +50,12 @@ public final class ParquetFileReader: RecordFileReader {
 
     /// Opens `input`, reading its footer; throws `FormatError` when it is not a readable
     /// Parquet file.
-    public init(input: any RandomAccessInput, options: DecodeOptions) throws {
+    ///
+    /// `rowGroups` (0-based indices) limits the read to those row groups, so a file can be
+    /// read by several readers at once, each given a part of `0 ..< rowGroupCount`: row
+    /// positions stay those of the whole file, and the bytes of readers given a partition of
+    /// the row groups add up to the file's size (the reader of the last group takes the footer).
+    public init(input: any RandomAccessInput, options: DecodeOptions, rowGroups: Range<Int>? = nil) throws {
         self.input = input
         self.options = options
         footer = try ParquetFooter.read(input)
@@ -59,6 +71,10 @@ public final class ParquetFileReader: RecordFileReader {
             typeDefinedOrder: metadata.columnOrdersAreTypeDefined ?? [], file: input.name)
         var plans: [RowGroupPlan] = []
         var firstRow = 0
+        var attributed = 0
+        let count = metadata.rowGroups.count
+        rowGroupCount = count
+        let range = (rowGroups ?? 0..<count).clamped(to: 0..<count)
         for (index, rowGroup) in metadata.rowGroups.enumerated() {
             guard rowGroup.numRows >= 0, let rows = Int(exactly: rowGroup.numRows) else {
                 throw FormatError("\(input.name): row group \(index + 1) declares \(rowGroup.numRows) rows")
@@ -75,8 +91,12 @@ public final class ParquetFileReader: RecordFileReader {
             for chunk in rowGroup.columns {
                 bytes = bytes.addingReportingOverflow(Int(clamping: max(0, chunk.metaData?.totalCompressedSize ?? 0))).partialValue
             }
-            let skip = rows > 0 && !options.conditions.isEmpty && filter.rulesOut(rowGroup, conditions: options.conditions)
-            plans.append(RowGroupPlan(index: index, firstRow: firstRow, rows: rows, bytes: max(0, min(bytes, input.size)), skip: skip))
+            let share = min(bytes, input.size - attributed)
+            attributed += share
+            if range.contains(index) {
+                let skip = rows > 0 && !options.conditions.isEmpty && filter.rulesOut(rowGroup, conditions: options.conditions)
+                plans.append(RowGroupPlan(index: index, firstRow: firstRow, rows: rows, bytes: share, skip: skip))
+            }
             let (next, overflow) = firstRow.addingReportingOverflow(rows)
             guard !overflow else { throw FormatError("\(input.name): the row groups' row counts overflow") }
             firstRow = next
@@ -86,11 +106,17 @@ public final class ParquetFileReader: RecordFileReader {
         }
         if let last = plans.lastIndex(where: { !$0.skip && $0.rows > 0 }) { plans[last].isLastRead = true }
         self.plans = plans
+        let readsLast = rowGroups == nil || range.upperBound == count
+        totalBytes = plans.reduce(0) { $0 + $1.bytes } + (readsLast ? input.size - attributed : 0)
     }
 
     /// The field names of the batches.
     private var fieldNames: [String] { projected.map { layouts[$0].schema.name } }
 
+    /// The next batch of at most `batchSize` rows (never spanning row groups), or `nil` at
+    /// the end. The first batch of a row group carries its column chunks' bytes (and those of
+    /// skipped groups before it); the last batch of the file carries the rest, so the bytes
+    /// add up to the file's size.
     public func next() throws -> SourceChunk? {
         guard !done else { return nil }
         while current == nil {
@@ -113,7 +139,10 @@ public final class ParquetFileReader: RecordFileReader {
         let count = min(options.batchSize, state.plan.rows - state.rowsRead)
         var (batch, reasons) = try state.read(count)
         var bytes = 0
-        if state.rowsRead == count { bytes = takeBytes(carriedBytes + state.plan.bytes) }
+        if state.rowsRead == count {
+            bytes = takeBytes(carriedBytes + state.plan.bytes)
+            carriedBytes = 0
+        }
         if state.rowsRead == state.plan.rows {
             try state.checkExhausted()
             current = nil
@@ -144,12 +173,11 @@ public final class ParquetFileReader: RecordFileReader {
         return SourceChunk(batch: batch, rejected: rejected, bytes: bytes)
     }
 
-    /// Attributes `count` more bytes (or all that remain), never past the file size.
+    /// Attributes `count` more bytes (or all this reader has left), never past its total.
     private func takeBytes(_ count: Int = 0, all: Bool = false) -> Int {
-        let remaining = input.size - bytesAttributed
+        let remaining = totalBytes - bytesEmitted
         let taken = all ? remaining : min(count, remaining)
-        bytesAttributed += taken
-        if !all { carriedBytes = 0 }
+        bytesEmitted += taken
         return taken
     }
 

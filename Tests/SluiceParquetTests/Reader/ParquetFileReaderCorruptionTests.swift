@@ -9,8 +9,9 @@ import Testing
 /// footer, wrong magic, an encrypted footer and unsupported codecs must all throw a
 /// `FormatError` (naming the file) or read — never crash, hang or throw anything else.
 @Suite struct ParquetFileReaderCorruptionTests {
-    /// A small file with flat and nested fields, dictionary and plain pages of both versions.
-    static let smallFile: Result<[UInt8], any Error> = Result {
+    /// A small file with flat and nested fields, dictionary and plain pages, written with
+    /// `codec` in page version `version`.
+    static func writeSmallFile(codec: String, version: String) throws -> [UInt8] {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-corrupt")
         defer { directory.remove() }
         let path = directory.file("small.parquet")
@@ -27,11 +28,16 @@ import Testing
                 "m": pa.array([[("k", i)] for i in range(n)], pa.map_(pa.string(), pa.int32())),
                 "st": pa.array([{"a": i, "b": [str(i)]} for i in range(n)], pa.struct([("a", pa.int16()), ("b", pa.list_(pa.string()))])),
             })
-            pq.write_table(t, sys.argv[1], compression="none", row_group_size=25, data_page_size=64,
+            pq.write_table(t, sys.argv[1], compression=sys.argv[2], row_group_size=25, data_page_size=64,
                            column_encoding={"f": "BYTE_STREAM_SPLIT", "i": "DELTA_BINARY_PACKED"}, use_dictionary=["s", "l"],
-                           data_page_version="2.0")
-            """#, arguments: [path])
+                           data_page_version=sys.argv[3])
+            """#, arguments: [path, codec, version])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    static let smallFile: Result<[UInt8], any Error> = Result { try writeSmallFile(codec: "none", version: "2.0") }
+    static let compressedFiles: Result<[(String, [UInt8])], any Error> = Result {
+        try [("snappy", "1.0"), ("gzip", "2.0"), ("zstd", "1.0"), ("lz4", "2.0")].map { ($0.0, try writeSmallFile(codec: $0.0, version: $0.1)) }
     }
 
     /// Reads `bytes` to the end: success, or a FormatError naming the file.
@@ -77,7 +83,8 @@ import Testing
         let bytes = try Self.smallFile.get()
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
         for index in (bytes.count - 8 - footerLength)..<bytes.count {
-            for bit in 0..<8 {
+            // Three of each byte's bits, rotating, so every bit position is hit across neighbours.
+            for bit in [index % 8, (index + 3) % 8, (index + 5) % 8] {
                 var flipped = bytes
                 flipped[index] ^= 1 << UInt8(bit)
                 attempt(flipped, "bit \(bit) of byte \(index)")
@@ -89,14 +96,27 @@ import Testing
         let bytes = try Self.smallFile.get()
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
         for index in 4..<(bytes.count - 8 - footerLength) {
-            for bit in [index % 8, (index + 3) % 8] {
-                var flipped = bytes
-                flipped[index] ^= 1 << UInt8(bit)
-                attempt(flipped, "bit \(bit) of byte \(index)")
+            var flipped = bytes
+            flipped[index] ^= 1 << UInt8(index % 8)
+            attempt(flipped, "bit \(index % 8) of byte \(index)")
+            if index % 2 == 0 {
+                var stamped = bytes
+                stamped[index] = 0xFF
+                attempt(stamped, "byte \(index) set to 0xFF")
             }
-            var stamped = bytes
-            stamped[index] = 0xFF
-            attempt(stamped, "byte \(index) set to 0xFF")
+        }
+    }
+
+    @Test func bitFlipsInCompressedPages() throws {
+        for (codec, bytes) in try Self.compressedFiles.get() {
+            let good = try ParquetFixtures.read(MemoryInput(name: "good.parquet", bytes: bytes))
+            #expect(good.rows.count == 60, "\(codec)")
+            let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
+            for index in stride(from: 4, to: bytes.count - 8 - footerLength, by: 3) {
+                var flipped = bytes
+                flipped[index] ^= 1 << UInt8(index % 8)
+                attempt(flipped, "\(codec): bit \(index % 8) of byte \(index)")
+            }
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
 @Suite struct ParquetFileReaderTests {
     static let uncompressed = [
         "flat_plain_v1", "flat_plain_v2", "flat_dict_v1", "flat_dict_v2", "flat_delta_v1", "flat_delta_v2", "flat_bss_v1",
-        "flat_bss_v2", "flat_int_decimals", "flat_int_decimals_dict", "flat_int96", "flat_int96_dict", "flat_one_page",
+        "flat_bss_v2", "flat_dict_fallback", "flat_dict_fallback_v2", "flat_int_decimals", "flat_int_decimals_dict", "flat_int96", "flat_int96_dict", "flat_one_page",
         "flat_rows_per_page", "nested_plain_v1", "nested_plain_v2", "nested_dict_v1", "nested_dict_v2", "nested_legacy_names",
         "nested_delta", "polars_plain",
     ]
@@ -60,6 +60,28 @@ import Testing
         #expect(read.bytes == size)
     }
 
+    @Test func rowGroupRangesSplitTheFile() throws {
+        let files = try ParquetFixtures.files()
+        let expected = try files.expectation("nested_plain_v1")
+        let path = files.path("nested_plain_v1")
+        let whole = try ParquetFileReader(input: try LocalFileInput(path: path), options: DecodeOptions())
+        #expect(whole.rowGroupCount == 3)
+        var rows: [[Value]] = []
+        var positions: [Int] = []
+        var bytes = 0
+        for range in [0..<1, 1..<1, 1..<3] {
+            let read = try ParquetFixtures.read(
+                ParquetFileReader(input: try LocalFileInput(path: path), options: DecodeOptions(batchSize: 128), rowGroups: range))
+            rows += read.rows
+            positions += read.positions
+            bytes += read.bytes
+        }
+        ParquetFixtures.expectSame(ParquetRead(fields: expected.fields, rows: rows), expected)
+        #expect(positions == Array(1...1200))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(bytes == size)
+    }
+
     @Test func emptyProjectionStillCountsRows() throws {
         let files = try ParquetFixtures.files()
         var options = DecodeOptions()
@@ -68,6 +90,29 @@ import Testing
         #expect(read.fields.isEmpty)
         #expect(read.rows.count == 1200)
         #expect(read.positions.last == 1200)
+    }
+
+    @Test func emptyFilesAndEmptyRowGroups() throws {
+        let directory = try TemporaryDirectory(prefix: "sluice-parquet-empty")
+        defer { directory.remove() }
+        _ = try Python.run(
+            #"""
+            import sys, pyarrow as pa, pyarrow.parquet as pq
+            t = pa.table({"a": pa.array([1, 2, 3], pa.int64()), "s": ["x", "y", None]})
+            w = pq.ParquetWriter(sys.argv[1] + "/zero_groups.parquet", t.schema)
+            w.write_table(t.slice(0, 0)); w.write_table(t); w.write_table(t.slice(0, 0)); w.close()
+            pq.write_table(t.slice(0, 0), sys.argv[1] + "/empty.parquet")
+            """#, arguments: [directory.path])
+        for name in ["zero_groups", "empty"] {
+            let path = directory.file("\(name).parquet")
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            let read = try ParquetFixtures.read(path: path)
+            #expect(read.bytes == size, "\(name)")
+            #expect(read.fields == ["a", "s"], "\(name)")
+            #expect(read.schema?.map(\.name) == ["a", "s"])
+            let rows: [[Value]] = name == "empty" ? [] : [[1, "x"], [2, "y"], [3, nil]]
+            ParquetFixtures.expectSame(read, ParquetExpectation(name: name, fields: ["a", "s"], rows: rows))
+        }
     }
 
     @Test func declaresTheFlatSchema() throws {

@@ -86,7 +86,11 @@ enum ParquetFixtures {
 
     /// Reads a whole file.
     static func read(_ input: any RandomAccessInput, options: DecodeOptions = DecodeOptions()) throws -> ParquetRead {
-        let reader = try ParquetFileReader(input: input, options: options)
+        try read(ParquetFileReader(input: input, options: options))
+    }
+
+    /// Reads everything `reader` gives.
+    static func read(_ reader: ParquetFileReader) throws -> ParquetRead {
         var read = ParquetRead()
         read.schema = reader.declaredSchema
         while let chunk = try reader.next() {

@@ -64,7 +64,9 @@ import Testing
             [FieldCondition(field: "id", comparison: .greaterOrEqual, value: 200), FieldCondition(field: "id", comparison: .less, value: 400)],
             keeps: [2, 3])
         try check([FieldCondition(field: "small", comparison: .equal, value: 42)], keeps: [4])
-        try check([FieldCondition(field: "u", comparison: .greater, value: .double(18_446_744_073_709_551_000))], keeps: [9])
+        // Unsigned 64-bit values above Int.max (read as decimal text, compared as numbers).
+        try check([FieldCondition(field: "u", comparison: .less, value: .int(Int.max))], keeps: [])
+        try check([FieldCondition(field: "u", comparison: .greater, value: .int(Int.max))], keeps: Array(0..<10))
     }
 
     @Test func otherTypes() throws {

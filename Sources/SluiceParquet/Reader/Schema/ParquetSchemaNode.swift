@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceFormats
 
 /// A node of the schema tree that Parquet's footer stores flattened (depth first, each group
@@ -64,7 +65,13 @@ struct ParquetSchemaNode: Sendable {
             let count = try childCount(of: element, at: index)
             if count == 0 {
                 guard element.type != nil else { throw FormatError("\(file): group '\(path.joined(separator: "."))' has no fields") }
-                let (conversion, logical) = try ParquetValueConversion.of(element, path: path.joined(separator: "."))
+                let conversion: ParquetValueConversion
+                let logical: LogicalType
+                do {
+                    (conversion, logical) = try ParquetValueConversion.of(element, path: path.joined(separator: "."))
+                } catch let error as FormatError {
+                    throw FormatError("\(file): \(error.message)")
+                }
                 node.column = columns.count
                 columns.append(
                     ParquetColumnDescriptor(

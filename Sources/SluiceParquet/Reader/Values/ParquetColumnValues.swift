@@ -132,15 +132,14 @@ struct ParquetColumnValues {
         var bad = false
         for index in indices where Int(index) >= size { bad = true }
         if bad { throw ParquetDecodeError("a dictionary index is not below the dictionary's \(size) entries") }
+        let base = count
         if !dictionary.invalid.isEmpty {
-            for index in indices {
-                if let entry = dictionary.invalid.first(where: { $0.index == Int(index) }) {
-                    appendInvalid(entry.reason)
-                } else {
-                    appendValue(dictionary.value(at: Int(index)))
-                }
+            // Entries that could not be converted hold their placeholder (repaired text);
+            // every row that uses one is listed with the entry's reason.
+            let reasons = Dictionary(dictionary.invalid.map { ($0.index, $0.reason) }, uniquingKeysWith: { first, _ in first })
+            for (offset, index) in indices.enumerated() {
+                if let reason = reasons[Int(index)] { invalid.append((base + offset, reason)) }
             }
-            return
         }
         if dictionary.kind != kind { promoteToValues() }
         switch kind {

@@ -117,8 +117,9 @@ enum ParquetDecimal {
         let zero = UInt8(ascii: "0")
         // Integer and fraction digits, the fraction padded to `scale` digits.
         let integerDigits = digits.count > scale ? Array(digits[..<(digits.count - scale)]) : [zero]
-        var fraction = digits.count > scale ? Array(digits[(digits.count - scale)...]) : []
-        if digits.count < scale { fraction = Array(repeating: zero, count: scale - digits.count) + digits }
+        let fraction =
+            digits.count >= scale
+            ? Array(digits[(digits.count - scale)...]) : Array(repeating: zero, count: scale - digits.count) + digits
         if fraction.allSatisfy({ $0 == zero }), let integer = integerValue(integerDigits, negative: negative) {
             return .int(integer)
         }
