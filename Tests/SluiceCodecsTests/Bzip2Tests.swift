@@ -50,4 +50,15 @@ import Testing
             }
         }
     }
+
+    /// Regression: a block using all 256 byte values once built an empty move-to-front list
+    /// and crashed.
+    @Test func blockUsingEveryByteValue() throws {
+        let oracle = try Oracle()
+        defer { oracle.remove() }
+        let data = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try oracle.write("all", data)
+        try oracle.run("import bz2\nwr('all.bz2', bz2.compress(rd('all')))")
+        #expect(try driveDecompressor(.bzip2, try oracle.read("all.bz2"), pieceSize: 100, limit: 1000) == data)
+    }
 }

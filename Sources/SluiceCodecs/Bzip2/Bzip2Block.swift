@@ -57,7 +57,7 @@ struct Bzip2Block {
     init(_ reader: inout Bzip2BitReader, maxSize: Int, offset: Int) throws {
         self.offset = offset
         func corrupt(_ what: String) -> CodecError { CodecError("bzip2: \(what) in the block at byte \(offset)") }
-        expectedCRC = UInt32(try reader.read(32))
+        expectedCRC = UInt32(truncatingIfNeeded: try reader.read(32))
         guard try reader.bit() == 0 else { throw corrupt("randomized block (unsupported)") }
         let origin = try reader.read(24)
         // Symbols in use.
@@ -103,7 +103,7 @@ struct Bzip2Block {
         // Move-to-front indices with RUNA/RUNB zero runs, into the BWT vector's low bytes.
         var vector = [UInt32](repeating: 0, count: maxSize)
         var counts = [Int](repeating: 0, count: 256)
-        var mtf = Array(0..<UInt8(truncatingIfNeeded: alphabet.count))
+        var mtf = (0..<alphabet.count).map { UInt8(truncatingIfNeeded: $0) }
         let endOfBlock = alphabet.count + 1
         var size = 0
         var selector = -1

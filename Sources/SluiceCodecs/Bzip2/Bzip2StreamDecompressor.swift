@@ -92,7 +92,7 @@ struct Bzip2StreamDecompressor: StreamDecompressor {
                         return (try Bzip2Block(&reader, maxSize: blockSize, offset: offset), reader.position)
                     }
                     guard magic == Self.endMagic else { throw CodecError("bzip2: no block or end marker at byte \(offset)") }
-                    let crc = UInt32(try reader.read(32))
+                    let crc = UInt32(truncatingIfNeeded: try reader.read(32))
                     guard crc == streamCRC else { throw CodecError("bzip2: stream CRC mismatch at byte \(offset)") }
                     return (nil, (reader.position + 7) & ~7)
                 }
