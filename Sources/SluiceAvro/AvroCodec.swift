@@ -21,7 +21,7 @@ public enum AvroCodec: String, Sendable, CaseIterable {
             case .null:
                 output.append(contentsOf: data)
             case .deflate:
-                try BlockCodec.deflate.decompress(data, expectedSize: nil, limit: limit, into: &output)
+                try Self.inflate(data, limit: limit, into: &output)
             case .zstandard:
                 try BlockCodec.zstd.decompress(data, expectedSize: nil, limit: limit, into: &output)
             case .snappy:
@@ -45,6 +45,24 @@ public enum AvroCodec: String, Sendable, CaseIterable {
             throw error
         } catch {
             throw AvroDataError(message: "\(rawValue) decompression failed: \(error)", offset: 0)
+        }
+    }
+
+    /// Raw deflate as Avro readers take it: bytes after the end of the deflate stream are
+    /// ignored, as Java's `Inflater` ignores them. Python writers (fastavro and the `avro`
+    /// package) store `zlib.compress(data)[2:-1]`, which leaves 3 bytes of the Adler-32
+    /// trailer after the stream. ``BlockCodec/deflate`` refuses trailing data and says where
+    /// the stream ended, so that case is decompressed again up to there.
+    private static func inflate(_ data: UnsafeRawBufferPointer, limit: Int, into output: inout [UInt8]) throws {
+        do {
+            try BlockCodec.deflate.decompress(data, expectedSize: nil, limit: limit, into: &output)
+        } catch let error as CodecError {
+            let marker = "bytes of trailing data after the stream at byte "
+            guard let range = error.message.firstRange(of: marker),
+                let end = Int(error.message[range.upperBound...].prefix { $0.isASCII && $0.isNumber }),
+                end > 0, end < data.count
+            else { throw error }
+            try BlockCodec.deflate.decompress(UnsafeRawBufferPointer(rebasing: data[..<end]), expectedSize: nil, limit: limit, into: &output)
         }
     }
 
