@@ -277,4 +277,18 @@ open(sys.argv[1], "wb").write(bytes(data))
         #expect(message.hasPrefix("test.avro: block 1 at byte "))
         #expect(message.contains("the snappy block's CRC-32 is 0x"))
     }
+
+    @Test func longChainsOfNamedTypesDoNotExhaustTheStack() throws {
+        // Field k holds record Ak, whose one field holds A(k-1): 3000 records deep.
+        var fields = [#"{"name": "f0", "type": {"type": "record", "name": "A0", "fields": [{"name": "x", "type": "long"}]}}"#]
+        for k in 1..<3000 {
+            fields.append(#"{"name": "f\#(k)", "type": {"type": "record", "name": "A\#(k)", "fields": [{"name": "x", "type": "A\#(k - 1)"}]}}"#)
+        }
+        let schema = #"{"type": "record", "name": "Root", "fields": ["# + fields.joined(separator: ", ") + "]}"
+        let decoded = try decodeAvro(B.header(schema: schema))
+        #expect(decoded.schema?.count == 3000)
+        #expect(decoded.schema?.last?.type.description.contains("json") == true)
+        // One record of it nests values 3000 deep: refused at the value depth limit.
+        #expect(throws: FormatError.self) { _ = try decodeAvro(B.file(schema: schema, blocks: [(1, Array(repeating: 2, count: 3000 * 3001 / 2))])) }
+    }
 }
