@@ -18,6 +18,28 @@ import Testing
         }
     }
 
+    @Test func swiftCompressedDecodesInPython() throws {
+        let oracle = try Oracle()
+        defer { oracle.remove() }
+        for (name, bytes) in Samples.all {
+            let compressed = try BlockCodec.lz4Raw.compressed(bytes)
+            try oracle.write(name + ".lz4", compressed)
+            try oracle.write(name, bytes)
+            #expect(firstDifference(try BlockCodec.lz4Raw.decompressed(compressed, expectedSize: bytes.count), bytes) == nil, "\(name)")
+            if name.hasPrefix("csv") || name.hasPrefix("repetitive") {
+                #expect(compressed.count < bytes.count / 2, "\(name) compressed to \(compressed.count)")
+            }
+        }
+        let out = try oracle.run("""
+            import cramjam
+            for n in \(Samples.all.map(\.name)):
+                data = rd(n)
+                assert bytes(cramjam.lz4.decompress_block(rd(n + '.lz4'), output_len=len(data))) == data, n
+            print('ok')
+            """)
+        #expect(out == "ok\n")
+    }
+
     @Test func sizeChecks() throws {
         // "abcd" as literals only, then a match of 8 at offset 4.
         let block: [UInt8] = [0x44, 0x61, 0x62, 0x63, 0x64, 0x04, 0x00, 0x00]

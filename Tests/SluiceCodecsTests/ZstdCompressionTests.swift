@@ -34,10 +34,20 @@ import Testing
     }
 
     @Test func reallyCompresses() throws {
+        // Within 40% of python-zstandard's size at the same level, and well under the input.
+        let oracle = try Oracle()
+        defer { oracle.remove() }
         let csv = Samples.csv(200_000)
-        for level in Self.levels {
+        try oracle.write("csv", csv)
+        let sizes = try oracle.run("""
+            import zstandard as z
+            print(' '.join(str(len(z.ZstdCompressor(level=l).compress(rd('csv')))) for l in \(Self.levels)))
+            """).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(sizes.count == Self.levels.count)
+        for (level, reference) in zip(Self.levels, sizes) {
             let compressed = try BlockCodec.zstd.compressed(csv, level: level)
-            #expect(compressed.count < csv.count / 3, "level \(level): \(compressed.count) bytes")
+            #expect(compressed.count < csv.count / 2, "level \(level): \(compressed.count) bytes")
+            #expect(Double(compressed.count) < Double(reference) * 1.4, "level \(level): \(compressed.count) bytes, zstandard \(reference)")
         }
         let zeros = [UInt8](repeating: 0, count: 1_000_000)
         #expect(try BlockCodec.zstd.compressed(zeros).count < 2000)

@@ -25,6 +25,17 @@ struct ForwardBitWriter {
         }
     }
 
+    /// Pads to a whole byte, without an end marker (for table descriptions).
+    mutating func padded() -> [UInt8] {
+        while count > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: accumulator))
+            accumulator >>= 8
+            count -= 8
+        }
+        count = 0
+        return bytes
+    }
+
     /// Adds the end marker (a 1 bit) and pads to a whole byte.
     mutating func close() -> [UInt8] {
         add(1, bits: 1)

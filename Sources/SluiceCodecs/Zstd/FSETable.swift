@@ -113,8 +113,8 @@ enum FSE {
         guard used < input.count else { throw CodecError("zstd: \(what): no bitstream after the FSE table") }
         var reader = try BackwardBitReader(UnsafeRawBufferPointer(rebasing: input[used...]), what: what)
         let mask = (1 << log) - 1
-        var state1 = Int(reader.read(log))
-        var state2 = Int(reader.read(log))
+        var state1 = Int(truncatingIfNeeded: reader.read(log))
+        var state2 = Int(truncatingIfNeeded: reader.read(log))
         reader.reload()
         var weights: [UInt8] = []
         weights.reserveCapacity(255)
@@ -122,14 +122,14 @@ enum FSE {
             guard weights.count <= 253 else { throw CodecError("zstd: \(what): more than 255 weights") }
             var cell = cells[state1 & mask]
             weights.append(cell.symbol)
-            state1 = Int(cell.baseline) + Int(reader.read(Int(cell.bitCount)))
+            state1 = Int(cell.baseline) + Int(truncatingIfNeeded: reader.read(Int(cell.bitCount)))
             if reader.reload() == .overflow {
                 weights.append(cells[state2 & mask].symbol)
                 break
             }
             cell = cells[state2 & mask]
             weights.append(cell.symbol)
-            state2 = Int(cell.baseline) + Int(reader.read(Int(cell.bitCount)))
+            state2 = Int(cell.baseline) + Int(truncatingIfNeeded: reader.read(Int(cell.bitCount)))
             if reader.reload() == .overflow {
                 weights.append(cells[state1 & mask].symbol)
                 break

@@ -94,7 +94,6 @@ struct ZstdBlockEncoder {
             out.append(UInt8(truncatingIfNeeded: (n - 0x7F00) >> 8))
         }
         guard n > 0 else { return }
-        out.append(0)  // all three tables: the predefined distributions
 
         // Codes and extra bits, front to back (repeat offsets depend on the order).
         var llCodes = [UInt8](repeating: 0, count: n), mlCodes = llCodes, ofCodes = llCodes
@@ -114,29 +113,37 @@ struct ZstdBlockEncoder {
             ofExtra[k] = value - (1 << ofCode)
         }
 
+        // Table per field: predefined, RLE or described here, whichever is cheapest.
+        let ll = SequenceFieldEncoding.choose(llCodes, field: .literalLength, predefined: Self.literalLengthTable)
+        let of = SequenceFieldEncoding.choose(ofCodes, field: .offset, predefined: Self.offsetTable)
+        let ml = SequenceFieldEncoding.choose(mlCodes, field: .matchLength, predefined: Self.matchLengthTable)
+        out.append(UInt8(ll.mode << 6 | of.mode << 4 | ml.mode << 2))
+        out.append(contentsOf: ll.description)
+        out.append(contentsOf: of.description)
+        out.append(contentsOf: ml.description)
+
         // The bitstream, last sequence first.
         var writer = ForwardBitWriter(capacity: n * 8 + 16)
-        let llTable = Self.literalLengthTable, mlTable = Self.matchLengthTable, ofTable = Self.offsetTable
         let last = n - 1
-        var mlState = mlTable.initialState(Int(mlCodes[last]))
-        var ofState = ofTable.initialState(Int(ofCodes[last]))
-        var llState = llTable.initialState(Int(llCodes[last]))
+        var mlState = ml.table?.initialState(Int(mlCodes[last])) ?? 0
+        var ofState = of.table?.initialState(Int(ofCodes[last])) ?? 0
+        var llState = ll.table?.initialState(Int(llCodes[last])) ?? 0
         writer.add(llExtra[last], bits: Int(SequenceField.literalLengthBits[Int(llCodes[last])]))
         writer.add(mlExtra[last], bits: Int(SequenceField.matchLengthBits[Int(mlCodes[last])]))
         writer.add(ofExtra[last], bits: Int(ofCodes[last]))
         var k = last - 1
         while k >= 0 {
-            ofTable.encode(Int(ofCodes[k]), state: &ofState, into: &writer)
-            mlTable.encode(Int(mlCodes[k]), state: &mlState, into: &writer)
-            llTable.encode(Int(llCodes[k]), state: &llState, into: &writer)
+            of.table?.encode(Int(ofCodes[k]), state: &ofState, into: &writer)
+            ml.table?.encode(Int(mlCodes[k]), state: &mlState, into: &writer)
+            ll.table?.encode(Int(llCodes[k]), state: &llState, into: &writer)
             writer.add(llExtra[k], bits: Int(SequenceField.literalLengthBits[Int(llCodes[k])]))
             writer.add(mlExtra[k], bits: Int(SequenceField.matchLengthBits[Int(mlCodes[k])]))
             writer.add(ofExtra[k], bits: Int(ofCodes[k]))
             k -= 1
         }
-        mlTable.flush(mlState, into: &writer)
-        ofTable.flush(ofState, into: &writer)
-        llTable.flush(llState, into: &writer)
+        ml.table?.flush(mlState, into: &writer)
+        of.table?.flush(ofState, into: &writer)
+        ll.table?.flush(llState, into: &writer)
         out.append(contentsOf: writer.close())
     }
 }

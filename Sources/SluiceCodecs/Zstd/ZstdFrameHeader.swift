@@ -59,11 +59,11 @@ struct ZstdFrameHeader {
         var contentSize: Int?
         switch descriptor >> 6 {
         case 0:
-            if singleSegment { contentSize = Int(littleEndian(1)) }
+            if singleSegment { contentSize = Int(truncatingIfNeeded: littleEndian(1)) }
         case 1:
-            contentSize = Int(littleEndian(2)) + 256
+            contentSize = Int(truncatingIfNeeded: littleEndian(2)) + 256
         case 2:
-            contentSize = Int(littleEndian(4))
+            contentSize = Int(truncatingIfNeeded: littleEndian(4))
         default:
             let value = littleEndian(8)
             guard let exact = Int(exactly: value) else {

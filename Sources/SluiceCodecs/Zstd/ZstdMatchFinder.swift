@@ -17,24 +17,28 @@ struct ZstdSearchParameters: Sendable {
     var lazy: Bool
     /// Matches at least this long are taken without searching further.
     var goodEnough: Int
+    /// The shortest match taken (other than at a repeat offset); also the bytes hashed.
+    var minMatch: Int
 
     init(level: Int?) throws {
         let level = level ?? 3
         guard (1...22).contains(level) else { throw CodecError("zstd: compression level \(level) is not in 1...22") }
         switch level {
-        case 1...2: self = Self(windowLog: 19, hashLog: 15 + level, chainDepth: 0, lazy: false, goodEnough: 32)
-        case 3...5: self = Self(windowLog: 20, hashLog: 17, chainDepth: level - 1, lazy: false, goodEnough: 48)
-        case 6...12: self = Self(windowLog: 21, hashLog: 18, chainDepth: 4 * (level - 4), lazy: true, goodEnough: 96)
-        default: self = Self(windowLog: 22, hashLog: 18, chainDepth: 16 * (level - 10), lazy: true, goodEnough: 256)
+        case 1...2: self = Self(windowLog: 19, hashLog: 15 + level, chainDepth: 0, lazy: false, goodEnough: 32, minMatch: 6)
+        case 3: self = Self(windowLog: 20, hashLog: 17, chainDepth: 0, lazy: false, goodEnough: 48, minMatch: 6)
+        case 4...5: self = Self(windowLog: 20, hashLog: 17, chainDepth: level - 2, lazy: false, goodEnough: 48, minMatch: 5)
+        case 6...12: self = Self(windowLog: 21, hashLog: 18, chainDepth: 4 * (level - 4), lazy: true, goodEnough: 96, minMatch: 5)
+        default: self = Self(windowLog: 22, hashLog: 18, chainDepth: 16 * (level - 10), lazy: true, goodEnough: 256, minMatch: 4)
         }
     }
 
-    private init(windowLog: Int, hashLog: Int, chainDepth: Int, lazy: Bool, goodEnough: Int) {
+    private init(windowLog: Int, hashLog: Int, chainDepth: Int, lazy: Bool, goodEnough: Int, minMatch: Int) {
         self.windowLog = windowLog
         self.hashLog = hashLog
         self.chainDepth = chainDepth
         self.lazy = lazy
         self.goodEnough = goodEnough
+        self.minMatch = minMatch
     }
 }
 
@@ -64,8 +68,16 @@ final class ZstdMatchFinder: @unchecked Sendable {
         let chainMask = windowSize - 1
         let goodEnough = parameters.goodEnough
         let window = windowSize
+        let minMatch = parameters.minMatch
+        let hashShift = UInt64(64 - 8 * minMatch)
+        // Hashes `minMatch` bytes (the 8-byte load stays inside the buffer: i < blockEnd - 8).
         @inline(__always) func hash(_ i: Int) -> Int {
-            Int(truncatingIfNeeded: (UInt64(buffer.loadUnaligned(fromByteOffset: i, as: UInt32.self)) &* 0x9E37_79B1_85EB_CA87) >> shift)
+            let bytes = buffer.loadUnaligned(fromByteOffset: i, as: UInt64.self) << hashShift
+            return Int(truncatingIfNeeded: (bytes &* 0x9E37_79B1_85EB_CA87) >> shift)
+        }
+        /// How much a match is worth: length against the cost of its offset.
+        @inline(__always) func gain(_ length: Int, _ distance: Int) -> Int {
+            4 * length - (Int.bitWidth - (distance + 1).leadingZeroBitCount)
         }
         @inline(__always) func load32(_ i: Int) -> UInt32 { buffer.loadUnaligned(fromByteOffset: i, as: UInt32.self) }
         var trailing = 0
@@ -88,15 +100,17 @@ final class ZstdMatchFinder: @unchecked Sendable {
                     let maxLength = blockEnd - i
                     var bestLength = 0
                     var bestDistance = 0
+                    var bestGain = Int.min
                     var remaining = max(depth, 1)
                     let value = load32(i)
                     while candidate >= lowest && remaining > 0 {
                         let c = candidate - bufferStart
                         if load32(c) == value {
                             let length = 4 + LZMatch.length(buffer + c + 4, buffer + i + 4, limit: maxLength - 4)
-                            if length > bestLength {
+                            if length >= minMatch && gain(length, i - c) > bestGain {
                                 bestLength = length
                                 bestDistance = i - c
+                                bestGain = gain(length, bestDistance)
                                 if length >= goodEnough || length == maxLength { break }
                             }
                         }
@@ -130,7 +144,7 @@ final class ZstdMatchFinder: @unchecked Sendable {
                     if parameters.lazy && length < goodEnough && i + 1 < end {
                         let (nextLength, nextDistance) = search(i + 1)
                         indexed = i + 1
-                        if nextLength > length + 1 {
+                        if nextLength >= minMatch && gain(nextLength, nextDistance) > gain(length, distance) + 4 {
                             i += 1
                             length = nextLength
                             distance = nextDistance
