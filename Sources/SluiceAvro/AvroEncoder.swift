@@ -43,6 +43,7 @@ public struct AvroEncoder: RecordFileEncoder {
 
     /// Checks the options; the header follows with the first batch (its schema comes from it).
     public mutating func begin(into out: inout [UInt8]) throws {
+        guard options.codec != .bzip2 else { throw FormatError("\(name): Avro files cannot be written with the bzip2 codec (reading only); choose null, deflate, snappy or zstandard") }
         if let marker = options.syncMarker {
             guard marker.count == AvroSyncMarker.size else {
                 throw FormatError("\(name): the sync marker must be \(AvroSyncMarker.size) bytes, not \(marker.count)")
