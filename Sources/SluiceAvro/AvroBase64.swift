@@ -13,23 +13,34 @@ enum AvroBase64 {
 
     /// The base64 text of `bytes`.
     static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        var out = [UInt8](repeating: 0, count: (bytes.count + 2) / 3 * 4)
-        var o = 0
-        var i = 0
-        while i < bytes.count {
-            let remaining = bytes.count - i
-            let b0 = UInt32(bytes[i])
-            let b1 = remaining > 1 ? UInt32(bytes[i + 1]) : 0
-            let b2 = remaining > 2 ? UInt32(bytes[i + 2]) : 0
-            let group = b0 << 16 | b1 << 8 | b2
-            out[o] = alphabet[Int(group >> 18 & 63)]
-            out[o + 1] = alphabet[Int(group >> 12 & 63)]
-            out[o + 2] = remaining > 1 ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "=")
-            out[o + 3] = remaining > 2 ? alphabet[Int(group & 63)] : UInt8(ascii: "=")
-            o += 4
-            i += 3
-        }
+        var out: [UInt8] = []
+        append(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the base64 text of `bytes` to `out`.
+    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: (bytes.count + 2) / 3 * 4))
+        out.withUnsafeMutableBufferPointer { out in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var o = start
+                var i = 0
+                while i < bytes.count {
+                    let remaining = bytes.count - i
+                    let b0 = UInt32(bytes[i])
+                    let b1 = remaining > 1 ? UInt32(bytes[i + 1]) : 0
+                    let b2 = remaining > 2 ? UInt32(bytes[i + 2]) : 0
+                    let group = b0 << 16 | b1 << 8 | b2
+                    out[o] = alphabet[Int(group >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(group >> 12 & 63)]
+                    out[o + 2] = remaining > 1 ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "=")
+                    out[o + 3] = remaining > 2 ? alphabet[Int(group & 63)] : UInt8(ascii: "=")
+                    o += 4
+                    i += 3
+                }
+            }
+        }
     }
 
     /// The bytes of standard base64 `text` (padding optional), or `nil` when it is not base64.

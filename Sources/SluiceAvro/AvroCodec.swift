@@ -2,7 +2,8 @@
 import SluiceCodecs
 
 /// The block codecs of the Avro object container format that Sluice reads and writes
-/// (`avro.codec` in the header). `bzip2` and `xz` are refused by name.
+/// (`avro.codec` in the header): all of them are read; `bzip2` is not written (SluiceCodecs
+/// has no bzip2 compressor). `xz` is refused by name.
 public enum AvroCodec: String, Sendable, CaseIterable {
     /// Blocks stored as they are.
     case null
@@ -12,6 +13,8 @@ public enum AvroCodec: String, Sendable, CaseIterable {
     case snappy
     /// A zstandard frame.
     case zstandard
+    /// A bzip2 stream (read only).
+    case bzip2
 
     /// Appends the uncompressed bytes of `data` (one block's data as stored) to `output`,
     /// producing at most `limit` bytes. Throws a message (the caller adds the file and block).
@@ -24,6 +27,8 @@ public enum AvroCodec: String, Sendable, CaseIterable {
                 try Self.inflate(data, limit: limit, into: &output)
             case .zstandard:
                 try BlockCodec.zstd.decompress(data, expectedSize: nil, limit: limit, into: &output)
+            case .bzip2:
+                try Self.bunzip(data, limit: limit, into: &output)
             case .snappy:
                 guard data.count >= 4 else {
                     throw AvroDataError(message: "the snappy block has \(data.count) bytes, too few for its CRC-32", offset: 0)
@@ -66,6 +71,23 @@ public enum AvroCodec: String, Sendable, CaseIterable {
         }
     }
 
+    /// A bzip2 block through the stream decompressor, at most `limit` bytes of output.
+    private static func bunzip(_ data: UnsafeRawBufferPointer, limit: Int, into output: inout [UInt8]) throws {
+        var decompressor = StreamCodec.bzip2.makeDecompressor()
+        let start = output.count
+        var offset = 0
+        while true {
+            let before = output.count
+            let room = min(1 << 20, limit - (before - start) + 1)
+            let used = try decompressor.decompress(UnsafeRawBufferPointer(rebasing: data[offset...]), into: &output, limit: room)
+            offset += used
+            guard output.count - start <= limit else { throw CodecError("bzip2: output exceeds the limit of \(limit) bytes") }
+            if used == 0, output.count == before { break }
+        }
+        guard offset == data.count else { throw CodecError("bzip2: \(data.count - offset) bytes after the stream at byte \(offset)") }
+        try decompressor.finish()
+    }
+
     /// Appends the stored form of `data` (one block's encoded records) to `output`.
     func compress(_ data: UnsafeRawBufferPointer, level: Int?, into output: inout [UInt8]) throws {
         switch self {
@@ -75,6 +97,8 @@ public enum AvroCodec: String, Sendable, CaseIterable {
             try BlockCodec.deflate.compress(data, level: level, into: &output)
         case .zstandard:
             try BlockCodec.zstd.compress(data, level: level, into: &output)
+        case .bzip2:
+            throw CodecError("bzip2 compression is not supported")
         case .snappy:
             try BlockCodec.snappy.compress(data, level: level, into: &output)
             let crc = CRC32.checksum(data)

@@ -28,9 +28,9 @@ enum AvroColumnWriter {
         }
     }
 
-    /// Appends row `row`'s value (with its union branch when `slot` is nullable).
+    /// Appends row `row`'s value (with its union branch when the field is `nullable`).
     @inline(__always)
-    func write(row: Int, slot: AvroWriteSlot, into out: inout [UInt8]) throws(AvroWriteError) {
+    func write(row: Int, nullable: Bool, into out: inout [UInt8]) throws(AvroWriteError) {
         let present: Bool
         switch self {
         case .longs(_, let presence), .doubles(_, let presence), .bools(_, let presence), .text(_, let presence):
@@ -39,11 +39,11 @@ enum AvroColumnWriter {
         case .missing: present = false
         }
         guard present else {
-            guard slot.nullable else { throw AvroWriteError("null is not allowed: the field is declared not nullable") }
+            guard nullable else { throw AvroWriteError("null is not allowed: the field is declared not nullable") }
             out.append(0)
             return
         }
-        if slot.nullable { out.append(2) }
+        if nullable { out.append(2) }
         switch self {
         case .longs(let values, _): AvroBinaryWriter.appendLong(values[row], to: &out)
         case .doubles(let values, _): AvroBinaryWriter.appendDouble(values[row], to: &out)

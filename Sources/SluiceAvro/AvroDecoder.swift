@@ -5,8 +5,12 @@ import SluiceFormats
 /// Reads an Avro object container file as a stream: feed it chunks of any size, then finish.
 ///
 /// The header (magic, metadata, sync marker) is read first; from then on ``declaredSchema``
-/// holds the writer schema's top-level fields (see ``AvroSchema/fieldSchema(name:node:enclosing:budget:)``
-/// for how Avro types map to Sluice's). Blocks are then decoded one at a time, each once all of
+/// holds the writer schema's top-level fields. Avro types map to ``LogicalType``s by name
+/// (`int` → int32, `long` → int64, `bytes` → binary, `fixed` → fixedBinary, records →
+/// structure, …, logical types to their counterparts, a duration to a structure of three
+/// uint32); a union of `null` and one type is that type, nullable; any other union is `json`,
+/// each value being that of the branch it holds; a record inside itself is `json` there.
+/// Blocks are then decoded one at a time, each once all of
 /// it has arrived: its declared size is checked against ``AvroLimits/maximumBlockBytes``
 /// before it is buffered, its codec (`null`, `deflate`, `snappy` with its CRC-32,
 /// `zstandard`) undone, and its sync marker compared with the header's.
@@ -55,6 +59,8 @@ public struct AvroDecoder: RecordStreamDecoder {
         self.name = name
     }
 
+    /// Consumes `bytes`: reads the header once it is complete, then every whole block; returns
+    /// the batches completed. Throws ``FormatError`` for a damaged file.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws -> [SourceChunk] {
         fed += bytes.count
         var chunks: [SourceChunk] = []
@@ -86,6 +92,8 @@ public struct AvroDecoder: RecordStreamDecoder {
         return chunks
     }
 
+    /// End of input: returns the rows still held (and the bytes not yet accounted for); throws
+    /// ``FormatError`` when the file ends inside its header or a block.
     public mutating func finish() throws -> [SourceChunk] {
         guard sync != nil else {
             if fed == 0 { throw FormatError("\(name): the file is empty: not an Avro object container file") }

@@ -43,6 +43,7 @@ public struct AvroEncoder: RecordFileEncoder {
 
     /// Checks the options; the header follows with the first batch (its schema comes from it).
     public mutating func begin(into out: inout [UInt8]) throws {
+        guard options.codec != .bzip2 else { throw FormatError("\(name): Avro files cannot be written with the bzip2 codec (reading only); choose null, deflate, snappy or zstandard") }
         if let marker = options.syncMarker {
             guard marker.count == AvroSyncMarker.size else {
                 throw FormatError("\(name): the sync marker must be \(AvroSyncMarker.size) bytes, not \(marker.count)")
@@ -54,16 +55,19 @@ public struct AvroEncoder: RecordFileEncoder {
         }
     }
 
+    /// Writes the header first if this is the first batch (its fields fix the schema), then
+    /// appends the rows to the current block, writing each block as it fills.
     public mutating func encode(_ batch: RecordBatch, into out: inout [UInt8]) throws {
         if fields == nil { try writeHeader(fields: makeFields(batch), into: &out) }
         guard let fields else { return }
         let writers = try columnWriters(fields, batch)
+        let nullable = fields.map(\.slot.nullable)
         for row in 0..<batch.count {
-            for (field, writer) in zip(fields, writers) {
+            for index in writers.indices {
                 do throws(AvroWriteError) {
-                    try writer.write(row: row, slot: field.slot, into: &block)
+                    try writers[index].write(row: row, nullable: nullable[index], into: &block)
                 } catch {
-                    throw FormatError("\(name): field '\(field.source)', record \(batch.positions[row]): \(error.message)")
+                    throw FormatError("\(name): field '\(fields[index].source)', record \(batch.positions[row]): \(error.message)")
                 }
             }
             blockCount += 1
@@ -71,6 +75,7 @@ public struct AvroEncoder: RecordFileEncoder {
         }
     }
 
+    /// Writes the last, partial block (and the header, from the hints alone, when no batch came).
     public mutating func finish(into out: inout [UInt8]) throws {
         if fields == nil { try writeHeader(fields: makeFields(RecordBatch.empty), into: &out) }
         if blockCount > 0 { try flush(into: &out) }

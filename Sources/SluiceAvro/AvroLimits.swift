@@ -8,8 +8,9 @@ public enum AvroLimits {
     public static let maximumHeaderBytes = 16 << 20
     /// The most bytes one block's data may declare (compressed, as stored): 64 MiB.
     public static let maximumBlockBytes = 64 << 20
-    /// The most bytes one block's data may expand to when decompressed: 256 MiB.
-    public static let maximumDecompressedBlockBytes = 256 << 20
+    /// The most bytes one block's data may expand to when decompressed: 128 MiB (a nested
+    /// value holds each item as a `Value`, so this also bounds what a decompression bomb costs).
+    public static let maximumDecompressedBlockBytes = 128 << 20
     /// The deepest nesting of values (records in records, arrays in arrays) a record may have.
     public static let maximumValueDepth = 64
     /// The most items of a type that takes no bytes (`null`, an empty record) one array or map

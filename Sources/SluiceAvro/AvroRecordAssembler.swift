@@ -41,6 +41,8 @@ struct AvroRecordAssembler: Sendable {
     /// Rows (of the batch being built) whose records were refused.
     private var refusedRows: [Int] = []
     private var rejected: [Rejection] = []
+    /// Where binary values are turned into base64 text.
+    private var scratch: [UInt8] = []
     /// The 1-based number of the last record read.
     private(set) var recordNumber = 0
 
@@ -192,10 +194,11 @@ struct AvroRecordAssembler: Sendable {
                 let list = symbols[index]
                 let symbol = try decoder.readSymbol(&cursor, count: list.count, name: enumNames[index])
                 list[symbol].withUnsafeBytes { builders[column].appendText($0) }
-            case .bytes:
-                builders[column].appendString(AvroBase64.encode(try cursor.readBytes()))
-            case .fixed:
-                builders[column].appendString(AvroBase64.encode(try cursor.readFixed(plan.fixedSize)))
+            case .bytes, .fixed:
+                let bytes = plan.reader == .bytes ? try cursor.readBytes() : try cursor.readFixed(plan.fixedSize)
+                scratch.removeAll(keepingCapacity: true)
+                AvroBase64.append(bytes, to: &scratch)
+                scratch.withUnsafeBytes { builders[column].appendText($0) }
             case .value:
                 var valueIssue: String?
                 let value = try decoder.value(plan.valueNode, &cursor, depth: 1, issue: &valueIssue)

@@ -12,7 +12,7 @@ extension AvroSchema {
     /// The top-level fields as Sluice field schemas (see ``fieldSchema(name:node:)``).
     var fieldSchemas: [FieldSchema] {
         var budget = Self.maximumFieldSchemaNodes
-        return topLevelFields.map { fieldSchema(name: $0.name, node: $0.type, enclosing: [], budget: &budget) }
+        return topLevelFields.map { fieldSchema(name: $0.name, node: $0.type, enclosing: [], budget: &budget, depth: 0) }
     }
 
     /// The most type nodes the field schemas may hold in all: a schema that uses a named type
@@ -27,9 +27,10 @@ extension AvroSchema {
     /// holds. A bare `null` type is a nullable `json` field that is always null. A record met
     /// again inside itself (a recursive type) is `json` there, since a field schema is a
     /// finite tree. `enclosing` lists the records being described around this one; `budget`
-    /// counts down the nodes still allowed (``maximumFieldSchemaNodes``).
-    func fieldSchema(name: String, node: Int, enclosing: Set<Int>, budget: inout Int) -> FieldSchema {
-        guard budget > 0 else { return FieldSchema(name: name, type: .json, nullable: true) }
+    /// counts down the nodes still allowed (``maximumFieldSchemaNodes``). Types nested deeper
+    /// than values may be (``AvroLimits/maximumValueDepth``) are `json` too.
+    func fieldSchema(name: String, node: Int, enclosing: Set<Int>, budget: inout Int, depth: Int) -> FieldSchema {
+        guard budget > 0, depth <= AvroLimits.maximumValueDepth else { return FieldSchema(name: name, type: .json, nullable: true) }
         budget -= 1
         switch self[node].kind {
         case .null:
@@ -38,18 +39,18 @@ extension AvroSchema {
             let nonNull = branches.filter { if case .null = self[$0].kind { return false } else { return true } }
             let nullable = nonNull.count < branches.count
             if nonNull.count == 1 {
-                var inner = fieldSchema(name: name, node: nonNull[0], enclosing: enclosing, budget: &budget)
+                var inner = fieldSchema(name: name, node: nonNull[0], enclosing: enclosing, budget: &budget, depth: depth + 1)
                 inner.nullable = inner.nullable || nullable
                 return inner
             }
             return FieldSchema(name: name, type: .json, nullable: nullable)
         default:
-            return FieldSchema(name: name, type: logicalType(node, enclosing: enclosing, budget: &budget), nullable: false)
+            return FieldSchema(name: name, type: logicalType(node, enclosing: enclosing, budget: &budget, depth: depth), nullable: false)
         }
     }
 
     /// The Sluice logical type of a non-union node.
-    private func logicalType(_ node: Int, enclosing: Set<Int>, budget: inout Int) -> LogicalType {
+    private func logicalType(_ node: Int, enclosing: Set<Int>, budget: inout Int, depth: Int) -> LogicalType {
         let type = self[node]
         switch type.kind {
         case .null, .union: return .json
@@ -91,16 +92,16 @@ extension AvroSchema {
         case .string: return type.logical == .uuid ? .uuid : .string
         case .enumeration(_, let symbols): return .enumeration(symbols: symbols)
         case .array(let items):
-            return .list(element: fieldSchema(name: "element", node: items, enclosing: enclosing, budget: &budget))
+            return .list(element: fieldSchema(name: "element", node: items, enclosing: enclosing, budget: &budget, depth: depth + 1))
         case .map(let values):
             return .map(
                 key: FieldSchema(name: "key", type: .string, nullable: false),
-                value: fieldSchema(name: "value", node: values, enclosing: enclosing, budget: &budget))
+                value: fieldSchema(name: "value", node: values, enclosing: enclosing, budget: &budget, depth: depth + 1))
         case .record(_, let fields):
             guard !enclosing.contains(node) else { return .json }
             let inner = enclosing.union([node])
             var described: [FieldSchema] = []
-            for field in fields { described.append(fieldSchema(name: field.name, node: field.type, enclosing: inner, budget: &budget)) }
+            for field in fields { described.append(fieldSchema(name: field.name, node: field.type, enclosing: inner, budget: &budget, depth: depth + 1)) }
             return .structure(fields: described)
         }
     }

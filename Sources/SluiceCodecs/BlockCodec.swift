@@ -13,7 +13,8 @@ public enum BlockCodec: String, Sendable, CaseIterable {
     case deflate
 
     /// Appends the compressed form of `input` to `output`. `level` is the codec's own scale
-    /// (gzip 1–9, zstd 1–22); `nil` takes its default.
+    /// (gzip/deflate 0–9, default 6; zstd 1–22, default 3); `nil` takes its default; snappy
+    /// and LZ4 ignore it. zstd writes one frame with the content size and a checksum.
     public func compress(_ input: UnsafeRawBufferPointer, level: Int? = nil, into output: inout [UInt8]) throws {
         switch self {
         case .none:
@@ -31,7 +32,8 @@ public enum BlockCodec: String, Sendable, CaseIterable {
         }
     }
 
-    /// Appends the decompressed form of `input` to `output`.
+    /// Appends the decompressed form of `input` to `output`; on error `output` is left as it
+    /// was. gzip decodes every member; zstd every frame (skippable frames skipped).
     /// - Parameters:
     ///   - expectedSize: the exact decompressed size, when the container records it; any other
     ///     size is an error.

@@ -25,7 +25,11 @@ public enum StreamCodec: String, Sendable, CaseIterable {
         }
     }
 
-    /// A new decompressor for one stream.
+    /// A new decompressor for one stream. gzip: every member of a multi-member file, CRC and
+    /// size checked by zlib. zstd: frames in a row, skippable frames skipped, checksums
+    /// checked; frames needing a dictionary or a window over 128 MiB are refused. bzip2:
+    /// concatenated streams, block and stream CRCs checked. Trailing data that is not another
+    /// member/frame/stream is an error.
     public func makeDecompressor() -> any StreamDecompressor {
         switch self {
         case .gzip: return GzipStreamDecompressor()
@@ -34,7 +38,9 @@ public enum StreamCodec: String, Sendable, CaseIterable {
         }
     }
 
-    /// A new compressor for one stream; `level` is the codec's own scale, `nil` its default.
+    /// A new compressor for one stream; `level` is the codec's own scale, `nil` its default
+    /// (gzip 0–9, default 6; zstd 1–22, default 3). bzip2 compression is not supported and
+    /// throws.
     public func makeCompressor(level: Int? = nil) throws -> any StreamCompressor {
         switch self {
         case .gzip: return try GzipStreamCompressor(level: level)

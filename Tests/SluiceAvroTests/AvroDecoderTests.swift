@@ -14,7 +14,7 @@ import Testing
         return path
     }
 
-    @Test(arguments: ["null", "deflate", "snappy", "zstandard"])
+    @Test(arguments: ["null", "deflate", "snappy", "zstandard", "bzip2"])
     func readsEveryTypeAsFastavroDoes(codec: String) throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(arguments: AvroCodec.allCases)
+    @Test(arguments: [AvroCodec.null, .deflate, .snappy, .zstandard])
     func fastavroReadsInferredTypes(codec: AvroCodec) throws {
         let batches = [inferredBatch(rows: 40, from: 1), inferredBatch(rows: 25, from: 41)]
         let options = AvroWriteOptions(codec: codec, blockRecords: 16, syncMarker: Self.sync)
@@ -111,7 +111,7 @@ import Testing
         return record
     }
 
-    @Test(arguments: AvroCodec.allCases)
+    @Test(arguments: [AvroCodec.null, .deflate, .snappy, .zstandard])
     func fastavroReadsHintedTypes(codec: AvroCodec) throws {
         let hints: [String: FieldSchema] = [
             "price": FieldSchema(name: "price", type: .decimal(precision: 12, scale: 2), nullable: false),
@@ -236,6 +236,10 @@ import Testing
         var bad = AvroEncoder(options: AvroWriteOptions(syncMarker: [1, 2, 3]), name: "out.avro")
         var out: [UInt8] = []
         #expect(throws: FormatError("out.avro: the sync marker must be 16 bytes, not 3")) { try bad.begin(into: &out) }
+        var bzip2 = AvroEncoder(options: AvroWriteOptions(codec: .bzip2), name: "out.avro")
+        #expect(throws: FormatError("out.avro: Avro files cannot be written with the bzip2 codec (reading only); choose null, deflate, snappy or zstandard")) {
+            try bzip2.begin(into: &out)
+        }
     }
 
     @Test func manyBlocksAndARandomSyncMarker() throws {

@@ -9,8 +9,8 @@ import Testing
 @Suite struct AvroHostileInputTests {
     typealias B = AvroFileBuilder
 
-    /// A small file fastavro writes: a few types, several blocks.
-    private func smallFile(codec: String = "null") throws -> [UInt8] {
+    /// A small file fastavro writes: a few types, several blocks (of about `interval` bytes).
+    private func smallFile(codec: String = "null", interval: Int = 60) throws -> [UInt8] {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("small.avro")
@@ -29,37 +29,44 @@ recs = [{"id": k, "name": None if k % 3 == 0 else "n%d" % k, "tags": ["t"] * (k 
          "e": "AB"[k % 2], "u": [None, k, "s", {"id": 1, "name": None, "tags": [], "m": {}, "e": "A", "u": None,
          "dec": decimal.Decimal("0.5"), "ts": 0}][k % 4], "dec": decimal.Decimal(k) / 4,
          "ts": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)} for k in range(12)]
-fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, codec=sys.argv[2], sync_interval=60)
+fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, codec=sys.argv[2], sync_interval=int(sys.argv[3]))
 """#
-        _ = try Python.run(script, arguments: [path, codec])
+        _ = try Python.run(script, arguments: [path, codec, String(interval)])
         return try readBytes(path)
     }
 
-    @Test(arguments: ["null", "deflate"])
-    func truncationAtEveryLength(codec: String) throws {
-        let bytes = try smallFile(codec: codec)
+    /// Every length of the null-codec file; every third of the compressed ones (in a debug
+    /// build one deflate decode of it takes tens of milliseconds).
+    @Test(arguments: [("null", 1), ("deflate", 3), ("snappy", 3), ("bzip2", 3)])
+    func truncationAtEveryLength(codec: String, stride: Int) throws {
+        let bytes = try smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
         let full = try decodeAvro(bytes)
         #expect(full.rows.count == 12)
-        for length in 0..<bytes.count {
+        for length in Swift.stride(from: 0, to: bytes.count, by: stride) {
             let cut = Array(bytes[..<length])
             let outcome = decodeDamaged(cut)
             if case .wrongError(let text) = outcome { Issue.record("cut at \(length): \(text)") }
             if case .decoded(let rows) = outcome { #expect(rows < 12, "cut at \(length)") }
-            if length % 5 == 0 {
+            if length % (5 * stride) == 0 {
                 #expect(decodeDamaged(cut, chunkSize: 7) == outcome, "cut at \(length), chunks of 7")
             }
         }
     }
 
-    @Test(arguments: ["null", "deflate"])
+    /// Every bit of the null-codec file; one bit of every byte (the bit rotating) of the
+    /// compressed ones.
+    @Test(arguments: ["null", "deflate", "snappy", "bzip2"])
     func bitFlipsOverTheWholeFile(codec: String) throws {
-        let bytes = try smallFile(codec: codec)
+        let bytes = try smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
         var refused = 0
         for index in bytes.indices {
-            for bit in 0..<8 {
+            for bit in codec == "null" ? Array(0..<8) : [index % 8] {
                 var damaged = bytes
                 damaged[index] ^= UInt8(1) << UInt8(bit)
                 let outcome = decodeDamaged(damaged)
+                if (index * 8 + bit) % 11 == 0 {
+                    #expect(decodeDamaged(damaged, chunkSize: 7) == outcome, "flip of bit \(bit) of byte \(index), chunks of 7")
+                }
                 switch outcome {
                 case .wrongError(let text): Issue.record("flip of bit \(bit) of byte \(index): \(text)")
                 case .refused: refused += 1
@@ -158,8 +165,8 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, co
     }
 
     @Test func unsupportedCodecAndBadSchemas() {
-        #expect(throws: FormatError("test.avro: header at byte 4: the codec 'bzip2' is not supported (Sluice reads null, deflate, snappy, zstandard)")) {
-            _ = try decodeAvro(B.header(schema: B.oneField(#""long""#), codec: "bzip2"))
+        #expect(throws: FormatError("test.avro: header at byte 4: the codec 'xz' is not supported (Sluice reads null, deflate, snappy, zstandard, bzip2)")) {
+            _ = try decodeAvro(B.header(schema: B.oneField(#""long""#), codec: "xz"))
         }
         #expect(throws: FormatError("test.avro: header at byte 4: the header has no avro.schema entry")) {
             _ = try decodeAvro(B.header(schema: nil))
@@ -272,5 +279,19 @@ open(sys.argv[1], "wb").write(bytes(data))
         }
         #expect(message.hasPrefix("test.avro: block 1 at byte "))
         #expect(message.contains("the snappy block's CRC-32 is 0x"))
+    }
+
+    @Test func longChainsOfNamedTypesDoNotExhaustTheStack() throws {
+        // Field k holds record Ak, whose one field holds A(k-1): 3000 records deep.
+        var fields = [#"{"name": "f0", "type": {"type": "record", "name": "A0", "fields": [{"name": "x", "type": "long"}]}}"#]
+        for k in 1..<3000 {
+            fields.append(#"{"name": "f\#(k)", "type": {"type": "record", "name": "A\#(k)", "fields": [{"name": "x", "type": "A\#(k - 1)"}]}}"#)
+        }
+        let schema = #"{"type": "record", "name": "Root", "fields": ["# + fields.joined(separator: ", ") + "]}"
+        let decoded = try decodeAvro(B.header(schema: schema))
+        #expect(decoded.schema?.count == 3000)
+        #expect(decoded.schema?.last?.type.description.contains("json") == true)
+        // One record of it nests values 3000 deep: refused at the value depth limit.
+        #expect(throws: FormatError.self) { _ = try decodeAvro(B.file(schema: schema, blocks: [(1, Array(repeating: 2, count: 3000 * 3001 / 2))])) }
     }
 }

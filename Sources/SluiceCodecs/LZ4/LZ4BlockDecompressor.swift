@@ -12,6 +12,11 @@ enum LZ4BlockDecompressor {
         // Without a recorded size, a first pass over the tokens measures (and checks) it.
         let size = try expectedSize ?? run(inBase, count: input.count, into: nil, capacity: allowed)
         guard size <= allowed else { throw CodecError("lz4_raw: output exceeds the limit of \(limit) bytes") }
+        // Each compressed byte yields at most 255 bytes: refuse a larger recorded size before
+        // allocating for it.
+        guard size <= input.count.multipliedReportingOverflow(by: 255).partialValue + 16 else {
+            throw CodecError("lz4_raw: expected size \(size) is impossible for \(input.count) compressed bytes")
+        }
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: size + slack))
         do {

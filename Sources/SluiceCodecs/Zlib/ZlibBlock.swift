@@ -14,7 +14,10 @@ enum ZlibBlock {
         var consumed = 0
         var produced = 0
         // First guess: the exact size when known, else a few times the input; then doubling.
-        var chunk = expectedSize.map { $0 + 1 } ?? max(64 * 1024, input.count.multipliedReportingOverflow(by: 4).partialValue)
+        // Deflate expands at most about 1032 times, so a recorded size beyond that is not
+        // allocated up front: the output grows as it is produced.
+        let plausible = max(64 * 1024, input.count.multipliedReportingOverflow(by: 1032).partialValue)
+        var chunk = expectedSize.map { min($0, plausible) + 1 } ?? max(64 * 1024, input.count.multipliedReportingOverflow(by: 4).partialValue)
         do {
             while true {
                 // One byte beyond what is allowed, to notice output that goes past it.

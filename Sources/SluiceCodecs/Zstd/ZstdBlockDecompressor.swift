@@ -8,7 +8,9 @@ enum ZstdBlockDecompressor {
         guard !input.isEmpty else { throw CodecError("zstd: the compressed input is empty") }
         let start = output.count
         do {
-            if let expectedSize { output.reserveCapacity(start + expectedSize + ZstdBlockContext.slack) }
+            // Reserve for the recorded size only as far as the input can plausibly expand.
+            let plausible = input.count.multipliedReportingOverflow(by: 1024).partialValue + (1 << 20)
+            if let expectedSize { output.reserveCapacity(start + min(expectedSize, plausible) + ZstdBlockContext.slack) }
             let context = ZstdBlockContext()
             var p = 0
             while p < input.count {
@@ -50,7 +52,7 @@ enum ZstdBlockDecompressor {
             guard size <= budget else {
                 throw CodecError("zstd: frame at byte \(start) declares \(size) bytes, over the \(budget) allowed")
             }
-            output.reserveCapacity(output.count + size + ZstdBlockContext.slack)
+            output.reserveCapacity(output.count + min(size, input.count.multipliedReportingOverflow(by: 1024).partialValue + (1 << 20)))
         }
         context.startFrame()
         let frameStart = output.count
