@@ -2,7 +2,7 @@
 ///
 /// Runs of ASCII are skipped eight bytes at a time, so clean ASCII input costs one pass of
 /// word loads; only bytes from 0x80 up are looked at one by one.
-enum UTF8Validation {
+public enum UTF8Validation {
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
     /// The offset of the first byte of the first ill-formed sequence in `p` at or after
@@ -10,7 +10,7 @@ enum UTF8Validation {
     ///
     /// Well-formed sequences are those of the Unicode standard's table 3-7: no overlong
     /// forms, no surrogates, nothing past U+10FFFF, and no sequence cut short.
-    static func firstInvalid(_ p: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+    public static func firstInvalid(_ p: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         guard let base = p.baseAddress else { return nil }
         let n = p.count
         var i = start
@@ -54,12 +54,12 @@ enum UTF8Validation {
 
     /// `p` with every ill-formed sequence replaced by U+FFFD (EF BF BD), one replacement per
     /// maximal ill-formed subpart, as Python's `bytes.decode('utf-8', 'replace')` does.
-    static func repaired(_ p: UnsafeRawBufferPointer) -> [UInt8] {
+    public static func repaired(_ p: UnsafeRawBufferPointer) -> [UInt8] {
         Array(String(decoding: p, as: UTF8.self).utf8)
     }
 
     /// The reason a field's text is refused: `invalid UTF-8 in field 'name' at byte 3 of the field`.
-    static func reason(field: String, offset: Int) -> String {
+    public static func reason(field: String, offset: Int) -> String {
         "invalid UTF-8 in field '\(field)' at byte \(offset) of the field"
     }
 }

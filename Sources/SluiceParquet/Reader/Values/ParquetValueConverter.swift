@@ -182,12 +182,12 @@ struct ParquetValueConverter {
     /// Appends a UTF-8 string value, checked (refused or repaired when ill-formed).
     @inline(__always)
     func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout ParquetColumnValues) {
-        if let bad = ParquetUTF8.firstInvalid(bytes) {
-            let repaired = ParquetUTF8.repaired(bytes)
+        if let bad = UTF8Validation.firstInvalid(bytes) {
+            let repaired = UTF8Validation.repaired(bytes)
             switch invalidUTF8 {
             case .reject:
                 // The repaired text stands in, so the refused record shows what could be read.
-                out.invalid.append((out.count, ParquetUTF8.reason(field: field, offset: bad)))
+                out.invalid.append((out.count, UTF8Validation.reason(field: field, offset: bad)))
             case .replace:
                 break
             }
