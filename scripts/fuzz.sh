@@ -30,7 +30,9 @@ declare -A CORPUS=(
     [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron [FuzzParquet]=parquet [FuzzAvro]=avro
     [FuzzXLSX]=xlsx [FuzzCodecs]=codecs
 )
-ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs)
+# The typed-file and codec targets run only when named, until they have had a first long run
+# of their own (see Fuzz/README.md).
+ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do

@@ -130,7 +130,7 @@ import Testing
             """#)
         #expect(format.status == 400)
         #expect(format.json["errors"][0] == [
-            "message": "source.config.format: unknown value 'xml'; expected one of json, ndjson, csv", "path": "source.config.format",
+            "message": "source.config.format: unknown value 'xml'; expected one of json, ndjson, csv, parquet, avro, xlsx", "path": "source.config.format",
         ])
         #expect(!format.text.contains("Cannot initialize"))
     }

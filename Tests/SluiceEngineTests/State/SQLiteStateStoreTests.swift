@@ -95,7 +95,7 @@ struct SQLiteStateStoreTests {
     @Test func schemaIsVersionedAndInWALMode() async throws {
         try await withStateStore { store, _ in
             let version = try await store.connection.query("PRAGMA user_version")
-            #expect(version.first?.column("user_version")?.integer == 4)
+            #expect(version.first?.column("user_version")?.integer == 5)
             let mode = try await store.connection.query("PRAGMA journal_mode")
             #expect(mode.first?.column("journal_mode")?.string == "wal")
             let timeout = try await store.connection.query("PRAGMA busy_timeout")
@@ -110,7 +110,7 @@ struct SQLiteStateStoreTests {
         let store = try await SQLiteStateStore.open(path: path)
         _ = try await store.connection.query("PRAGMA user_version = 99")
         try await store.close()
-        await #expect(throws: StateStoreError.newerSchema(path: path, found: 99, supported: 4)) {
+        await #expect(throws: StateStoreError.newerSchema(path: path, found: 99, supported: 5)) {
             _ = try await SQLiteStateStore.open(path: path)
         }
         #expect(
