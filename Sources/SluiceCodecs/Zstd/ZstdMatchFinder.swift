@@ -28,7 +28,10 @@ struct ZstdSearchParameters: Sendable {
         case 3: self = Self(windowLog: 20, hashLog: 17, chainDepth: 0, lazy: false, goodEnough: 48, minMatch: 6)
         case 4...5: self = Self(windowLog: 20, hashLog: 17, chainDepth: level - 2, lazy: false, goodEnough: 48, minMatch: 5)
         case 6...12: self = Self(windowLog: 21, hashLog: 18, chainDepth: 4 * (level - 4), lazy: true, goodEnough: 96, minMatch: 5)
-        default: self = Self(windowLog: 22, hashLog: 18, chainDepth: 16 * (level - 10), lazy: true, goodEnough: 256, minMatch: 4)
+        default:
+            // Without optimal parsing, deeper chains buy little: capped to keep these levels
+            // within a few times the cost of level 9.
+            self = Self(windowLog: 22, hashLog: 18, chainDepth: min(64, 20 + 4 * (level - 9)), lazy: true, goodEnough: 256, minMatch: 5)
         }
     }
 
