@@ -37,6 +37,22 @@ import Testing
         }
     }
 
+    /// Bit flips across a whole file: each decodes or throws a CodecError, never crashes.
+    @Test(arguments: [StreamCodec.gzip, .zstd])
+    func bitFlipsThrowOrDecode(_ codec: StreamCodec) throws {
+        let file = try driveCompressor(codec, Array(Self.data.prefix(8000)), pieceSize: 3000)
+        for bit in stride(from: 0, to: file.count * 8, by: max(1, file.count * 8 / 600)) {
+            var damaged = file
+            damaged[bit / 8] ^= UInt8(1 << (bit % 8))
+            do {
+                _ = try driveDecompressor(codec, damaged, pieceSize: 777, limit: 1000)
+            } catch is CodecError {
+            } catch {
+                Issue.record("\(codec) bit \(bit): \(error)")
+            }
+        }
+    }
+
     @Test(arguments: [StreamCodec.gzip, .zstd])
     func zeroLimitConsumesNothing(_ codec: StreamCodec) throws {
         let file = try Self.compressed(codec)

@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    /// Windows much smaller than the data: the stream decoder keeps sliding its history.
+    @Test func smallWindows() throws {
+        let oracle = try Oracle()
+        defer { oracle.remove() }
+        let data = Samples.mixed(300_000)
+        try oracle.write("data", data)
+        try oracle.run("""
+            import zstandard as z
+            for log in (10, 12, 17):
+                p = z.ZstdCompressionParameters.from_level(3, window_log=log, write_checksum=True)
+                wr('w%d.zst' % log, z.ZstdCompressor(compression_params=p).compress(rd('data')))
+            """)
+        for log in [10, 12, 17] {
+            let compressed = try oracle.read("w\(log).zst")
+            #expect(firstDifference(try BlockCodec.zstd.decompressed(compressed, expectedSize: data.count), data) == nil, "window log \(log)")
+            let streamed = try driveDecompressor(.zstd, compressed, pieceSize: 5000, limit: 3000)
+            #expect(firstDifference(streamed, data) == nil, "window log \(log) streamed")
+        }
+    }
+
     @Test func xxhash64KnownValue() throws {
         // XXH64 of no bytes, seed 0, from the xxHash reference: a frame with a checksum of
         // nothing carries its low 32 bits (0x51D8E999).

@@ -2,35 +2,6 @@
 // is Huffman-coded (up to 6 tables switched every 50 symbols) move-to-front indices with
 // zero runs, over the Burrows–Wheeler transform of run-length-encoded bytes.
 
-/// Reads bits most-significant first; running past the end throws ``Bzip2NeedsInput``.
-struct Bzip2BitReader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position: Int
-
-    @inline(__always)
-    mutating func read(_ count: Int) throws -> Int {
-        guard position + count <= bytes.count * 8 else { throw Bzip2NeedsInput() }
-        var value = 0
-        for _ in 0..<count {
-            let bit = (Int(bytes[position >> 3]) >> (7 - (position & 7))) & 1
-            value = value << 1 | bit
-            position += 1
-        }
-        return value
-    }
-
-    @inline(__always)
-    mutating func bit() throws -> Int {
-        guard position < bytes.count * 8 else { throw Bzip2NeedsInput() }
-        let bit = (Int(bytes[position >> 3]) >> (7 - (position & 7))) & 1
-        position += 1
-        return bit
-    }
-}
-
-/// The input ended inside a unit: wait for more.
-struct Bzip2NeedsInput: Error {}
-
 /// One decoded block: the inverse-BWT vector, from which bytes are produced on demand.
 struct Bzip2Block {
     private var vector: [UInt32]
@@ -208,48 +179,5 @@ struct Bzip2Block {
             if runLength == 4 && remaining == 0 { runLength = 0 }
         }
         return emitted
-    }
-}
-
-/// A bzip2 Huffman table (canonical codes of 1–20 bits), decoded bit by bit.
-struct Bzip2Huffman {
-    private var limit = [Int](repeating: -1, count: 22)
-    private var base = [Int](repeating: 0, count: 22)
-    private var symbols: [Int] = []
-    private var minLength = 20
-
-    init(lengths: [Int]) {
-        minLength = lengths.min() ?? 1
-        let maxLength = lengths.max() ?? 1
-        for length in minLength...maxLength {
-            for (symbol, l) in lengths.enumerated() where l == length { symbols.append(symbol) }
-        }
-        var count = [Int](repeating: 0, count: 22)
-        for l in lengths { count[l] += 1 }
-        var code = 0
-        var index = 0
-        for length in 1...20 {
-            // Codes of this length run from `code` to `code + count - 1`.
-            base[length] = code - index
-            limit[length] = code + count[length] - 1
-            index += count[length]
-            code = (code + count[length]) << 1
-        }
-    }
-
-    /// The next symbol, or nil for a code that is not in the table.
-    @inline(__always)
-    func decode(_ reader: inout Bzip2BitReader) throws -> Int? {
-        var length = minLength
-        var code = try reader.read(length)
-        while true {
-            if code <= limit[length] {
-                let index = code - base[length]
-                return index >= 0 && index < symbols.count ? symbols[index] : nil
-            }
-            length += 1
-            guard length <= 20 else { return nil }
-            code = code << 1 | (try reader.bit())
-        }
     }
 }

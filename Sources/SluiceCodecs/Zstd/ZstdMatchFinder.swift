@@ -1,61 +1,24 @@
 // LZ77 match finding for zstd compression, written from scratch for Sluice: a hash table of
 // 4-byte sequences, with hash chains and lazy matching at the higher levels.
 
-/// One zstd sequence: literals, then a match of `matchLength` bytes `distance` back.
-struct ZstdSequence {
-    var literalLength: Int
-    var matchLength: Int
-    var distance: Int
-}
-
-/// Search effort derived from a compression level.
-struct ZstdSearchParameters: Sendable {
-    var windowLog: Int
-    var hashLog: Int
-    /// Candidates examined per position; 0 means the hash table alone, no chains.
-    var chainDepth: Int
-    var lazy: Bool
-    /// Matches at least this long are taken without searching further.
-    var goodEnough: Int
-    /// The shortest match taken (other than at a repeat offset); also the bytes hashed.
-    var minMatch: Int
-
-    init(level: Int?) throws {
-        let level = level ?? 3
-        guard (1...22).contains(level) else { throw CodecError("zstd: compression level \(level) is not in 1...22") }
-        switch level {
-        case 1...2: self = Self(windowLog: 19, hashLog: 15 + level, chainDepth: 0, lazy: false, goodEnough: 32, minMatch: 6)
-        case 3: self = Self(windowLog: 20, hashLog: 17, chainDepth: 0, lazy: false, goodEnough: 48, minMatch: 6)
-        case 4...5: self = Self(windowLog: 20, hashLog: 17, chainDepth: level - 2, lazy: false, goodEnough: 48, minMatch: 5)
-        case 6...12: self = Self(windowLog: 21, hashLog: 18, chainDepth: 4 * (level - 4), lazy: true, goodEnough: 96, minMatch: 5)
-        default: self = Self(windowLog: 22, hashLog: 18, chainDepth: 16 * (level - 10), lazy: true, goodEnough: 256, minMatch: 4)
-        }
-    }
-
-    private init(windowLog: Int, hashLog: Int, chainDepth: Int, lazy: Bool, goodEnough: Int, minMatch: Int) {
-        self.windowLog = windowLog
-        self.hashLog = hashLog
-        self.chainDepth = chainDepth
-        self.lazy = lazy
-        self.goodEnough = goodEnough
-        self.minMatch = minMatch
-    }
-}
-
 /// Finds matches in a buffer that holds the window's history followed by the block being
 /// compressed. Table entries are stream positions (`bufferStart` + index), so the buffer can
 /// slide without rebuilding them.
 final class ZstdMatchFinder: @unchecked Sendable {
     let parameters: ZstdSearchParameters
-    private var head: [Int]
-    private var chain: [Int]
+    /// Positions as `UInt32(truncatingIfNeeded: position + 1)`, 0 for none: half the memory
+    /// of full positions. A position is recovered from the distance the 32-bit difference
+    /// gives, and every candidate is checked against the bytes, so an aliased entry can
+    /// only cost a wasted comparison.
+    private var head: [UInt32]
+    private var chain: [UInt32]
     private let windowSize: Int
 
     init(parameters: ZstdSearchParameters) {
         self.parameters = parameters
         windowSize = 1 << parameters.windowLog
-        head = [Int](repeating: -1, count: 1 << parameters.hashLog)
-        chain = parameters.chainDepth > 0 ? [Int](repeating: -1, count: windowSize) : []
+        head = [UInt32](repeating: 0, count: 1 << parameters.hashLog)
+        chain = parameters.chainDepth > 0 ? [UInt32](repeating: 0, count: windowSize) : []
     }
 
     /// Finds the sequences of `buffer[blockStart..<blockEnd]`; `bufferStart` is the stream
@@ -83,27 +46,33 @@ final class ZstdMatchFinder: @unchecked Sendable {
         var trailing = 0
         head.withUnsafeMutableBufferPointer { head in
             chain.withUnsafeMutableBufferPointer { chain in
+                @inline(__always) func key(_ position: Int) -> UInt32 { UInt32(truncatingIfNeeded: position &+ 1) }
+                /// The position an entry stored relative to `position` stands for (-1: none).
+                @inline(__always) func resolve(_ entry: UInt32, from position: Int) -> Int {
+                    entry == 0 ? -1 : position - Int(key(position) &- entry)
+                }
                 @inline(__always) func insert(_ i: Int) {
                     let h = hash(i)
                     let position = bufferStart + i
                     if depth > 0 { chain[position & chainMask] = head[h] }
-                    head[h] = position
+                    head[h] = key(position)
                 }
                 /// The longest match at `i` (length, distance), inserting `i`.
                 @inline(__always) func search(_ i: Int) -> (Int, Int) {
                     let h = hash(i)
                     let position = bufferStart + i
                     let lowest = max(bufferStart, position - window + 1)
-                    var candidate = head[h]
-                    if depth > 0 { chain[position & chainMask] = candidate }
-                    head[h] = position
+                    let entry = head[h]
+                    var candidate = resolve(entry, from: position)
+                    if depth > 0 { chain[position & chainMask] = entry }
+                    head[h] = key(position)
                     let maxLength = blockEnd - i
                     var bestLength = 0
                     var bestDistance = 0
                     var bestGain = Int.min
                     var remaining = max(depth, 1)
                     let value = load32(i)
-                    while candidate >= lowest && remaining > 0 {
+                    while candidate >= lowest && candidate < position && remaining > 0 {
                         let c = candidate - bufferStart
                         if load32(c) == value {
                             let length = 4 + LZMatch.length(buffer + c + 4, buffer + i + 4, limit: maxLength - 4)
@@ -116,7 +85,7 @@ final class ZstdMatchFinder: @unchecked Sendable {
                         }
                         remaining -= 1
                         guard depth > 0 else { break }
-                        let next = chain[candidate & chainMask]
+                        let next = resolve(chain[candidate & chainMask], from: candidate)
                         guard next < candidate else { break }
                         candidate = next
                     }
