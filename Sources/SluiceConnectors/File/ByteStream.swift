@@ -71,6 +71,8 @@ final class DecompressingStream: ByteStream {
     private let shown: String
     /// Compressed bytes read but not yet consumed by the decompressor.
     private var input: [UInt8] = []
+    /// The bytes of `input` that hold compressed data (`inputStart ..< inputEnd`).
+    private var inputEnd = 0
     private var inputStart = 0
     private var fileEnded = false
     private var finished = false
@@ -109,24 +111,26 @@ final class DecompressingStream: ByteStream {
         output.removeAll(keepingCapacity: true)
         outputStart = 0
         while output.isEmpty {
-            if inputStart == input.count, !fileEnded {
-                input = [UInt8](repeating: 0, count: Self.readBytes)
+            if inputStart == inputEnd, !fileEnded {
+                // The same buffer each time: grown to the read size once, refilled in place.
+                if input.count < Self.readBytes { input = [UInt8](repeating: 0, count: Self.readBytes) }
                 let n = try input.withUnsafeMutableBytes { try file.read(into: $0) }
-                input.removeLast(input.count - n)
+                inputEnd = n
                 inputStart = 0
                 if n == 0 { fileEnded = true }
             }
             let start = inputStart
             let used: Int
             do {
+                let end = inputEnd
                 used = try input.withUnsafeBytes { raw in
-                    try decompressor.decompress(UnsafeRawBufferPointer(rebasing: raw[start...]), into: &output, limit: limit)
+                    try decompressor.decompress(UnsafeRawBufferPointer(rebasing: raw[start..<end]), into: &output, limit: limit)
                 }
             } catch let error as CodecError {
-                throw ConnectorError.io("'\(shown)' is not valid \(codec.rawValue) data (near compressed byte \(file.consumed - (input.count - start))): \(error.message)")
+                throw ConnectorError.io("'\(shown)' is not valid \(codec.rawValue) data (near compressed byte \(file.consumed - (inputEnd - start))): \(error.message)")
             }
             inputStart += used
-            if output.isEmpty, used == 0, inputStart == input.count, fileEnded {
+            if output.isEmpty, used == 0, inputStart == inputEnd, fileEnded {
                 do {
                     try decompressor.finish()
                 } catch let error as CodecError {

@@ -45,19 +45,19 @@ final class PartitionedFileWriter: TargetWriter {
 
     func write(_ batch: RecordBatch) async throws -> Int {
         guard !batch.isEmpty else { return 0 }
+        // Rows are grouped by their partition values; a folder name is made once per group.
         let columns = fields.map { batch.index(of: $0) }
-        var groups: [String: [Int]] = [:]
-        var seen: [String] = []
+        var groups: [[Value]: [Int]] = [:]
+        var seen: [[Value]] = []
         for row in 0..<batch.count {
-            let folder = columns.enumerated().map { offset, column in
-                HivePartitions.folder(name: fields[offset], value: column.map { batch.value(row: row, column: $0) } ?? .null)
-            }.joined(separator: "/")
-            if groups[folder] == nil { seen.append(folder) }
-            groups[folder, default: []].append(row)
+            let key = columns.map { column in column.map { batch.value(row: row, column: $0) } ?? .null }
+            if groups[key] == nil { seen.append(key) }
+            groups[key, default: []].append(row)
         }
         var written = 0
-        for folder in seen {
-            guard let rows = groups[folder] else { continue }
+        for key in seen {
+            guard let rows = groups[key] else { continue }
+            let folder = zip(fields, key).map { HivePartitions.folder(name: $0, value: $1) }.joined(separator: "/")
             var part = rows.count == batch.count ? batch : batch.selecting(rows)
             for field in fields { part.removeColumn(named: field) }
             written += try await writer(for: folder).write(part)
