@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -13,6 +14,10 @@ extension MySQLConnection {
         _ configuration: MySQLConnectionConfiguration, on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MySQLConnection {
         let health = MySQLConnectionHealth()
+        // The inbox is kept from the moment it joins the pipeline: a server that refuses the
+        // connection (too many connections, a blocked host) sends its error packet and closes
+        // at once, which empties the pipeline before login could look the handler up.
+        let installedInbox = NIOLockedValueBox<NIOLoopBound<MySQLInbox>?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -21,7 +26,9 @@ extension MySQLConnection {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MySQLPacketDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(MySQLInbox(health: health))
+                        let inbox = MySQLInbox(health: health)
+                        try channel.pipeline.syncOperations.addHandler(inbox)
+                        installedInbox.withLockedValue { $0 = NIOLoopBound(inbox, eventLoop: channel.eventLoop) }
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port).get()
@@ -37,9 +44,9 @@ extension MySQLConnection {
         }
         defer { timer.cancel() }
         do {
-            let inbox = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: MySQLInbox.self), eventLoop: channel.eventLoop)
-            }.get()
+            guard let inbox = installedInbox.withLockedValue({ $0 }) else {
+                throw MySQLError.connection("the connection to the MySQL server at \(configuration.address) was set up without its reader")
+            }
             let (handshake, capabilities, tls) = try await MySQLLogin(configuration: configuration, channel: channel, inbox: inbox).run()
             return MySQLConnection(
                 channel: channel, inbox: inbox, health: health, handshake: handshake, capabilities: capabilities, usesTLS: tls)

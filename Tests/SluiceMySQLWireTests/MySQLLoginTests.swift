@@ -112,4 +112,19 @@ import _CryptoExtras
             _ = try await connection.query("SELECT 1")
         }
     }
+
+    /// A server at its connection limit sends an error packet instead of a handshake and
+    /// hangs up at once: the client reports the server's reason, not a missing handler.
+    @Test func aServerThatRefusesTheConnectionIsQuoted() async throws {
+        let server = try await MySQLFakeServer.start { conversation in
+            try await conversation.send([0xFF, 0x10, 0x04] + Array("Too many connections".utf8))
+        }
+        do {
+            _ = try await MySQLConnection.connect(Self.configuration(server.port))
+            Issue.record("a refused connection logged in")
+        } catch {
+            #expect("\(error)".contains("1040") && "\(error)".contains("Too many connections"), "\(error)")
+        }
+        try await server.finished.value
+    }
 }
