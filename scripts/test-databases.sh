@@ -10,10 +10,13 @@
 # and fsync off (the data is thrown away). MariaDB runs with its default authentication (the
 # test user authenticates with mysql_native_password) and a max_connect_errors high enough
 # that the tests which drop connections mid-login (timeouts, wrong passwords, refused TLS)
-# never get 127.0.0.1 blocked. Logins may take up to 300 s on both sides: the test process runs
-# many blocking oracles (Python, psql) at once, and while they hold the cooperative threads a
-# MySQL login (driven by async code, unlike PostgresNIO's on the event loop) can stall for
-# seconds; MariaDB's default connect_timeout of 10 s would then drop it mid-handshake.
+# never get 127.0.0.1 blocked. Logins may take up to an hour on both sides: a MySQL login is
+# driven by async code, and every await in it resumes on Swift's shared cooperative threads
+# (FIFO, one per core). The whole suite enqueues its ~1,000 tests at once and many of them are
+# CPU-bound for seconds in a debug build, so a login's next step can wait behind minutes of
+# them (about 370 s measured on a two-core CI machine); MariaDB's default connect_timeout of
+# 10 s would drop it mid-handshake (the client then saw an empty pipeline). PostgresNIO logs
+# in on its event loop and is not affected.
 
 PG_BIN=/usr/lib/postgresql/15/bin
 TEST_DB_ROOT=""
@@ -60,7 +63,7 @@ start_mariadb() {
     mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 $user_flag \
         --pid-file="$dir/pid" --innodb-flush-log-at-trx-commit=0 --skip-log-bin --max-connections=200 \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-        --max-connect-errors=1000000 --connect-timeout=300 >"$dir/mariadb.log" 2>&1 &
+        --max-connect-errors=1000000 --connect-timeout=3600 >"$dir/mariadb.log" 2>&1 &
     local tries=0
     until mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -e 'select 1' >/dev/null 2>&1; do
         tries=$((tries + 1))
@@ -73,7 +76,7 @@ start_mariadb() {
         CREATE USER 'sluice'@'localhost' IDENTIFIED BY 'sluice-pw';
         GRANT ALL ON *.* TO 'sluice'@'%';
         GRANT ALL ON *.* TO 'sluice'@'localhost';"
-    export SLUICE_TEST_MARIADB_URL="mysql://sluice:sluice-pw@127.0.0.1:$port/sluice_test?connect_timeout=300"
+    export SLUICE_TEST_MARIADB_URL="mysql://sluice:sluice-pw@127.0.0.1:$port/sluice_test?connect_timeout=3600"
     echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 

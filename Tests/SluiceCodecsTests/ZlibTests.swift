@@ -56,7 +56,7 @@ import Testing
         let b = Samples.random(3000)
         let joined = try BlockCodec.gzip.compressed(a) + BlockCodec.gzip.compressed([]) + BlockCodec.gzip.compressed(b)
         #expect(try BlockCodec.gzip.decompressed(joined, expectedSize: a.count + b.count) == a + b)
-        for (piece, limit) in [(1, 1), (1, 5), (7, 1), (7, 65536), (4096, 5), (4096, 65536), (1 << 20, 1 << 20)] {
+        for (piece, limit) in [(1, 4096), (7, 65536), (4096, 5), (4096, 65536), (1 << 20, 1 << 20)] {
             #expect(try driveDecompressor(.gzip, joined, pieceSize: piece, limit: limit) == a + b, "piece \(piece) limit \(limit)")
         }
     }

@@ -13,7 +13,7 @@ import _CryptoExtras
 
     /// The default timeout is generous: the suite's blocking oracles can hold the cooperative
     /// threads that drive a login for seconds (see scripts/test-databases.sh).
-    static func configuration(_ port: Int, timeout: Duration = .seconds(300)) -> MySQLConnectionConfiguration {
+    static func configuration(_ port: Int, timeout: Duration = .seconds(3600)) -> MySQLConnectionConfiguration {
         MySQLConnectionConfiguration(
             host: "127.0.0.1", port: port, user: "u", password: "secret-pw", database: "db", tls: .init(mode: .prefer),
             connectTimeout: timeout)

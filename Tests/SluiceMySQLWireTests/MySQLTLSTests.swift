@@ -62,6 +62,6 @@ import Testing
 extension MySQLPrivateServer {
     /// Connection settings for the private server (any user logs in: it skips grant tables).
     func configuration(tls: MySQLTLSConfiguration, host: String = "127.0.0.1") -> MySQLConnectionConfiguration {
-        MySQLConnectionConfiguration(host: host, port: port, user: "root", password: "", database: "mysql", tls: tls, connectTimeout: .seconds(300))
+        MySQLConnectionConfiguration(host: host, port: port, user: "root", password: "", database: "mysql", tls: tls, connectTimeout: .seconds(3600))
     }
 }

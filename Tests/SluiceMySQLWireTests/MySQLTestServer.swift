@@ -18,7 +18,7 @@ enum MySQLTestServer {
             throw BadURL(description: "SLUICE_TEST_MARIADB_URL is not a mysql:// URL with a host and a user: \(text)")
         }
         let database = url.path.drop { $0 == "/" }
-        let timeout = url.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap { Int($0) } ?? 300
+        let timeout = url.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap { Int($0) } ?? 3600
         return MySQLConnectionConfiguration(
             host: host, port: url.port ?? 3306, user: user, password: url.password ?? "",
             database: database.isEmpty ? nil : String(database), tls: .init(mode: .prefer), connectTimeout: .seconds(timeout))

@@ -47,7 +47,7 @@ public final class MySQLPrivateServer {
             "mariadbd", "--no-defaults", "--user=root", "--datadir=\(directory.file("data"))", "--port=\(port)", "--bind-address=127.0.0.1",
             "--socket=\(directory.file("sock"))", "--skip-grant-tables", "--ssl-ca=\(directory.file("ca.pem"))",
             "--ssl-cert=\(directory.file("server.pem"))", "--ssl-key=\(directory.file("server.key"))", "--max-allowed-packet=64M",
-            "--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connect-errors=1000000", "--connect-timeout=300",
+            "--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connect-errors=1000000", "--connect-timeout=3600",
         ]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         _ = FileManager.default.createFile(atPath: directory.file("server.log"), contents: nil)

@@ -26,7 +26,7 @@ public enum TestDatabases {
     /// databases are skipped before that.
     public static func postgresCDCURL() throws -> String { try url("SLUICE_TEST_POSTGRES_CDC_URL") }
 
-    /// `mysql://sluice:sluice-pw@127.0.0.1:PORT/sluice_test?connect_timeout=300` (mysql_native_password).
+    /// `mysql://sluice:sluice-pw@127.0.0.1:PORT/sluice_test?connect_timeout=3600` (mysql_native_password).
     public static func mariadbURL() throws -> String { try url("SLUICE_TEST_MARIADB_URL") }
 
     /// A table name no other test uses: `prefix` plus a random suffix.

@@ -14,6 +14,8 @@ struct GzipStreamDecompressor: StreamDecompressor {
     /// The most output one zlib call gets room for, so a huge `limit` does not mean a huge
     /// zero-filled allocation.
     private static let maxStep = 1 << 20
+    /// The least room one zlib call gets (unless the limit is smaller).
+    private static let minStep = 16 << 10
 
     mutating func decompress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8], limit: Int) throws -> Int {
         let inflater = try self.inflater ?? ZlibInflater(format: .gzip)
@@ -26,7 +28,10 @@ struct GzipStreamDecompressor: StreamDecompressor {
                 try inflater.reset()
                 memberEnded = false
             }
-            let room = min(limit - emitted, Self.maxStep)
+            // The room is zero-filled before zlib writes into it: sized to what the input
+            // left can plausibly give (growing by rounds when it gives more), not to the limit.
+            let plausible = max(Self.minStep, (input.count - consumed).multipliedReportingOverflow(by: 8).partialValue)
+            let room = min(limit - emitted, Self.maxStep, plausible)
             let mark = output.count
             output.append(contentsOf: repeatElement(0, count: room))
             let step: ZlibInflater.Step
