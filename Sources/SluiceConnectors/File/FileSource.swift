@@ -146,10 +146,20 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     }
 
     /// CSV and NDJSON (compressed or not) are cut into blocks; other formats are read by one reader.
-    public var splitsIntoBlocks: Bool { options.format == .csv || options.format == .ndjson }
+    public var splitsIntoBlocks: Bool { options.format == .csv || options.format == .ndjson || options.format == .parquet }
 
-    /// Block-wise reading for CSV and NDJSON; `nil` for the other formats.
+    /// Block-wise reading for CSV and NDJSON (blocks of lines) and Parquet (runs of row
+    /// groups); `nil` for the other formats.
     public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
+        if options.format == .parquet {
+            let set = try files()
+            let decodeOptions = decodeOptions()
+            let decorations = decorations(for: set)
+            return try MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+                let input = try LocalFileInput(path: entry.path, name: entry.shown)
+                return (try ParquetBlockReader(input: input, options: decodeOptions, blockBytes: blockBytes), decorations[index])
+            }
+        }
         guard let text = options.format.textFormat, let splitter = RecordBlockSplitter(format: text, delimiter: options.delimiter) else {
             return nil
         }

@@ -88,10 +88,15 @@ final class MultiFileBlockReader: BlockReader {
         self.expectedBytes = expectedBytes
         self.open = open
         if let first = entries.first {
-            current = try open(0, first)
+            let opened = try open(0, first)
+            current = opened
+            declaredSchema = opened.0.declaredSchema
             index = 1
         }
     }
+
+    /// The schema the first file declares (the files of one source share their format).
+    private(set) var declaredSchema: [FieldSchema]?
 
     func nextBlock() async throws -> SourceBlock? {
         while true {

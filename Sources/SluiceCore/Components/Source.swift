@@ -62,7 +62,7 @@ public struct SourceChunk: Sendable {
 }
 
 /// A source whose input can be cut into blocks of whole records that decode independently,
-/// so parsing runs on several workers at once (CSV and NDJSON files).
+/// so parsing runs on several workers at once (CSV and NDJSON files, Parquet row groups).
 public protocol SplittableSource: Source {
     /// Whether this configuration can be cut into blocks (a JSON document cannot); the planner
     /// then reads it block-wise, else with ``Source/open()``.
@@ -81,6 +81,13 @@ public protocol BlockReader: AnyObject {
     func nextBlock() async throws -> SourceBlock?
     /// Total bytes the read will cover, when known.
     var expectedBytes: Int? { get }
+    /// The fields and types the input declares (Parquet), or `nil`; see
+    /// ``BatchReader/declaredSchema``.
+    var declaredSchema: [FieldSchema]? { get }
+}
+
+extension BlockReader {
+    public var declaredSchema: [FieldSchema]? { nil }
 }
 
 /// A block of whole records with the work that decodes it, which any worker may run.

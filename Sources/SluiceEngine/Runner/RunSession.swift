@@ -88,16 +88,21 @@ struct RunSession {
         if !pushedDown, case .blocks(let splittable) = plan.read, let blocks = try await splittable.openBlocks(blockBytes: settings.blockBytes) {
             expectedBytes = blocks.expectedBytes
             workersUsed = settings.workers
+            declare(blocks.declaredSchema)
             return .blocks(blocks)
         }
         let reader = try await source.open()
         self.reader = reader
         expectedBytes = reader.expectedBytes
-        if let declared = reader.declaredSchema {
-            declaredSchema = declared
-            writer?.declare(DeclaredSchemaPropagation.atTarget(declared, plan: plan))
-        }
+        declare(reader.declaredSchema)
         return .stream(reader)
+    }
+
+    /// Keeps the schema the input declares and tells the target what reaches it.
+    private mutating func declare(_ declared: [FieldSchema]?) {
+        guard let declared else { return }
+        declaredSchema = declared
+        writer?.declare(DeclaredSchemaPropagation.atTarget(declared, plan: plan))
     }
 
     /// Pushes the whole input through the prefix, the stateful steps and into the target.

@@ -55,10 +55,16 @@ public final class ParquetFileReader: RecordFileReader {
     /// read by several readers at once, each given a part of `0 ..< rowGroupCount`: row
     /// positions stay those of the whole file, and the bytes of readers given a partition of
     /// the row groups add up to the file's size (the reader of the last group takes the footer).
-    public init(input: any RandomAccessInput, options: DecodeOptions, rowGroups: Range<Int>? = nil) throws {
+    public convenience init(input: any RandomAccessInput, options: DecodeOptions, rowGroups: Range<Int>? = nil) throws {
+        try self.init(file: ParquetFile(input: input), options: options, rowGroups: rowGroups)
+    }
+
+    /// A reader of `file` whose footer was read already (see ``ParquetFile/reader(options:rowGroups:)``).
+    init(file: ParquetFile, options: DecodeOptions, rowGroups: Range<Int>?) throws {
+        let input = file.input
         self.input = input
         self.options = options
-        footer = try ParquetFooter.read(input)
+        footer = file.footer
         let metadata = footer.metadata
         let (root, columns) = try ParquetSchemaNode.tree(metadata.schema, file: input.name)
         self.columns = columns
@@ -109,6 +115,9 @@ public final class ParquetFileReader: RecordFileReader {
         let readsLast = rowGroups == nil || range.upperBound == count
         totalBytes = plans.reduce(0) { $0 + $1.bytes } + (readsLast ? input.size - attributed : 0)
     }
+
+    /// The bytes this reader's chunks add up to (see ``init(input:options:rowGroups:)``).
+    public var byteCount: Int { totalBytes }
 
     /// The field names of the batches.
     private var fieldNames: [String] { projected.map { layouts[$0].schema.name } }

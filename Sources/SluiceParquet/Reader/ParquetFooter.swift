@@ -2,7 +2,7 @@ import SluiceFormats
 
 /// The footer of a Parquet file: `PAR1`, the data, the Thrift-encoded `FileMetaData`, its
 /// 4-byte little-endian length, and `PAR1` again.
-struct ParquetFooter {
+struct ParquetFooter: Sendable {
     let metadata: ParquetFileMetaData
     /// The file offset where the metadata begins (the end of the data).
     let offset: Int

@@ -150,19 +150,52 @@ struct ParquetColumnValues {
         case .bools:
             dictionary.bools.withUnsafeBufferPointer { d in for index in indices { bools.append(d[Int(index)]) } }
         case .text:
-            dictionary.textOffsets.withUnsafeBufferPointer { offsets in
-                dictionary.textBytes.withUnsafeBytes { bytes in
-                    for index in indices {
-                        let i = Int(index)
-                        appendText(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])]))
-                    }
-                }
-            }
+            gatherText(indices, offsets: dictionary.textOffsets, bytes: dictionary.textBytes)
         case .values:
             if dictionary.kind == .values {
                 dictionary.values.withUnsafeBufferPointer { d in for index in indices { values.append(d[Int(index)]) } }
             } else {
                 for index in indices { values.append(dictionary.value(at: Int(index))) }
+            }
+        }
+    }
+
+    /// Appends the texts `indices` of a dictionary's `offsets` and `bytes`: the bytes are
+    /// sized once and copied entry by entry (most are a few bytes long, where appending each
+    /// as a collection costs more than the copy).
+    private mutating func gatherText(_ indices: UnsafeBufferPointer<UInt32>, offsets: [Int32], bytes: [UInt8]) {
+        offsets.withUnsafeBufferPointer { offsets in
+            var total = 0
+            for index in indices {
+                let i = Int(index)
+                total &+= Int(offsets[i + 1]) &- Int(offsets[i])
+            }
+            let start = textBytes.count
+            let needed = start + total
+            if textBytes.capacity < needed { textBytes.reserveCapacity(Swift.max(needed, textBytes.capacity * 2)) }
+            textBytes.append(contentsOf: repeatElement(0, count: total))
+            textBytes.withUnsafeMutableBytes { target in
+                bytes.withUnsafeBytes { source in
+                    guard let to = target.baseAddress, let from = source.baseAddress else { return }
+                    var cursor = start
+                    for index in indices {
+                        let i = Int(index)
+                        let low = Int(offsets[i])
+                        let length = Int(offsets[i + 1]) &- low
+                        (to + cursor).copyMemory(from: from + low, byteCount: length)
+                        cursor &+= length
+                    }
+                }
+            }
+            let neededOffsets = textOffsets.count + indices.count
+            if textOffsets.capacity < neededOffsets {
+                textOffsets.reserveCapacity(Swift.max(neededOffsets, textOffsets.capacity * 2))
+            }
+            var end = start
+            for index in indices {
+                let i = Int(index)
+                end &+= Int(offsets[i + 1]) &- Int(offsets[i])
+                textOffsets.append(Int32(truncatingIfNeeded: end))
             }
         }
     }

@@ -1,0 +1,35 @@
+import SluiceFormats
+
+/// A Parquet file whose footer has been read once: readers of any of its row groups are made
+/// from it without reading the footer again, several at once on different threads (each
+/// reads its own column chunks through the shared input).
+public struct ParquetFile: Sendable {
+    /// Where the bytes come from.
+    public let input: any RandomAccessInput
+    let footer: ParquetFooter
+
+    /// Reads the footer of `input`; throws `FormatError` when it is not a Parquet file.
+    public init(input: any RandomAccessInput) throws {
+        self.input = input
+        footer = try ParquetFooter.read(input)
+    }
+
+    /// The number of row groups.
+    public var rowGroupCount: Int { footer.metadata.rowGroups.count }
+
+    /// The compressed bytes of each row group's column chunks (all columns), as the footer
+    /// declares them (clamped to be at least 0), for cutting the file into parts of similar size.
+    public var rowGroupBytes: [Int] {
+        footer.metadata.rowGroups.map { group in
+            group.columns.reduce(0) { total, chunk in
+                total.addingReportingOverflow(Int(clamping: max(0, chunk.metaData?.totalCompressedSize ?? 0))).partialValue
+            }
+        }
+    }
+
+    /// A reader of the row groups `rowGroups` (all when `nil`); see
+    /// ``ParquetFileReader/init(input:options:rowGroups:)``.
+    public func reader(options: DecodeOptions, rowGroups: Range<Int>? = nil) throws -> ParquetFileReader {
+        try ParquetFileReader(file: self, options: options, rowGroups: rowGroups)
+    }
+}
