@@ -19,9 +19,9 @@ extension FileSource {
             through `..` and symlinks alike, or the job is refused (403), and errors name the resolved \
             absolute path. Without `format` the extension decides (after a compression extension): \
             `.json`; `.ndjson` or `.jsonl`; `.csv`, or `.tsv` with a tab as delimiter; `.parquet`; \
-            `.avro`; `.xlsx`. The file is read in 1 MB chunks, and a CSV or \
-            NDJSON file is cut into blocks of whole records that several workers (`MAX_WORKERS`) \
-            decode at once, taken back in file order. A malformed CSV row or NDJSON line goes to the \
+            `.avro`; `.xlsx`. A text file is read in 1 MB chunks; a CSV or NDJSON file is cut \
+            into blocks of whole records, and a Parquet file into runs of row groups, that several \
+            workers (`MAX_WORKERS`) decode at once, taken back in file order. A malformed CSV row or NDJSON line goes to the \
             dead-letter queue with its line number and the job goes on; a JSON document with a syntax \
             error fails the job. A JSON document is an array of records, or an object holding one: at \
             `recordsPath`, else its only member that is an array of objects (an object without one is \

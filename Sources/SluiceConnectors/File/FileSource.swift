@@ -145,7 +145,8 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         }
     }
 
-    /// CSV and NDJSON (compressed or not) are cut into blocks; other formats are read by one reader.
+    /// CSV and NDJSON (compressed or not) and Parquet are cut into blocks; the other formats
+    /// are read by one reader.
     public var splitsIntoBlocks: Bool { options.format == .csv || options.format == .ndjson || options.format == .parquet }
 
     /// Block-wise reading for CSV and NDJSON (blocks of lines) and Parquet (runs of row
