@@ -174,7 +174,7 @@ extension AvroWriteType {
         case .ints: return .long(range: Int.min...Int.max)
         case .doubles: return .double
         case .bools: return .boolean
-        case .text: return .string
+        case .text, .dictionary: return .string
         case .values(let values):
             var sawInt = false
             var sawDouble = false

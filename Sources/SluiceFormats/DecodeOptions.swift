@@ -31,6 +31,10 @@ public struct DecodeOptions: Sendable {
     /// Conditions every record the job keeps must meet (all of them), from a filter right
     /// after the source. A reader may skip parts of the file they rule out; it never needs to.
     public var conditions: [FieldCondition]
+    /// Whether a reader may emit dictionary-encoded text as it is stored
+    /// (``Column/Storage/dictionary(_:)``, Parquet's dictionary pages) instead of plain text.
+    /// Only for consumers that handle that storage; the job engine does.
+    public var keepsDictionaryText: Bool
 
     /// Options with the defaults: 4096-row batches, `,` delimiter, a header row, a top-level
     /// array and no declared types. A `batchSize` below 1 is taken as 1.
@@ -48,5 +52,6 @@ public struct DecodeOptions: Sendable {
         self.projection = nil
         self.invalidUTF8 = .reject
         self.conditions = []
+        self.keepsDictionaryText = false
     }
 }

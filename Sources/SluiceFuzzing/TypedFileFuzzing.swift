@@ -11,11 +11,17 @@ enum TypedFileFuzzing {
     /// declare millions of rows of nothing).
     static let maxRows = 200_000
 
-    /// Parquet: read everything; then read only the first declared field, which must give
-    /// that field's values of the full read for every row the full read keeps. A successful read accounts for every byte.
+    /// Parquet: read everything, with dictionary-encoded text kept as codes and as plain
+    /// text, which must give the same records; then read only the first declared field, which
+    /// must give that field's values of the full read for every row the full read keeps. A
+    /// successful read accounts for every byte.
     static func parquet(_ bytes: [UInt8]) -> FuzzReport {
         let full = readParquet(bytes, projection: nil)
         var report = FuzzReport(outcome: full.summary)
+        let coded = readParquet(bytes, projection: nil, keepsDictionaryText: true)
+        report.check((coded.error == nil) == (full.error == nil), "keeping dictionary codes changed the outcome: \(coded.summary) / \(full.summary)")
+        report.check(coded.rowCount == full.rowCount && coded.positions == full.positions, "keeping dictionary codes kept other rows")
+        report.check(coded.records == full.records, "keeping dictionary codes read other values")
         guard full.error == nil, let first = full.schema.first else { return report }
         let projected = readParquet(bytes, projection: [first])
         report.check(projected.error == nil, "reading only '\(first)' failed where the full read succeeded: \(projected.error.map(String.init(describing:)) ?? "")")
@@ -53,11 +59,12 @@ enum TypedFileFuzzing {
         }
     }
 
-    static func readParquet(_ bytes: [UInt8], projection: Set<String>?) -> Read {
+    static func readParquet(_ bytes: [UInt8], projection: Set<String>?, keepsDictionaryText: Bool = false) -> Read {
         var read = Read()
         do {
             var options = DecodeOptions(batchSize: 512)
             options.projection = projection
+            options.keepsDictionaryText = keepsDictionaryText
             let reader = try ParquetFileReader(input: MemoryInput(name: "fuzz.parquet", bytes: bytes), options: options)
             read.schema = reader.declaredSchema?.map(\.name) ?? []
             while read.rowCount < maxRows, let chunk = try reader.next() {

@@ -124,6 +124,7 @@ import Testing
             case .doubles?: return "doubles"
             case .bools?: return "bools"
             case .text?: return "text"
+            case .dictionary?: return "dictionary"
             case .values?: return "values"
             case nil: return "missing"
             }

@@ -125,6 +125,7 @@ func storageKind(_ batch: RecordBatch, _ name: String) -> String {
     case .doubles: return "doubles"
     case .bools: return "bools"
     case .text: return "text"
+    case .dictionary: return "dictionary"
     case .values: return "values"
     }
 }

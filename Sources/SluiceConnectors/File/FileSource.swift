@@ -197,6 +197,8 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         decodeOptions.projection = projection
         decodeOptions.invalidUTF8 = config.invalidUtf8 ?? .reject
         decodeOptions.conditions = conditions
+        // The engine takes dictionary-encoded text and flattens it wherever a step needs plain text.
+        decodeOptions.keepsDictionaryText = true
         return decodeOptions
     }
 }

@@ -7,10 +7,15 @@ public protocol Transform: ConfiguredComponent {
     /// The fields this transform needs from its input when whatever follows it needs
     /// `output` (see ``FieldDemand``). The default, ``FieldDemand/all``, is always safe.
     func inputDemand(forOutput output: FieldDemand) -> FieldDemand
+    /// Whether the transform takes batches with dictionary-encoded text columns
+    /// (``Column/Storage/dictionary(_:)``) as they are. The engine turns those into plain
+    /// text before any transform that does not (the default).
+    var readsDictionaryText: Bool { get }
 }
 
 extension Transform {
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { .all }
+    public var readsDictionaryText: Bool { false }
 }
 
 /// A transform that handles each batch on its own (filter, map, split): it can run on many

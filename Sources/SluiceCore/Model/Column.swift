@@ -8,6 +8,8 @@ public struct Column: Sendable {
         case doubles([Double])
         case bools([Bool])
         case text(TextColumn)
+        /// Text as codes into a dictionary; only operators that read it see it (see ``DictionaryText``).
+        case dictionary(DictionaryText)
         case values([Value])
     }
 
@@ -35,6 +37,7 @@ public struct Column: Sendable {
         case .doubles(let a): return a.count
         case .bools(let a): return a.count
         case .text(let t): return t.count
+        case .dictionary(let d): return d.count
         case .values(let a): return a.count
         }
     }
@@ -58,6 +61,7 @@ public struct Column: Sendable {
         case .doubles(let a): return .double(a[row])
         case .bools(let a): return .bool(a[row])
         case .text(let t): return .string(t.string(at: row))
+        case .dictionary(let d): return .string(d.string(at: row))
         case .values(let a): return a[row]
         }
     }
@@ -69,7 +73,7 @@ public struct Column: Sendable {
         case .ints(let a): return Double(a[row])
         case .doubles(let a): return a[row]
         case .values(let a): return a[row].number
-        case .bools, .text: return nil
+        case .bools, .text, .dictionary: return nil
         }
     }
 
@@ -93,8 +97,22 @@ public struct Column: Sendable {
         case .doubles(let a): return Column(storage: .doubles(gatherElements(a, rows)), presence: newPresence)
         case .bools(let a): return Column(storage: .bools(gatherElements(a, rows)), presence: newPresence)
         case .text(let t): return Column(storage: .text(t.gathering(rows)), presence: newPresence)
+        case .dictionary(let d): return Column(storage: .dictionary(d.gathering(rows)), presence: newPresence)
         case .values(let a): return Column(storage: .values(gatherElements(a, rows)), presence: newPresence)
         }
+    }
+
+    /// Whether the values are dictionary-encoded text (see ``DictionaryText``).
+    @inlinable public var isDictionaryText: Bool {
+        if case .dictionary = storage { return true }
+        return false
+    }
+
+    /// The column with dictionary-encoded text turned into a plain ``TextColumn``; any other
+    /// column unchanged.
+    public func flatteningDictionary() -> Column {
+        guard case .dictionary(let d) = storage else { return self }
+        return Column(storage: .text(d.flattened(presence: presence)), presence: presence)
     }
 }
 

@@ -175,6 +175,7 @@ public struct ColumnBuilder: Sendable {
             case .doubles(let a): appendDouble(a[row])
             case .bools(let a): appendBool(a[row])
             case .text(let t): t.withBytes(at: row) { appendText($0) }
+            case .dictionary(let d): d.dictionary.withBytes(at: d.code(at: row)) { appendText($0) }
             case .values(let a): append(a[row])
             }
         }

@@ -59,6 +59,18 @@ public struct RecordBatch: Sendable {
         return RecordBatch(fields: fields, columns: columns.map { $0.gathering(rows) }, positions: gatherElements(positions, rows))
     }
 
+    /// Whether a column holds dictionary-encoded text (see ``DictionaryText``).
+    public var hasDictionaryText: Bool { columns.contains { $0.isDictionaryText } }
+
+    /// The batch with every dictionary-encoded text column turned into plain text, for
+    /// steps that read only plain storage; the batch itself when it has none.
+    public func flatteningDictionaries() -> RecordBatch {
+        guard hasDictionaryText else { return self }
+        var batch = self
+        batch.columns = columns.map { $0.flatteningDictionary() }
+        return batch
+    }
+
     /// Adds or replaces the field `name`.
     public mutating func setColumn(_ column: Column, named name: String) {
         precondition(column.count == count, "column must have one value per row")
@@ -142,6 +154,7 @@ extension RecordBatch {
             case .doubles(let a): total += a.count * 8
             case .bools(let a): total += a.count
             case .text(let t): total += t.bytes.count + t.offsets.count * 4
+            case .dictionary(let d): total += d.codes.count * 4 + d.dictionary.bytes.count + d.dictionary.offsets.count * 4
             case .values(let a): total += a.count * 40
             }
         }

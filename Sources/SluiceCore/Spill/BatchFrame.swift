@@ -13,7 +13,8 @@ enum BatchFrame {
         for field in batch.fields { out.appendBytes(Array(field.utf8)) }
         out.appendInt(rows.count)
         out.appendSlice(batch.positions, rows)
-        for column in batch.columns {
+        // Frames hold plain text: a dictionary column is written out row by row.
+        for column in batch.columns.map({ $0.flatteningDictionary() }) {
             if let presence = column.presence {
                 out.append(1)
                 presence.withUnsafeBufferPointer { out.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[rows]))) }
@@ -37,6 +38,8 @@ enum BatchFrame {
                 let bytes = Int(base)..<Int(t.offsets[rows.upperBound])
                 out.appendInt(bytes.count)
                 t.bytes.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[bytes])) }
+            case .dictionary:
+                preconditionFailure("flattened above")
             case .values(let a):
                 out.append(4)
                 for value in a[rows] { encode(value, into: &out) }

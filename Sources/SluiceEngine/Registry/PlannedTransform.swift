@@ -51,6 +51,8 @@ public protocol StatefulStep: Sendable {
     func inputDemand(forOutput output: FieldDemand) -> FieldDemand
     /// Whether states built from separate blocks can be merged (see ``MergeableTransform``).
     var isMergeable: Bool { get }
+    /// Whether the transform takes dictionary-encoded text as it is (see ``Transform/readsDictionaryText``).
+    var readsDictionaryText: Bool { get }
     /// Consumes `batches` (one block's, in order) into a fresh state, on any worker, for
     /// ``StatefulRun/merge(_:)``; `nil` when the transform is not mergeable.
     func consumeAlone(_ batches: [RecordBatch]) throws -> PartialState?
@@ -99,6 +101,8 @@ struct StatefulBox<T: StatefulTransform>: StatefulStep {
     func makeRun() -> any StatefulRun { Run(transform: transform, mergeStates: mergeStates) }
 
     var isMergeable: Bool { mergeStates != nil }
+
+    var readsDictionaryText: Bool { transform.readsDictionaryText }
 
     func consumeAlone(_ batches: [RecordBatch]) throws -> PartialState? {
         guard mergeStates != nil else { return nil }

@@ -23,7 +23,8 @@ extension JobRunner {
             var bytesRead = 0
             var partitioned: GraceJoinBuilder?
             let name = "\(step.path) (\(step.operation))"
-            while let chunk = try await reader.next() {
+            while var chunk = try await reader.next() {
+                chunk.batch = chunk.batch.flatteningDictionaries()
                 bytesRead += chunk.bytes
                 if partitioned != nil {
                     do {

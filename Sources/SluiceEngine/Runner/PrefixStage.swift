@@ -46,7 +46,8 @@ struct PrefixStage: Sendable {
         let t0 = ContinuousClock.now
         let consumed: PartialState?
         do {
-            consumed = try mergeable.step.consumeAlone(outputs.map(\.batch))
+            let readsDictionaries = mergeable.step.readsDictionaryText
+            consumed = try mergeable.step.consumeAlone(outputs.map { readsDictionaries ? $0.batch : $0.batch.flatteningDictionaries() })
         } catch {
             throw StepFailure(path: mergeable.path, operation: mergeable.operation, error: error)
         }
@@ -68,6 +69,9 @@ struct PrefixStage: Sendable {
         let t0 = ContinuousClock.now
         var chunk = chunk
         var progress: IncrementalCut.Progress?
+        // Dictionary-encoded text (see `DictionaryText`) stays encoded only through the steps
+        // that read it; validation, the watermark cut and any other step get plain text.
+        if incremental != nil || validator != nil { chunk.batch = chunk.batch.flatteningDictionaries() }
         if let incremental {
             // Rows at or before the watermark were loaded by an earlier run: they are not
             // part of this run at all (not even counted as extracted).
@@ -88,6 +92,7 @@ struct PrefixStage: Sendable {
         for (index, step) in steps.enumerated() where !output.batch.isEmpty {
             output.fields[index] = output.batch.fields
             let result: BatchResult
+            if !step.transform.readsDictionaryText { output.batch = output.batch.flatteningDictionaries() }
             do {
                 result = try step.transform.process(output.batch)
             } catch {
@@ -99,6 +104,7 @@ struct PrefixStage: Sendable {
         output.transformTime = ContinuousClock.now - t0
         if let encode, !output.batch.isEmpty {
             let t1 = ContinuousClock.now
+            output.batch = output.batch.flatteningDictionaries()
             output.encoded = encode(output.batch)
             output.encodeTime = ContinuousClock.now - t1
         }

@@ -194,9 +194,11 @@ struct RunState {
             do {
                 switch step.transform {
                 case .stateless(let transform):
+                    if !transform.readsDictionaryText { batch = batch.flatteningDictionaries() }
                     result = try transform.process(batch)
-                case .stateful:
+                case .stateful(let stateful):
                     guard let run = statefulRuns[index] else { return }
+                    if !stateful.readsDictionaryText { batch = batch.flatteningDictionaries() }
                     result = try run.consume(batch)
                     try account(index)
                 case .lookup:
@@ -222,6 +224,8 @@ struct RunState {
     }
 
     mutating func load(_ batch: RecordBatch, writer: (any TargetWriter)?) async throws {
+        // Targets write plain text (see `DictionaryText`).
+        let batch = batch.flatteningDictionaries()
         if stageFields[steps.count] == nil, !batch.isEmpty { stageFields[steps.count] = batch.fields }
         guard !batch.isEmpty else { return }
         stats.recordsTransformed += batch.count

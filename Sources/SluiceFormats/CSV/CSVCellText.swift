@@ -23,6 +23,7 @@ struct CSVCellText {
         case .doubles(let a): appendDouble(a[row], into: &out)
         case .bools(let a): appendLiteral(a[row] ? "true" : "false", into: &out)
         case .text(let t): t.withBytes(at: row) { appendText($0, into: &out) }
+        case .dictionary(let d): d.dictionary.withBytes(at: d.code(at: row)) { appendText($0, into: &out) }
         case .values(let a): appendValue(a[row], into: &out)
         }
     }

@@ -261,6 +261,8 @@ enum CSVColumnAssembly {
                 text.offsets.append(contentsOf: t.offsets.dropFirst().lazy.map { $0 &+ shift })
             }
             if allText { return Column(storage: .text(text), presence: presence) }
+        case .dictionary:
+            break
         }
         var builder = ColumnBuilder(capacity: total)
         for part in parts {

@@ -59,6 +59,8 @@ enum ColumnViews {
         _ columns: [Column?], rows: Int, preEncode: (Column) -> Bool,
         encodeCell: (Column, Int, inout [UInt8]) -> Void, _ body: ([ColumnView]) -> R
     ) -> R {
+        // Views read plain storage: dictionary-encoded text is written out first.
+        let columns = columns.map { $0?.flatteningDictionary() }
         var scratch: [UInt8] = []
         var scratchOffsets: [Int32] = []
         var encodedAt = [Int](repeating: -1, count: columns.count)
@@ -128,8 +130,8 @@ enum ColumnViews {
                                     return nest(i + 1, &views)
                                 }
                             }
-                        case .values:
-                            preconditionFailure("value columns are always encoded up front")
+                        case .values, .dictionary:
+                            preconditionFailure("value columns are always encoded up front, dictionaries flattened")
                         }
                     }
                 }

@@ -72,7 +72,7 @@ enum BatchConcatenation {
             if texts.count == present.count, bytes < Int(Int32.max) {
                 return Column(storage: .text(joinText(parts, texts, bytes: bytes)), presence: presence)
             }
-        case .values:
+        case .values, .dictionary:
             break
         }
         var builder = ColumnBuilder(capacity: total)

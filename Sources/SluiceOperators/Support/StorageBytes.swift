@@ -11,6 +11,7 @@ extension Column {
         case .doubles(let a): return a.count * 8 + presenceBytes
         case .bools(let a): return a.count + presenceBytes
         case .text(let t): return t.bytes.count + t.offsets.count * 4 + presenceBytes
+        case .dictionary(let d): return d.codes.count * 4 + d.dictionary.bytes.count + d.dictionary.offsets.count * 4 + presenceBytes
         case .values(let a):
             var bytes = a.count * MemoryLayout<Value>.stride + presenceBytes
             for value in a { bytes += value.heapBytes }

@@ -80,6 +80,7 @@ final class ParquetColumnChunkReader {
         }
         converter.convert(scratch, into: &converted)
         try converted.checkTextSize()
+        converted.prepareCodeEntries()
         dictionary = converted
     }
 

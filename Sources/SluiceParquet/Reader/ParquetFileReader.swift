@@ -199,7 +199,7 @@ public final class ParquetFileReader: RecordFileReader {
         guard rowGroup.columns.count == columns.count else {
             throw FormatError("\(location) has \(rowGroup.columns.count) column chunks, but the schema has \(columns.count) columns")
         }
-        let state = RowGroupState(plan: plan, fields: fieldNames)
+        let state = RowGroupState(plan: plan, fields: fieldNames, keepsDictionaryText: options.keepsDictionaryText)
         for layoutIndex in projected {
             let layout = layouts[layoutIndex]
             var readers: [Int: ParquetColumnChunkReader] = [:]
@@ -257,12 +257,15 @@ public final class ParquetFileReader: RecordFileReader {
 
         let plan: RowGroupPlan
         let fields: [String]
+        /// Whether flat text columns may keep dictionary pages' codes (see ``DecodeOptions/keepsDictionaryText``).
+        let keepsDictionaryText: Bool
         var parts: [Part] = []
         var rowsRead = 0
 
-        init(plan: RowGroupPlan, fields: [String]) {
+        init(plan: RowGroupPlan, fields: [String], keepsDictionaryText: Bool) {
             self.plan = plan
             self.fields = fields
+            self.keepsDictionaryText = keepsDictionaryText
         }
 
         /// The next `count` rows, with the reasons of rows that cannot be read (by row).
@@ -274,6 +277,7 @@ public final class ParquetFileReader: RecordFileReader {
                 switch part {
                 case .flat(let reader):
                     var values = ParquetColumnValues(kind: reader.converter.conversion.kind)
+                    values.keepsCodes = keepsDictionaryText
                     values.reserve(count)
                     var presence: [Column.Presence]?
                     try reader.readFlat(count, into: &values, presence: &presence)

@@ -46,6 +46,8 @@ extension ColumnChunkBuffer {
                     try appendText(UnsafeRawBufferPointer(rebasing: all[range]), position: positions[row])
                 }
             }
+        case .dictionary:
+            try append(column.flatteningDictionary(), rows: rows, positions: positions)
         case .values(let values):
             for row in rows {
                 guard column.isPresent(row) else {

@@ -31,7 +31,7 @@ enum ParquetSchemaInference {
         case .ints: if anyPresent() { census.int = true }
         case .doubles: if anyPresent() { census.double = true }
         case .bools: if anyPresent() { census.bool = true }
-        case .text: if anyPresent() { census.string = true }
+        case .text, .dictionary: if anyPresent() { census.string = true }
         case .values(let values):
             for row in rows where column.isPresent(row) {
                 switch values[row] {

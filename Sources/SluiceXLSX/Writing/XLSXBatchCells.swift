@@ -31,7 +31,7 @@ struct XLSXBatchCells {
         for (field, column) in source.enumerated() {
             var encoded = EncodedColumn()
             encoded.ends.reserveCapacity(rows)
-            guard let column else {
+            guard let column = column?.flatteningDictionary() else {
                 encoded.ends = Array(repeating: 0, count: rows)
                 columns.append(encoded)
                 continue
@@ -67,6 +67,8 @@ struct XLSXBatchCells {
                         }
                     }
                 }
+            case .dictionary:
+                preconditionFailure("flattened above")
             case .values(let values):
                 let hint = dateOnly[field]
                 for r in 0..<rows {

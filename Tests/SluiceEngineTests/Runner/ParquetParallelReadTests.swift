@@ -44,6 +44,76 @@ import Testing
         print(f"ok {len(got)}")
         """
 
+    /// What the dictionary-text jobs below must give, computed by Python from pyarrow's
+    /// reading: `aggregate` (filters then groups by region in first-seen order: count, min,
+    /// max and exact median of amount, the distinct names), or `dedupe` (filter, then the first
+    /// row of each region), as NDJSON lines.
+    static let dictionaryExpectations = """
+        import json, statistics, sys
+        import pyarrow.parquet as pq
+        rows = pq.read_table(sys.argv[1]).to_pylist()
+        kept = [r for r in rows if r["region"] != "east"]
+        if sys.argv[2] == "aggregate":
+            groups = {}
+            for r in kept:
+                if r["amount"] is not None and r["amount"] > 0:
+                    groups.setdefault(r["region"], []).append(r)
+            for region, members in groups.items():
+                amounts = [r["amount"] for r in members]
+                print(json.dumps({"region": region, "n": len(members), "amount_min": min(amounts), "amount_max": max(amounts),
+                    "amount_median": statistics.median(amounts), "names": len({r["name"] for r in members})}))
+        else:
+            seen = set()
+            for r in kept:
+                if r["region"] not in seen:
+                    seen.add(r["region"])
+                    print(json.dumps({"id": r["id"], "region": r["region"], "name": r["name"]}))
+        """
+
+    /// Region is dictionary-encoded in the file, and stays codes through the filters and the
+    /// aggregate's grouping; a dedupe (which reads plain text) and the target get it flattened.
+    /// Both jobs give exactly what Python computes from pyarrow's reading.
+    @Test(arguments: [1, 2])
+    func dictionaryEncodedTextThroughFiltersGroupingAndOtherSteps(workers: Int) async throws {
+        let dir = try TemporaryDirectory(prefix: "sluice-parquet-dictionary")
+        defer { dir.remove() }
+        let input = dir.file("in.parquet")
+        _ = try Python.run(Self.makeInput, arguments: [input])
+        let planner = JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 700, environment: [:])
+        let filter = #"{"operation": "filter", "config": {"field": "region", "operator": "ne", "value": "east"}}"#
+        let jobs = [
+            (
+                "aggregate",
+                #"\#(filter), {"operation": "filter", "config": {"field": "amount", "operator": "gt", "value": 0}}, {"operation": "aggregate", "config": {"groupBy": ["region"], "aggregations": {"id": {"function": "count", "as": "n"}, "amount": ["min", "max", "median"], "name": {"function": "countDistinct", "as": "names"}}}}"#
+            ),
+            ("dedupe", #"\#(filter), {"operation": "dedupe", "config": {"fields": ["region"]}}, {"operation": "select", "config": {"fields": ["id", "region", "name"]}}"#),
+        ]
+        for (name, transforms) in jobs {
+            let output = dir.file("\(name)-\(workers).ndjson")
+            let plan = try planner.plan(
+                try ValueDecoder().decode(
+                    JobSpec.self,
+                    from: try JSONParser.parse(
+                        #"{"name": "\#(name)", "source": {"type": "file", "config": {"path": "\#(input)"}}, "transforms": [\#(transforms)], "target": {"type": "file", "config": {"path": "\#(output)", "format": "ndjson"}}}"#
+                    )))
+            let outcome = await JobRunner.run(plan, settings: RunSettings(workers: workers, blockBytes: 20_000), logger: Logger(label: "test"))
+            #expect(outcome.failure == nil, "\(name)")
+            #expect(outcome.stats.recordsExtracted == 20_000)
+            let expected = try Python.run(Self.dictionaryExpectations, arguments: [input, name])
+            let written = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(expected.split(separator: "\n").count == 4, "\(name): north, south, west and null")
+            #expect(try Self.sameRecords(written, expected), "\(name): wrote\n\(written)\nPython:\n\(expected)")
+        }
+    }
+
+    /// Whether two NDJSON texts hold the same records in the same order (compared as values,
+    /// so `5.0` equals `5`).
+    static func sameRecords(_ a: String, _ b: String) throws -> Bool {
+        let left = try a.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let right = try b.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        return left == right
+    }
+
     @Test(arguments: [1, 2])
     func rowGroupsDecodedByWorkersComeOutInOrder(workers: Int) async throws {
         let dir = try TemporaryDirectory(prefix: "sluice-parquet-parallel")

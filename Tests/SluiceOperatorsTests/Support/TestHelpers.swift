@@ -54,6 +54,40 @@ func valuesLayout(_ batch: RecordBatch) -> RecordBatch {
     return RecordBatch(fields: batch.fields, columns: columns, positions: batch.positions)
 }
 
+/// The same batch with every text column dictionary-encoded, the way a Parquet reader keeps
+/// it, to check that the operators reading that storage agree with plain text. The
+/// dictionary is made awkward on purpose: entries in reverse order of first use, each used
+/// entry twice (rows alternate between the copies), an entry no row uses, and the empty entry
+/// for null and absent rows last.
+func dictionaryLayout(_ batch: RecordBatch) -> RecordBatch {
+    let columns = batch.columns.map { column -> Column in
+        guard case .text(let text) = column.storage else { return column }
+        var firstSeen: [String] = []
+        var seen: Set<String> = []
+        for row in 0..<column.count where column.isPresent(row) {
+            let value = text.string(at: row)
+            if seen.insert(value).inserted { firstSeen.append(value) }
+        }
+        var entries = TextColumn()
+        entries.append("never used")
+        var index: [String: Int32] = [:]
+        for value in firstSeen.reversed() {
+            index[value] = Int32(entries.count)
+            entries.append(value)
+            entries.append(value)
+        }
+        let empty = Int32(entries.count)
+        entries.append("")
+        let codes = (0..<column.count).map { row -> Int32 in
+            guard column.isPresent(row), let code = index[text.string(at: row)] else { return empty }
+            return code + Int32(row % 2)
+        }
+        guard let encoded = DictionaryText(dictionary: entries, codes: codes) else { return column }
+        return Column(storage: .dictionary(encoded), presence: column.presence)
+    }
+    return RecordBatch(fields: batch.fields, columns: columns, positions: batch.positions)
+}
+
 /// The batch's records as compact JSON, for exact comparisons.
 func text(_ batch: RecordBatch) -> String {
     JSONText.string(.array(batch.records.map { .object($0) }))

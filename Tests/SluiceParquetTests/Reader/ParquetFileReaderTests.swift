@@ -30,13 +30,23 @@ import Testing
         try readsAsPyarrow(name)
     }
 
+    /// Read with and without keeping dictionary pages' text as codes, in batches larger and
+    /// smaller than the pages. Kept codes must read the same values, and must really be kept
+    /// where the file has dictionary-encoded text.
     private func readsAsPyarrow(_ name: String) throws {
         let files = try ParquetFixtures.files()
         let expected = try files.expectation(name)
-        for batchSize in [4096, 333] {
+        for (batchSize, keepsCodes) in [(4096, false), (333, false), (4096, true), (333, true), (50, true)] {
             var options = DecodeOptions()
             options.batchSize = batchSize
+            options.keepsDictionaryText = keepsCodes
             let read = try ParquetFixtures.read(path: files.path(name), options: options)
+            if !keepsCodes {
+                #expect(read.dictionaryFields.isEmpty)
+            } else if name.hasPrefix("flat_dict") || name == "pyarrow_default" {
+                // Their string column `s` is dictionary-encoded (in part, where the dictionary falls back).
+                #expect(read.dictionaryFields.contains("s"), "\(name): \(read.dictionaryFields.sorted())")
+            }
             ParquetFixtures.expectSame(read, expected)
             #expect(read.rejected.isEmpty, "\(name): \(read.rejected.first?.message ?? "")")
             #expect(read.positions == Array(1...max(1, expected.rows.count)).prefix(expected.rows.count).map { $0 })

@@ -22,6 +22,8 @@ struct ParquetRead {
     var batchSizes: [Int] = []
     var rowGroupsSkipped = 0
     var schema: [FieldSchema]?
+    /// The fields of which some batch came as dictionary-encoded text.
+    var dictionaryFields: Set<String> = []
 }
 
 /// The oracle's files, written once per test run into a temporary directory.
@@ -99,6 +101,9 @@ enum ParquetFixtures {
             read.rejected += chunk.rejected
             read.batchSizes.append(chunk.batch.count)
             read.positions += chunk.batch.positions
+            for (field, column) in zip(chunk.batch.fields, chunk.batch.columns) where column.isDictionaryText {
+                read.dictionaryFields.insert(field)
+            }
             for row in 0..<chunk.batch.count {
                 read.rows.append((0..<chunk.batch.columns.count).map { chunk.batch.value(row: row, column: $0) })
             }

@@ -26,7 +26,7 @@ struct PostgresBinaryCell {
         case .ints: if type.takesEveryInt { return true }
         case .doubles: if type.takesEveryDouble { return true }
         case .bools: if type == .bool || type.takesText { return true }
-        case .text: if type.takesAnyString { return true }
+        case .text, .dictionary: if type.takesAnyString { return true }
         case .values(let values):
             var trial: [UInt8] = []
             for row in rows where column.isPresent(row) && !Self.surelyAccepts(values[row], as: type) {
@@ -68,6 +68,7 @@ struct PostgresBinaryCell {
         case .doubles(let values): return writeDouble(values[row], as: type, to: &out)
         case .bools(let values): return writeBool(values[row], as: type, to: &out)
         case .text(let text): return text.withBytes(at: row) { writeText($0, as: type, to: &out) }
+        case .dictionary(let d): return d.dictionary.withBytes(at: d.code(at: row)) { writeText($0, as: type, to: &out) }
         case .values(let values): return write(values[row], as: type, to: &out)
         }
     }

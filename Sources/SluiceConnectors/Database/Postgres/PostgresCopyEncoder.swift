@@ -38,6 +38,7 @@ struct PostgresCopyEncoder {
                 case .ints(let values): Self.writeInt(values[row], to: &buffer)
                 case .bools(let values): buffer.writeStaticString(values[row] ? "true" : "false")
                 case .text(let text): text.withBytes(at: row) { Self.writeEscaped($0, to: &buffer) }
+                case .dictionary(let d): d.dictionary.withBytes(at: d.code(at: row)) { Self.writeEscaped($0, to: &buffer) }
                 case .doubles(let values):
                     scratch.removeAll(keepingCapacity: true)
                     PostgresTextForm.appendDouble(values[row], to: &scratch)

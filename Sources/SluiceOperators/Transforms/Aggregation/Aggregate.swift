@@ -83,6 +83,10 @@ public struct Aggregate: MergeableTransform {
         }
     }
 
+    /// Group-by fields take dictionary-encoded text as it is (each entry is looked up once a
+    /// batch); aggregated fields are read from a plain copy.
+    public var readsDictionaryText: Bool { true }
+
     /// A fresh state; an ungrouped aggregate starts with its one group.
     public func makeState() -> AggregateState {
         plan.makeState(groupFields: groupBy.count)
@@ -97,7 +101,8 @@ public struct Aggregate: MergeableTransform {
             for group in groups { counts[Int(group)] += 1 }
         }
         for feed in plan.feeds {
-            let column = batch.column(named: feed.field)
+            // Group keys read dictionary-encoded text as it is; the accumulators read plain storage.
+            let column = batch.column(named: feed.field)?.flatteningDictionary()
             switch feed.kind {
             case .rows: break
             case .first, .last: state.edges[feed.slot].consume(column, groups: groups)

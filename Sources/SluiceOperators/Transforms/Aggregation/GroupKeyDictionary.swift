@@ -97,8 +97,45 @@ struct GroupKeyDictionary: Sendable {
                     textCodes(t, count: count, presence: nil, into: out)
                 }
             }
+        case .dictionary(let d):
+            dictionaryCodes(d, count: count, presence: column.presence, into: &codes)
         case .bools, .values:
             for row in 0..<count { codes.append(code(of: column.value(at: row))) }
+        }
+    }
+
+    /// The codes of the first `count` rows of dictionary-encoded text. An entry is looked up
+    /// when a present row first uses it and remembered for the batch, so codes stay in
+    /// first-seen order and unused entries never become keys. A dictionary with more entries
+    /// than the batch has rows is looked up row by row instead (preparing its memo would
+    /// cost more than it saves).
+    private mutating func dictionaryCodes(_ d: DictionaryText, count: Int, presence: [Column.Presence]?, into codes: inout [Int32]) {
+        let entries = d.dictionary
+        let memoized = entries.count <= count
+        var memo = [Int32](repeating: -1, count: memoized ? entries.count : 0)
+        codes.append(contentsOf: repeatElement(0, count: count))
+        codes.withUnsafeMutableBufferPointer { out in
+            entries.bytes.withUnsafeBytes { bytes in
+                entries.offsets.withUnsafeBufferPointer { offsets in
+                    d.codes.withUnsafeBufferPointer { rowCodes in
+                        for row in 0..<count {
+                            if let presence, presence[row] != .present {
+                                out[row] = nullKey()
+                                continue
+                            }
+                            let entry = Int(rowCodes[row])
+                            if memoized, memo[entry] >= 0 {
+                                out[row] = memo[entry]
+                                continue
+                            }
+                            let cell = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[entry])..<Int(offsets[entry + 1])])
+                            let code = textKey(cell) { .string(String(decoding: cell, as: UTF8.self)) }
+                            if memoized { memo[entry] = code }
+                            out[row] = code
+                        }
+                    }
+                }
+            }
         }
     }
 

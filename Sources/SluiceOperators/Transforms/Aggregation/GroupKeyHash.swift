@@ -26,6 +26,7 @@ enum GroupKeyHash {
         case .doubles(let a): return double(a[row])
         case .bools(let a): return a[row] ? KeyHashing.trueHash : KeyHashing.falseHash
         case .text(let t): return t.withBytes(at: row) { KeyHashing.bytes($0) }
+        case .dictionary(let d): return d.dictionary.withBytes(at: d.code(at: row)) { KeyHashing.bytes($0) }
         case .values(let a): return hash(a[row])
         }
     }

@@ -181,6 +181,14 @@ func forEachNumber(
                 }
             }
         }
+    case .dictionary(let d):
+        d.dictionary.bytes.withUnsafeBytes { bytes in
+            for row in 0..<rows where column.isPresent(row) {
+                if let number = NumberText.parse(UnsafeRawBufferPointer(rebasing: bytes[d.dictionary.range(d.code(at: row))])) {
+                    parsed(Int(groups[row]), number)
+                }
+            }
+        }
     case .values(let a):
         for row in 0..<rows where column.isPresent(row) {
             switch a[row] {

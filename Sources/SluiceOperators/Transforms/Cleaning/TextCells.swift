@@ -33,6 +33,8 @@ enum TextCells {
                 }
             }
             return Column(storage: .text(TextColumn(bytes: bytes, offsets: offsets)), presence: column.presence)
+        case .dictionary:
+            return rewritten(column.flatteningDictionary(), rewrite)
         case .values(let values):
             guard values.contains(where: { $0.stringValue != nil }) else { return nil }
             var buffer: [UInt8] = []

@@ -59,6 +59,10 @@ public struct Filter: StatelessTransform {
         inputFields.map { FieldDerivation(output: $0, inputs: [$0], how: "copy") }
     }
 
+    /// Field tests decide dictionary-encoded text once per entry, and the rows kept keep
+    /// their encoding (expression tests read a plain copy).
+    public var readsDictionaryText: Bool { true }
+
     /// What follows needs, plus every field the condition tests.
     public func inputDemand(forOutput output: FieldDemand) -> FieldDemand { output.adding(condition.fields) }
 }

@@ -4,7 +4,8 @@ import SluiceCore
 ///
 /// Int, double and text columns compare their storage directly (text by bytes, without
 /// making a `String` per cell); other layouts fall back to the predicate's `Value` test.
-/// Inside an `and` the scan visits only the rows still selected (``candidates``).
+/// Dictionary-encoded text is decided once per dictionary entry. Inside an `and` the scan
+/// visits only the rows still selected (``candidates``).
 struct FilterScan {
     let predicate: FilterPredicate
     let column: Column
@@ -14,6 +15,7 @@ struct FilterScan {
 
     /// The selected rows, in order.
     func rows() -> [Int] {
+        if case .dictionary(let d) = column.storage { return dictionaryRows(d) }
         if let outcomes = predicate.outcomes { return comparisonRows(outcomes) }
         return otherRows()
     }
@@ -46,10 +48,31 @@ struct FilterScan {
             return scanText(t, missing) { cell in
                 outcomes.accepts(NumberText.parse(cell).flatMap { $0.compare(to: number) })
             }
-        case .bools, .values:
+        case .bools, .values, .dictionary:
             break
         }
         return select(missing) { predicate.test(column.value(at: $0)) }
+    }
+
+    /// The rows of dictionary-encoded text the predicate selects: it is decided for each
+    /// entry once (the entries scanned as a text column, every one present), and each present
+    /// row takes its entry's answer; null and absent rows go by ``FilterPredicate/selectsMissing``
+    /// as in every scan. A dictionary with more entries than there are rows to test is
+    /// flattened and scanned row by row instead.
+    private func dictionaryRows(_ d: DictionaryText) -> [Int] {
+        let entries = d.dictionary
+        guard entries.count <= candidates?.count ?? count else {
+            return FilterScan(predicate: predicate, column: column.flatteningDictionary(), count: count, candidates: candidates).rows()
+        }
+        var passes = [Bool](repeating: false, count: entries.count)
+        for entry in FilterScan(predicate: predicate, column: Column(storage: .text(entries)), count: entries.count).rows() {
+            passes[entry] = true
+        }
+        return passes.withUnsafeBufferPointer { passes in
+            d.codes.withUnsafeBufferPointer { codes in
+                select(predicate.selectsMissing) { passes[Int(codes[$0])] }
+            }
+        }
     }
 
     /// The rows the other operators select.
@@ -107,7 +130,7 @@ struct FilterScan {
                 guard let x = NumberText.parse(cell) else { return false }
                 return selects(x.compare(to: low), x.compare(to: high))
             }
-        case .bools, .values:
+        case .bools, .values, .dictionary:
             return nil
         }
     }

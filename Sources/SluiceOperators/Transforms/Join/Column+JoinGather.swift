@@ -13,6 +13,7 @@ extension Column {
         case .doubles(let a): return Column(storage: .doubles(Column.gather(a, rows, placeholder: 0)), presence: newPresence)
         case .bools(let a): return Column(storage: .bools(Column.gather(a, rows, placeholder: false)), presence: newPresence)
         case .text(let t): return Column(storage: .text(Column.gather(t, rows)), presence: newPresence)
+        case .dictionary: return flatteningDictionary().gathering(rows, absentAsNull: absentAsNull)
         case .values(let a): return Column(storage: .values(Column.gather(a, rows, placeholder: .null)), presence: newPresence)
         }
     }

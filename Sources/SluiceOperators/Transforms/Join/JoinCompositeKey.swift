@@ -48,6 +48,11 @@ enum JoinCompositeKey {
                 appendWord(.text, UInt64(text.count), count: 4, to: &bytes)
                 bytes.append(contentsOf: text)
             }
+        case .dictionary(let d):
+            d.dictionary.withBytes(at: d.code(at: row)) { text in
+                appendWord(.text, UInt64(text.count), count: 4, to: &bytes)
+                bytes.append(contentsOf: text)
+            }
         case .bools(let a): appendWord(.bool, a[row] ? 1 : 0, count: 1, to: &bytes)
         case .values(let a): return append(JoinKey.of(a[row]), to: &bytes)
         }

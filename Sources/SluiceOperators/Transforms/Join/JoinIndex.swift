@@ -62,7 +62,7 @@ struct JoinIndex: Sendable {
                         }
                     }
                 }
-            case .bools, .values:
+            case .bools, .values, .dictionary:
                 for row in 0..<count where present(row) { add(JoinKey.of(column.value(at: row)), row) }
             }
         }
@@ -112,7 +112,7 @@ struct JoinIndex: Sendable {
                 for row in 0..<count {
                     out[row] = column.isPresent(row) ? find(JoinKey.of(a[row])) : -1
                 }
-            case .bools, .values:
+            case .bools, .values, .dictionary:
                 for row in 0..<count {
                     out[row] = column.isPresent(row) ? find(JoinKey.of(column.value(at: row))) : -1
                 }

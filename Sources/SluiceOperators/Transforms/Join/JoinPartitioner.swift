@@ -56,7 +56,7 @@ struct JoinPartitioner: Sendable {
         case .ints(let a): return KeyHashing.integer(a[row])
         case .doubles(let a): return hash(JoinKey.of(a[row]))
         case .text(let t): return t.withBytes(at: row) { KeyHashing.bytes($0) }
-        case .bools, .values: return hash(JoinKey.of(column.value(at: row)))
+        case .bools, .values, .dictionary: return hash(JoinKey.of(column.value(at: row)))
         }
     }
 

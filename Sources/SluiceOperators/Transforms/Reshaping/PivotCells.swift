@@ -89,6 +89,8 @@ struct PivotCells: Sendable {
         case .ints(let a): return .int(a[row])
         case .doubles(let a): return a[row].isNaN ? nil : .double(a[row])
         case .text(let t): return t.withBytes(at: row) { NumberText.parse($0) }.flatMap { $0.double.isNaN ? nil : $0 }
+        case .dictionary(let d):
+            return d.dictionary.withBytes(at: d.code(at: row)) { NumberText.parse($0) }.flatMap { $0.double.isNaN ? nil : $0 }
         case .bools: return nil
         case .values(let a): return a[row].parsedNumber.flatMap { $0.double.isNaN ? nil : $0 }
         }

@@ -48,6 +48,7 @@ struct HeldRowGather {
                 case .bools: kind = .bools
                 case .text: kind = .text
                 case .values: kind = .values
+                case .dictionary: kind = .mixed
                 }
                 if layout == .absent {
                     layout = kind

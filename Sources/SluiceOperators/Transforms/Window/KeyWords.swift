@@ -14,6 +14,7 @@ enum KeyWords {
         case .doubles(let a): return (a.map { doubleWord($0) }, isNull)
         case .bools(let a): return (a.map { $0 ? 1 : 0 }, isNull)
         case .text(let t): return (textWords(t, layout: layout), isNull)
+        case .dictionary: return words(column.flatteningDictionary(), layout: layout)
         case .values(let a):
             // A `.null` cell is a null whatever the presence says.
             if a.contains(where: \.isNull) {

@@ -24,7 +24,7 @@ struct NumericCells: Sendable {
         case .ints: (ints, doubles) = (Array(repeating: 0, count: count), [])
         case .doubles: (ints, doubles) = ([], Array(repeating: 0, count: count))
         case .bools: (ints, doubles) = ([], [])
-        case .text, .values: (ints, doubles) = (Array(repeating: 0, count: count), Array(repeating: 0, count: count))
+        case .text, .dictionary, .values: (ints, doubles) = (Array(repeating: 0, count: count), Array(repeating: 0, count: count))
         }
         switch column.storage {
         case .ints(let a):
@@ -42,6 +42,10 @@ struct NumericCells: Sendable {
                 for row in 0..<count where column.isPresent(row) {
                     if let number = NumberText.parse(UnsafeRawBufferPointer(rebasing: bytes[t.range(row)])) { set(row, number) }
                 }
+            }
+        case .dictionary(let d):
+            for row in 0..<count where column.isPresent(row) {
+                if let number = d.dictionary.withBytes(at: d.code(at: row), NumberText.parse) { set(row, number) }
             }
         case .values(let a):
             for row in 0..<count where column.isPresent(row) {

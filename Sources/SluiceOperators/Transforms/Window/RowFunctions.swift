@@ -64,6 +64,7 @@ enum RowFunctions {
                 case .doubles(let a): builder.appendDouble(a[row])
                 case .bools(let a): builder.appendBool(a[row])
                 case .text(let t): t.withBytes(at: row) { builder.appendText($0) }
+                case .dictionary(let d): d.dictionary.withBytes(at: d.code(at: row)) { builder.appendText($0) }
                 case .values(let a): builder.append(a[row])
                 }
             }

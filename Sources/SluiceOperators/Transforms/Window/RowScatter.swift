@@ -81,6 +81,8 @@ struct RowScatter {
             if arrays.compactMap({ $0 }).count == present.count {
                 return Column(storage: .values(Self.scatter(arrays, counts: counts, placeholder: .null, destination: destination)), presence: presence)
             }
+        case .dictionary:
+            break
         }
         return BatchConcatenation.concatenate(Array(zip(parts, counts))).gathering(sources.map { Int($0) })
     }

@@ -7,6 +7,10 @@ import SluiceCore
 /// Each kind has its own array (not an enum payload), so appends mutate in place. Values that
 /// could not be converted (invalid UTF-8, a timestamp out of range) hold a placeholder and
 /// are listed in ``invalid`` with the reason, for the reader to refuse their records.
+///
+/// With ``keepsCodes``, text read from dictionary pages is kept as codes into the dictionary
+/// (``codeEntries``, ``codes``) and becomes a ``DictionaryText`` column; the first value
+/// that comes any other way turns the codes into plain text (``materializeCodes()``).
 struct ParquetColumnValues {
     enum Kind: Sendable { case ints, doubles, bools, text, values }
 
@@ -19,6 +23,15 @@ struct ParquetColumnValues {
     var values: [Value] = []
     /// Indices of values that could not be converted, ascending, with the reason.
     var invalid: [(index: Int, reason: String)] = []
+    /// Whether text gathered from a dictionary may stay codes (flat columns the engine reads).
+    var keepsCodes = false
+    /// While the text is held as codes: the dictionary's ``preparedEntries`` they index.
+    private(set) var codeEntries: TextColumn?
+    /// On a dictionary: its entries with one empty entry appended (the code of null rows),
+    /// prepared once by ``prepareCodeEntries()``; `nil` when its text cannot be kept as codes.
+    private(set) var preparedEntries: TextColumn?
+    /// One code per value while ``codeEntries`` is set on batch values.
+    private(set) var codes: [Int32] = []
 
     init(kind: Kind) { self.kind = kind }
 
@@ -28,7 +41,7 @@ struct ParquetColumnValues {
         case .ints: return ints.count
         case .doubles: return doubles.count
         case .bools: return bools.count
-        case .text: return textOffsets.count - 1
+        case .text: return codeEntries == nil ? textOffsets.count - 1 : codes.count
         case .values: return values.count
         }
     }
@@ -44,6 +57,8 @@ struct ParquetColumnValues {
         textOffsets.append(0)
         values.removeAll(keepingCapacity: true)
         invalid.removeAll()
+        codeEntries = nil
+        codes.removeAll(keepingCapacity: true)
     }
 
     /// Reserves room for `count` more values.
@@ -64,6 +79,7 @@ struct ParquetColumnValues {
         case .doubles: return .double(doubles[i])
         case .bools: return .bool(bools[i])
         case .text:
+            if let codeEntries { return .string(codeEntries.string(at: Int(codes[i]))) }
             let range = Int(textOffsets[i])..<Int(textOffsets[i + 1])
             return .string(textBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) })
         case .values: return values[i]
@@ -82,8 +98,52 @@ struct ParquetColumnValues {
         bools = []
         textBytes = []
         textOffsets = [0]
+        codeEntries = nil
+        codes = []
         values = converted
         kind = .values
+    }
+
+    // MARK: - Dictionary codes
+
+    /// On a converted dictionary page: prepares the entries batch values keep codes into,
+    /// when it is text whose every entry converted (an entry refused for invalid UTF-8
+    /// refuses each row that uses it, which the plain path reports).
+    mutating func prepareCodeEntries() {
+        guard kind == .text, invalid.isEmpty else { return }
+        var offsets = textOffsets
+        offsets.append(offsets[offsets.count - 1])
+        preparedEntries = TextColumn(bytes: textBytes, offsets: offsets)
+    }
+
+    /// Appends `indices` (checked against the dictionary's size) as codes when this is text
+    /// that keeps codes and holds none from another dictionary; false when it cannot.
+    private mutating func appendCodes(_ indices: UnsafeBufferPointer<UInt32>, from dictionary: ParquetColumnValues) -> Bool {
+        guard keepsCodes, kind == .text, let entries = dictionary.preparedEntries else { return false }
+        if let current = codeEntries {
+            // Codes index one dictionary; a second dictionary page in a chunk is rare enough to read as plain text.
+            let same = current.offsets.withUnsafeBufferPointer { a in entries.offsets.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+            guard same else { return false }
+        } else {
+            guard count == 0 else { return false }
+            codeEntries = entries
+            codes.reserveCapacity(textOffsets.capacity)
+        }
+        // Indices are below the dictionary's size (at most Int32.max entries), so their bits are the codes.
+        indices.withMemoryRebound(to: Int32.self) { codes.append(contentsOf: $0) }
+        return true
+    }
+
+    /// Turns codes held so far into plain text (each row's entry copied; null rows' entry is
+    /// empty); nothing when the text is not held as codes.
+    mutating func materializeCodes() {
+        guard let entries = codeEntries else { return }
+        codeEntries = nil
+        let held = codes
+        codes = []
+        held.withUnsafeBufferPointer { held in
+            held.withMemoryRebound(to: UInt32.self) { gatherText($0, offsets: entries.offsets, bytes: entries.bytes) }
+        }
     }
 
     // MARK: - Appending
@@ -103,6 +163,7 @@ struct ParquetColumnValues {
 
     /// Appends a placeholder for a value that could not be converted, and the reason.
     mutating func appendInvalid(_ reason: String) {
+        materializeCodes()
         invalid.append((count, reason))
         switch kind {
         case .ints: ints.append(0)
@@ -141,6 +202,8 @@ struct ParquetColumnValues {
                 if let reason = reasons[Int(index)] { invalid.append((base + offset, reason)) }
             }
         }
+        if appendCodes(indices, from: dictionary) { return }
+        materializeCodes()
         if dictionary.kind != kind { promoteToValues() }
         switch kind {
         case .ints:
@@ -215,6 +278,9 @@ struct ParquetColumnValues {
         case .doubles: Self.spread(&doubles, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: 0)
         case .bools: Self.spread(&bools, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: false)
         case .values: Self.spread(&values, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: .null)
+        case .text where codeEntries != nil:
+            let nullCode = Int32(truncatingIfNeeded: (codeEntries?.count ?? 1) - 1)
+            Self.spread(&codes, base: base, levels: levels, presentLevel: presentLevel, missing: missing, placeholder: nullCode)
         case .text:
             // Offsets: entry base + r + 1 is the end of row r; a null row ends where the
             // last present value before it ends. Filled from the back, in place.
@@ -276,7 +342,13 @@ struct ParquetColumnValues {
         case .ints: return Column(storage: .ints(ints), presence: presence)
         case .doubles: return Column(storage: .doubles(doubles), presence: presence)
         case .bools: return Column(storage: .bools(bools), presence: presence)
-        case .text: return Column(storage: .text(TextColumn(bytes: textBytes, offsets: textOffsets)), presence: presence)
+        case .text:
+            if let codeEntries, let text = DictionaryText(dictionary: codeEntries, codes: codes) {
+                return Column(storage: .dictionary(text), presence: presence)
+            }
+            var plain = self
+            plain.materializeCodes()
+            return Column(storage: .text(TextColumn(bytes: plain.textBytes, offsets: plain.textOffsets)), presence: presence)
         case .values: return Column(storage: .values(values), presence: presence)
         }
     }

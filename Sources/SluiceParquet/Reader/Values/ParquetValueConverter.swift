@@ -28,6 +28,7 @@ struct ParquetValueConverter {
         into out: inout ParquetColumnValues
     ) throws {
         guard count > 0 else { return }
+        if case .dictionary = decoder {} else { out.materializeCodes() }
         switch decoder {
         case .dictionary(var d):
             guard let dictionary else { throw ParquetDecodeError("a dictionary-encoded page comes without a dictionary page") }

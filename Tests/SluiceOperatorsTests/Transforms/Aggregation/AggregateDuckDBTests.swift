@@ -46,7 +46,8 @@ import Testing
     static let table = "read_json('$CSV', format = 'newline_delimited', columns = {i: 'BIGINT', g: 'VARCHAR', v: 'DOUBLE', t: 'VARCHAR'})"
 
     /// Runs `configJSON` over `records` in three contiguous parts merged in order (batches of
-    /// 500, every third one in the `[Value]` layout).
+    /// 500, every third one in the `[Value]` layout, and the one after it with text
+    /// dictionary-encoded).
     static func run(_ configJSON: String, _ records: [ValueObject]) throws -> [ValueObject] {
         let aggregate = try make(Aggregate.self, configJSON)
         let third = (records.count + 2) / 3
@@ -55,7 +56,7 @@ import Testing
             var state = aggregate.makeState()
             for (n, start) in stride(from: part, to: min(part + third, records.count), by: 500).enumerated() {
                 let batch = RecordBatch(records: Array(records[start..<min(start + 500, part + third, records.count)]))
-                _ = try aggregate.consume(n % 3 == 2 ? valuesLayout(batch) : batch, into: &state)
+                _ = try aggregate.consume(n % 3 == 2 ? valuesLayout(batch) : n % 3 == 1 ? dictionaryLayout(batch) : batch, into: &state)
             }
             states.append(state)
         }

@@ -11,10 +11,12 @@ private func aggregate(_ configJSON: String, _ batches: [RecordBatch]) throws ->
     return text(try aggregate.finish(state))
 }
 
-/// Runs the aggregate over `input` in its typed and its `[Value]` layout, expecting one answer.
+/// Runs the aggregate over `input` in its typed and its `[Value]` layout, and with text
+/// dictionary-encoded, expecting one answer (groups in the same order).
 private func aggregateBothLayouts(_ configJSON: String, _ input: RecordBatch) throws -> String {
     let typed = try aggregate(configJSON, [input])
     #expect(try aggregate(configJSON, [valuesLayout(input)]) == typed)
+    #expect(try aggregate(configJSON, [dictionaryLayout(input)]) == typed)
     return typed
 }
 

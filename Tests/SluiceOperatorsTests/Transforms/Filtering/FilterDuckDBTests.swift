@@ -101,6 +101,7 @@ import Testing
             for batch in batches {
                 let typed = try filter.process(batch).batch
                 #expect(try filter.process(valuesLayout(batch)).batch.positions == typed.positions, "layouts disagree: \(sql)")
+                #expect(try filter.process(dictionaryLayout(batch)).batch.positions == typed.positions, "dictionary text: \(sql)")
                 #expect(try filter.process(DuckDBDifferentialTests.textLayout(batch, field: "n")).batch.positions == typed.positions, "text n: \(sql)")
                 kept += typed.records.map { $0["i"] ?? .null }
             }

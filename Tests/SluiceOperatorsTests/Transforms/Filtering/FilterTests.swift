@@ -3,8 +3,9 @@ import Testing
 
 @testable import SluiceOperators
 
-/// Runs a filter config over `input` in its typed layout and in the `[Value]` layout,
-/// expecting both to keep the same rows; returns those rows' positions.
+/// Runs a filter config over `input` in its typed layout, the `[Value]` layout and with text
+/// dictionary-encoded, expecting all three to keep the same rows (the dictionary-encoded
+/// text staying encoded); returns those rows' positions.
 private func kept(_ configJSON: String, _ input: RecordBatch) throws -> [Int] {
     let filter = try make(Filter.self, configJSON)
     let typed = try filter.process(input)
@@ -12,6 +13,12 @@ private func kept(_ configJSON: String, _ input: RecordBatch) throws -> [Int] {
     #expect(typed.batch.positions == general.batch.positions, "typed and general paths disagree for \(configJSON)")
     #expect(typed.rejected.isEmpty)
     #expect(text(typed.batch) == text(general.batch))
+    let encodedInput = dictionaryLayout(input)
+    let encoded = try filter.process(encodedInput)
+    #expect(encoded.batch.positions == typed.batch.positions, "dictionary and plain text disagree for \(configJSON)")
+    #expect(text(encoded.batch) == text(typed.batch))
+    #expect(encoded.rejected.count == typed.rejected.count)
+    if encodedInput.hasDictionaryText, !encoded.batch.isEmpty { #expect(encoded.batch.hasDictionaryText) }
     return typed.batch.positions
 }
 

@@ -182,7 +182,8 @@ struct ExpressionTest: Sendable {
 
     /// Evaluates the expression once over the batch; failures on candidate rows are recorded.
     func rows(in batch: RecordBatch, among candidates: [Int]?, failures: inout [Int: String]) -> [Int] {
-        let result = expression.evaluate(batch, now: now)
+        // Expressions read plain storage.
+        let result = expression.evaluate(batch.flatteningDictionaries(), now: now)
         let rows = candidates ?? Array(0..<batch.count)
         if !result.rowErrors.isEmpty {
             var isCandidate = [Bool](repeating: candidates == nil, count: batch.count)
