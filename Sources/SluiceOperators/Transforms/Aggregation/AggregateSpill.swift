@@ -35,6 +35,7 @@ extension Aggregate {
         var book = state.spill ?? AggregateSpillBook(keyFields: groupBy.count)
         var members = Array(repeating: [Int](), count: AggregateSpillBook.partitionCount)
         for group in 0..<count { members[AggregateSpillBook.partition(of: state.groups.key(of: group))].append(group) }
+        for slot in state.medians.indices { state.medians[slot].compact() }
         let positions = try state.partialPositions()
         let fields = groupBy + [Self.ordinalField] + (0..<state.partialColumnCount).map { "\u{0}aggregate.partial.\($0)" }
         var writer = try SpillWriter(space: space)

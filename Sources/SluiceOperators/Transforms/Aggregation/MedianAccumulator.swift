@@ -8,9 +8,22 @@ import SluiceCore
 /// flat array with a parallel array of group numbers: 12 bytes per value. ``medians(groupCount:)``
 /// brings each group's values together with a counting sort and selects its middle in linear
 /// time.
+///
+/// States merged in (one per block of a parallel read) are kept as they are, as ``Piece``s,
+/// instead of being appended: appending would copy every value held so far each time the
+/// arrays grow, on the one thread that merges. The counting sort reads the pieces directly.
 struct MedianAccumulator: Sendable {
     private var values: [Double] = []
     private var groups: [Int32] = []
+    /// Values merged from other states, in merge order after ``values``.
+    private var pieces: [Piece] = []
+
+    /// Another state's values: value `i` belongs to group `targets[groups[i]]` of this one.
+    private struct Piece: Sendable {
+        let values: [Double]
+        let groups: [Int32]
+        let targets: [Int32]
+    }
 
     /// Keeps the numeric cells of `column` (ints, doubles, numeric strings; NaN is skipped, as
     /// the sums skip it) with their rows' groups.
@@ -27,28 +40,51 @@ struct MedianAccumulator: Sendable {
         groups.append(Int32(truncatingIfNeeded: group))
     }
 
-    /// Adds the values of `other`, its group `g` becoming group `targets[g]`.
+    /// Adds the values of `other`, its group `g` becoming group `targets[g]` (kept as pieces,
+    /// not copied).
     mutating func merge(_ other: MedianAccumulator, targets: [Int]) {
-        // No exact reserveCapacity here: merges come one per block, and growing to the exact
-        // size each time would copy everything held on every merge.
-        values.append(contentsOf: other.values)
-        for group in other.groups { groups.append(Int32(truncatingIfNeeded: targets[Int(group)])) }
+        let map = targets.map { Int32(truncatingIfNeeded: $0) }
+        if !other.values.isEmpty { pieces.append(Piece(values: other.values, groups: other.groups, targets: map)) }
+        for piece in other.pieces {
+            pieces.append(Piece(values: piece.values, groups: piece.groups, targets: piece.targets.map { map[Int($0)] }))
+        }
+    }
+
+    /// Moves the merged pieces' values into the flat arrays (before spilling, which reads them
+    /// by position).
+    mutating func compact() {
+        guard !pieces.isEmpty else { return }
+        values.reserveCapacity(valueCount)
+        groups.reserveCapacity(valueCount)
+        for piece in pieces {
+            values.append(contentsOf: piece.values)
+            for group in piece.groups { groups.append(piece.targets[Int(group)]) }
+        }
+        pieces = []
     }
 
     /// The bytes held: values and their group numbers.
-    var estimatedBytes: Int { values.capacity * 8 + groups.capacity * 4 }
+    var estimatedBytes: Int {
+        pieces.reduce(values.capacity * 8 + groups.capacity * 4) { $0 + $1.values.capacity * 8 + $1.groups.capacity * 4 + $1.targets.count * 4 }
+    }
 
     /// The number of values held.
-    var valueCount: Int { values.count }
+    var valueCount: Int { pieces.reduce(values.count) { $0 + $1.values.count } }
 
-    /// Where each of `groupCount` groups' values sit, for ``partialColumns(_:_:)``.
+    /// Where each of `groupCount` groups' values sit, for ``partialColumns(_:_:)`` (of a
+    /// compacted state: see ``compact()``).
     func positions(groupCount: Int) throws(AggregateSpillError) -> GroupedPositions {
-        try GroupedPositions(count: groups.count, groupCount: groupCount) { Int(groups[$0]) }
+        var flat = self
+        flat.compact()
+        return try GroupedPositions(count: flat.groups.count, groupCount: groupCount) { Int(flat.groups[$0]) }
     }
 
     /// The values of `groups`, in that order, as one column of lists (each in input order, so
     /// the values reach the median selection in the order one run gives it).
     func partialColumns(_ groups: [Int], _ positions: GroupedPositions) -> [Column] {
+        var flat = self
+        flat.compact()
+        let values = flat.values
         let lists = groups.map { group in Value.array(positions.of(group).map { .double(values[Int($0)]) }) }
         return [Column(storage: .values(lists))]
     }
@@ -88,17 +124,35 @@ struct MedianAccumulator: Sendable {
         }
     }
 
-    /// The values of `groupCount` groups brought together with a counting sort by group.
+    /// The values of `groupCount` groups brought together with a counting sort by group
+    /// (the flat values, then the merged pieces').
     func grouped(groupCount: Int) -> Grouped {
         // Counting sort by group: starts[g] ..< starts[g + 1] will hold group g's values.
         var starts = [Int](repeating: 0, count: groupCount + 1)
         for group in groups { starts[Int(group) + 1] += 1 }
+        for piece in pieces {
+            for group in piece.groups { starts[Int(piece.targets[Int(group)]) + 1] += 1 }
+        }
         for g in 0..<groupCount { starts[g + 1] += starts[g] }
-        var sorted = [Double](repeating: 0, count: values.count)
         var next = starts
-        for (value, group) in zip(values, groups) {
-            sorted[next[Int(group)]] = value
-            next[Int(group)] += 1
+        let total = starts[groupCount]
+        let sorted = [Double](unsafeUninitializedCapacity: total) { out, initialized in
+            next.withUnsafeMutableBufferPointer { next in
+                for (value, group) in zip(values, groups) {
+                    out.initializeElement(at: next[Int(group)], to: value)
+                    next[Int(group)] += 1
+                }
+                for piece in pieces {
+                    piece.targets.withUnsafeBufferPointer { targets in
+                        for (value, group) in zip(piece.values, piece.groups) {
+                            let target = Int(targets[Int(group)])
+                            out.initializeElement(at: next[target], to: value)
+                            next[target] += 1
+                        }
+                    }
+                }
+            }
+            initialized = total
         }
         return Grouped(values: sorted, starts: starts)
     }

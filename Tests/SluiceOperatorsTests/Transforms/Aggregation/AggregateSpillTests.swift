@@ -74,6 +74,35 @@ import Testing
         }
     }
 
+    /// States merged into states that were merges themselves (a tree, not a chain): the
+    /// kept values of each merged state follow their groups through every level.
+    @Test(arguments: configs)
+    func statesMergedInATreeEqualInMemory(config: String) throws {
+        let aggregate = try make(Aggregate.self, config)
+        let batches = Self.input(rows: 8_000, batchSize: 500, seed: 9)
+        let expected = try Self.inMemory(aggregate, batches)
+        var level = try batches.map { batch in
+            var state = aggregate.makeState()
+            _ = try aggregate.consume(batch, into: &state)
+            return state
+        }
+        while level.count > 1 {
+            var next: [AggregateState] = []
+            for start in stride(from: 0, to: level.count, by: 2) {
+                var state = level[start]
+                if start + 1 < level.count { aggregate.merge(&state, level[start + 1]) }
+                next.append(state)
+            }
+            level = next
+        }
+        Self.expectSame(try aggregate.finish(level[0]), expected, "merged as a tree")
+        // The same tree, spilled after the last merge.
+        let space = makeAggregateSpillSpace()
+        var spilled = level[0]
+        try aggregate.spill(&spilled, to: space)
+        Self.expectSame(try Self.drain(try aggregate.finish(spilled, space: space)), expected, "merged as a tree, then spilled")
+    }
+
     @Test func aStateThatNeverSpilledGivesItsOneBatch() throws {
         let aggregate = try make(Aggregate.self, Self.configs[0])
         let batches = Self.input(rows: 3000, batchSize: 500, seed: 3)
