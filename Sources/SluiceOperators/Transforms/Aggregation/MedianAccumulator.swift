@@ -171,12 +171,9 @@ struct MedianAccumulator: Sendable {
         guard n > 0 else { return nil }
         let position = Double(n - 1) * p
         let k = Swift.min(n - 1, Swift.max(0, Int(position.rounded(.down))))
-        select(values, k)
-        let lower = values[k]
+        let (lower, next) = OrderStatistics.pair(values, k)
         let fraction = position - Double(k)
-        guard fraction > 0, k + 1 < n else { return lower }
-        var upper = values[k + 1]
-        for i in (k + 1)..<n where values[i] < upper { upper = values[i] }
+        guard fraction > 0, let upper = next else { return lower }
         return lower + fraction * (upper - lower)
     }
 
@@ -185,12 +182,8 @@ struct MedianAccumulator: Sendable {
         let n = values.count
         guard n > 0 else { return nil }
         let k = (n - 1) / 2
-        select(values, k)
-        let lower = values[k]
-        guard n % 2 == 0 else { return lower }
-        // After selection everything right of k is at least values[k]; the upper middle is their minimum.
-        var upper = values[k + 1]
-        for i in (k + 2)..<n where values[i] < upper { upper = values[i] }
+        let (lower, next) = OrderStatistics.pair(values, k)
+        guard n % 2 == 0, let upper = next else { return lower }
         let mean = (lower + upper) / 2
         return mean.isFinite ? mean : lower / 2 + upper / 2
     }
