@@ -44,7 +44,7 @@ final class ParquetBlockReader: BlockReader {
         guard nextRange < ranges.count else { return nil }
         let range = ranges[nextRange]
         nextRange += 1
-        let byteCount = try file.reader(options: options, rowGroups: range).byteCount
+        let byteCount = file.byteCount(of: range)
         let file = self.file
         let options = self.options
         return SourceBlock(byteCount: byteCount) {

@@ -27,6 +27,27 @@ public struct ParquetFile: Sendable {
         }
     }
 
+    /// Each row group's share of the file's bytes: its column chunks' bytes, within what the
+    /// groups before it left of the file (so damaged sizes never add up to more than the file).
+    var rowGroupShares: [Int] {
+        var attributed = 0
+        return rowGroupBytes.map { bytes in
+            let share = min(bytes, input.size - attributed)
+            attributed += share
+            return share
+        }
+    }
+
+    /// The bytes a reader of the row groups `rowGroups` accounts for: their shares, and the
+    /// rest of the file (magic, footer, anything the shares leave) when it reads the last row
+    /// group, so the readers of a partition of the row groups account for the whole file.
+    public func byteCount(of rowGroups: Range<Int>) -> Int {
+        let shares = rowGroupShares
+        let range = rowGroups.clamped(to: 0..<shares.count)
+        let own = shares[range].reduce(0, +)
+        return range.upperBound == shares.count ? own + input.size - shares.reduce(0, +) : own
+    }
+
     /// A reader of the row groups `rowGroups` (all when `nil`); see
     /// ``ParquetFileReader/init(input:options:rowGroups:)``.
     public func reader(options: DecodeOptions, rowGroups: Range<Int>? = nil) throws -> ParquetFileReader {

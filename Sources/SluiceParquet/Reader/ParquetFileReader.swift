@@ -77,7 +77,7 @@ public final class ParquetFileReader: RecordFileReader {
             typeDefinedOrder: metadata.columnOrdersAreTypeDefined ?? [], file: input.name)
         var plans: [RowGroupPlan] = []
         var firstRow = 0
-        var attributed = 0
+        let shares = file.rowGroupShares
         let count = metadata.rowGroups.count
         rowGroupCount = count
         let range = (rowGroups ?? 0..<count).clamped(to: 0..<count)
@@ -93,12 +93,7 @@ public final class ParquetFileReader: RecordFileReader {
                         "\(input.name): row group \(index + 1) declares \(rowGroup.numRows) rows, but column \(column + 1) holds only \(values) values")
                 }
             }
-            var bytes = 0
-            for chunk in rowGroup.columns {
-                bytes = bytes.addingReportingOverflow(Int(clamping: max(0, chunk.metaData?.totalCompressedSize ?? 0))).partialValue
-            }
-            let share = min(bytes, input.size - attributed)
-            attributed += share
+            let share = shares[index]
             if range.contains(index) {
                 let skip = rows > 0 && !options.conditions.isEmpty && filter.rulesOut(rowGroup, conditions: options.conditions)
                 plans.append(RowGroupPlan(index: index, firstRow: firstRow, rows: rows, bytes: share, skip: skip))
@@ -112,12 +107,8 @@ public final class ParquetFileReader: RecordFileReader {
         }
         if let last = plans.lastIndex(where: { !$0.skip && $0.rows > 0 }) { plans[last].isLastRead = true }
         self.plans = plans
-        let readsLast = rowGroups == nil || range.upperBound == count
-        totalBytes = plans.reduce(0) { $0 + $1.bytes } + (readsLast ? input.size - attributed : 0)
+        totalBytes = file.byteCount(of: rowGroups == nil ? 0..<count : range)
     }
-
-    /// The bytes this reader's chunks add up to (see ``init(input:options:rowGroups:)``).
-    public var byteCount: Int { totalBytes }
 
     /// The field names of the batches.
     private var fieldNames: [String] { projected.map { layouts[$0].schema.name } }
