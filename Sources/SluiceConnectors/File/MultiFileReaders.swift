@@ -34,83 +34,77 @@ struct FileDecoration: Sendable {
     }
 }
 
-/// Reads the files of a set one after another as one stream of chunks.
-final class MultiFileBatchReader: BatchReader {
-    typealias Open = (Int, FileSet.Entry) throws -> (any BatchReader, FileDecoration)
+/// The files of a set, opened one after another by `open` (the first at once, so a file
+/// that cannot be opened fails the open of the whole set).
+struct OpenedFiles<Reader> {
+    typealias Open = (Int, FileSet.Entry) throws -> (Reader, FileDecoration)
     private let entries: [FileSet.Entry]
     private let open: Open
     private var index = 0
-    private var current: (reader: any BatchReader, decoration: FileDecoration)?
-    let expectedBytes: Int?
+    /// The file being read, with what its records get; `nil` once every file was read.
+    private(set) var current: (reader: Reader, decoration: FileDecoration)?
 
-    /// Opens the first file at once, so a file that cannot be opened fails the open.
-    init(files: FileSet, expectedBytes: Int?, open: @escaping Open) throws {
-        self.entries = files.entries
-        self.expectedBytes = expectedBytes
+    init(_ files: FileSet, open: @escaping Open) throws {
+        entries = files.entries
         self.open = open
-        if let first = entries.first {
-            let opened = try open(0, first)
-            current = opened
-            firstSchema = opened.0.declaredSchema
-            index = 1
-        }
+        try advance()
     }
 
+    /// Opens the next file; false (and no current file) when none is left.
+    @discardableResult
+    mutating func advance() throws -> Bool {
+        current = nil
+        guard index < entries.count else { return false }
+        current = try open(index, entries[index])
+        index += 1
+        return true
+    }
+}
+
+/// Reads the files of a set one after another as one stream of chunks.
+final class MultiFileBatchReader: BatchReader {
+    private var files: OpenedFiles<any BatchReader>
+    let expectedBytes: Int?
     /// The schema the first file declares (the files of one source share their format).
-    var declaredSchema: [FieldSchema]? { firstSchema }
-    private var firstSchema: [FieldSchema]?
+    let declaredSchema: [FieldSchema]?
+
+    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BatchReader>.Open) throws {
+        self.files = try OpenedFiles(files, open: open)
+        self.expectedBytes = expectedBytes
+        declaredSchema = self.files.current?.reader.declaredSchema
+    }
 
     func next() async throws -> SourceChunk? {
-        while true {
-            if let current {
-                if let chunk = try await current.reader.next() { return current.decoration.apply(to: chunk) }
-                self.current = nil
-            }
-            guard index < entries.count else { return nil }
-            current = try open(index, entries[index])
-            index += 1
+        while let current = files.current {
+            if let chunk = try await current.reader.next() { return current.decoration.apply(to: chunk) }
+            try files.advance()
         }
+        return nil
     }
 }
 
 /// Cuts the files of a set into blocks one file after another.
 final class MultiFileBlockReader: BlockReader {
-    typealias Open = (Int, FileSet.Entry) throws -> (any BlockReader, FileDecoration)
-    private let entries: [FileSet.Entry]
-    private let open: Open
-    private var index = 0
-    private var current: (reader: any BlockReader, decoration: FileDecoration)?
+    private var files: OpenedFiles<any BlockReader>
     let expectedBytes: Int?
+    /// The schema the first file declares (the files of one source share their format).
+    let declaredSchema: [FieldSchema]?
 
-    /// Opens the first file at once, so a file that cannot be opened fails the open.
-    init(files: FileSet, expectedBytes: Int?, open: @escaping Open) throws {
-        self.entries = files.entries
+    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BlockReader>.Open) throws {
+        self.files = try OpenedFiles(files, open: open)
         self.expectedBytes = expectedBytes
-        self.open = open
-        if let first = entries.first {
-            let opened = try open(0, first)
-            current = opened
-            declaredSchema = opened.0.declaredSchema
-            index = 1
-        }
+        declaredSchema = self.files.current?.reader.declaredSchema
     }
 
-    /// The schema the first file declares (the files of one source share their format).
-    private(set) var declaredSchema: [FieldSchema]?
-
     func nextBlock() async throws -> SourceBlock? {
-        while true {
-            if let current {
-                if let block = try await current.reader.nextBlock() {
-                    let decoration = current.decoration
-                    guard !decoration.isEmpty else { return block }
-                    return SourceBlock(byteCount: block.byteCount) { try block.decode().map(decoration.apply(to:)) }
-                }
-                self.current = nil
+        while let current = files.current {
+            if let block = try await current.reader.nextBlock() {
+                let decoration = current.decoration
+                guard !decoration.isEmpty else { return block }
+                return SourceBlock(byteCount: block.byteCount) { try block.decode().map(decoration.apply(to:)) }
             }
-            guard index < entries.count else { return nil }
-            current = try open(index, entries[index])
-            index += 1
+            try files.advance()
         }
+        return nil
     }
 }
