@@ -10,38 +10,7 @@ import SluiceFormats
 /// allocated from it, nesting is limited to ``maximumDepth``, and every failure is a
 /// ``FormatError`` that says what was being read and at which byte of the file.
 struct ThriftCompactReader {
-    /// A value's type as the compact protocol tags it (the low nibble of a field header, or
-    /// of a list header).
-    enum FieldType: UInt8 {
-        case boolTrue = 1
-        case boolFalse = 2
-        case byte = 3
-        case i16 = 4
-        case i32 = 5
-        case i64 = 6
-        case double = 7
-        case binary = 8
-        case list = 9
-        case set = 10
-        case map = 11
-        case structure = 12
-
-        var name: String {
-            switch self {
-            case .boolTrue, .boolFalse: return "bool"
-            case .byte: return "byte"
-            case .i16: return "i16"
-            case .i32: return "i32"
-            case .i64: return "i64"
-            case .double: return "double"
-            case .binary: return "binary"
-            case .list: return "list"
-            case .set: return "set"
-            case .map: return "map"
-            case .structure: return "struct"
-            }
-        }
-    }
+    typealias FieldType = ThriftFieldType
 
     /// Structures and lists nested deeper than this are refused (Parquet's own nest a few
     /// levels; a bit-flipped footer must not recurse without bound).

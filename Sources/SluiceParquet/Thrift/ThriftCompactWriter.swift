@@ -9,21 +9,7 @@
 /// a delta from the previous field's id when it can) and closed with ``structEnd()``; nested
 /// structs open with ``structBegin()`` so each level keeps its own last field id.
 struct ThriftCompactWriter {
-    /// The compact protocol's type codes.
-    enum FieldType: UInt8 {
-        case booleanTrue = 1
-        case booleanFalse = 2
-        case byte = 3
-        case i16 = 4
-        case i32 = 5
-        case i64 = 6
-        case double = 7
-        case binary = 8
-        case list = 9
-        case set = 10
-        case map = 11
-        case structure = 12
-    }
+    typealias FieldType = ThriftFieldType
 
     /// The bytes written so far.
     var bytes: [UInt8] = []
@@ -60,7 +46,7 @@ struct ThriftCompactWriter {
 
     /// Writes field `id` as a boolean (the value travels in the type code).
     mutating func boolField(_ id: Int16, _ value: Bool) {
-        fieldBegin(id, value ? .booleanTrue : .booleanFalse)
+        fieldBegin(id, value ? .boolTrue : .boolFalse)
     }
 
     /// Writes field `id` as an i16.
