@@ -106,16 +106,7 @@ enum AvroDecimal {
             text.append(contentsOf: digits)
         }
         let exact = String(decoding: text, as: UTF8.self)
-        if let double = Double(exact), double.isFinite, sameDecimal(double.description, exact) { return .double(double) }
-        return .string(exact)
-    }
-
-    /// Whether two decimal texts (optionally signed, with a point and an exponent) stand for
-    /// the same number.
-    static func sameDecimal(_ a: String, _ b: String) -> Bool {
-        guard let x = canonical(a), let y = canonical(b) else { return false }
-        if x.digits.isEmpty || y.digits.isEmpty { return x.digits.isEmpty && y.digits.isEmpty }
-        return x == y
+        return ExactDecimal.value(exact)
     }
 
     /// A decimal text as sign, significant digits (no leading or trailing zeros) and the

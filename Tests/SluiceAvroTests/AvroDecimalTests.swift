@@ -54,7 +54,7 @@ for t in sys.argv[1:]:
             case .string(let s): backText = s
             default: backText = "?"
             }
-            #expect(AvroDecimal.sameDecimal(backText, text), "\(text) → \(back)")
+            #expect(ExactDecimal.sameNumber(backText, text), "\(text) → \(back)")
         }
         #expect(expected.count == texts.count)
     }

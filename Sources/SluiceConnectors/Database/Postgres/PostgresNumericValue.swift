@@ -50,8 +50,7 @@ enum PostgresNumericValue {
         }
         if let double = shortDouble(digits, weight: weight, negative: negative) { return .double(double) }
         let text = decimalText((0..<count).map { Int16(truncatingIfNeeded: digits[$0]) }, weight: weight, scale: scale, negative: negative)
-        if let double = Double(text), double.isFinite, sameDecimal(text, double.description) { return .double(double) }
-        return .string(text)
+        return ExactDecimal.value(text)
     }
 
     /// The base-10000 digits of a binary numeric, read in place.
@@ -141,52 +140,5 @@ enum PostgresNumericValue {
         } else {
             out.append(contentsOf: String(digit).utf8)
         }
-    }
-
-    /// Whether two decimal texts (digits, optional fraction, optional exponent) name the same number.
-    static func sameDecimal(_ a: String, _ b: String) -> Bool {
-        guard let x = canonical(a), let y = canonical(b) else { return false }
-        return x == y
-    }
-
-    /// Sign, significant digits (no leading or trailing zeros) and the exponent of the first.
-    private static func canonical(_ text: String) -> Canonical? {
-        var negative = false
-        var digits: [UInt8] = []
-        var pointOffset: Int?
-        var exponent = 0
-        var bytes = Array(text.utf8)[...]
-        if bytes.first == UInt8(ascii: "-") {
-            negative = true
-            bytes = bytes.dropFirst()
-        }
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte >= 48, byte <= 57 {
-                digits.append(byte)
-            } else if byte == UInt8(ascii: "."), pointOffset == nil {
-                pointOffset = digits.count
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let value = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else { return nil }
-                exponent = value
-                break
-            } else {
-                return nil
-            }
-            index += 1
-        }
-        let integerDigits = pointOffset ?? digits.count
-        guard let first = digits.firstIndex(where: { $0 != UInt8(ascii: "0") }) else {
-            return Canonical(negative: false, digits: [], exponent: 0)
-        }
-        let last = digits.lastIndex(where: { $0 != UInt8(ascii: "0") }) ?? first
-        return Canonical(negative: negative, digits: Array(digits[first...last]), exponent: integerDigits - first + exponent)
-    }
-
-    private struct Canonical: Equatable {
-        var negative: Bool
-        var digits: [UInt8]
-        var exponent: Int
     }
 }

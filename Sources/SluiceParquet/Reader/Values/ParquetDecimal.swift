@@ -132,11 +132,7 @@ enum ParquetDecimal {
             text.append(contentsOf: fraction)
         }
         let string = String(decoding: text, as: UTF8.self)
-        let significant = significantDigits(integerDigits + fraction)
-        if let double = Double(string), double.isFinite {
-            if significant <= 15 || sameDecimal(string, double.description) { return .double(double) }
-        }
-        return .string(string)
+        return ExactDecimal.value(string, atMost15Digits: significantDigits(integerDigits + fraction) <= 15)
     }
 
     private static func integerValue(_ digits: [UInt8], negative: Bool) -> Int? {
@@ -156,52 +152,5 @@ enum ParquetDecimal {
         let zero = UInt8(ascii: "0")
         guard let first = digits.firstIndex(where: { $0 != zero }), let last = digits.lastIndex(where: { $0 != zero }) else { return 0 }
         return last - first + 1
-    }
-
-    /// Whether two decimal texts (sign, digits, optional point, optional exponent) name the
-    /// same number.
-    static func sameDecimal(_ a: String, _ b: String) -> Bool {
-        guard let x = canonical(a), let y = canonical(b) else { return false }
-        return x == y
-    }
-
-    private struct Canonical: Equatable {
-        var negative: Bool
-        var digits: [UInt8]
-        var exponent: Int
-    }
-
-    /// Sign, significant digits and the decimal exponent of the first of them.
-    private static func canonical(_ text: String) -> Canonical? {
-        var bytes = Array(text.utf8)[...]
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") {
-            negative = true
-            bytes = bytes.dropFirst()
-        }
-        var digits: [UInt8] = []
-        var point: Int?
-        var exponent = 0
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                digits.append(byte)
-            } else if byte == UInt8(ascii: "."), point == nil {
-                point = digits.count
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let value = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else { return nil }
-                exponent = value
-                break
-            } else {
-                return nil
-            }
-            index += 1
-        }
-        let zero = UInt8(ascii: "0")
-        guard let first = digits.firstIndex(where: { $0 != zero }), let last = digits.lastIndex(where: { $0 != zero }) else {
-            return Canonical(negative: false, digits: [], exponent: 0)
-        }
-        return Canonical(negative: negative, digits: Array(digits[first...last]), exponent: (point ?? digits.count) - first + exponent)
     }
 }
