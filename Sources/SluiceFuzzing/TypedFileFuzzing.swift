@@ -21,7 +21,9 @@ enum TypedFileFuzzing {
         let coded = readParquet(bytes, projection: nil, keepsDictionaryText: true)
         report.check((coded.error == nil) == (full.error == nil), "keeping dictionary codes changed the outcome: \(coded.summary) / \(full.summary)")
         report.check(coded.rowCount == full.rowCount && coded.positions == full.positions, "keeping dictionary codes kept other rows")
-        report.check(coded.records == full.records, "keeping dictionary codes read other values")
+        // Compared as JSON text: a NaN double is not equal to itself as a value.
+        let text = { (read: Read) in read.records.map { JSONText.string(.object($0)) } }
+        report.check(text(coded) == text(full), "keeping dictionary codes read other values")
         guard full.error == nil, let first = full.schema.first else { return report }
         let projected = readParquet(bytes, projection: [first])
         report.check(projected.error == nil, "reading only '\(first)' failed where the full read succeeded: \(projected.error.map(String.init(describing:)) ?? "")")

@@ -75,11 +75,8 @@ import Testing
     /// Both jobs give exactly what Python computes from pyarrow's reading.
     @Test(arguments: [1, 2])
     func dictionaryEncodedTextThroughFiltersGroupingAndOtherSteps(workers: Int) async throws {
-        let dir = try TemporaryDirectory(prefix: "sluice-parquet-dictionary")
+        let (dir, input, planner) = try Self.fixture("sluice-parquet-dictionary")
         defer { dir.remove() }
-        let input = dir.file("in.parquet")
-        _ = try Python.run(Self.makeInput, arguments: [input])
-        let planner = JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 700, environment: [:])
         let filter = #"{"operation": "filter", "config": {"field": "region", "operator": "ne", "value": "east"}}"#
         let jobs = [
             (
@@ -90,12 +87,9 @@ import Testing
         ]
         for (name, transforms) in jobs {
             let output = dir.file("\(name)-\(workers).ndjson")
-            let plan = try planner.plan(
-                try ValueDecoder().decode(
-                    JobSpec.self,
-                    from: try JSONParser.parse(
-                        #"{"name": "\#(name)", "source": {"type": "file", "config": {"path": "\#(input)"}}, "transforms": [\#(transforms)], "target": {"type": "file", "config": {"path": "\#(output)", "format": "ndjson"}}}"#
-                    )))
+            let plan = try Self.plan(
+                #"{"name": "\#(name)", "source": {"type": "file", "config": {"path": "\#(input)"}}, "transforms": [\#(transforms)], "target": {"type": "file", "config": {"path": "\#(output)", "format": "ndjson"}}}"#,
+                with: planner)
             let outcome = await JobRunner.run(plan, settings: RunSettings(workers: workers, blockBytes: 20_000), logger: Logger(label: "test"))
             #expect(outcome.failure == nil, "\(name)")
             #expect(outcome.stats.recordsExtracted == 20_000)
@@ -104,6 +98,20 @@ import Testing
             #expect(expected.split(separator: "\n").count == 4, "\(name): north, south, west and null")
             #expect(try Self.sameRecords(written, expected), "\(name): wrote\n\(written)\nPython:\n\(expected)")
         }
+    }
+
+    /// A temporary directory holding the pyarrow file (`in.parquet`), and a planner whose data
+    /// root it is, batching 700 rows.
+    static func fixture(_ prefix: String) throws -> (dir: TemporaryDirectory, input: String, planner: JobPlanner) {
+        let dir = try TemporaryDirectory(prefix: prefix)
+        let input = dir.file("in.parquet")
+        _ = try Python.run(Self.makeInput, arguments: [input])
+        return (dir, input, JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 700, environment: [:]))
+    }
+
+    /// The plan of the job spec `json`.
+    static func plan(_ json: String, with planner: JobPlanner) throws -> JobPlan {
+        try planner.plan(try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(json)))
     }
 
     /// Whether two NDJSON texts hold the same records in the same order (compared as values,
@@ -116,21 +124,15 @@ import Testing
 
     @Test(arguments: [1, 2])
     func rowGroupsDecodedByWorkersComeOutInOrder(workers: Int) async throws {
-        let dir = try TemporaryDirectory(prefix: "sluice-parquet-parallel")
+        let (dir, input, planner) = try Self.fixture("sluice-parquet-parallel")
         defer { dir.remove() }
-        let input = dir.file("in.parquet")
-        _ = try Python.run(Self.makeInput, arguments: [input])
         let size = try #require(try FileManager.default.attributesOfItem(atPath: input)[.size] as? Int)
-        let planner = JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 700, environment: [:])
 
         // Blocks of 1 byte: every row group is its own block.
         let all = dir.file("all.ndjson")
-        let copy = try planner.plan(
-            try ValueDecoder().decode(
-                JobSpec.self,
-                from: try JSONParser.parse(
-                    #"{"name": "copy", "source": {"type": "file", "config": {"path": "\#(input)"}}, "target": {"type": "file", "config": {"path": "\#(all)", "format": "ndjson"}}}"#
-                )))
+        let copy = try Self.plan(
+            #"{"name": "copy", "source": {"type": "file", "config": {"path": "\#(input)"}}, "target": {"type": "file", "config": {"path": "\#(all)", "format": "ndjson"}}}"#,
+            with: planner)
         let copied = await JobRunner.run(copy, settings: RunSettings(workers: workers, blockBytes: 1), logger: Logger(label: "test"))
         #expect(copied.failure == nil)
         #expect(copied.stats.recordsExtracted == 20_000)
@@ -140,12 +142,9 @@ import Testing
 
         // A filter on `id` rules out the first row groups from their statistics.
         let some = dir.file("some.ndjson")
-        let filtered = try planner.plan(
-            try ValueDecoder().decode(
-                JobSpec.self,
-                from: try JSONParser.parse(
-                    #"{"name": "filtered", "source": {"type": "file", "config": {"path": "\#(input)"}}, "transforms": [{"operation": "filter", "config": {"field": "id", "operator": "gt", "value": 15000}}], "target": {"type": "file", "config": {"path": "\#(some)", "format": "ndjson"}}}"#
-                )))
+        let filtered = try Self.plan(
+            #"{"name": "filtered", "source": {"type": "file", "config": {"path": "\#(input)"}}, "transforms": [{"operation": "filter", "config": {"field": "id", "operator": "gt", "value": 15000}}], "target": {"type": "file", "config": {"path": "\#(some)", "format": "ndjson"}}}"#,
+            with: planner)
         let kept = await JobRunner.run(filtered, settings: RunSettings(workers: workers, blockBytes: 20_000), logger: Logger(label: "test"))
         #expect(kept.failure == nil)
         #expect(kept.stats.recordsLoaded == 4_999)
