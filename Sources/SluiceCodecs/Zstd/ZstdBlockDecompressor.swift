@@ -47,6 +47,7 @@ enum ZstdBlockDecompressor {
         guard magic == ZstdFormat.magic else { throw CodecError("zstd: no frame magic number at byte \(start)") }
         var p = start + 4
         let header = try ZstdFrameHeader.parse(UnsafeRawBufferPointer(rebasing: input[p...]), at: p)
+        try header.checkWindow(frameAt: start)
         p += header.size
         if let size = header.contentSize {
             guard size <= budget else {

@@ -6,9 +6,11 @@ enum ZstdFormat {
     /// Skippable frames: 0x184D2A50 ... 0x184D2A5F.
     static let skippableMask: UInt32 = 0xFFFF_FFF0
     static let skippableMagic: UInt32 = 0x184D_2A50
-    /// The largest window a stream may declare: 128 MiB (window log 27), zstd's own default
-    /// decoder limit. A stream keeps up to twice its window in memory.
-    static let maxStreamWindow = 1 << 27
+    /// The largest window a frame may declare: 128 MiB (window log 27), zstd's own default
+    /// decoder limit. A stream keeps up to twice its window in memory; a whole-input decoder
+    /// needs no window of its own, but refuses the same frames, so a file reads the same
+    /// either way.
+    static let maxWindow = 1 << 27
 }
 
 /// The fields of a frame header that decoding needs.
@@ -77,4 +79,11 @@ struct ZstdFrameHeader {
 
     /// Block_Maximum_Size.
     var blockMax: Int { min(windowSize, ZstdBlockContext.blockMax) }
+
+    /// Refuses a window over ``ZstdFormat/maxWindow``; `start` is the frame's position.
+    func checkWindow(frameAt start: Int) throws {
+        guard windowSize <= ZstdFormat.maxWindow else {
+            throw CodecError("zstd: the frame at byte \(start) needs a \(windowSize)-byte window, over the \(ZstdFormat.maxWindow) allowed")
+        }
+    }
 }

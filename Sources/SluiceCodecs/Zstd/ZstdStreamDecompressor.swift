@@ -2,7 +2,7 @@
 // Sluice.
 
 /// Decompresses a `.zst` file piece by piece: frames in a row, skippable frames skipped. It
-/// keeps the frame's window of decoded bytes (at most ``ZstdFormat/maxStreamWindow``) and
+/// keeps the frame's window of decoded bytes (at most ``ZstdFormat/maxWindow``) and
 /// decodes one block at a time, only once the previous block's output has been delivered, so
 /// a call never appends more than `limit` bytes and never holds more than one block pending.
 struct ZstdStreamDecompressor: StreamDecompressor {
@@ -116,9 +116,7 @@ struct ZstdStreamDecompressor: StreamDecompressor {
             guard let rest = gather(size - 1, input, &consumed, context) else { return false }
             let bytes = [descriptor] + Array(rest)
             let parsed = try bytes.withUnsafeBytes { try ZstdFrameHeader.parse($0, at: unitStart - 1) }
-            guard parsed.windowSize <= ZstdFormat.maxStreamWindow else {
-                throw CodecError("zstd: the frame at byte \(unitStart - 5) needs a \(parsed.windowSize)-byte window, over the \(ZstdFormat.maxStreamWindow) allowed")
-            }
+            try parsed.checkWindow(frameAt: unitStart - 5)
             header = parsed
             context.startFrame()
             window.removeAll(keepingCapacity: true)
