@@ -5,12 +5,13 @@
 #   bash scripts/fuzz.sh [seconds-per-target] [target...]
 #
 # Targets are FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron
-# (all by default); 60 seconds each by default. The build is a release build with
-# -sanitize=fuzzer,address in its own scratch path (.build-fuzz), so the normal .build is
-# never touched. New corpus entries stay in a temporary directory; the repository's corpora
-# are only read, and the temporary directory is removed when nothing failed. Exits non-zero
-# when any target crashes, times out (5 s per input), runs out of memory (2 GB) or breaks a
-# property (which traps), and prints the path of each saved input. Replay one with
+# FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs (all by default); 60 seconds each by default. The
+# build is a release build with -sanitize=fuzzer,address in its own scratch path
+# (.build-fuzz), so the normal .build is never touched. New corpus entries stay in a
+# temporary directory; the repository's corpora are only read, and the temporary directory
+# is removed when nothing failed. Exits non-zero when any target crashes, times out (5 s per
+# input), runs out of memory (2 GB) or breaks a property (which traps), and prints the path
+# of each saved input. Replay one with
 # `.build-fuzz/release/<Target> <input>` (SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0);
 # once fixed, copy it to Fuzz/Regressions/<corpus>/ so SluiceFuzzingTests keeps checking it.
 set -euo pipefail
@@ -30,9 +31,7 @@ declare -A CORPUS=(
     [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron [FuzzParquet]=parquet [FuzzAvro]=avro
     [FuzzXLSX]=xlsx [FuzzCodecs]=codecs
 )
-# The typed-file and codec targets run only when named, until they have had a first long run
-# of their own (see Fuzz/README.md).
-ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron)
+ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do
