@@ -9,7 +9,7 @@
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
 # /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
-# zstandard and cramjam (pip). Starts PostgreSQL and MariaDB on loopback in
+# zstandard, cramjam and botocore (pip). Starts PostgreSQL and MariaDB on loopback in
 # temporary directories for the database tests (scripts/test-databases.sh) and stops them
 # when the tests end.
 set -euo pipefail
@@ -64,7 +64,7 @@ if ((${#apt_missing[@]})); then
     apt_install "${apt_missing[@]}"
 fi
 
-python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam)
+python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam botocore)
 python_imports=$(IFS=,; echo "${python_oracles[*]}")
 if ! python3 -c "import ${python_imports}" 2>/dev/null; then
     echo "installing with pip: ${python_oracles[*]}"
