@@ -27,6 +27,14 @@ import Testing
         )
     }
 
+    @Test func credentialsNeverDescribeTheirSecrets() {
+        let credentials = S3RequestSigner.Credentials(accessKeyID: "AKID1", secretAccessKey: "s3cr3t/key", sessionToken: "t0ken")
+        for text in ["\(credentials)", String(reflecting: credentials), "\([credentials])"] {
+            #expect(text.contains("AKID1"), "\(text)")
+            #expect(!text.contains("s3cr3t") && !text.contains("t0ken"), "\(text)")
+        }
+    }
+
     /// Reads one case per line (JSON) and prints botocore's canonical request and signature.
     static let oracle = #"""
         import json, sys

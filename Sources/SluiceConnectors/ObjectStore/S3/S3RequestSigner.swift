@@ -12,11 +12,16 @@ import SluiceCore
 /// no normalization), and the payload's SHA-256 (or `UNSIGNED-PAYLOAD`) travels in
 /// `x-amz-content-sha256` and is signed.
 struct S3RequestSigner: Sendable {
-    /// An access key, its secret and, for temporary credentials, the session token.
-    struct Credentials: Sendable {
+    /// An access key, its secret and, for temporary credentials, the session token. Its
+    /// description names the key only, so interpolating it into a log or an error never
+    /// shows a secret.
+    struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         var accessKeyID: String
         var secretAccessKey: String
         var sessionToken: String?
+
+        var description: String { "access key \(accessKeyID) (secret and session token redacted)" }
+        var debugDescription: String { description }
     }
 
     /// The payload hash of a request whose body is not signed.
