@@ -7,10 +7,18 @@ import Glibc
 import Darwin
 #endif
 
-/// The bytes of one file read front to back: as they are, or decompressed on the way
-/// (`.gz`, `.zst`, `.bz2`). Text formats and Avro read through this.
+/// The bytes of one file or object read front to back: as they are, or decompressed on the
+/// way (`.gz`, `.zst`, `.bz2`). Text formats and Avro read through this.
+///
+/// Reading is synchronous, but an object's bytes arrive over the network: a reader awaits
+/// ``ready()`` before each ``read(into:)``, which then returns at once. A local file is
+/// always ready.
 protocol ByteStream: AnyObject {
-    /// Reads up to `buffer.count` bytes into `buffer`; returns 0 only at the end.
+    /// Waits, without holding a thread, until the next ``read(into:)`` returns bytes at once or
+    /// the stream has ended.
+    func ready() async throws
+    /// Reads up to `buffer.count` bytes into `buffer`; returns 0 only at the end. A stream that
+    /// fetches its bytes (an object) must have been made ``ready()`` first.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// Bytes of the file consumed so far (compressed bytes, for a compressed file), for
     /// progress and the bytes-read statistic.
@@ -22,6 +30,12 @@ func openByteStream(_ path: String, shown: String, codec: StreamCodec?) throws -
     let file = try FileDescriptorStream(path: path, shown: shown)
     guard let codec else { return file }
     return DecompressingStream(file: file, decompressor: codec.makeDecompressor(), codec: codec, shown: shown)
+}
+
+/// `stream` decompressed with `codec` when there is one.
+func decompressing(_ stream: any ByteStream, shown: String, codec: StreamCodec?) -> any ByteStream {
+    guard let codec else { return stream }
+    return DecompressingStream(file: stream, decompressor: codec.makeDecompressor(), codec: codec, shown: shown)
 }
 
 /// A file read with `read(2)`.
@@ -44,6 +58,8 @@ final class FileDescriptorStream: ByteStream {
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
+    func ready() async throws {}
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard fd >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
@@ -62,10 +78,10 @@ final class FileDescriptorStream: ByteStream {
     }
 }
 
-/// A compressed file, decompressed a piece at a time with bounded output per call, so a
-/// small file that expands enormously is never held whole.
+/// A compressed file or object, decompressed a piece at a time with bounded output per call,
+/// so a small file that expands enormously is never held whole.
 final class DecompressingStream: ByteStream {
-    private let file: FileDescriptorStream
+    private let file: any ByteStream
     private var decompressor: any StreamDecompressor
     private let codec: StreamCodec
     private let shown: String
@@ -83,7 +99,7 @@ final class DecompressingStream: ByteStream {
     /// Compressed bytes read per system call.
     static let readBytes = 1 << 20
 
-    init(file: FileDescriptorStream, decompressor: any StreamDecompressor, codec: StreamCodec, shown: String) {
+    init(file: any ByteStream, decompressor: any StreamDecompressor, codec: StreamCodec, shown: String) {
         self.file = file
         self.decompressor = decompressor
         self.codec = codec
@@ -92,11 +108,24 @@ final class DecompressingStream: ByteStream {
 
     var consumed: Int { file.consumed }
 
+    /// Decompresses until output is waiting or the stream has finished, awaiting the
+    /// compressed stream before each of its reads.
+    func ready() async throws {
+        while outputStart == output.count, !finished {
+            let needsInput = inputStart == inputEnd && !fileEnded
+            if needsInput { try await file.ready() }
+            try refill(limit: Self.outputBytes, reads: needsInput ? 1 : 0)
+        }
+    }
+
+    /// Decompressed bytes made per step.
+    static let outputBytes = 1 << 20
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while outputStart == output.count {
             if finished { return 0 }
-            try refill(limit: max(buffer.count, 1 << 16))
+            try refill(limit: max(buffer.count, 1 << 16), reads: .max)
         }
         let count = min(buffer.count, output.count - outputStart)
         output.withUnsafeBytes { source in
@@ -106,15 +135,19 @@ final class DecompressingStream: ByteStream {
         return count
     }
 
-    /// Decompresses more output (at most `limit` bytes), reading compressed input as needed.
-    private func refill(limit: Int) throws {
+    /// Decompresses more output (at most `limit` bytes), reading compressed input as needed;
+    /// reading the compressed stream at most `reads` times (as often as it was made ready).
+    private func refill(limit: Int, reads: Int) throws {
         output.removeAll(keepingCapacity: true)
         outputStart = 0
+        var reads = reads
         while output.isEmpty {
+            if reads == 0, inputStart == inputEnd, !fileEnded { return }
             if inputStart == inputEnd, !fileEnded {
                 // The same buffer each time: grown to the read size once, refilled in place.
                 if input.count < Self.readBytes { input = [UInt8](repeating: 0, count: Self.readBytes) }
                 let n = try input.withUnsafeMutableBytes { try file.read(into: $0) }
+                reads -= 1
                 inputEnd = n
                 inputStart = 0
                 if n == 0 { fileEnded = true }

@@ -43,32 +43,43 @@ final class FileBlockReader: BlockReader {
     /// Reads up to `blockBytes` more bytes after what `pending` holds, straight into a new
     /// buffer (no zero fill, and the bytes already held are copied once); sets `endOfFile`
     /// at the end. Usually `pending` holds only the tail of the previous block.
-    private func readMore() throws {
+    private func readMore() async throws {
         let held = pending
-        let stream = self.stream
-        var reachedEnd = false
-        pending = try [UInt8](unsafeUninitializedCapacity: held.count + blockBytes) { buffer, count in
-            guard let base = buffer.baseAddress else { return }
-            held.withUnsafeBufferPointer { old in
-                if let source = old.baseAddress { base.initialize(from: source, count: old.count) }
-            }
-            count = held.count
-            while count < buffer.count {
-                let n = try stream.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: buffer.count - count))
-                if n == 0 {
-                    reachedEnd = true
-                    break
+        let total = held.count + blockBytes
+        // Every byte is set before use: the held bytes are copied in, the reads fill what
+        // follows, and the unfilled tail is cut off below (bytes are a trivial type).
+        var next = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            if let base = buffer.baseAddress {
+                held.withUnsafeBufferPointer { old in
+                    if let source = old.baseAddress { base.initialize(from: source, count: old.count) }
                 }
-                count += n
             }
+            count = total
         }
+        pending = []
+        var filled = held.count
+        var reachedEnd = false
+        while filled < total {
+            try await stream.ready()
+            let from = filled
+            let n = try next.withUnsafeMutableBytes { raw in
+                try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[from..<total]))
+            }
+            if n == 0 {
+                reachedEnd = true
+                break
+            }
+            filled += n
+        }
+        next.removeLast(total - filled)
+        pending = next
         if reachedEnd { endOfFile = true }
     }
 
     /// Takes the byte order mark and, for CSV with a header, the header row off the front.
-    private func start() throws {
+    private func start() async throws {
         started = true
-        try readMore()
+        try await readMore()
         if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
             pending.removeFirst(3)
             prefixBytes += 3
@@ -83,7 +94,7 @@ final class FileBlockReader: BlockReader {
             let from = end
             var next = pending.withUnsafeBytes { splitter.firstBoundary(in: UnsafeRawBufferPointer(rebasing: $0[from...])) }
             while next == nil, !endOfFile {
-                try readMore()
+                try await readMore()
                 next = pending.withUnsafeBytes { splitter.firstBoundary(in: UnsafeRawBufferPointer(rebasing: $0[from...])) }
             }
             end = next.map { from + $0 } ?? pending.count
@@ -105,7 +116,7 @@ final class FileBlockReader: BlockReader {
     }
 
     func nextBlock() async throws -> SourceBlock? {
-        if !started { try start() }
+        if !started { try await start() }
         var cut: Int?
         while true {
             if endOfFile {
@@ -117,7 +128,7 @@ final class FileBlockReader: BlockReader {
                 cut = boundary
                 break
             }
-            try readMore()
+            try await readMore()
         }
         let end = cut ?? pending.count
         // The block keeps the buffer; only the bytes after the cut move to a new one.

@@ -28,6 +28,8 @@ struct FileSet: Sendable {
         var relativeDirectories: [String]
         /// The size in bytes when listed.
         var size: Int
+        /// An object's version when listed (its ETag or generation), which its reads require.
+        var version: String? = nil
     }
 
     /// The most files one source may name (`SLUICE_MAX_SOURCE_FILES` is not configurable: a
@@ -39,6 +41,12 @@ struct FileSet: Sendable {
     let entries: [Entry]
     /// Whether the path was a glob or a directory (a set), not one file.
     let isSet: Bool
+
+    /// A set of entries already found (an object store's listing).
+    init(entries: [Entry], isSet: Bool) {
+        self.entries = entries
+        self.isSet = isSet
+    }
 
     /// The folders of a pattern before its first glob segment (`.` when it starts with one).
     static func literalPrefix(of pattern: String) -> String {

@@ -51,6 +51,7 @@ extension FileSource {
             .optional(
                 "invalidUtf8", .choice(InvalidUTF8Handling.self), default: "reject",
                 "Text that is not valid UTF-8: `reject` sends the record to the dead-letter queue naming the field and byte; `replace` puts U+FFFD for each bad sequence, as Python's `decode('utf-8', 'replace')` does."),
+            ObjectStorageConfig.field,
         ]),
         examples: [
             ComponentExample(

@@ -2,9 +2,10 @@ import SluiceCodecs
 import SluiceCore
 import SluiceFormats
 
-/// Reads records from local files: JSON, NDJSON, CSV, Parquet, Avro or XLSX, each maybe
-/// compressed as a whole (`.gz`, `.zst`, `.bz2`, for the streamed formats), one file or many
-/// (a directory or a glob, read in sorted order as one source).
+/// Reads records from local files or objects in a store (S3, GCS, Azure Blob): JSON, NDJSON,
+/// CSV, Parquet, Avro or XLSX, each maybe compressed as a whole (`.gz`, `.zst`, `.bz2`, for
+/// the streamed formats), one file or many (a directory, a prefix or a glob, read in sorted
+/// order as one source).
 public struct FileSource: SplittableSource, ProjectableSource, FilterableSource {
     public static let type = "file"
 
@@ -48,6 +49,8 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         public var sheet: SheetSelector?
         /// XLSX: the cell range to read (`A1:D100`, `B3:`, `A:C`).
         public var range: String?
+        /// Object storage settings, for an object address.
+        public var storage: ObjectStorageConfig?
     }
 
     /// Bytes read from the file per system call.
@@ -64,10 +67,15 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     private(set) var projection: Set<String>?
     /// Conditions a filter right after the source places on fields (row-group skipping).
     private(set) var conditions: [FieldCondition] = []
+    /// Where the objects are, when `path` is an object address.
+    var remote: RemoteObjects?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
-        if FileSet.isGlob(config.path) {
+        remote = try RemoteObjects.from(path: config.path, storage: config.storage, context: context)
+        if remote != nil {
+            self.path = config.path
+        } else if FileSet.isGlob(config.path) {
             // The folder the pattern starts in must be inside the data roots (checked again,
             // with every file, at each read).
             _ = try context.dataRoots.authorize(FileSet.literalPrefix(of: config.path))
@@ -76,7 +84,10 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
             self.path = try context.dataRoots.authorize(config.path)
         }
         var formatName = config.path
-        if config.format == nil, !FileSet.isGlob(config.path), FileSource.isDirectory(path) {
+        if remote != nil, config.format == nil, FileFormat.infer(fromName: config.path).format == nil {
+            throw SpecError(path: "format", "'\(config.path)' has no extension that names a format; set format")
+        }
+        if remote == nil, config.format == nil, !FileSet.isGlob(config.path), FileSource.isDirectory(path) {
             // A directory: the format of the first file whose extension names one.
             let set = try FileSet(config.path, roots: context.dataRoots) { FileFormat.infer(fromName: $0).format != nil }
             guard let first = set.entries.first else {
@@ -99,7 +110,7 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         FileSet.isDirectory(path)
     }
 
-    public var location: String { "file:\(path)" }
+    public var location: String { remote == nil ? "file:\(path)" : path }
 
     public func projecting(_ fields: Set<String>) -> FileSource {
         var projected = self
@@ -117,12 +128,50 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     }
 
     /// The files to read now, listed afresh (a scheduled job sees new files).
-    func files() throws -> FileSet {
+    func files() async throws -> FileSet {
         let format = options.format
-        return try FileSet(config.path, roots: roots) { name in
+        let config = self.config
+        let accept = { (name: String) -> Bool in
             let inferred = FileFormat.infer(fromName: name)
             return inferred.format == format || (inferred.format == nil && config.format != nil)
         }
+        if let remote { return try await FileSet.objects(remote.location, in: remote.store, accept: accept) }
+        return try FileSet(config.path, roots: roots, accept: accept)
+    }
+
+    /// The bytes of one file or object, front to back, decompressed with `codec`.
+    func openStream(_ entry: FileSet.Entry, codec: StreamCodec?) throws -> any ByteStream {
+        guard let remote else { return try openByteStream(entry.path, shown: entry.shown, codec: codec) }
+        let stream = ObjectByteStream(store: remote.store, key: entry.path, size: entry.size, version: entry.version)
+        return decompressing(stream, shown: entry.shown, codec: codec)
+    }
+
+    /// One file's or object's bytes for random access: the local file; or, for an object, its
+    /// bytes fetched whole with ranged reads (`wholeObject`), or the fetcher of its ranges.
+    func rangeFetch(_ entry: FileSet.Entry) -> ObjectRangeFetch? {
+        remote.map { ObjectRangeFetch(store: $0.store, key: entry.path, size: entry.size, version: entry.version) }
+    }
+
+    /// A random-access input over the whole file or object (an object is fetched whole).
+    func wholeInput(_ entry: FileSet.Entry) async throws -> any RandomAccessInput {
+        guard let fetch = rangeFetch(entry) else { return try LocalFileInput(path: entry.path, name: entry.shown) }
+        guard entry.size <= Self.maxWholeObjectBytes else {
+            throw ConnectorError.remote("\(entry.shown) has \(entry.size) bytes; a \(options.format.rawValue) object is read whole, and at most \(Self.maxWholeObjectBytes) bytes")
+        }
+        return MemoryInput(name: entry.shown, bytes: try await fetch.whole())
+    }
+
+    /// The largest object read whole into memory (an XLSX workbook).
+    static let maxWholeObjectBytes = 1 << 30
+
+    /// A Parquet file's block reader: over the local file, or over an object's footer with
+    /// each block's column chunks fetched when it is handed out.
+    func parquetBlocks(_ entry: FileSet.Entry, options decodeOptions: DecodeOptions, blockBytes: Int) async throws -> ParquetBlockReader {
+        if let fetch = rangeFetch(entry) {
+            return try ParquetBlockReader(input: try await fetch.parquetFooter(), options: decodeOptions, blockBytes: blockBytes, fetch: fetch)
+        }
+        let input = try LocalFileInput(path: entry.path, name: entry.shown)
+        return try ParquetBlockReader(input: input, options: decodeOptions, blockBytes: blockBytes)
     }
 
     /// What each file's records get beside their own fields, by the file's index in the set.
@@ -138,10 +187,10 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     }
 
     public func open() async throws -> any BatchReader {
-        let set = try files()
+        let set = try await files()
         let decorations = decorations(for: set)
-        return try MultiFileBatchReader(files: set, expectedBytes: set.totalBytes) { index, entry in
-            (try self.openReader(entry), decorations[index])
+        return try await MultiFileBatchReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+            (try await self.openReader(entry), decorations[index])
         }
     }
 
@@ -153,22 +202,21 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     /// groups); `nil` for the other formats.
     public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
         if options.format == .parquet {
-            let set = try files()
+            let set = try await files()
             let decodeOptions = decodeOptions()
             let decorations = decorations(for: set)
-            return try MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
-                let input = try LocalFileInput(path: entry.path, name: entry.shown)
-                return (try ParquetBlockReader(input: input, options: decodeOptions, blockBytes: blockBytes), decorations[index])
+            return try await MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+                (try await self.parquetBlocks(entry, options: decodeOptions, blockBytes: blockBytes), decorations[index])
             }
         }
         guard let text = options.format.textFormat, let splitter = RecordBlockSplitter(format: text, delimiter: options.delimiter) else {
             return nil
         }
-        let set = try files()
+        let set = try await files()
         let decodeOptions = decodeOptions()
         let decorations = decorations(for: set)
-        return try MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
-            let stream = try openByteStream(entry.path, shown: entry.shown, codec: self.options.compression.codec(forName: entry.path))
+        return try await MultiFileBlockReader(files: set, expectedBytes: set.totalBytes) { index, entry in
+            let stream = try self.openStream(entry, codec: self.options.compression.codec(forName: entry.path))
             let reader = FileBlockReader(
                 stream: stream, format: text, options: decodeOptions, splitter: splitter, blockBytes: blockBytes,
                 expectedBytes: entry.size, compressed: stream is DecompressingStream)
@@ -177,13 +225,13 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     }
 
     /// One file's reader.
-    func openReader(_ entry: FileSet.Entry) throws -> any BatchReader {
+    func openReader(_ entry: FileSet.Entry) async throws -> any BatchReader {
         let codec = options.compression.codec(forName: entry.path)
         if let text = options.format.textFormat {
-            let stream = try openByteStream(entry.path, shown: entry.shown, codec: codec)
+            let stream = try openStream(entry, codec: codec)
             return StreamBatchReader(stream: stream, decoder: makeDecoder(text, options: decodeOptions()), expectedBytes: entry.size)
         }
-        return try openTypedReader(entry, codec: codec)
+        return try await openTypedReader(entry, codec: codec)
     }
 
     /// The options every decoder of this source gets.

@@ -38,6 +38,7 @@ extension FileTarget {
             .optional("mode", .choice(Mode.self), default: "write", "`write` replaces the file, `append` adds to it."),
             .optional("delimiter", .character, default: ",", "CSV: the field delimiter, one ASCII character (a tab for `.tsv` files)."),
             .optional("header", .boolean, default: true, "CSV and XLSX: whether to write a header row."),
+            ObjectStorageConfig.field,
         ]),
         examples: [
             ComponentExample(

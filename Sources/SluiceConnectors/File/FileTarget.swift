@@ -8,14 +8,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes records to a local file (JSON, NDJSON, CSV, Parquet, Avro or XLSX; text formats
-/// maybe compressed as a whole), atomically; or, with `partitionBy`, to one file per
-/// partition in Hive-style folders.
+/// Writes records to a local file or an object in a store (JSON, NDJSON, CSV, Parquet, Avro
+/// or XLSX; text formats maybe compressed as a whole), atomically; or, with `partitionBy`, to
+/// one file per partition in Hive-style folders.
 ///
-/// Every write goes to a temporary file beside the target and is renamed over it on commit,
-/// so readers see the old file or the complete new one, never a half-written one — after a
-/// failure, an abort or a crash alike. Append mode copies the existing file into the
-/// temporary file first: O(existing size), the price of that guarantee.
+/// Every write to a local file goes to a temporary file beside the target and is renamed over
+/// it on commit, so readers see the old file or the complete new one, never a half-written
+/// one — after a failure, an abort or a crash alike. An object is uploaded in parts that
+/// become visible only when the upload is completed on commit (``ObjectUploadSink``). Append
+/// mode copies the existing file into the new one first: O(existing size), the price of that
+/// guarantee.
 public struct FileTarget: Target {
     public static let type = "file"
 
@@ -60,6 +62,8 @@ public struct FileTarget: Target {
         public var sheet: String?
         /// XLSX: a field whose values split the records into sheets named after them.
         public var sheetField: String?
+        /// Object storage settings, for an object address.
+        public var storage: ObjectStorageConfig?
     }
 
     let path: String
@@ -75,11 +79,20 @@ public struct FileTarget: Target {
     let jobId: String
     /// Where the temporary file is recorded before it is created.
     let scratch: ScratchLedger
+    /// Where the objects go, when `path` is an object address.
+    let remote: RemoteObjects?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
         let partitioned = !(config.partitionBy ?? []).isEmpty
-        if partitioned {
+        remote = try RemoteObjects.from(path: config.path, storage: config.storage, context: context)
+        if let remote {
+            guard FileSet.isGlob(remote.location.key) == false else { throw SpecError(path: "path", "a target cannot be a glob") }
+            guard partitioned || (!remote.location.key.isEmpty && !remote.location.key.hasSuffix("/")) else {
+                throw SpecError(path: "path", "'\(config.path)' names no object (it ends with '/'); name the object to write")
+            }
+            self.path = config.path
+        } else if partitioned {
             self.path = try context.dataRoots.authorize(config.path)
         } else {
             self.path = try context.dataRoots.authorizeTarget(config.path)
@@ -118,7 +131,7 @@ public struct FileTarget: Target {
         self.scratch = context.scratch
     }
 
-    public var location: String { "file:\(path)" }
+    public var location: String { remote == nil ? "file:\(path)" : path }
 
     /// NDJSON lines do not depend on each other, so any worker can encode a batch, and the
     /// writer appends the bytes (``FileTargetWriter/writeEncoded(_:rows:)``).
@@ -133,6 +146,11 @@ public struct FileTarget: Target {
     }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
+        if let remote, let fields = config.partitionBy {
+            var base = remote.location.key
+            while base.hasSuffix("/") { base.removeLast() }
+            return PartitionedFileWriter(target: self, base: base, fields: fields, batchSize: batchSize)
+        }
         if let fields = config.partitionBy {
             let real = try roots.authorize(path)
             var info = stat()
@@ -141,11 +159,14 @@ public struct FileTarget: Target {
             }
             return PartitionedFileWriter(target: self, base: real, fields: fields, batchSize: batchSize)
         }
+        if let remote { return try await openFile(remote.location.key, shown: path, batchSize: batchSize) }
         return try await openFile(path, shown: configuredPath, batchSize: batchSize)
     }
 
-    /// Opens one file's write: a temporary file beside `path`, renamed over it on commit.
+    /// Opens one file's write: a temporary file beside `path`, renamed over it on commit; or,
+    /// for an object (`path` is then its key), an upload completed on commit.
     func openFile(_ path: String, shown: String, batchSize: Int?) async throws -> FileTargetWriter {
+        if let remote { return try await openObject(path, store: remote.store, batchSize: batchSize) }
         // Checked again at open: the file system may have changed since planning.
         let real = try roots.authorizeTarget(path)
         let directory = DataRoots.parent(of: real)
@@ -167,27 +188,77 @@ public struct FileTarget: Target {
                 "cannot write \(DataRoots.describe(real, given: shown)): cannot create '\(temp)': \(String(cString: strerror(errno)))")
         }
         let codec = options.format.textFormat == nil ? nil : options.compression.codec(forName: real)
+        let sink = LocalFileSink(fd: fd, tempPath: temp, finalPath: real)
         let writer: FileTargetWriter
         do {
             writer = FileTargetWriter(
-                fd: fd, tempPath: temp, finalPath: real, format: options.format, flushRows: batchSize ?? defaultBatchSize,
+                sink: sink, finalPath: real, format: options.format, flushRows: batchSize ?? defaultBatchSize,
                 compressor: try codec?.makeCompressor())
         } catch {
-            Glibc.close(fd)
-            unlink(temp)
+            await sink.abort()
             throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): \(error)")
         }
+        try await start(writer, scratchDirectory: directory) { try Self.readLocal(real) }
+        return writer
+    }
+
+    /// Opens the upload of the object `key`.
+    private func openObject(_ key: String, store: any ObjectStore, batchSize: Int?) async throws -> FileTargetWriter {
+        let shown = store.url(of: key)
+        let codec = options.format.textFormat == nil ? nil : options.compression.codec(forName: key)
+        let writer: FileTargetWriter
+        do {
+            writer = FileTargetWriter(
+                sink: ObjectUploadSink(store: store, key: key), finalPath: shown, format: options.format,
+                flushRows: batchSize ?? defaultBatchSize, compressor: try codec?.makeCompressor())
+        } catch {
+            throw ConnectorError.io("cannot write \(shown): \(error)")
+        }
+        try await start(writer, scratchDirectory: FileTarget.objectScratchDirectory) {
+            guard let object = try await store.info(key) else { return [] }
+            return try await ObjectRangeFetch(store: store, key: key, size: object.size, version: object.etag).whole()
+        }
+        return writer
+    }
+
+    /// Where an object target's XLSX writer keeps its temporary sheets.
+    static let objectScratchDirectory = "/tmp"
+
+    /// Writes the format's start, after the existing content in append mode (`existing` reads
+    /// it); a failure aborts the write.
+    private func start(_ writer: FileTargetWriter, scratchDirectory: String, existing: () async throws -> [UInt8]) async throws {
         do {
             if options.format.textFormat != nil {
-                try writer.start(mode: mode, delimiter: options.delimiter, header: header)
+                let bytes = mode == .append ? try await existing() : []
+                try await writer.start(existing: bytes, delimiter: options.delimiter, header: header)
             } else {
-                writer.start { declared in try makeTypedEncoder(declared: declared, scratchDirectory: directory) }
+                writer.start { declared in try makeTypedEncoder(declared: declared, scratchDirectory: scratchDirectory) }
             }
         } catch {
             await writer.abort()
             throw error
         }
-        return writer
+    }
+
+    /// The bytes of the local file `path` (empty when there is none), for append mode.
+    static func readLocal(_ path: String) throws -> [UInt8] {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return [] }
+            throw ConnectorError.io("cannot read '\(path)' to append: \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ConnectorError.io("cannot read '\(path)' to append: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
     }
 
     /// `id` with every character a file name should not hold replaced by `_`.

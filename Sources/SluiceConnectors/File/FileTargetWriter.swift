@@ -8,20 +8,20 @@ import Glibc
 import Darwin
 #endif
 
-/// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to the
-/// temporary file every `flushRows` records (the target's `batchSize`), compressing it on the
-/// way for a `.gz`/`.zst` file.
+/// One write of a ``FileTarget``: encodes batches into a buffer and flushes it to its sink (a
+/// temporary file, or an object upload) every `flushRows` records (the target's `batchSize`),
+/// compressing it on the way for a `.gz`/`.zst` file.
 ///
 /// Flushes and large encoded batches are written on another thread while the job goes on
 /// producing the next batch, one write at a time and in order: each write waits for the one
 /// before it, and committing or aborting waits for the last. A failed write fails the next
-/// call. The descriptor is shared with the write in flight and closed only when both are
-/// done with it, so a write never reaches a closed (or reused) descriptor.
+/// call. The sink is shared with the write in flight and let go only when both are done
+/// with it, so a write never reaches a closed (or reused) descriptor.
 final class FileTargetWriter: PreEncodingTargetWriter {
-    private var file: OpenFile?
+    private var sink: (any FileSink)?
     /// The write in flight, if any.
     private var pending: Task<Void, any Error>?
-    private let tempPath: String
+    /// The file or object as messages name it.
     private let finalPath: String
     private let format: FileFormat
     private let flushRows: Int
@@ -37,21 +37,14 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     private var jsonAppendHasElements: Bool?
     private var buffer: [UInt8] = []
     private var bufferedRows = 0
-    private var done = false
 
-    init(fd: Int32, tempPath: String, finalPath: String, format: FileFormat, flushRows: Int, compressor: (any StreamCompressor)? = nil) {
-        file = OpenFile(fd)
-        self.tempPath = tempPath
+    init(sink: any FileSink, finalPath: String, format: FileFormat, flushRows: Int, compressor: (any StreamCompressor)? = nil) {
+        self.sink = sink
         self.finalPath = finalPath
         self.format = format
         self.flushRows = max(1, flushRows)
         self.compressor = compressor
         buffer.reserveCapacity(1 << 20)
-    }
-
-    deinit {
-        // The file closes when the write in flight (if any) lets go of it too.
-        if !done { unlink(tempPath) }
     }
 
     /// Prepares a typed format's file: `make` builds its encoder from the declared schema.
@@ -72,18 +65,16 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         return encoder
     }
 
-    /// Copies the existing file for append mode, then writes the format's prefix. A compressed
-    /// file is appended to as a second gzip member or zstd frame after the existing bytes,
-    /// which readers take as one stream.
-    func start(mode: FileTarget.Mode, delimiter: UInt8, header: Bool) throws {
+    /// Copies the existing file (`existing`, read by the caller in append mode), then writes
+    /// the format's prefix. A compressed file is appended to as a second gzip member or zstd
+    /// frame after the existing bytes, which readers take as one stream.
+    func start(existing: [UInt8], delimiter: UInt8, header: Bool) async throws {
         guard let textFormat = format.textFormat else { throw ConnectorError.io("\(format.rawValue) is not a text format") }
-        var existing: [UInt8] = []
-        if mode == .append { existing = try readExisting() }
         var options = EncodeOptions()
         options.delimiter = delimiter
         options.writeHeader = header && existing.isEmpty
         if compressor != nil {
-            if let file { try Self.writeAll(existing, to: file, path: finalPath) }
+            if let sink, !existing.isEmpty { try await sink.write(existing) }
             var encoder = makeEncoder(textFormat, options: options)
             encoder.begin(into: &buffer)
             self.encoder = encoder
@@ -108,31 +99,11 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             encoder.begin(into: &buffer)
             self.encoder = encoder
         }
-        if let file { try Self.writeAll(buffer, to: file, path: finalPath) }
+        if let sink, !buffer.isEmpty { try await sink.write(buffer) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
-
-    private func readExisting() throws -> [UInt8] {
-        let fd = Glibc.open(finalPath, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return [] }
-            throw ConnectorError.io("cannot read '\(finalPath)' to append: \(String(cString: strerror(errno)))")
-        }
-        defer { Glibc.close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ConnectorError.io("cannot read '\(finalPath)' to append: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
-        }
-    }
 
     func write(_ batch: RecordBatch) async throws -> Int {
         let before = buffer.count
@@ -194,8 +165,8 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     /// error, if it failed).
     private func enqueue(_ bytes: [UInt8]) async throws {
         try await settle()
-        guard let file else { throw ConnectorError.io("write to '\(finalPath)' after the file was closed") }
-        pending = Self.backgroundWrite(bytes, to: file, path: finalPath)
+        guard let sink else { throw ConnectorError.io("write to '\(finalPath)' after the file was closed") }
+        pending = Task.detached { try await sink.write(bytes) }
     }
 
     /// Waits for the write in flight; throws its error.
@@ -203,26 +174,6 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         guard let write = pending else { return }
         pending = nil
         try await write.value
-    }
-
-    /// A task writing `bytes` to `file`.
-    private static func backgroundWrite(_ bytes: [UInt8], to file: OpenFile, path: String) -> Task<Void, any Error> {
-        Task.detached { try writeAll(bytes, to: file, path: path) }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to file: OpenFile, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(file.fd, base + offset, raw.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ConnectorError.io("write to '\(path)' failed: \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
     }
 
     func commit() async throws {
@@ -242,45 +193,22 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             self.compressor = nil
             try await enqueue(trailer)
         }
-        try await settle()
-        guard let file else { throw ConnectorError.io("commit of '\(finalPath)' after the file was closed") }
-        guard fsync(file.fd) == 0 else { throw ConnectorError.io("fsync of '\(tempPath)' failed: \(String(cString: strerror(errno)))") }
-        self.file = nil
-        guard rename(tempPath, finalPath) == 0 else {
-            throw ConnectorError.io("cannot rename '\(tempPath)' to '\(finalPath)': \(String(cString: strerror(errno)))")
+        do {
+            try await settle()
+            guard let sink else { throw ConnectorError.io("commit of '\(finalPath)' after the file was closed") }
+            self.sink = nil
+            try await sink.commit()
+        } catch {
+            await abort()
+            throw error
         }
-        done = true
-        syncDirectory()
-    }
-
-    /// Makes the rename itself durable: the directory entry is on disk once this returns. A
-    /// failure here is not reported (the data is already in place and synced).
-    private func syncDirectory() {
-        let directory = finalPath.lastIndex(of: "/").map { String(finalPath[..<$0]) } ?? "."
-        let fd = Glibc.open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        Glibc.close(fd)
     }
 
     func abort() async {
         try? await settle()
-        file = nil
-        unlink(tempPath)
-        done = true
-    }
-}
-
-/// An open file descriptor, closed when the last holder lets go of it (the writer and the
-/// background write in flight share it).
-private final class OpenFile: Sendable {
-    let fd: Int32
-
-    init(_ fd: Int32) {
-        self.fd = fd
-    }
-
-    deinit {
-        Glibc.close(fd)
+        if let sink {
+            self.sink = nil
+            await sink.abort()
+        }
     }
 }

@@ -37,25 +37,25 @@ struct FileDecoration: Sendable {
 /// The files of a set, opened one after another by `open` (the first at once, so a file
 /// that cannot be opened fails the open of the whole set).
 struct OpenedFiles<Reader> {
-    typealias Open = (Int, FileSet.Entry) throws -> (Reader, FileDecoration)
+    typealias Open = (Int, FileSet.Entry) async throws -> (Reader, FileDecoration)
     private let entries: [FileSet.Entry]
     private let open: Open
     private var index = 0
     /// The file being read, with what its records get; `nil` once every file was read.
     private(set) var current: (reader: Reader, decoration: FileDecoration)?
 
-    init(_ files: FileSet, open: @escaping Open) throws {
+    init(_ files: FileSet, open: @escaping Open) async throws {
         entries = files.entries
         self.open = open
-        try advance()
+        try await advance()
     }
 
     /// Opens the next file; false (and no current file) when none is left.
     @discardableResult
-    mutating func advance() throws -> Bool {
+    mutating func advance() async throws -> Bool {
         current = nil
         guard index < entries.count else { return false }
-        current = try open(index, entries[index])
+        current = try await open(index, entries[index])
         index += 1
         return true
     }
@@ -68,8 +68,8 @@ final class MultiFileBatchReader: BatchReader {
     /// The schema the first file declares (the files of one source share their format).
     let declaredSchema: [FieldSchema]?
 
-    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BatchReader>.Open) throws {
-        self.files = try OpenedFiles(files, open: open)
+    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BatchReader>.Open) async throws {
+        self.files = try await OpenedFiles(files, open: open)
         self.expectedBytes = expectedBytes
         declaredSchema = self.files.current?.reader.declaredSchema
     }
@@ -77,7 +77,7 @@ final class MultiFileBatchReader: BatchReader {
     func next() async throws -> SourceChunk? {
         while let current = files.current {
             if let chunk = try await current.reader.next() { return current.decoration.apply(to: chunk) }
-            try files.advance()
+            try await files.advance()
         }
         return nil
     }
@@ -90,8 +90,8 @@ final class MultiFileBlockReader: BlockReader {
     /// The schema the first file declares (the files of one source share their format).
     let declaredSchema: [FieldSchema]?
 
-    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BlockReader>.Open) throws {
-        self.files = try OpenedFiles(files, open: open)
+    init(files: FileSet, expectedBytes: Int?, open: @escaping OpenedFiles<any BlockReader>.Open) async throws {
+        self.files = try await OpenedFiles(files, open: open)
         self.expectedBytes = expectedBytes
         declaredSchema = self.files.current?.reader.declaredSchema
     }
@@ -103,7 +103,7 @@ final class MultiFileBlockReader: BlockReader {
                 guard !decoration.isEmpty else { return block }
                 return SourceBlock(byteCount: block.byteCount) { try block.decode().map(decoration.apply(to:)) }
             }
-            try files.advance()
+            try await files.advance()
         }
         return nil
     }

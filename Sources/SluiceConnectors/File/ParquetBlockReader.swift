@@ -16,11 +16,14 @@ final class ParquetBlockReader: BlockReader {
     private let options: DecodeOptions
     private let ranges: [Range<Int>]
     private var nextRange = 0
+    /// For an object: fetches the column chunks of each block.
+    private let fetch: ObjectRangeFetch?
 
     /// Reads the footer and plans the blocks; throws `FormatError` for a file that is not
     /// readable Parquet (as the row-group reader would on open).
-    init(input: any RandomAccessInput, options: DecodeOptions, blockBytes: Int) throws {
+    init(input: any RandomAccessInput, options: DecodeOptions, blockBytes: Int, fetch: ObjectRangeFetch? = nil) throws {
         file = try ParquetFile(input: input)
+        self.fetch = fetch
         self.options = options
         // Opening a reader of the whole file checks the footer's row groups and gives the schema.
         declaredSchema = try file.reader(options: options).declaredSchema
@@ -45,10 +48,15 @@ final class ParquetBlockReader: BlockReader {
         let range = ranges[nextRange]
         nextRange += 1
         let byteCount = file.byteCount(of: range)
-        let file = self.file
+        var file = self.file
         let options = self.options
+        if let fetch, let footer = file.input as? RangedInput {
+            let chunks = try file.reader(options: options, rowGroups: range).columnChunkRanges
+            file = file.reading(from: footer.adding(try await fetch.pieces(chunks)))
+        }
+        let blockFile = file
         return SourceBlock(byteCount: byteCount) {
-            let reader = try file.reader(options: options, rowGroups: range)
+            let reader = try blockFile.reader(options: options, rowGroups: range)
             var chunks: [SourceChunk] = []
             while let chunk = try reader.next() { chunks.append(chunk) }
             return chunks

@@ -72,6 +72,15 @@ final class PartitionedFileWriter: TargetWriter {
             throw ConnectorError.io(
                 "partitionBy \(fields.joined(separator: ", ")) makes more than \(Self.maxPartitions) partitions in one write (the limit); partition by fewer distinct values")
         }
+        if let remote = target.remote {
+            // Objects need no folders: the partition is part of the key.
+            let key = (base.isEmpty ? "" : base + "/") + folder + "/" + fileName
+            let writer = try await target.openFile(key, shown: remote.store.url(of: key), batchSize: batchSize)
+            writer.declare(declared.filter { !fields.contains($0.name) })
+            writers[folder] = writer
+            order.append(folder)
+            return writer
+        }
         // The base directory first (created when missing, as DuckDB's PARTITION_BY does),
         // then the partition's folders.
         var missing: [String] = []

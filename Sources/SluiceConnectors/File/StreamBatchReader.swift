@@ -27,9 +27,9 @@ final class StreamBatchReader: BatchReader {
 
     /// Reads until the decoder knows the file's schema (or the file ends), keeping what it
     /// decoded for ``next()``: the schema is wanted before the first batch.
-    func readSchema() throws {
+    func readSchema() async throws {
         while reader.declaredSchema == nil, !reader.finished {
-            guard try readMore() else { break }
+            guard try await readMore() else { break }
             while let chunk = reader.nextDecoded() { primed.append(chunk) }
         }
         while let chunk = reader.nextDecoded() { primed.append(chunk) }
@@ -45,12 +45,13 @@ final class StreamBatchReader: BatchReader {
                 defer { reported = stream.consumed }
                 return SourceChunk(batch: .empty, bytes: stream.consumed - reported)
             }
-            _ = try readMore()
+            _ = try await readMore()
         }
     }
 
     /// Feeds the decoder the next piece of the file; false at the end (the decoder finished).
-    private func readMore() throws -> Bool {
+    private func readMore() async throws -> Bool {
+        try await stream.ready()
         let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
         if count == 0 {
             try reader.finish()

@@ -26,6 +26,10 @@ public struct ComponentContext: Sendable {
     public var jobId: String
     /// Where temporary files are recorded before they are created (see ``ScratchLedger``).
     public var scratch: ScratchLedger
+    /// The server's standard cloud credential variables (`AWS_ACCESS_KEY_ID`,
+    /// `GOOGLE_APPLICATION_CREDENTIALS`, `AZURE_STORAGE_KEY`, …), which object stores fall
+    /// back on when their `storage` settings give no credentials.
+    public var cloudEnvironment: [String: String] = [:]
 
     public init(
         dataRoots: DataRoots, batchSize: Int = 4096, schema: SchemaSpec? = nil, logger: Logger = Logger(label: "sluice"),

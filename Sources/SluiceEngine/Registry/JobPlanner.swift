@@ -60,6 +60,11 @@ public struct JobPlanner: Sendable {
         var context = ComponentContext(
             dataRoots: dataRoots, batchSize: batchSize, schema: schema, resources: resources,
             jobId: spec.id.flatMap { $0.isEmpty ? nil : $0 } ?? "adhoc", scratch: scratch)
+        context.cloudEnvironment = environment.filter { CloudEnvironment.names.contains($0.key) }
+        // Credentials from the environment never show in the job's messages either.
+        for (name, value) in context.cloudEnvironment where CloudEnvironment.secretNames.contains(name) && !value.isEmpty {
+            secrets.insert(value)
+        }
         if let incremental = spec.source.incremental {
             errors += incremental.validate().map { $0.prefixed("source.incremental") }
             // A failed run must leave neither rows nor a new watermark (see ComponentContext.atomicWrites).

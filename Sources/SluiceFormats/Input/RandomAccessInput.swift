@@ -90,3 +90,33 @@ public final class LocalFileInput: RandomAccessInput {
         }
     }
 }
+
+/// Some ranges of a larger file held in memory: the parts of an object fetched with ranged
+/// reads (a Parquet file's footer and the column chunks one block needs). A read must lie
+/// inside one fetched range.
+public struct RangedInput: RandomAccessInput {
+    public let name: String
+    public let size: Int
+    /// The fetched ranges: their first byte's offset and their bytes, by offset.
+    public let pieces: [(offset: Int, bytes: [UInt8])]
+
+    public init(name: String, size: Int, pieces: [(offset: Int, bytes: [UInt8])]) {
+        self.name = name
+        self.size = size
+        self.pieces = pieces.sorted { $0.offset < $1.offset }
+    }
+
+    /// The same file with `more` ranges fetched.
+    public func adding(_ more: [(offset: Int, bytes: [UInt8])]) -> RangedInput {
+        RangedInput(name: name, size: size, pieces: pieces + more)
+    }
+
+    public func read(offset: Int, count: Int) throws -> [UInt8] {
+        try checkRange(offset: offset, count: count)
+        for piece in pieces where piece.offset <= offset && offset - piece.offset <= piece.bytes.count - count {
+            let start = offset - piece.offset
+            return Array(piece.bytes[start..<(start + count)])
+        }
+        throw FormatError("\(name): bytes \(offset) ..< \(offset + count) were not fetched")
+    }
+}

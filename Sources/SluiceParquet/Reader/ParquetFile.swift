@@ -14,6 +14,17 @@ public struct ParquetFile: Sendable {
         footer = try ParquetFooter.read(input)
     }
 
+    /// The same file read through `input` (the same bytes, fetched differently: the ranges
+    /// of an object that one block needs), without reading the footer again.
+    public func reading(from input: any RandomAccessInput) -> ParquetFile {
+        ParquetFile(input: input, footer: footer)
+    }
+
+    private init(input: any RandomAccessInput, footer: ParquetFooter) {
+        self.input = input
+        self.footer = footer
+    }
+
     /// The number of row groups.
     public var rowGroupCount: Int { footer.metadata.rowGroups.count }
 

@@ -110,6 +110,28 @@ public final class ParquetFileReader: RecordFileReader {
         totalBytes = file.byteCount(of: rowGroups == nil ? 0..<count : range)
     }
 
+    /// The byte ranges of the column chunks this reader will read: the projected fields' chunks
+    /// of the row groups it does not skip. A chunk whose metadata is damaged is left out (the
+    /// read then fails on it with the reason, before reading any bytes).
+    public var columnChunkRanges: [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for plan in plans where !plan.skip && plan.rows > 0 {
+            let rowGroup = footer.metadata.rowGroups[plan.index]
+            for layoutIndex in projected {
+                for column in layouts[layoutIndex].columns where column < rowGroup.columns.count {
+                    guard let meta = rowGroup.columns[column].metaData else { continue }
+                    var start = meta.dataPageOffset
+                    if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
+                    guard start >= 4, meta.totalCompressedSize >= 0, let begin = Int(exactly: start),
+                        let count = Int(exactly: meta.totalCompressedSize), count <= footer.offset - begin
+                    else { continue }
+                    ranges.append(begin..<(begin + count))
+                }
+            }
+        }
+        return ranges
+    }
+
     /// The field names of the batches.
     private var fieldNames: [String] { projected.map { layouts[$0].schema.name } }
 

@@ -105,7 +105,8 @@ struct S3RequestSigner: Sendable {
     /// The hex SHA-256 of `body`, for ``Request/payloadHash``.
     static func payloadHash(_ body: [UInt8]) -> String { hex(SHA256.hash(data: body)) }
 
-    private static func encoded(_ text: String, keepingSlash: Bool) -> String {
+    /// `text` URI-encoded byte by byte as Signature Version 4 requires, `/` kept when `keepingSlash`.
+    static func encoded(_ text: String, keepingSlash: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         let digits = Array("0123456789ABCDEF".utf8)
