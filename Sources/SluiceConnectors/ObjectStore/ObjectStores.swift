@@ -11,9 +11,9 @@ enum ObjectStores {
         case .s3:
             return try S3Store(bucket: location.bucket, config: config, environment: environment)
         case .gcs:
-            throw SpecError(path: "path", "gs:// addresses are not supported yet")
+            return try GCSStore(bucket: location.bucket, config: config, environment: environment)
         case .azure:
-            throw SpecError(path: "path", "Azure Blob addresses are not supported yet")
+            return try AzureBlobStore(container: location.bucket, account: location.account, config: config, environment: environment)
         }
     }
 }
