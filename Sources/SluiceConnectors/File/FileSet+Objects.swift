@@ -46,7 +46,9 @@ extension FileSet {
     }
 
     private static func entry(_ object: ObjectInfo, store: any ObjectStore, relative: [String]) -> Entry {
-        Entry(path: object.key, shown: store.url(of: object.key), relativeDirectories: relative, size: object.size, version: object.etag)
+        Entry(
+            path: object.key, shown: store.url(of: object.key), relativeDirectories: relative, size: object.size, version: object.etag,
+            modified: object.modified)
     }
 
     /// Whether the key segments `names` match the pattern segments `pattern`.

@@ -30,6 +30,8 @@ struct FileSet: Sendable {
         var size: Int
         /// An object's version when listed (its ETag or generation), which its reads require.
         var version: String? = nil
+        /// When the file or object was last written, when known.
+        var modified: Timestamp? = nil
     }
 
     /// The most files one source may name (`SLUICE_MAX_SOURCE_FILES` is not configurable: a
@@ -86,7 +88,7 @@ struct FileSet: Sendable {
             isSet = true
             return
         }
-        entries = [Entry(path: real, shown: configured, relativeDirectories: [], size: Int(info.st_size))]
+        entries = [Entry(path: real, shown: configured, relativeDirectories: [], size: Int(info.st_size), modified: Self.modified(info))]
         isSet = false
     }
 
@@ -124,13 +126,18 @@ struct FileSet: Sendable {
         return names
     }
 
-    private enum Kind { case file(Int), directory, other }
+    private enum Kind { case file(Int, Timestamp), directory, other }
+
+    /// The last-modification time `stat` gives.
+    private static func modified(_ info: stat) -> Timestamp {
+        Timestamp(microseconds: Int64(info.st_mtim.tv_sec) &* 1_000_000 &+ Int64(info.st_mtim.tv_nsec / 1000))
+    }
 
     private static func kind(_ path: String) -> Kind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .other }
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return .file(Int(info.st_size))
+        case S_IFREG: return .file(Int(info.st_size), modified(info))
         case S_IFDIR: return .directory
         default: return .other
         }
@@ -157,8 +164,10 @@ struct FileSet: Sendable {
             let path = join(directory, name)
             let real = try roots.authorize(path)
             switch kind(real) {
-            case .file(let size) where accept(name):
-                try add(Entry(path: real, shown: join(shown, name), relativeDirectories: relative, size: size), to: &found, configured: configured)
+            case .file(let size, let modified) where accept(name):
+                try add(
+                    Entry(path: real, shown: join(shown, name), relativeDirectories: relative, size: size, modified: modified), to: &found,
+                    configured: configured)
             case .directory:
                 try walkAll(
                     directory: real, shown: join(shown, name), relative: relative + [name], roots: roots, accept: accept, into: &found,
@@ -195,8 +204,10 @@ struct FileSet: Sendable {
             guard stat(path, &exists) == 0 else { continue }
             let real = try roots.authorize(path)
             switch kind(real) {
-            case .file(let size) where rest.isEmpty:
-                try add(Entry(path: real, shown: join(shown, name), relativeDirectories: relative, size: size), to: &found, configured: configured)
+            case .file(let size, let modified) where rest.isEmpty:
+                try add(
+                    Entry(path: real, shown: join(shown, name), relativeDirectories: relative, size: size, modified: modified), to: &found,
+                    configured: configured)
             case .directory where !rest.isEmpty:
                 try walk(
                     directory: real, shown: join(shown, name), pattern: rest, relative: relative + [name], roots: roots, into: &found,

@@ -4,8 +4,11 @@ import SluiceFormats
 extension FileSource {
     public static let declaration = ComponentDeclaration(
         summary: """
-            Reads the records of a JSON, NDJSON, CSV, Parquet, Avro or XLSX file, or of many files as \
-            one source: a directory (every file under it of the format, skipping names that start \
+            Reads the records of a JSON, NDJSON, CSV, Parquet, Avro or XLSX file, local or an object in \
+            S3 (`s3://bucket/key`), Google Cloud Storage (`gs://bucket/key`) or Azure Blob \
+            (`az://container/blob`, `abfss://…`, `https://account.blob.core.windows.net/…`) with the \
+            `storage` settings; or of many files or objects as \
+            one source (a prefix ending in `/` reads every object of the format below it): a directory (every file under it of the format, skipping names that start \
             with `.` or `_`) or a glob (`data/2024-*.csv`, `logs/**/*.ndjson.gz`, where `**` spans \
             any number of folders), read in sorted order. `key=value` folders (`year=2024/month=05/`) \
             become fields of the records below them (integers and numbers typed, \
@@ -42,6 +45,9 @@ extension FileSource {
                 "compression", .choice(FileCompression.self), default: "auto",
                 "Whole-file compression of text files: `auto` goes by the extension (`.gz`, `.zst`, `.bz2`); `none`, `gzip`, `zstd`, `bzip2` name it. Parquet, Avro and XLSX compress inside and are read as they are."),
             .optional("fileNameField", .nonEmptyText, "A field to add to every record holding the path of the file it came from (as the pattern or directory names it)."),
+            .optional(
+                "modifiedField", .nonEmptyText,
+                "A field to add to every record holding when its file or object was last written (a timestamp). As the `incremental` cursor, each run reads only the files and objects written since the last successful one."),
             .optional("hivePartitioning", .boolean, default: true, "Whether `key=value` folders below a directory or glob become fields."),
             .optional("sheet", .anyOf([.nonEmptyText, .integer(IntegerRange(min: 1))]), "XLSX: the sheet to read, by name or 1-based number; default the first."),
             .optional("range", .nonEmptyText, "XLSX: the cells to read (`A1:D100`, `B3:`, `A:C`); default the whole used area."),

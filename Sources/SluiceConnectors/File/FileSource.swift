@@ -6,7 +6,7 @@ import SluiceFormats
 /// CSV, Parquet, Avro or XLSX, each maybe compressed as a whole (`.gz`, `.zst`, `.bz2`, for
 /// the streamed formats), one file or many (a directory, a prefix or a glob, read in sorted
 /// order as one source).
-public struct FileSource: SplittableSource, ProjectableSource, FilterableSource {
+public struct FileSource: SplittableSource, ProjectableSource, FilterableSource, IncrementalSource {
     public static let type = "file"
 
     /// An XLSX sheet: by name or by 1-based position.
@@ -43,6 +43,9 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         public var invalidUtf8: InvalidUTF8Handling?
         /// A field to add to every record naming the file it came from.
         public var fileNameField: String?
+        /// A field to add to every record holding when its file or object was last written; as
+        /// an incremental cursor it makes a run read only files written since the last one.
+        public var modifiedField: String?
         /// Whether `key=value` folders become fields (default true for a directory or glob).
         public var hivePartitioning: Bool?
         /// XLSX: the sheet to read (default the first).
@@ -69,6 +72,9 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
     private(set) var conditions: [FieldCondition] = []
     /// Where the objects are, when `path` is an object address.
     var remote: RemoteObjects?
+    /// Only files and objects written at or after this instant are read (an incremental run
+    /// whose cursor is ``Config/modifiedField``).
+    private(set) var modifiedSince: Timestamp?
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
@@ -98,6 +104,10 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         self.options = try FileFormatOptions(
             path: formatName, format: config.format, compression: config.compression, delimiter: config.delimiter)
         if let field = config.fileNameField, field.isEmpty { throw SpecError(path: "fileNameField", "must not be empty") }
+        if let field = config.modifiedField {
+            if field.isEmpty { throw SpecError(path: "modifiedField", "must not be empty") }
+            if field == config.fileNameField { throw SpecError(path: "modifiedField", "names the same field as fileNameField") }
+        }
         if case .index(let index) = config.sheet, index < 1 { throw SpecError(path: "sheet", "sheet numbers start at 1, got \(index)") }
         self.config = config
         self.batchSize = context.batchSize
@@ -116,6 +126,7 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         var projected = self
         var fileFields = fields
         if let name = config.fileNameField { fileFields.remove(name) }
+        if let name = config.modifiedField { fileFields.remove(name) }
         projected.projection = fileFields
         return projected
     }
@@ -127,8 +138,29 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         return filtered
     }
 
-    /// The files to read now, listed afresh (a scheduled job sees new files).
+    /// With `field` the ``Config/modifiedField``: the same source reading only the files and
+    /// objects written at or after `value` (the engine then drops the records it loaded
+    /// already, by the watermark's keys). Any other cursor is left to the engine.
+    public func readingFrom(_ value: Value, of field: String) throws -> any Source {
+        guard field == config.modifiedField else { return self }
+        var copy = self
+        switch value {
+        case .timestamp(let since): copy.modifiedSince = since
+        case .string(let text): copy.modifiedSince = Timestamp(iso8601: text)
+        default: return self
+        }
+        return copy
+    }
+
+    /// The files to read now, listed afresh (a scheduled job sees new files), without those
+    /// written before ``modifiedSince``.
     func files() async throws -> FileSet {
+        let all = try await listed()
+        guard let since = modifiedSince else { return all }
+        return FileSet(entries: all.entries.filter { entry in entry.modified.map { $0 >= since } ?? true }, isSet: all.isSet)
+    }
+
+    private func listed() async throws -> FileSet {
         let format = options.format
         let config = self.config
         let accept = { (name: String) -> Bool in
@@ -182,6 +214,7 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource 
         return zip(set.entries, partitions).map { entry, partition in
             var fields = partition
             if let name = config.fileNameField { fields.append((name, .string(entry.shown))) }
+            if let name = config.modifiedField { fields.append((name, entry.modified.map(Value.timestamp) ?? .null)) }
             return FileDecoration(fields: fields, fileName: set.isSet ? entry.shown : nil)
         }
     }

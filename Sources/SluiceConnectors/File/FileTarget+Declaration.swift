@@ -4,7 +4,11 @@ import SluiceFormats
 extension FileTarget {
     public static let declaration = ComponentDeclaration(
         summary: """
-            Writes the records to a JSON, NDJSON or CSV file. A relative `path` is read against the \
+            Writes the records to a JSON, NDJSON or CSV file (or Parquet, Avro, XLSX). The `path` may \
+            name an object in S3, Google Cloud Storage or Azure Blob (`s3://bucket/key`, `gs://…`, \
+            `az://…`, with the `storage` settings): it appears only when the job succeeds, sent in one \
+            request when small, else uploaded in parts while the job runs and completed at the end \
+            (a failed job leaves no object, and on S3 and GCS no stored parts). A relative `path` is read against the \
             server's working directory (for `sluice run`, the directory it runs in), not against the \
             job file's directory; the file must lie inside the data directories (`SLUICE_DATA_DIRS`) \
             and its directory must exist, and errors name the resolved absolute path. Without \

@@ -60,3 +60,27 @@ protocol ObjectUpload: Sendable {
     /// Abandons the upload (see above). Never throws: it is the cleanup after a failure.
     func abort() async
 }
+
+extension ObjectInfo {
+    /// ``lastModified`` as an instant: ISO 8601 (S3 and GCS listings) or an HTTP date
+    /// (`Mon, 07 Dec 2026 14:00:00 GMT`: S3's HEAD, Azure); nil when it is neither.
+    var modified: Timestamp? {
+        guard let text = lastModified else { return nil }
+        return Timestamp(iso8601: text) ?? Self.httpDate(text)
+    }
+
+    /// An IMF-fixdate (RFC 9110): `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func httpDate(_ text: String) -> Timestamp? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].firstIndex(of: String(parts[2]))
+        else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, (1...9999).contains(year), (1...Timestamp.daysInMonth(year: year, month: month + 1)).contains(day),
+            (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])
+        else { return nil }
+        let days = Timestamp.daysFromCivil(year: year, month: month + 1, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])
+        return Timestamp(microseconds: seconds * 1_000_000)
+    }
+}
