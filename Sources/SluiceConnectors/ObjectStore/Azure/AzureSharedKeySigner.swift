@@ -113,23 +113,7 @@ struct AzureSharedKeySigner: Sendable {
     }
 
     private static func encoded(_ text: String, keepingSlash: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        let digits = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            case UInt8(ascii: "/") where keepingSlash:
-                out.append("/")
-            default:
-                out.append("%")
-                out.unicodeScalars.append(UnicodeScalar(digits[Int(byte >> 4)]))
-                out.unicodeScalars.append(UnicodeScalar(digits[Int(byte & 15)]))
-            }
-        }
-        return out
+        PercentEncoding.encoded(text, keepingSlash: keepingSlash)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`: the request time as `x-ms-date` carries it (RFC 1123,

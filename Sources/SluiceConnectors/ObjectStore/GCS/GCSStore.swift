@@ -306,23 +306,7 @@ struct GCSStore: ObjectStore, CustomStringConvertible, CustomDebugStringConverti
     /// `text` percent-encoded for a path segment or a query value: every byte but the
     /// unreserved ones (`A-Z a-z 0-9 - . _ ~`), so `/`, space, `+`, `?`, `%` and non-ASCII
     /// letters (as UTF-8) all become `%XX`.
-    static func encoded(_ text: String) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                out.append("%")
-                out.unicodeScalars.append(UnicodeScalar(digits[Int(byte >> 4)]))
-                out.unicodeScalars.append(UnicodeScalar(digits[Int(byte & 15)]))
-            }
-        }
-        return out
-    }
+    static func encoded(_ text: String) -> String { PercentEncoding.encoded(text) }
 
     /// A query string of `pairs`, names and values percent-encoded.
     static func query(_ pairs: [(String, String)]) -> String {
