@@ -6,10 +6,10 @@ public enum Secrets {
     public static let mask = "***"
 
     /// Whether a field or header called `name` holds a secret (authorization, token,
-    /// password, secret, api key, credentials, private key).
+    /// password, secret, api key, account key, credentials, private key).
     public static func isSecretName(_ name: String) -> Bool {
         let normalized = String(name.lowercased().filter { $0.isLetter || $0.isNumber })
-        let markers = ["authorization", "token", "password", "passwd", "secret", "apikey", "credential", "privatekey", "cookie"]
+        let markers = ["authorization", "token", "password", "passwd", "secret", "apikey", "accountkey", "credential", "privatekey", "cookie"]
         return markers.contains { normalized.contains($0) }
     }
 

@@ -188,3 +188,19 @@ import Testing
         }
     }
 }
+
+/// The `storage` block as responses, logs and the state database show a spec: every
+/// credential masked, the rest as written.
+@Suite struct ObjectStorageSecretsTests {
+    @Test func everyCredentialKeyIsMasked() throws {
+        let storage: Value = [
+            "endpoint": "http://127.0.0.1:9000", "accessKeyId": "AKID", "secretAccessKey": "hidden-1", "sessionToken": "hidden-2",
+            "serviceAccountKey": "{\"private_key\": \"hidden-3\"}", "accessToken": "hidden-4", "account": "acct", "accountKey": "hidden-5",
+            "sasToken": "hidden-6",
+        ]
+        let shown = JSONText.string(Secrets.redact(["path": "s3://b/k.csv", "storage": storage]))
+        #expect(!shown.contains("hidden-"), "\(shown)")
+        for kept in ["AKID", "acct", "http://127.0.0.1:9000", "s3://b/k.csv"] { #expect(shown.contains(kept), "\(shown)") }
+        #expect(shown.components(separatedBy: "\"***\"").count - 1 == 6)
+    }
+}
