@@ -43,7 +43,8 @@ def timed(command, stdout=subprocess.DEVNULL):
 
 
 def aws(endpoint, *args):
-    return ["aws", "--endpoint-url", endpoint, "--only-show-errors", "s3", *args]
+    command = ["aws", "--endpoint-url", endpoint, "s3", *args]
+    return command + ["--only-show-errors"] if args[0] == "cp" else command
 
 
 def job(path, endpoint, transforms, target):

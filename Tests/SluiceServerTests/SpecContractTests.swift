@@ -187,7 +187,7 @@ import Testing
         let script = #"""
             import json, sys
             from jsonschema import Draft202012Validator
-            schemas = json.loads(sys.argv[1])
+            schemas = json.load(open(sys.argv[1]))
             validators = {}
             for name, schema in schemas.items():
                 Draft202012Validator.check_schema(schema)
@@ -199,8 +199,11 @@ import Testing
                     print(f"{name}: expected {'valid' if case['valid'] else 'invalid'}; " + "; ".join(e.message[:160] for e in errors[:3]))
             print("checked", len(documents))
             """#
+        // In a file: the schemas are larger than one command-line argument may be (128 KiB).
         let schemas: Value = ["job": served.json, "schedule": scheduleSchema.json]
-        let output = try Python.run(script, arguments: [JSONText.string(schemas)], input: JSONText.string(.object(documents)))
+        let schemaFile = state.file("schemas.json")
+        try Data(JSONText.string(schemas).utf8).write(to: URL(fileURLWithPath: schemaFile))
+        let output = try Python.run(script, arguments: [schemaFile], input: JSONText.string(.object(documents)))
         #expect(output == "checked \(documents.count)\n")
         #expect(documents.count > 60)
     }

@@ -59,7 +59,8 @@ public struct ObjectStorageConfig: Decodable, Sendable, Equatable {
         "Object storage settings for an `s3://`, `gs://`, `az://`, `abfss://` or `https://…blob.core.windows.net` path: "
             + "endpoint, credentials (else the cloud's standard environment variables), timeouts, retries and part sizes.")
 
-    static let shapeFields: [FieldShape] = [
+    /// The keys of the `storage` block.
+    public static let shapeFields: [FieldShape] = [
         .optional("endpoint", .text(format: "url"), "A custom endpoint (`http://127.0.0.1:9000`) for S3-compatible stores (MinIO, R2, Ceph) and emulators."),
         .optional("region", .nonEmptyText, "S3: the region requests are signed for; default `AWS_REGION`, else `us-east-1`."),
         .optional("accessKeyId", .nonEmptyText, "S3: the access key id; default `AWS_ACCESS_KEY_ID`."),

@@ -410,7 +410,8 @@ import Testing
     /// request's JWT with google-auth (signature against the public key, `kid`, audience,
     /// issuer, scope, an hour's lifetime) and answers `stub-token-N` valid for `argv[2]`
     /// seconds. Storage requests are logged with their raw path and `Authorization`; some
-    /// object names give canned error answers. It stops after two minutes at most.
+    /// object names give canned error answers. The test stops it; it stops itself after half an
+    /// hour (a loaded machine may hold a test for minutes), so a crashed run leaves no orphan.
     static let standIn = #"""
         import base64, json, os, re, sys, threading, time, urllib.parse
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -524,7 +525,7 @@ import Testing
         with open(sys.argv[1], "w") as f:
             json.dump({"type": "service_account", "project_id": "sluice-test", "private_key_id": "kid-0123", "private_key": pem,
                        "client_email": email, "client_id": "1", "token_uri": token_uri}, f)
-        threading.Timer(120, lambda: os._exit(0)).start()
+        threading.Timer(1800, lambda: os._exit(0)).start()
         print(port, flush=True)
         server.serve_forever()
         """#
