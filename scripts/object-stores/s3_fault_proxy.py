@@ -6,12 +6,13 @@ truncated bodies.
     python3 s3_fault_proxy.py PORT UPSTREAM      # PORT 0: any free port
 
 It prints the port it listens on (one line) once it accepts connections. Every request is
-forwarded unchanged to UPSTREAM (method, path and query, headers including Host, body) and
-the answer is streamed back, unless a fault armed for it says otherwise.
+forwarded unchanged to UPSTREAM (method, path and query, headers including Host, which S3
+signs; hop-by-hop headers aside, body) and the answer is streamed back, unless a fault armed
+for it says otherwise.
 
 Control endpoints (never forwarded):
 
-    POST /__fault          arms a fault (JSON, see Fault below); answers {"armed": N}
+    POST /__fault          arms a fault (JSON, see below); answers {"armed": N}
     POST /__fault/clear    removes every armed fault
     POST /__fault/release  lets every request a "hold" fault holds go on
     GET  /__fault/counts   {"GET GetObject": 2, "PUT UploadPart": 4, ...}: requests seen per
@@ -42,6 +43,11 @@ Faults are tried in the order they were armed. Actions:
     {"action": "slowUpload", "bytesPerSecond": R}
         reads the request's body at R bytes per second (a slow link), then forwards it.
 
+A request whose body does not arrive whole is not forwarded.
+
+Every connection has a small receive buffer, so a body read slowly backs up to the client
+rather than into this side's kernel buffers.
+
 The process ends on its own when the process that started it ends.
 """
 
@@ -55,6 +61,7 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect"}
 
@@ -108,6 +115,7 @@ def access_key(headers):
 
 
 def matches(fault, method, kind, path, headers, query):
+    """Whether the request fits every matcher the fault gives."""
     if fault.get("method") not in (None, method):
         return False
     if "query" in fault and fault["query"] not in query:
@@ -137,7 +145,7 @@ def operation(method, path, query):
 
 def error_document(code, message):
     return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message><RequestId>fault-proxy</RequestId></Error>"
-            % (code, message)).encode()
+            % (escape(code), escape(message))).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -176,12 +184,15 @@ class Handler(BaseHTTPRequestHandler):
         if rate is None:
             return self.rfile.read(length) if length > 0 else b""
         body = bytearray()
-        while len(body) < length:
-            chunk = self.rfile.read(min(1 << 16, length - len(body)))
-            if not chunk:
-                break
-            body += chunk
-            time.sleep(len(chunk) / rate)
+        try:
+            while len(body) < length:
+                chunk = self.rfile.read(min(1 << 16, length - len(body)))
+                if not chunk:
+                    break
+                body += chunk
+                time.sleep(len(chunk) / rate)
+        except OSError:
+            pass
         return bytes(body)
 
     def reply(self, status, body, content_type="application/json", extra=()):
@@ -220,7 +231,11 @@ class Handler(BaseHTTPRequestHandler):
         query = {name for name, _ in urllib.parse.parse_qsl(query_text, keep_blank_values=True)}
         fault = self.state.record(self.command, operation(self.command, path, query), path, self.headers, query)
         action = fault["action"] if fault else None
-        body = self.read_body(float(fault["bytesPerSecond"]) if action == "slowUpload" else None)
+        body = self.read_body(rate=float(fault["bytesPerSecond"]) if action == "slowUpload" else None)
+        if len(body) < int(self.headers.get("Content-Length") or 0):
+            # The client gave up partway: what arrived is not the request, and is dropped.
+            self.close_connection = True
+            return
         if action == "status":
             extra = [("Retry-After", str(fault["retryAfter"]))] if "retryAfter" in fault else []
             self.reply(int(fault["status"]), error_document(fault.get("code", "InternalError"), fault.get("message", "")),
@@ -310,14 +325,22 @@ class Handler(BaseHTTPRequestHandler):
             upstream.close()
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def server_bind(self):
+        # Inherited by every accepted connection (and set before listening, so it holds).
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 << 10)
+        super().server_bind()
+
+
 def main():
     port = int(sys.argv[1])
     target = urllib.parse.urlsplit(sys.argv[2])
     Handler.upstream = (target.hostname, target.port or 80)
     Handler.state = State()
-    ThreadingHTTPServer.daemon_threads = True
-    ThreadingHTTPServer.allow_reuse_address = True
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = Server(("127.0.0.1", port), Handler)
     parent = os.getppid()
 
     def watch_parent():

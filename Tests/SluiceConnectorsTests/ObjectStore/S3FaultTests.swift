@@ -36,10 +36,12 @@ struct S3FaultProxy {
         var count: Int?
         /// `status`, `stall`, `hold`, `stallBody` or `truncate`.
         var action: String
+        /// A `status` answer's HTTP status, error code, message and `Retry-After` header.
         var status: Int?
         var code: String?
         var message: String?
         var retryAfter: String?
+        /// How long a `stall`, `hold` or `stallBody` lasts at most.
         var seconds: Double?
         /// The rate of a `slowUpload`.
         var bytesPerSecond: Double?
@@ -65,11 +67,14 @@ struct S3FaultProxy {
         var time: Double
     }
 
+    /// The proxy failed to start or answer, or never saw what a test waited for.
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
+    /// The python process.
     let process: Process
+    /// The loopback port it listens on.
     let port: Int
 
     /// `http://127.0.0.1:PORT`: the endpoint Sluice is pointed at.
@@ -163,12 +168,15 @@ struct S3FaultProxy {
 /// says what went wrong, within its time limit, and leaves no object nor multipart upload
 /// behind; the ones worth retrying are retried exactly as often as they should be.
 @Suite(.timeLimit(.minutes(3))) struct S3FaultTests {
+    /// The message of S3's InternalError.
     static let internalError = "We encountered an internal error. Please try again."
 
+    /// A file source reading `path` (an object address) with `storage`.
     static func source(_ path: String, _ storage: ObjectStorageConfig) throws -> FileSource {
         try FileSource(config: FileSource.Config(path: path, storage: storage), context: ComponentContext(dataRoots: DataRoots([])))
     }
 
+    /// A file target writing `path` (an object address) with `storage`.
     static func target(_ path: String, _ storage: ObjectStorageConfig) throws -> FileTarget {
         try FileTarget(config: FileTarget.Config(path: path, storage: storage), context: ComponentContext(dataRoots: DataRoots([])))
     }
@@ -417,6 +425,29 @@ struct S3FaultProxy {
         let left = try Self.leftovers(bucket)
         #expect(left.keys == [])
         #expect(left.uploads == [:])
+    }
+
+    /// Known bug, not fixed here (see the report of the commit that added these tests): the
+    /// answer's deadline (and the read timeout, started once the client has queued the body)
+    /// also counts the time the body takes to send, so a part that takes longer than
+    /// `timeoutSeconds` to upload fails as a stall, on every attempt. AsyncHTTPClient takes a
+    /// streamed body ahead of the wire by megabytes, so "the body stopped moving" cannot be
+    /// told from it either; a fix needs a different measure of upload progress.
+    @Test(.disabled("known bug: an upload slower than timeoutSeconds fails as a stall"))
+    func aSlowUploadIsNotAStall() async throws {
+        let bucket = try S3TestServer.bucket()
+        let proxy = try await S3FaultProxy.start()
+        defer { proxy.stop() }
+        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0, timeoutSeconds: 3), environment: [:])
+        let data = S3StoreTests.bytes(40 << 20)
+        // Read at 8 MB/s at most: five seconds or more for the body, past the 3 s timeout,
+        // though the server never stops reading.
+        var slow = S3FaultProxy.Fault(method: "PUT", count: 1, action: "slowUpload")
+        slow.bytesPerSecond = 8_000_000
+        try await proxy.arm(slow)
+        try await store.put("slow.bin", bytes: data)
+        #expect(try await proxy.counts() == ["PUT PutObject": 1])
+        #expect(try S3TestServer.get(bucket, "slow.bin") == data)
     }
 
     @Test func aCancelledCommitStopsWaitingAndAbortsTheUpload() async throws {
