@@ -62,9 +62,10 @@ struct ObjectTransport: Sendable {
             let outcome: Result<ObjectResponse, any Error>
             do {
                 outcome = .success(try await once(request))
-            } catch let error as CancellationError {
-                throw error
             } catch {
+                // A request of a cancelled task fails (the client's own `cancelled` error):
+                // neither retried nor reported as a network failure.
+                if Task.isCancelled { throw CancellationError() }
                 outcome = .failure(error)
             }
             let delay: Double
@@ -74,7 +75,8 @@ struct ObjectTransport: Sendable {
                 delay = retryAfter(response) ?? backoff(attempt)
             case .failure(let error):
                 guard attempt < retries else {
-                    throw ConnectorError.remote("\(what) failed after \(attempt + 1) attempts: \(Self.describe(error))")
+                    let attempts = attempt == 0 ? "1 attempt" : "\(attempt + 1) attempts"
+                    throw ConnectorError.remote("\(what) failed after \(attempts): \(Self.describe(error))")
                 }
                 delay = backoff(attempt)
             }
@@ -112,13 +114,31 @@ struct ObjectTransport: Sendable {
         let client = ObjectHTTPClients.shared.client(readTimeoutSeconds: timeoutSeconds)
         let response = try await client.execute(http, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
         let declared = response.headers.first(name: "Content-Length").flatMap { Int($0) }
-        let buffer = try await response.body.collect(upTo: maxBodyBytes)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw Self.bodyFailure(error, declared: declared)
+        }
         let body = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         // A connection closed early: fewer bytes than the answer declared.
         if let declared, request.method != .HEAD, body.count != declared {
             throw ConnectorError.remote("the answer ended after \(body.count) of its \(declared) bytes")
         }
         return ObjectResponse(status: Int(response.status.code), headers: response.headers, body: body)
+    }
+
+    /// A failure while an answer's body arrived, in plain words when the body was cut short or
+    /// stopped arriving; other errors as they are.
+    static func bodyFailure(_ error: any Error, declared: Int?) -> any Error {
+        if let error = error as? HTTPClientError, error == .readTimeout {
+            return ConnectorError.remote("the answer stopped arriving partway (the server stalled past the timeout)")
+        }
+        if (error as? HTTPClientError) == .remoteConnectionClosed || (error as? HTTPParserError) == .invalidEOFState {
+            let expected = declared.map { "the \($0) bytes it declared" } ?? "its end"
+            return ConnectorError.remote("the answer ended early: the connection closed before \(expected) had arrived")
+        }
+        return error
     }
 
     /// A failed attempt for a message, without the client library's type names where it has a

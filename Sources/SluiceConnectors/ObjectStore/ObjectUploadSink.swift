@@ -50,7 +50,7 @@ actor ObjectUploadSink: FileSink {
             self.upload = upload
         }
         while inFlight.count >= max(1, store.partsInFlight) {
-            try await inFlight.removeFirst().value
+            try await Self.finished(inFlight.removeFirst())
         }
         partsStarted += 1
         let number = partsStarted
@@ -60,7 +60,7 @@ actor ObjectUploadSink: FileSink {
     func commit() async throws {
         do {
             if let upload {
-                for task in inFlight { try await task.value }
+                for task in inFlight { try await Self.finished(task) }
                 inFlight = []
                 try await upload.complete(parts: partsStarted, lastPart: buffer)
             } else {
@@ -82,7 +82,19 @@ actor ObjectUploadSink: FileSink {
         inFlight = []
         if let upload {
             self.upload = nil
-            await upload.abort()
+            // In a task of its own: a stopped job aborts from its cancelled task, and a
+            // cancelled task's requests are never sent.
+            await Task { await upload.abort() }.value
+        }
+    }
+
+    /// Waits for a part upload; cancelling the waiting task (a stopped job) cancels the upload
+    /// instead of waiting for it to end on its own.
+    private static func finished(_ task: Task<Void, any Error>) async throws {
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
         }
     }
 }

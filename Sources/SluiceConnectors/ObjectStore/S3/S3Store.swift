@@ -144,7 +144,14 @@ struct S3Store: ObjectStore {
         let what = "reading \(url(of: key))"
         let response = try await send(what) { request(.HEAD, key: key) }
         if response.status == 404 { return nil }
-        guard response.status == 200 else { throw failure(what, response) }
+        guard response.status == 200 else {
+            // A HEAD answer has no body, so no error code (InvalidAccessKeyId, AccessDenied, …):
+            // for a refusal, a one-byte GET gets the error document that says which.
+            guard (400..<500).contains(response.status) else { throw failure(what, response) }
+            let detail = try await send(what) { request(.GET, key: key, headers: [("range", "bytes=0-0")]) }
+            if detail.status == response.status, ObjectXML(detail.body).value("Code") != nil { throw failure(what, detail) }
+            throw failure(what, response)
+        }
         guard let text = response.headers.first(name: "Content-Length"), let size = Int(text), size >= 0 else {
             throw ConnectorError.remote("\(what): the answer has no size")
         }
