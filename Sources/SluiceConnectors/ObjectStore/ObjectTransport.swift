@@ -85,6 +85,21 @@ struct ObjectTransport: Sendable {
         }
     }
 
+    /// The slowest upload a request body is given time for: its answer's time limits grow by one
+    /// second per this many bytes (256 KiB/s, about 2 Mbit/s), so a slow link is not taken for
+    /// a stalled server. A server that stalls while a body is sent is noticed that much later.
+    static let slowestUploadBytesPerSecond = 256 << 10
+
+    /// The seconds added to the limits of a request with a body of `bytes`: its time at the
+    /// slowest rate, rounded up to a power of two (so the clients made per limit stay few).
+    static func uploadAllowance(bytes: Int) -> Double {
+        guard bytes > 0 else { return 0 }
+        let seconds = (bytes + slowestUploadBytesPerSecond - 1) / slowestUploadBytesPerSecond
+        var rounded = 1
+        while rounded < seconds { rounded <<= 1 }
+        return Double(rounded)
+    }
+
     /// Whether an answer with `status` is worth another attempt.
     static func isRetried(_ status: Int) -> Bool { status == 408 || status == 429 || (500...599).contains(status) }
 
@@ -111,8 +126,11 @@ struct ObjectTransport: Sendable {
         } else if request.method == .PUT || request.method == .POST {
             http.headers.replaceOrAdd(name: "Content-Length", value: "0")
         }
-        let client = ObjectHTTPClients.shared.client(readTimeoutSeconds: timeoutSeconds)
-        let response = try await client.execute(http, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        // The server answers only once the body is in, so the limits also give the body time
+        // to go out at the slowest rate allowed.
+        let limit = timeoutSeconds + Self.uploadAllowance(bytes: request.body?.count ?? 0)
+        let client = ObjectHTTPClients.shared.client(readTimeoutSeconds: limit)
+        let response = try await client.execute(http, timeout: .milliseconds(Int64(limit * 1000)))
         let declared = response.headers.first(name: "Content-Length").flatMap { Int($0) }
         let buffer: ByteBuffer
         do {
