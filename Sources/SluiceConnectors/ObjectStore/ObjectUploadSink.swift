@@ -7,7 +7,7 @@ import SluiceCore
 /// multipart, GCS resumable, Azure blocks): each full part is sent while the job goes on,
 /// up to ``ObjectStore/partsInFlight`` at once, and the upload is completed on commit with the
 /// last part. Abort, a failed commit, or the sink going away uncommitted, abandons the upload,
-/// so no object appears and the store keeps no parts.
+/// so no object appears (S3 and GCS delete the parts; Azure's uncommitted blocks expire).
 actor ObjectUploadSink: FileSink {
     private let store: any ObjectStore
     private let key: String
