@@ -138,6 +138,9 @@ public struct FileSource: SplittableSource, ProjectableSource, FilterableSource,
         return filtered
     }
 
+    /// Only by ``Config/modifiedField``: every other cursor is a field inside the records.
+    public func filtersItself(by field: String) -> Bool { field == config.modifiedField }
+
     /// With `field` the ``Config/modifiedField``: the same source reading only the files and
     /// objects written at or after `value` (the engine then drops the records it loaded
     /// already, by the watermark's keys). Any other cursor is left to the engine.

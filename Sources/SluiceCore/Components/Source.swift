@@ -106,10 +106,17 @@ public struct SourceBlock: Sendable {
 /// A source that can leave out rows before an incremental watermark itself (a `WHERE` on the
 /// cursor column), instead of reading every row for the engine to drop.
 public protocol IncrementalSource: Source {
+    /// Whether the source can leave out what lies before a watermark on `field` (a file
+    /// source can only for its own modification-time field); true unless it says otherwise.
+    func filtersItself(by field: String) -> Bool
     /// The same source reading only rows whose `field` is at least `value` — a superset of the
     /// rows past the watermark; the engine then drops the rest exactly. Rows whose `field` is
     /// null may be left out.
     func readingFrom(_ value: Value, of field: String) throws -> any Source
+}
+
+extension IncrementalSource {
+    public func filtersItself(by field: String) -> Bool { true }
 }
 
 /// A source that can use the conditions of a filter right after it to skip parts of its input

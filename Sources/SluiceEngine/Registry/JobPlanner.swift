@@ -172,7 +172,9 @@ public struct JobPlanner: Sendable {
         var read = ReadStrategy.stream
         if let splittable = source as? any SplittableSource, splittable.splitsIntoBlocks { read = .blocks(splittable) }
         let write = target.batchEncoder.map(WriteStrategy.preEncoded) ?? .records
-        let pushdown = spec.source.incremental == nil ? nil : source as? any IncrementalSource
+        let pushdown = spec.source.incremental.flatMap { incremental in
+            (source as? any IncrementalSource).flatMap { $0.filtersItself(by: incremental.cursorField) ? $0 : nil }
+        }
         return JobPlan(
             spec: spec, source: source, validator: validator, transforms: steps, target: target, read: read, write: write,
             incrementalPushdown: pushdown, secrets: secrets)

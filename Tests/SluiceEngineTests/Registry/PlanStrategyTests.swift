@@ -53,6 +53,9 @@ import Testing
         let out = #"{"type": "file", "config": {"path": "{dir}/o.ndjson"}}"#
         #expect(try Self.plan(dir, source: #"{"path": "{dir}/a.csv"}"#, target: out, incremental: true).incrementalPushdown == nil)
         #expect(try Self.plan(dir, source: #"{"path": "{dir}/a.csv"}"#, target: out).incrementalPushdown == nil)
+        // A file source leaves out files only by their modification time, when that is the cursor.
+        let byModified = try Self.plan(dir, source: #"{"path": "{dir}/a.csv", "modifiedField": "id"}"#, target: out, incremental: true)
+        #expect(byModified.incrementalPushdown?.location == byModified.source.location)
         let table = #"{"path": "{dir}/shop.db", "table": "orders"}"#
         let pushed = try Self.plan(dir, source: table, target: out, incremental: true, type: "sqlite")
         #expect(pushed.incrementalPushdown?.location == pushed.source.location)
