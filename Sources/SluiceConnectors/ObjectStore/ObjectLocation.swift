@@ -79,10 +79,4 @@ struct ObjectLocation: Sendable, Equatable {
             throw SpecError(path: "path", "'\(bucket)' in '\(path)' is not a valid bucket or container name (lower-case letters, digits, '.', '-', '_')")
         }
     }
-
-    /// The address of the key `key` in the same bucket, as messages show it.
-    func url(of key: String) -> String {
-        let scheme = provider == .s3 ? "s3" : provider == .gcs ? "gs" : "az"
-        return "\(scheme)://\(bucket)" + (key.isEmpty ? "" : "/" + key)
-    }
 }

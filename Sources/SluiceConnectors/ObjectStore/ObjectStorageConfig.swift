@@ -82,7 +82,7 @@ public struct ObjectStorageConfig: Decodable, Sendable, Equatable {
         .optional("timeoutSeconds", .number(0.1, 3600), default: 60, "Seconds an answer may take to start, and the longest silence while it arrives; a request with a body (an upload part) gets one more second per 256 KiB of it."),
         .optional("retries", .integer(0, 20), default: 4, "Attempts after the first for a request that failed on the network, timed out, or got 408, 429 or 5xx."),
         .optional("retryBackoffSeconds", .number(0, 60), default: 0.2, "The first wait between attempts, doubled at each (with full jitter); `Retry-After` is honoured."),
-        .optional("partSizeMiB", .integer(5, 512), default: 8, "MiB per ranged read and per upload part."),
+        .optional("partSizeMiB", .integer(5, 256), default: 8, "MiB per ranged read and per upload part (at most 256: an answer body is read into memory up to that size)."),
         .optional("parallelism", .integer(1, 32), default: 4, "Ranged reads or part uploads in flight per object."),
     ]
 
