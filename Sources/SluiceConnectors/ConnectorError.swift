@@ -7,10 +7,13 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
     case io(String)
     /// A remote endpoint answered with an error or not at all.
     case remote(String)
+    /// An endpoint refused a request for what it held (an HTTP 4xx other than 408 and 429):
+    /// sending it again would not help.
+    case refused(status: Int, message: String)
 
     public var description: String {
         switch self {
-        case .io(let message), .remote(let message): return Secrets.redactText(message)
+        case .io(let message), .remote(let message), .refused(_, let message): return Secrets.redactText(message)
         }
     }
 }

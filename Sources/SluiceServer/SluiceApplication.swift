@@ -27,7 +27,7 @@ public enum SluiceApplication {
         }
         JobsController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         DeadLetterController(service: service).addRoutes(to: router)
-        InsightController(service: service).addRoutes(to: router)
+        InsightController(service: service, apiToken: settings.apiToken.map { Array($0.utf8) }).addRoutes(to: router)
         SchedulesController(coordinator: coordinator, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         PipelinesController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         WatermarksController(service: service).addRoutes(to: router)

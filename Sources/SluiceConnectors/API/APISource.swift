@@ -4,11 +4,15 @@ import NIOHTTP1
 import SluiceCore
 import SluiceFormats
 
-/// Reads records from an HTTP API that answers with a JSON array, or an object holding one.
+/// Reads records from an HTTP API that answers with a JSON array, or an object holding one:
+/// one request, or every page of a paginated answer.
 ///
-/// The response body is streamed into the JSON decoder as it arrives, so a large answer is
-/// never held whole in memory.
-public struct APISource: Source {
+/// Requests are signed (`auth`), paced by the host's shared rate limiter, guarded by the
+/// endpoint's circuit breaker and retried on transient failures (see ``HTTPEndpointClient``).
+/// A single answer is streamed into the JSON decoder as it arrives, so it is never held whole;
+/// a page is read whole (up to `maxResponseBytes`) and the next one is fetched while the
+/// records of this one travel down the pipeline.
+public struct APISource: Source, IncrementalSource {
     public static let type = "api"
 
     /// `source.config` of an API source.
@@ -19,20 +23,38 @@ public struct APISource: Source {
         public var method: String?
         /// Request headers; secrets may be written as `${env:NAME}`.
         public var headers: [String: String]?
-        /// A JSON body for POST requests.
+        /// A JSON body for POST requests (sent with every page).
         public var body: Value?
-        /// Dotted path to the records array inside the response object.
+        /// Dotted path to the records array inside the response object (of every page).
         public var recordsPath: String?
-        /// Milliseconds before the request is abandoned (default 30000).
+        /// Milliseconds an answer may take to start, and the longest silence while it arrives.
         public var timeoutMs: Int?
+        /// How to sign in.
+        public var auth: HTTPAuth.Config?
+        /// How to walk the pages.
+        public var pagination: Pagination.Config?
+        /// Retries of transient failures.
+        public var retry: RetryPolicy.Config?
+        /// The host's pace.
+        public var rateLimit: RateLimiter.Settings.Config?
+        /// The endpoint's circuit breaker.
+        public var circuitBreaker: CircuitBreaker.Settings.Config?
+        /// Incremental reads: the query parameter that carries the watermark.
+        public var since: SinceParameter.Config?
+        /// The largest page read whole, in bytes.
+        public var maxResponseBytes: Int?
     }
 
     let url: String
     let method: HTTPMethod
-    let headers: [(String, String)]
+    let headers: [(name: String, value: String)]
     let body: Value?
     let recordsPath: String?
-    let timeout: TimeAmount
+    let pagination: Pagination?
+    let since: SinceParameter?
+    /// The watermark to send in ``since``'s parameter, set by ``readingFrom(_:of:)``.
+    var sinceValue: Value?
+    let client: HTTPEndpointClient
     let batchSize: Int
 
     public init(config: Config, context: ComponentContext) throws {
@@ -52,45 +74,70 @@ public struct APISource: Source {
         headers = (config.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         body = config.body
         recordsPath = config.recordsPath
+        pagination = try config.pagination.map { config throws(SpecError) in try Pagination(config: config) }
+        since = try config.since.map { config throws(SpecError) in try SinceParameter(config: config) }
+        let auth = try config.auth.map { config throws(SpecError) in try HTTPAuth(config: config) }
         // Clamped to the declared maximum (an hour): NIO traps past about 292 years.
-        timeout = .milliseconds(Int64(min(config.timeoutMs ?? 30_000, 3_600_000)))
+        let policy = HTTPRequestPolicy(
+            timeoutSeconds: Double(min(config.timeoutMs ?? 30_000, 3_600_000)) / 1000, retry: RetryPolicy(config: config.retry),
+            breaker: CircuitBreaker.Settings(config: config.circuitBreaker), rateLimit: config.rateLimit.map(RateLimiter.Settings.init(config:)),
+            maxResponseBytes: config.maxResponseBytes ?? (256 << 20))
+        client = HTTPEndpointClient(policy: policy, guards: EndpointGuards.shared(in: context.resources), auth: auth)
         batchSize = context.batchSize
     }
 
     /// The URL without its query string and with its user-info password hidden: both may
     /// carry credentials.
-    public var location: String {
-        let base = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        return "api:\(Secrets.redactURL(base))"
+    public var location: String { "api:\(HTTPURL.shown(url))" }
+
+    /// Only with a `since` parameter can the API leave out what came before a watermark.
+    public func filtersItself(by field: String) -> Bool { since != nil }
+
+    public func readingFrom(_ value: Value, of field: String) throws -> any Source {
+        guard since != nil else { return self }
+        var copy = self
+        copy.sinceValue = value
+        return copy
     }
 
-    public func open() async throws -> any BatchReader {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+    /// The URL of the first request: with the watermark parameter when reading incrementally.
+    var startURL: String {
+        guard let since, let sinceValue, let text = since.text(for: sinceValue) else { return url }
+        return HTTPURL.setting([(since.parameter, text)], in: url)
+    }
+
+    /// One request of the read, to `url`.
+    func call(_ url: String) -> HTTPCall {
+        var call = HTTPCall(method: method, url: url, headers: [("Accept", "application/json")])
+        for header in headers {
+            call.headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+            call.headers.append(header)
+        }
         if let body, method == .POST {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-            request.body = .bytes(JSONText.bytes(body))
+            call.headers.append(("Content-Type", "application/json"))
+            call.body = JSONText.bytes(body)
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        } catch {
-            throw ConnectorError.remote("request to \(location) failed: \(error)")
-        }
-        guard (200..<300).contains(response.status.code) else {
-            throw ConnectorError.remote("\(location) answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
-        }
+        return call
+    }
+
+    func decodeOptions() -> DecodeOptions {
         var options = DecodeOptions()
         options.batchSize = batchSize
         options.recordsPath = recordsPath
+        return options
+    }
+
+    public func open() async throws -> any BatchReader {
+        if let pagination {
+            return APIPageReader(source: self, pagination: pagination)
+        }
+        let response = try await client.open(call(startURL), what: location)
         let expected = response.headers.first(name: "Content-Length").flatMap { Int($0) }
-        return APIBatchReader(body: response.body, decoder: makeDecoder(.json, options: options), expectedBytes: expected)
+        return APIBatchReader(body: response.body, decoder: makeDecoder(.json, options: decodeOptions()), expectedBytes: expected)
     }
 }
 
-/// Feeds the response body into the JSON decoder, chunk by chunk.
+/// Feeds a streamed response body into the JSON decoder, chunk by chunk.
 final class APIBatchReader: BatchReader {
     private var iterator: HTTPClientResponse.Body.AsyncIterator
     private var reader: DecodingReader
@@ -106,7 +153,13 @@ final class APIBatchReader: BatchReader {
         while true {
             if let chunk = reader.nextDecoded() { return chunk }
             if reader.finished { return nil }
-            if let buffer = try await iterator.next() {
+            let buffer: ByteBuffer?
+            do {
+                buffer = try await iterator.next()
+            } catch {
+                throw ConnectorError.remote(ObjectTransport.describe(ObjectTransport.bodyFailure(error, declared: expectedBytes)))
+            }
+            if let buffer {
                 try buffer.withUnsafeReadableBytes { try reader.feed($0) }
             } else {
                 try reader.finish()

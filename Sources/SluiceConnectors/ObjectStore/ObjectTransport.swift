@@ -172,7 +172,7 @@ struct ObjectTransport: Sendable {
         }
         if let error = error as? ConnectorError {
             switch error {
-            case .io(let message), .remote(let message): return message
+            case .io(let message), .remote(let message), .refused(_, let message): return message
             }
         }
         return "\(error)"

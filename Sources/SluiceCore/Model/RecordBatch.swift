@@ -28,6 +28,13 @@ public struct RecordBatch: Sendable {
     /// Whether the batch has no rows.
     @inlinable public var isEmpty: Bool { positions.isEmpty }
 
+    /// Moves every row's source position on by `offset` (the rows of a later page or part of
+    /// a source that numbers its parts from 1 each).
+    public mutating func shiftPositions(by offset: Int) {
+        guard offset != 0 else { return }
+        for index in positions.indices { positions[index] &+= offset }
+    }
+
     /// The index of the field called `name`.
     public func index(of name: String) -> Int? { fields.firstIndex(of: name) }
 

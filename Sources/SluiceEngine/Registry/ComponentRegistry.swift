@@ -65,6 +65,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTarget(SQLiteTarget.self)
         registry.registerTarget(MySQLTarget.self)
         registry.registerTarget(PostgresTarget.self)
+        registry.registerTarget(HTTPTarget.self)
         return registry
     }()
 

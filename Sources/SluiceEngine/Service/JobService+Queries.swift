@@ -1,3 +1,4 @@
+import SluiceConnectors
 import SluiceCore
 
 /// The health report of `GET /health`.
@@ -12,6 +13,22 @@ public struct HealthReport: Codable, Sendable {
     public var jobs: Int
     /// Records in the dead-letter queue.
     public var dlqSize: Int
+    /// The circuit breaker of every endpoint (API host, database server) the server has called.
+    public var dependencies: [DependencyHealth] = []
+}
+
+/// The circuit breaker of one endpoint, as `GET /health` shows it.
+public struct DependencyHealth: Codable, Sendable, Equatable {
+    /// The endpoint (`api.example.com:443`, `postgres db:5432`).
+    public var endpoint: String
+    /// `closed`, `open` or `half-open`.
+    public var circuit: String
+    /// Failed attempts since the last success.
+    public var consecutiveFailures: Int
+    /// When an open circuit lets a probe through, ISO 8601.
+    public var openUntil: String?
+    /// The last failure's message.
+    public var lastError: String?
 }
 
 /// Why a schedule was refused.
@@ -31,7 +48,13 @@ extension JobService {
     public func health() async throws -> HealthReport {
         HealthReport(
             status: "healthy", timestamp: JobRunner.wallClockMilliseconds(), uptime: (uptimeSeconds * 1000).rounded() / 1000,
-            jobs: try await store.jobCount(), dlqSize: try await store.deadLetterCount())
+            jobs: try await store.jobCount(), dlqSize: try await store.deadLetterCount(),
+            dependencies: EndpointGuards.shared(in: planner.resources).breakerSnapshots.map { breaker in
+                DependencyHealth(
+                    endpoint: breaker.endpoint, circuit: breaker.state.rawValue, consecutiveFailures: breaker.consecutiveFailures,
+                    openUntil: breaker.openUntil.map { Timestamp(microseconds: Int64(exactly: ($0 * 1_000_000).rounded()) ?? 0).iso8601 },
+                    lastError: breaker.lastError.map(Secrets.redactText))
+            })
     }
 
     /// Count, average, min, max and p95 of each phase's duration (ms) over all recorded runs.

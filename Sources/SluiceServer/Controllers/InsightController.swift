@@ -5,6 +5,9 @@ import SluiceEngine
 /// `GET /lineage/:entityId`, `GET /performance` and `GET /health`.
 struct InsightController<Context: RequestContext> {
     let service: JobService
+    /// `SLUICE_API_TOKEN`, when set: `/health` answers without it, but shows the last error
+    /// of each dependency only to a caller that sends it.
+    var apiToken: [UInt8]? = nil
 
     func addRoutes(to router: Router<Context>) {
         router.get("/lineage/:entityId", use: lineage)
@@ -44,9 +47,22 @@ struct InsightController<Context: RequestContext> {
 
     @Sendable func health(_ request: Request, context: Context) async throws -> Response {
         let report = try await service.health()
+        let detailed = apiToken.map { token in
+            let header = request.headers[.authorization] ?? ""
+            return header.hasPrefix("Bearer ") && TokenAuthMiddleware<Context>.constantTimeEqual(Array(header.utf8.dropFirst(7)), token)
+        } ?? true
+        let dependencies: [Value] = report.dependencies.map { dependency in
+            var o = ValueObject()
+            o["endpoint"] = .string(dependency.endpoint)
+            o["circuit"] = .string(dependency.circuit)
+            o["consecutiveFailures"] = .int(dependency.consecutiveFailures)
+            o["openUntil"] = dependency.openUntil.map(Value.string) ?? .null
+            if detailed { o["lastError"] = dependency.lastError.map(Value.string) ?? .null }
+            return .object(o)
+        }
         return JSONResponse.make([
             "status": .string(report.status), "timestamp": .int(Int(report.timestamp)), "uptime": .double(report.uptime),
-            "jobs": .int(report.jobs), "dlqSize": .int(report.dlqSize),
+            "jobs": .int(report.jobs), "dlqSize": .int(report.dlqSize), "dependencies": .array(dependencies),
         ])
     }
 }
