@@ -62,8 +62,8 @@ import Testing
         #expect(got.map { $0["v"]?.number ?? 0 }.reduce(0, +) == Double((1...2500).reduce(0) { $0 + $1 * 2 }))
         let posted = try await Self.read(["url": .string("\(base)/q"), "method": "POST", "body": ["q": "hi", "n": 3]])
         #expect(posted == [ValueObject([("echo", "hi"), ("i", 0)]), ValueObject([("echo", "hi"), ("i", 1)]), ValueObject([("echo", "hi"), ("i", 2)])])
-        await #expect(throws: ConnectorError.remote("api:\(base)/fail answered HTTP 503 Service Unavailable")) {
-            _ = try await Self.read(["url": .string("\(base)/fail")])
+        await #expect(throws: ConnectorError.remote(#"api:\#(base)/fail answered HTTP 503 Service Unavailable: {"error": "down"}"#)) {
+            _ = try await Self.read(["url": .string("\(base)/fail"), "retry": ["maxRetries": 0]])
         }
         await #expect(throws: ConnectorError.self) {
             _ = try await Self.read(["url": .string("\(base)/items")])

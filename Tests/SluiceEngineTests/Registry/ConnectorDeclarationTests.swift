@@ -35,6 +35,7 @@ import Testing
         Connector(.target, SQLiteTarget.type, SQLiteTarget.self),
         Connector(.target, MySQLTarget.type, MySQLTarget.self),
         Connector(.target, PostgresTarget.type, PostgresTarget.self),
+        Connector(.target, HTTPTarget.type, HTTPTarget.self),
     ]
 
     /// Declared keys (dotted paths) that no example config reaches, with the reason; every

@@ -65,6 +65,10 @@ import Testing
             switch type {
             case "file":
                 try await Self.runFileTarget(example)
+            case "http":
+                let expected = try #require(example.output, "\(type): \(example.title) has no output")
+                let got = try await Self.runHTTPTarget(example)
+                #expect(try Self.compact(got) == (try Self.compact(expected)), "\(type): \(example.title)")
             case "sqlite", "postgres", "mysql":
                 let expected = try #require(example.output, "\(type): \(example.title) has no output")
                 let got = try await Self.runDatabaseTarget(type, example)
@@ -112,6 +116,53 @@ import Testing
         #expect(bench.dir.listFiles() == Set(example.files.keys).union(example.writes.keys).sorted(), "file: \(example.title)")
     }
 
+    /// Sends the example's `input` to a stand-in endpoint that keeps each request's body (a
+    /// JSON array or object, or NDJSON lines as an array) and refuses a wrong `Authorization`;
+    /// returns the bodies received, one JSON value per request (an array of them when a
+    /// request carried several records, the records themselves for one per request).
+    static func runHTTPTarget(_ example: ComponentExample) async throws -> String {
+        let bench = try Bench()
+        defer { bench.remove() }
+        let input = try #require(example.input, "http: \(example.title) has no input")
+        let (server, port) = try startServer(serving: bench.dir.path, script: receiver)
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        let config = bench.expand(example.config).replacingOccurrences(of: "http://localhost:{port}", with: "http://127.0.0.1:\(port)")
+        try await bench.write(input, target: "http", config: config, what: example.title)
+        return try String(contentsOfFile: bench.dir.file("received.json"), encoding: .utf8)
+    }
+
+    /// The stand-in endpoint of the `http` target's examples: appends each request's body to
+    /// `received.json` in the directory it is given.
+    static let receiver = #"""
+        import json, os, sys
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        root = sys.argv[1]
+        received = []
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def take(self):
+                auth = self.headers.get('Authorization')
+                body = self.rfile.read(int(self.headers.get('Content-Length', '0')))
+                if auth is not None and auth != 'Bearer example-token':
+                    self.send_response(401); self.send_header('Content-Length', '0'); self.end_headers(); return
+                if self.headers.get('Content-Type') == 'application/x-ndjson':
+                    value = [json.loads(line) for line in body.decode().splitlines() if line]
+                else:
+                    value = json.loads(body)
+                received.append(value)
+                with open(os.path.join(root, 'received.json'), 'w') as f: json.dump(received, f)
+                self.send_response(200); self.send_header('Content-Length', '0'); self.end_headers()
+            do_POST = take
+            do_PUT = take
+            do_PATCH = take
+        s = HTTPServer(('127.0.0.1', 0), H)
+        print(s.server_address[1], flush=True)
+        s.serve_forever()
+        """#
+
     /// The stand-in API: serves the files of `directory` by name to GET and POST, answers 401
     /// to a wrong `Authorization` header and 400 to a POST whose body is not JSON.
     static let server = #"""
@@ -141,10 +192,10 @@ import Testing
         s.serve_forever()
         """#
 
-    static func startServer(serving directory: String) throws -> (Process, Int) {
+    static func startServer(serving directory: String, script: String = server) throws -> (Process, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", server, directory]
+        process.arguments = ["python3", "-c", script, directory]
         let out = Pipe()
         process.standardOutput = out
         try process.run()

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A helper server a test starts on loopback: a Python script that prints the port it listens
+/// on as its first line. It is killed (SIGKILL: a test process may ignore SIGTERM, and children
+/// inherit ignored signals) when ``stop()`` is called or the value is released.
+public final class LoopbackServer: @unchecked Sendable {
+    public let process: Process
+    /// The port the script printed.
+    public let port: Int
+
+    /// Starts `python3 <script> arguments…` (a path) and waits for its port.
+    public init(script: String, arguments: [String] = []) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw Python.Failure(description: "\(script) did not print its port (got '\(String(decoding: line, as: UTF8.self))')")
+        }
+        self.port = port
+    }
+
+    /// The stand-in REST API of the HTTP connector tests (`scripts/http/api_server.py`).
+    public static func api(arguments: [String] = []) throws -> LoopbackServer {
+        try LoopbackServer(script: RepositoryFiles.path("scripts/http/api_server.py"), arguments: arguments)
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    public var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops the server.
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
