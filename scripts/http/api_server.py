@@ -33,6 +33,7 @@ tokens = {}  # token -> [expires_at, uses]
 received = []  # bodies the ingest endpoint accepted
 seen_keys = {}  # idempotency key -> times seen
 token_serial = [0]
+crm = {"total": 25, "touched": []}  # the customers route's records, and those updated since
 
 
 def record(i):
@@ -118,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             log.clear(); counters.clear(); tokens.clear(); received.clear(); seen_keys.clear()
             token_serial[0] = 0
+            crm.update(total=25, touched=[])
         self.send(200, {})
 
     # --- pagination styles --------------------------------------------------
@@ -275,6 +277,32 @@ class Handler(BaseHTTPRequestHandler):
         if since:
             rows = [r for r in rows if r["updated_at"] >= since]
         self.send(200, rows)
+
+    def route__grow(self, q, total, body):
+        with lock:
+            crm["total"] = int(q.get("total", crm["total"]))
+            crm["touched"] += [int(i) for i in q.get("touch", "").split(",") if i]
+        self.send(200, crm)
+
+    def route_v2_customers(self, q, total, body):
+        # A CRM's customers: OAuth2 only, cursor pages of 10 ordered by update time, and
+        # `updated_since` to ask for the changes alone.
+        auth = self.headers.get("Authorization", "")
+        with lock:
+            valid = auth.startswith("Bearer ") and auth[7:] in tokens
+            count, touched = crm["total"], list(crm["touched"])
+        if not valid:
+            return self.send(401, {"error": "invalid_token"})
+        rows = []
+        for i in range(1, count + 1):
+            stamp = f"2024-07-{touched.index(i) + 1:02d}T00:00:00Z" if i in touched else f"2024-06-{i:02d}T00:00:00Z"
+            rows.append({"id": i, "name": f"customer {i}", "tier": "gold" if i % 4 == 0 else "basic", "updated_at": stamp})
+        rows.sort(key=lambda r: (r["updated_at"], r["id"]))
+        if q.get("updated_since"):
+            rows = [r for r in rows if r["updated_at"] >= q["updated_since"]]
+        start = int(q.get("cursor", "0") or "0")
+        following = str(start + 10) if start + 10 < len(rows) else None
+        self.send(200, {"data": rows[start:start + 10], "paging": {"next": following}})
 
     # --- the http target's endpoint -------------------------------------------
     def route_ingest(self, q, total, body):
