@@ -58,10 +58,7 @@ public struct APISource: Source, IncrementalSource {
     let batchSize: Int
 
     public init(config: Config, context: ComponentContext) throws {
-        let lower = config.url.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), config.url.count > 8 else {
-            throw SpecError(path: "url", "expected an http:// or https:// URL, got '\(Secrets.redactURL(config.url))'")
-        }
+        try HTTPURL.checked(config.url)
         switch (config.method ?? "GET").uppercased() {
         case "GET": method = .GET
         case "POST": method = .POST
@@ -77,10 +74,8 @@ public struct APISource: Source, IncrementalSource {
         pagination = try config.pagination.map { config throws(SpecError) in try Pagination(config: config) }
         since = try config.since.map { config throws(SpecError) in try SinceParameter(config: config) }
         let auth = try config.auth.map { config throws(SpecError) in try HTTPAuth(config: config) }
-        // Clamped to the declared maximum (an hour): NIO traps past about 292 years.
         let policy = HTTPRequestPolicy(
-            timeoutSeconds: Double(min(config.timeoutMs ?? 30_000, 3_600_000)) / 1000, retry: RetryPolicy(config: config.retry),
-            breaker: CircuitBreaker.Settings(config: config.circuitBreaker), rateLimit: config.rateLimit.map(RateLimiter.Settings.init(config:)),
+            timeoutMs: config.timeoutMs, retry: config.retry, circuitBreaker: config.circuitBreaker, rateLimit: config.rateLimit,
             maxResponseBytes: config.maxResponseBytes ?? (256 << 20))
         client = HTTPEndpointClient(policy: policy, guards: EndpointGuards.shared(in: context.resources), auth: auth)
         batchSize = context.batchSize

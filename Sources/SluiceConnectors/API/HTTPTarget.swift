@@ -49,10 +49,7 @@ public struct HTTPTarget: Target {
     let jobId: String
 
     public init(config: Config, context: ComponentContext) throws {
-        let lower = config.url.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), config.url.count > 8 else {
-            throw SpecError(path: "url", "expected an http:// or https:// URL, got '\(Secrets.redactURL(config.url))'")
-        }
+        try HTTPURL.checked(config.url)
         switch (config.method ?? "POST").uppercased() {
         case "POST": method = .POST
         case "PUT": method = .PUT
@@ -69,8 +66,7 @@ public struct HTTPTarget: Target {
         idempotencyHeader = config.idempotencyHeader
         let auth = try config.auth.map { config throws(SpecError) in try HTTPAuth(config: config) }
         let policy = HTTPRequestPolicy(
-            timeoutSeconds: Double(min(config.timeoutMs ?? 30_000, 3_600_000)) / 1000, retry: RetryPolicy(config: config.retry),
-            breaker: CircuitBreaker.Settings(config: config.circuitBreaker), rateLimit: config.rateLimit.map(RateLimiter.Settings.init(config:)),
+            timeoutMs: config.timeoutMs, retry: config.retry, circuitBreaker: config.circuitBreaker, rateLimit: config.rateLimit,
             maxResponseBytes: 1 << 20)
         client = HTTPEndpointClient(policy: policy, guards: EndpointGuards.shared(in: context.resources), auth: auth)
         jobId = context.jobId

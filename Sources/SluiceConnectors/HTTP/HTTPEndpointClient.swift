@@ -41,6 +41,18 @@ public struct HTTPRequestPolicy: Sendable {
     /// The largest answer read whole (a page), in bytes.
     public var maxResponseBytes: Int
 
+    /// The policy of a connector's `timeoutMs`, `retry`, `circuitBreaker` and `rateLimit` keys.
+    public init(
+        timeoutMs: Int?, retry: RetryPolicy.Config?, circuitBreaker: CircuitBreaker.Settings.Config?,
+        rateLimit: RateLimiter.Settings.Config?, maxResponseBytes: Int
+    ) {
+        // Clamped to the declared maximum (an hour): NIO traps past about 292 years.
+        self.init(
+            timeoutSeconds: Double(min(max(timeoutMs ?? 30_000, 1), 3_600_000)) / 1000, retry: RetryPolicy(config: retry),
+            breaker: CircuitBreaker.Settings(config: circuitBreaker), rateLimit: rateLimit.map(RateLimiter.Settings.init(config:)),
+            maxResponseBytes: maxResponseBytes)
+    }
+
     public init(
         timeoutSeconds: Double = 30, retry: RetryPolicy = .standard, breaker: CircuitBreaker.Settings = .init(),
         rateLimit: RateLimiter.Settings? = nil, maxResponseBytes: Int = 256 << 20

@@ -29,6 +29,14 @@ public enum HTTPURL {
         return path + (newQuery.isEmpty ? "" : "?" + newQuery) + (fragment.map { "#" + $0 } ?? "")
     }
 
+    /// Checks that a connector's `url` is an http(s) URL with a host part.
+    public static func checked(_ url: String, key: String = "url") throws(SpecError) {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), url.count > 8 else {
+            throw SpecError(path: key, "expected an http:// or https:// URL, got '\(Secrets.redactURL(url))'")
+        }
+    }
+
     /// `text` encoded for a query or form value (RFC 3986 unreserved characters kept).
     public static func formEncode(_ text: String) -> String {
         var out = ""
