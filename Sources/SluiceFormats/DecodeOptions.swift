@@ -11,8 +11,13 @@ public struct DecodeOptions: Sendable {
     public var hasHeader: Bool
     /// JSON: a dotted path to the records array inside a top-level object (`"data.items"`).
     /// `nil` reads a top-level array; a top-level object then yields its only
-    /// array-of-objects member, or is itself the one record.
+    /// array-of-objects member, or is itself the one record (always, with
+    /// ``objectIsOneRecord``).
     public var recordsPath: String?
+    /// JSON: whether a top-level object is always the one record, even when it has exactly
+    /// one member that is an array of objects (a pushed event, not a wrapped data set).
+    /// Ignored with ``recordsPath``.
+    public var objectIsOneRecord: Bool
     /// Declared types by field name (from the job schema). CSV cells of these fields are typed
     /// by them instead of being inferred per cell.
     public var fieldTypes: [String: FieldType]
@@ -46,6 +51,7 @@ public struct DecodeOptions: Sendable {
         self.delimiter = delimiter
         self.hasHeader = hasHeader
         self.recordsPath = recordsPath
+        self.objectIsOneRecord = false
         self.fieldTypes = fieldTypes
         self.columnNames = nil
         self.firstLine = 1

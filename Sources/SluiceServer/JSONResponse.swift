@@ -35,16 +35,7 @@ extension Request {
                 .unsupportedMediaType,
                 "request bodies must be sent with Content-Type: application/json, got \(headers[.contentType].map { "'\($0)'" } ?? "none")")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await collectBody(upTo: limit)
-        } catch let error as NIOTooManyBytesError {
-            throw error
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw APIError(malformedRequest: error)
-        }
+        let buffer = try await limitedBody(limit)
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "request body is empty; expected a JSON object") }
         if let offset = buffer.withUnsafeReadableBytes({ Self.firstInvalidUTF8($0) }) {
             throw APIError(.badRequest, "request body is not valid UTF-8 at byte \(offset)")
@@ -53,6 +44,27 @@ extension Request {
             return try buffer.withUnsafeReadableBytes { raw in try JSONParser.parse(raw, outOfRangeNumbers: .error) }
         } catch let error as JSONParseError {
             throw APIError(.badRequest, "request body is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// The whole body, within the size limit (`NIOTooManyBytesError` over it, which the
+    /// ``ErrorMiddleware`` answers with 413); a body whose HTTP framing is broken is a 400.
+    mutating func limitedBody(_ limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw APIError(malformedRequest: error)
+        }
+    }
+
+    /// The media type of the Content-Type header, lowercased and without parameters.
+    var mediaType: String? {
+        headers[.contentType].flatMap { $0.split(separator: ";", maxSplits: 1).first }.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
     }
 

@@ -30,6 +30,7 @@ public enum SluiceApplication {
         InsightController(service: service, apiToken: settings.apiToken.map { Array($0.utf8) }).addRoutes(to: router)
         SchedulesController(coordinator: coordinator, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         PipelinesController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
+        IngestController(service: service, maxBodyBytes: settings.maxBodyBytes).addRoutes(to: router)
         WatermarksController(service: service).addRoutes(to: router)
         ComponentsController(service: service).addRoutes(to: router)
         let requestTimeout = TimeAmount.seconds(Int64(settings.requestTimeoutSeconds))

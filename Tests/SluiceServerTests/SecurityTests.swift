@@ -52,6 +52,7 @@ import Testing
         #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "s3cret-token"]).status == 401)
         #expect(try await server.request(.GET, "/dlq", headers: ["Authorization": "Bearer s3cret-toke"]).status == 401)
         #expect(try await server.request(.POST, "/schedules", body: "{}").status == 401)
+        #expect(try await server.request(.POST, "/ingest/orders", body: "{}").status == 401)
         #expect(try await server.request(.GET, "/jobs", headers: ["Authorization": "Bearer s3cret-token"]).status == 200)
         try await server.stop()
     }

@@ -45,7 +45,13 @@ public struct JobPlanner: Sendable {
     /// No message of a plan (its errors, and through ``JobPlan/secrets`` its run's failure,
     /// dead-letter reasons and lineage names) shows a value an `${env:…}` reference resolved
     /// to, or a credential of a URL.
-    public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan {
+    public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan { try plan(spec, source: nil) }
+
+    /// Plans `spec` reading from `given` instead of the source the spec names, when given (an
+    /// ingest request's records): the spec's source config is then not built, and the target
+    /// must make the run's writes visible at once (``ComponentContext/atomicWrites``), so a
+    /// request is loaded whole or not at all.
+    func plan(_ spec: JobSpec, source given: (any Source)?) throws(JobPlanError) -> JobPlan {
         var errors: [SpecError] = []
         // Each stateful step may nest values one level deeper (`collect`); a bound on the steps
         // keeps every walk over a record's values shallow.
@@ -60,6 +66,7 @@ public struct JobPlanner: Sendable {
         var context = ComponentContext(
             dataRoots: dataRoots, batchSize: batchSize, schema: schema, resources: resources,
             jobId: spec.id.flatMap { $0.isEmpty ? nil : $0 } ?? "adhoc", scratch: scratch)
+        context.atomicWrites = given != nil
         context.cloudEnvironment = environment.filter { CloudEnvironment.names.contains($0.key) }
         // Credentials from the environment never show in the job's messages either.
         for (name, value) in context.cloudEnvironment where CloudEnvironment.secretNames.contains(name) && !value.isEmpty {
@@ -104,11 +111,14 @@ public struct JobPlanner: Sendable {
             return nil
         }
 
-        var source: (any Source)?
-        if let builder = registry.sourceBuilder(spec.source.type) {
-            source = build("source.config", spec.source.config, registry.declaration(.source, spec.source.type), builder)
-        } else {
-            errors.append(unknown("source.type", "source type", spec.source.type, registry.sourceTypes))
+        // A given source stands in for the spec's, which is then only a label: not built or checked.
+        var source: (any Source)? = given
+        if given == nil {
+            if let builder = registry.sourceBuilder(spec.source.type) {
+                source = build("source.config", spec.source.config, registry.declaration(.source, spec.source.type), builder)
+            } else {
+                errors.append(unknown("source.type", "source type", spec.source.type, registry.sourceTypes))
+            }
         }
 
         var validator: SchemaValidator?

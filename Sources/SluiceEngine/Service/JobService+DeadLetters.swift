@@ -42,7 +42,10 @@ extension JobService {
         }
         let plan: JobPlan
         do {
-            plan = try planner.plan(spec)
+            // An ingest job's records came with its request: only its validation, transforms
+            // and target are planned again.
+            let given: (any Source)? = spec.source.type == IngestSource.type ? IngestSource.empty : nil
+            plan = try planner.plan(spec, source: given)
         } catch {
             throw RetryError.unplannable(error)
         }

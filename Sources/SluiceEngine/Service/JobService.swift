@@ -23,6 +23,8 @@ public final class JobService: Sendable {
     let running = Mutex<[String: RunningJob]>([:])
     /// False once shutdown has begun: no new job starts.
     let accepting = Mutex(true)
+    /// Ingest runs into the same target, one at a time (see ``ingest(_:format:intoPipeline:)``).
+    let ingestLanes = SerialLanes()
 
     public init(store: any StateStore, planner: JobPlanner, runSettings: RunSettings = RunSettings(), logger: Logger) {
         self.store = store
@@ -92,7 +94,11 @@ public final class JobService: Sendable {
     public func plan(_ spec: JobSpec) throws(JobPlanError) -> JobPlan { try planner.plan(spec) }
 
     /// Plans `spec` and records it as a pending job.
-    public func submit(_ spec: JobSpec) async throws -> (JobRecord, JobPlan) {
+    public func submit(_ spec: JobSpec) async throws -> (JobRecord, JobPlan) { try await submit(spec, source: nil) }
+
+    /// Plans `spec`, reading from `source` instead of the spec's own when given (see
+    /// ``JobPlanner/plan(_:source:)``), and records it as a pending job.
+    func submit(_ spec: JobSpec, source: (any Source)?) async throws -> (JobRecord, JobPlan) {
         let now = JobRunner.wallClockMilliseconds()
         let id: String
         if let given = spec.id, !given.isEmpty {
@@ -103,7 +109,7 @@ public final class JobService: Sendable {
         // The id is known before planning, so temporary files can carry it.
         var identified = spec
         identified.id = id
-        let plan = try planner.plan(identified)
+        let plan = try planner.plan(identified, source: source)
         // Stored and shown without literal secrets or URL credentials; `${env:…}` references stay.
         var stored = Secrets.redact(spec)
         stored.id = id

@@ -343,7 +343,7 @@ struct JSONDocumentDecoder: RecordStreamDecoder {
         }
         guard case .object(let object) = value else { return }
         let arrays = object.pairs.compactMap { key, member -> (key: String, records: [ValueObject])? in
-            guard case .array(let items) = member else { return nil }
+            guard !options.objectIsOneRecord, case .array(let items) = member else { return nil }
             let records = items.compactMap(\.objectValue)
             return records.count == items.count ? (key, records) : nil
         }
