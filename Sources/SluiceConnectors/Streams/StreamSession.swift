@@ -14,8 +14,8 @@ struct PermanentStreamFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// A network step that took too long.
-struct StreamTimeout: Error, CustomStringConvertible {
+/// A failure that a reconnection may mend (a timeout, a 5xx answer, a refused upgrade).
+struct TransientStreamFailure: Error, CustomStringConvertible {
     let description: String
 }
 

@@ -80,7 +80,7 @@ struct StreamSupervisor: Sendable {
                     let step = session.isConnected
                         ? "no data for \(session.idleTimeout.milliseconds) ms (idleTimeoutMs)"
                         : "connecting took longer than \(session.connectTimeout.milliseconds) ms (connectTimeoutMs)"
-                    outcome.resolve(.failure(StreamTimeout(description: step)))
+                    outcome.resolve(.failure(TransientStreamFailure(description: step)))
                     return
                 }
                 // Woken at least every 100 ms: the deadline may also move earlier (from the

@@ -53,7 +53,7 @@ final class SSEConnector: StreamConnector {
         case 200..<300:
             break
         case 408, 429, 500..<600:
-            throw StreamTimeout(description: "the server answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
+            throw TransientStreamFailure(description: "the server answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
         default:
             throw PermanentStreamFailure(description: "the server answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
         }

@@ -42,7 +42,7 @@ final class WebSocketConnector: StreamConnector {
         } catch let error as WebSocketClientError where error == .serverSentMessageTooLarge {
             throw PermanentStreamFailure(description: "the server sent a frame larger than maxMessageBytes (\(maxMessageBytes) bytes)")
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
-            throw StreamTimeout(description: "the server did not accept the WebSocket upgrade")
+            throw TransientStreamFailure(description: "the server did not accept the WebSocket upgrade")
         }
         return .dropped
     }
