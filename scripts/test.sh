@@ -9,7 +9,8 @@
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
 # /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
-# zstandard, cramjam and botocore (pip), and the object-store servers and clients (moto,
+# zstandard, cramjam and botocore, and the websockets server the WebSocket source's tests
+# talk to (pip), and the object-store servers and clients (moto,
 # boto3, fake-gcs-server, google-cloud-storage, azure-storage-blob). Starts PostgreSQL and
 # MariaDB on loopback in temporary directories for the database tests
 # (scripts/test-databases.sh), and moto (S3), fake-gcs-server (GCS) and an Azure Blob
@@ -66,7 +67,7 @@ if ((${#apt_missing[@]})); then
     apt_install "${apt_missing[@]}"
 fi
 
-python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam botocore)
+python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam botocore websockets)
 python_imports=$(IFS=,; echo "${python_oracles[*]}")
 if ! python3 -c "import ${python_imports}" 2>/dev/null; then
     echo "installing with pip: ${python_oracles[*]}"

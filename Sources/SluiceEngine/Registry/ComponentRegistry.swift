@@ -33,6 +33,8 @@ public struct ComponentRegistry: Sendable {
         registry.registerSource(MySQLSource.self)
         registry.registerSource(PostgresSource.self)
         registry.registerSource(PostgresCDCSource.self)
+        registry.registerSource(SSESource.self)
+        registry.registerSource(WebSocketSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)

@@ -31,6 +31,8 @@ import Testing
         Connector(.source, MySQLSource.type, MySQLSource.self),
         Connector(.source, PostgresSource.type, PostgresSource.self),
         Connector(.source, PostgresCDCSource.type, PostgresCDCSource.self),
+        Connector(.source, SSESource.type, SSESource.self),
+        Connector(.source, WebSocketSource.type, WebSocketSource.self),
         Connector(.target, FileTarget.type, FileTarget.self),
         Connector(.target, SQLiteTarget.type, SQLiteTarget.self),
         Connector(.target, MySQLTarget.type, MySQLTarget.self),

@@ -12,6 +12,10 @@ import Testing
 /// - the API source is pointed at a stand-in HTTP server that serves `{dir}` (its `files`) on
 ///   `{port}`, checks an `Authorization` header against `${env:SLUICE_SECRET_SHOP_API_TOKEN}` and refuses a
 ///   POST whose body is not JSON;
+/// - the `sse` and `websocket` sources are pointed at a stand-in server on `{port}` that
+///   serves the example's file named by the URL's path (an event stream as it is; for a
+///   WebSocket each line a message, sent once the `subscribe` message, if any, has arrived and
+///   matches the example's) and then holds the connection open, with the same token check;
 /// - a database source reads the table the test first loads with the example's `input` (through
 ///   a target of the same kind) and yields `output`;
 /// - `postgres_cdc` creates its slot in a first run, then the test loads `input` and the second
@@ -46,6 +50,7 @@ import Testing
             switch type {
             case "file": got = try await Self.runFileSource(example)
             case "api": got = try await Self.runAPISource(example)
+            case "sse", "websocket": got = try await Self.runStreamSource(type, example)
             case "sqlite", "postgres", "mysql": got = try await Self.runDatabaseSource(type, example)
             case "postgres_cdc": got = try await Self.runChangeDataCapture(example)
             default:

@@ -1,0 +1,105 @@
+import SluiceCore
+
+/// The reader of a stream source: gathers the messages the connection task decoded into
+/// batches of `batchSize` records, handing a partial batch on after a short quiet spell so a
+/// slow stream still moves, and ends the read at `maxRecords` or `maxDurationMs`. Dropping the
+/// reader (or the job being stopped) cancels the connection task, which closes the connection.
+final class StreamSourceReader: BatchReader {
+    private let queue: StreamQueue
+    private let connection: Task<Void, Never>
+    private let settings: StreamSettings
+    private let end: ContinuousClock.Instant?
+    private var records: [ValueObject] = []
+    private var positions: [Int] = []
+    private var rejected: [Rejection] = []
+    private var bytes = 0
+    private var delivered = 0
+    private var finished = false
+    private var failure: (any Error)?
+
+    init(supervisor: StreamSupervisor) {
+        queue = supervisor.queue
+        settings = supervisor.settings
+        end = settings.maxDuration.map { .now + $0 }
+        connection = Task { await supervisor.run() }
+    }
+
+    deinit {
+        connection.cancel()
+        queue.close()
+    }
+
+    func next() async throws -> SourceChunk? {
+        while !finished {
+            if records.count >= settings.batchSize { return take() }
+            let wait = end.map { $0 - ContinuousClock.now }
+            if let wait, wait <= .zero {
+                stop()  // maxDurationMs is over
+                break
+            }
+            let hasPending = !records.isEmpty || !rejected.isEmpty
+            let item: StreamItem?
+            if let wait {
+                item = await queue.receive(timeout: hasPending ? min(wait, settings.quietFlush) : wait)
+            } else if hasPending {
+                item = await queue.receive(timeout: settings.quietFlush)
+            } else {
+                item = await queue.receive()
+            }
+            if Task.isCancelled {
+                stop()
+                throw CancellationError()
+            }
+            switch item {
+            case nil:
+                if hasPending { return take() }
+            case .message(let message)?:
+                add(message)
+            case .failed(let error)?:
+                stop()
+                failure = error
+            case .ended?:
+                stop()
+            }
+        }
+        // The read is over: what is pending goes out first, then the failure if there was one.
+        if !records.isEmpty || !rejected.isEmpty { return take() }
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return nil
+    }
+
+    private func add(_ message: StreamMessage) {
+        bytes += message.bytes
+        rejected += message.rejected
+        var taken = message.records[...]
+        if let maxRecords = settings.maxRecords {
+            taken = taken.prefix(max(0, maxRecords - delivered))
+        }
+        delivered += taken.count
+        records += taken
+        positions += repeatElement(message.position, count: taken.count)
+        if let maxRecords = settings.maxRecords, delivered >= maxRecords { stop() }
+    }
+
+    /// Ends the read: the connection task is cancelled and closes its connection.
+    private func stop() {
+        finished = true
+        connection.cancel()
+        queue.close()
+    }
+
+    /// The pending records and rejections as one chunk.
+    private func take() -> SourceChunk {
+        let count = min(records.count, settings.batchSize)
+        let batch = RecordBatch(records: Array(records[..<count]), positions: Array(positions[..<count]))
+        records.removeFirst(count)
+        positions.removeFirst(count)
+        let chunk = SourceChunk(batch: batch, rejected: rejected, bytes: bytes)
+        rejected = []
+        bytes = 0
+        return chunk
+    }
+}
