@@ -11,8 +11,9 @@ enum DatabaseConnectionFields {
         case postgres, mysql
     }
 
-    /// `url`, `host`, `port`, `user`, `password`, `database`, `tls`, `pool`, then the
-    /// dialect's own key (`applicationName` for PostgreSQL, `connectTimeoutSeconds` for MySQL).
+    /// `url`, `host`, `port`, `user`, `password`, `database`, `tls`, `pool`, the dialect's own
+    /// key (`applicationName` for PostgreSQL, `connectTimeoutSeconds` for MySQL), then `retry`
+    /// and `circuitBreaker` (see ``ConnectGuard``).
     static func fields(_ dialect: Dialect) -> [FieldShape] {
         let url: String
         let port: Int
@@ -49,8 +50,28 @@ enum DatabaseConnectionFields {
                 "pool", .object(pool),
                 "The connection pool shared by every job naming the same server, user and credentials (the first job to use it sets its size)."),
             own,
+            retry,
+            circuitBreaker,
         ]
     }
+
+    /// `retry`: the shared block, described for connecting to a database.
+    private static let retry: FieldShape = {
+        var field = RetryPolicy.field
+        field.summary = "How this job retries opening a connection: connection refused or reset, connect and login timeouts, "
+            + "the server starting up or shutting down, too many connections. Bad credentials, an unknown database or TLS refused "
+            + "fail at once with the server's message; statements are never retried (they run in the job's transaction)."
+        return field
+    }()
+
+    /// `circuitBreaker`: the shared block, keyed by the database server (`postgres host:port`, `mysql host:port`).
+    private static let circuitBreaker: FieldShape = {
+        var field = CircuitBreaker.Settings.field
+        field.summary = "The database server's circuit breaker, shared by every job of the server process connecting to the same "
+            + "host and port: after `failureThreshold` consecutive failed connection attempts, opening a connection fails at once "
+            + "for `cooldownMs`, then one probe decides whether it closes. Listed in `GET /health` (`dependencies`)."
+        return field
+    }()
 
     /// Every connection needs a server: in the URL or as `host`.
     static let rules: [ObjectRule] = [.atLeastOne(["url", "host"])]

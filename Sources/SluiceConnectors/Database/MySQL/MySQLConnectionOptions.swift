@@ -8,7 +8,8 @@ import SluiceMySQLWire
 /// override its parts. Plus `tls: {mode, caFile}` (mode `disable`, `prefer` — the default —,
 /// `require` or `verify-full`; the URL may say `?tls=require`) and
 /// `pool: {maxConnections (4), idleTimeoutSeconds (60)}`, and `connectTimeoutSeconds` (10; the
-/// URL may say `?connect_timeout=30`): how long connecting and logging in may take.
+/// URL may say `?connect_timeout=30`): how long connecting and logging in may take. `retry` and
+/// `circuitBreaker` guard opening connections (see ``ConnectGuard``).
 public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     /// `mysql://user:password@host:port/database[?tls=…&caFile=…]` (or `mariadb://`).
     public var url: String?
@@ -28,6 +29,10 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     public var connectTimeoutSeconds: Double?
     /// Connection pool settings (the first component to make the pool sets them).
     public var pool: Pool?
+    /// How this job retries opening a connection (``RetryPolicy/standard`` when absent).
+    public var retry: RetryPolicy.Config?
+    /// The server's circuit breaker, shared with every job connecting to it.
+    public var circuitBreaker: CircuitBreaker.Settings.Config?
 
     /// `tls` settings.
     public struct TLS: Decodable, Sendable, Equatable {
@@ -112,7 +117,9 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         let configuration = MySQLConnectionConfiguration(
             host: host, port: resolvedPort, user: user, password: password ?? "", database: database,
             tls: MySQLTLSConfiguration(mode: mode, caFile: caFile), connectTimeout: .milliseconds(Int64((min(timeout, 3600) * 1000).rounded())))
-        return MySQLEndpoint(configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(min(idle, 86_400) * 1000)))
+        return MySQLEndpoint(
+            configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(min(idle, 86_400) * 1000)),
+            retry: RetryPolicy(config: retry), breaker: CircuitBreaker.Settings(config: circuitBreaker))
     }
 
     /// Decodes the connection keys of a component's `config` (the component's own keys sit
@@ -128,9 +135,11 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         pool = try container.decodeIfPresent(Pool.self, forKey: .pool)
         connectTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds)
+        retry = try container.decodeIfPresent(RetryPolicy.Config.self, forKey: .retry)
+        circuitBreaker = try container.decodeIfPresent(CircuitBreaker.Settings.Config.self, forKey: .circuitBreaker)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case url, host, port, user, password, database, tls, pool, connectTimeoutSeconds
+        case url, host, port, user, password, database, tls, pool, connectTimeoutSeconds, retry, circuitBreaker
     }
 }

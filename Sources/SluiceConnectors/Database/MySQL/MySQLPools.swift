@@ -21,19 +21,23 @@ public enum MySQLPools {
         }
     }
 
-    /// Opens and prepares one connection, with errors worded for job output.
+    /// Opens and prepares one connection. Failures are thrown as ``DatabaseConnectFailure``,
+    /// worded for job output and classified for retries (connection failures and "too many
+    /// connections" or "shutting down" answers are transient, see `MySQLConnectFailure.swift`).
     public static func connect(_ endpoint: MySQLEndpoint) async throws -> MySQLConnection {
         let connection: MySQLConnection
         do {
             connection = try await MySQLConnection.connect(endpoint.configuration)
-        } catch let error as MySQLError {
-            throw ConnectorError.remote("MySQL login to \(endpoint.location) failed: \(error)")
+        } catch {
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            throw DatabaseConnectFailure.mysql(error, subject: "MySQL login to \(endpoint.location) failed")
         }
         do {
             try await connection.execute(sessionSetup)
         } catch {
             await connection.abandon()
-            throw ConnectorError.remote("MySQL session setup on \(endpoint.location) failed: \(error)")
+            if Task.isCancelled { throw CancellationError() }
+            throw DatabaseConnectFailure.mysql(error, subject: "MySQL session setup on \(endpoint.location) failed")
         }
         return connection
     }

@@ -42,7 +42,7 @@ extension MySQLSource {
                 output: #"[{"id": 1, "customer": "Ada", "total": 250.5}, {"id": 4, "customer": "Ada", "total": 310.0}]"#),
             ComponentExample(
                 "the result of a query, with connection settings as keys",
-                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "connectTimeoutSeconds": 300, "batchSize": 500, "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
+                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "retry": {"maxRetries": 5, "retryDelay": 200, "maxDelay": 5000}, "circuitBreaker": {"failureThreshold": 5, "cooldownMs": 30000}, "connectTimeoutSeconds": 300, "batchSize": 500, "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5}, {"id": 2, "customer": "Grace", "total": 80.0}, {"id": 3, "customer": "Ada", "total": 49.5}]"#,
                 output: #"[{"customer": "Ada", "order_count": 2, "spent": 300.0}, {"customer": "Grace", "order_count": 1, "spent": 80.0}]"#),
         ])

@@ -55,6 +55,8 @@ public struct MySQLSource: IncrementalSource {
     let statement: String
     let batchSize: Int
     let pool: ConnectionPool<MySQLConnection>
+    /// Where the process's breakers are (see ``MySQLEndpoint/connectGuard(in:)``).
+    let resources: SharedResources
 
     /// Checks the configuration (errors carry paths relative to `config`) and finds or
     /// makes the shared connection pool in `context.resources`; nothing connects yet.
@@ -77,6 +79,7 @@ public struct MySQLSource: IncrementalSource {
         if let batchSize = config.batchSize, batchSize < 1 { throw SpecError(path: "batchSize", "must be at least 1") }
         self.batchSize = max(1, config.batchSize ?? context.batchSize)
         self.pool = try MySQLPools.pool(for: endpoint, in: context.resources)
+        self.resources = context.resources
     }
 
     /// `mysql://user@host:port/db#table` (no password), or without `#table` for a query.
@@ -108,7 +111,7 @@ public struct MySQLSource: IncrementalSource {
     }
 
     public func open() async throws -> any BatchReader {
-        let connection = try await pool.lease()
+        let connection = try await pool.lease(guarded: endpoint.connectGuard(in: resources))
         let columns: [MySQLColumn]
         do {
             columns = try await connection.startQuery(sql)

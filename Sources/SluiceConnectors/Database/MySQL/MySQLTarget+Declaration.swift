@@ -43,7 +43,7 @@ extension MySQLTarget {
                 output: #"[{"sku": "A-1", "name": "bolt", "qty": 7}, {"sku": "B-2", "name": "nut", "qty": 5}]"#),
             ComponentExample(
                 "apply change events to a replica",
-                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
+                config: #"{"url": "mysql://etl@localhost:3306/shop", "password": "${env:SLUICE_SECRET_MYSQL_PASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "retry": {"maxRetries": 5, "retryDelay": 200, "maxDelay": 5000}, "circuitBreaker": {"failureThreshold": 5, "cooldownMs": 30000}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
                 input: #"[{"op": "insert", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "open"}}, {"op": "insert", "key": {"id": 2}, "before": null, "after": {"id": 2, "status": "open"}}, {"op": "update", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "paid"}}, {"op": "delete", "key": {"id": 2}, "before": {"id": 2}, "after": null}, {"op": "insert", "key": {"id": 3}, "before": null, "after": {"id": 3, "status": "open"}}]"#,
                 output: #"[{"id": 1, "status": "paid"}, {"id": 3, "status": "open"}]"#),
         ])

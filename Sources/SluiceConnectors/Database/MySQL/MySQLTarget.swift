@@ -84,6 +84,8 @@ public struct MySQLTarget: Target {
     /// Whether every batch goes into one transaction for the whole job.
     let oneTransaction: Bool
     let pool: ConnectionPool<MySQLConnection>
+    /// Where the process's breakers are (see ``MySQLEndpoint/connectGuard(in:)``).
+    let resources: SharedResources
 
     /// Checks the configuration (errors carry paths relative to `config`) and finds or
     /// makes the shared connection pool in `context.resources`; nothing connects yet.
@@ -97,13 +99,14 @@ public struct MySQLTarget: Target {
         schema = context.schema
         oneTransaction = settings.oneTransaction(atomicWrites: context.atomicWrites)
         pool = try MySQLPools.pool(for: endpoint, in: context.resources)
+        resources = context.resources
     }
 
     /// `mysql://user@host:port/db#table` (no password).
     public var location: String { "\(endpoint.location)#\(settings.table)" }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
-        let connection = try await pool.lease()
+        let connection = try await pool.lease(guarded: endpoint.connectGuard(in: resources))
         let info: MySQLTableInfo?
         let maxPacket: Int
         do {

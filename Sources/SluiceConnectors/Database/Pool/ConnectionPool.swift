@@ -70,8 +70,12 @@ public actor ConnectionPool<Connection: PooledConnection>: SharedResource {
 
     /// Runs `body` with a leased connection and releases it afterwards; when `body` throws,
     /// the connection is kept only if it is still usable.
-    public func withConnection<R: Sendable>(_ body: @Sendable (Connection) async throws -> R) async throws -> R {
-        let connection = try await lease()
+    /// With `guarded`, opening a connection follows the job's retry policy and its server's
+    /// circuit breaker (see ``lease(guarded:)``).
+    public func withConnection<R: Sendable>(
+        guarded connectGuard: ConnectGuard? = nil, _ body: @Sendable (Connection) async throws -> R
+    ) async throws -> R {
+        let connection = try await lease(guarded: connectGuard)
         do {
             let result = try await body(connection)
             await release(connection)
@@ -83,7 +87,15 @@ public actor ConnectionPool<Connection: PooledConnection>: SharedResource {
     }
 
     /// A connection for the caller alone, until it calls ``release(_:broken:)``.
-    public func lease() async throws -> Connection {
+    ///
+    /// An idle connection is taken as it is. When a new one must be opened, `guarded` (the
+    /// job's ``ConnectGuard``) decides: the server's circuit breaker is asked first (an open
+    /// circuit fails the lease at once), and a transient failure is retried after the job's
+    /// backoff, during which the lease holds no slot of the pool (a connection released
+    /// meanwhile is taken instead). Without a guard one attempt is made. A failed connect is
+    /// thrown as a ``ConnectorError``.
+    public func lease(guarded connectGuard: ConnectGuard? = nil) async throws -> Connection {
+        var attempt = 0
         while true {
             if isShutDown { throw ConnectorError.io("the connection pool is shut down") }
             try Task.checkCancellation()
@@ -92,17 +104,25 @@ public actor ConnectionPool<Connection: PooledConnection>: SharedResource {
                 return connection
             }
             if leased + opening + idle.count < maxConnections {
+                let admission = try connectGuard?.admit() ?? .allowed
                 opening += 1
                 do {
                     let connection = try await connect()
                     opening -= 1
                     opened += 1
                     leased += 1
+                    connectGuard?.succeeded()
                     return connection
                 } catch {
                     opening -= 1
                     wakeOne()
-                    throw error
+                    guard let connectGuard else {
+                        throw (error as? DatabaseConnectFailure)?.connectorError(attempts: 1) ?? error
+                    }
+                    let delay = try connectGuard.failed(error, attempt: attempt, admission: admission)
+                    try await connectGuard.wait(delay)
+                    attempt += 1
+                    continue
                 }
             }
             try await waitForRelease()

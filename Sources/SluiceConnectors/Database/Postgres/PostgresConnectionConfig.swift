@@ -25,6 +25,10 @@ public struct PostgresConnectionConfig: Decodable, Sendable {
     public var pool: PoolConfig?
     /// Shown in `pg_stat_activity.application_name` (default `sluice`).
     public var applicationName: String?
+    /// How this job retries opening a connection (``RetryPolicy/standard`` when absent).
+    public var retry: RetryPolicy.Config?
+    /// The server's circuit breaker, shared with every job connecting to it.
+    public var circuitBreaker: CircuitBreaker.Settings.Config?
 
     /// `tls` of a connection config.
     public struct TLSConfig: Decodable, Sendable {
@@ -44,6 +48,6 @@ public struct PostgresConnectionConfig: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, host, port, user, password, database, tls, pool, applicationName
+        case url, host, port, user, password, database, tls, pool, applicationName, retry, circuitBreaker
     }
 }

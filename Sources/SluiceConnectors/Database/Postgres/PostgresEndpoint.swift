@@ -20,6 +20,10 @@ public struct PostgresEndpoint: Sendable, Equatable {
     public var applicationName: String
     public var maxConnections: Int
     public var idleTimeout: Duration
+    /// How a job using this endpoint retries opening a connection.
+    public var retry: RetryPolicy
+    /// The server's circuit breaker settings this job asks for.
+    public var breaker: CircuitBreaker.Settings
 
     /// Validates `config`; errors carry paths relative to the component's `config`.
     public init(_ config: PostgresConnectionConfig) throws(SpecError) {
@@ -59,6 +63,8 @@ public struct PostgresEndpoint: Sendable, Equatable {
         self.applicationName = config.applicationName ?? "sluice"
         self.maxConnections = maxConnections
         self.idleTimeout = .milliseconds(Int64((min(idleSeconds, 86_400) * 1000).rounded()))
+        self.retry = RetryPolicy(config: config.retry)
+        self.breaker = CircuitBreaker.Settings(config: config.circuitBreaker)
     }
 
     /// `postgres://user@host:port/database`, without the password: safe for lineage and logs.
@@ -83,6 +89,14 @@ public struct PostgresEndpoint: Sendable, Equatable {
         }
     }
 
+    /// The guard of this job's leases: its retry policy and the breaker of the server
+    /// (`postgres host:port`) in `resources`' ``EndpointGuards``.
+    public func connectGuard(in resources: SharedResources) -> ConnectGuard {
+        ConnectGuard(
+            endpoint: ConnectGuard.endpointKey("postgres", host: host, port: port), retry: retry, breaker: breaker,
+            guards: EndpointGuards.shared(in: resources))
+    }
+
     /// Opens a new connection (outside any pool). The socket is opened here and handed to
     /// PostgresNIO, which runs TLS and the login on it; the pooled connection keeps the
     /// channel for the source's COPY reads (see ``PostgresCopyOut``).
@@ -94,8 +108,17 @@ public struct PostgresEndpoint: Sendable, Equatable {
     /// (blocking work, a loaded machine) could otherwise resume an `await` between the two
     /// after the server had already closed the socket, and the login failed with
     /// "connectionError: Already closed".
+    ///
+    /// Failures are thrown as ``DatabaseConnectFailure``, classified for retries (socket
+    /// failures and a server not ready are transient, see `PostgresConnectFailure.swift`); a
+    /// cancelled task gets `CancellationError`.
     public func connect(logger: Logger = Logger(label: "sluice.postgres")) async throws -> PostgresPooledConnection {
-        let tls = try makeTLS()
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            tls = try makeTLS()
+        } catch {
+            throw DatabaseConnectFailure(.local, subject: "cannot connect to \(location)", reason: "TLS setup failed: \(error)")
+        }
         let loop = PostgresConnection.defaultEventLoopGroup.next()
         let id = Self.nextID()
         let cancellation = PostgresLoginCancellation()
@@ -130,7 +153,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
             }
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            throw ConnectorError.io("cannot connect to \(location): \(PostgresErrorText.describe(error))")
+            throw DatabaseConnectFailure.postgres(error, subject: "cannot connect to \(location)")
         }
     }
 

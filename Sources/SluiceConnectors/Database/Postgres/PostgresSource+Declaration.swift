@@ -40,7 +40,7 @@ extension PostgresSource {
                 output: #"[{"id": 1, "customer": "Ada", "total": 250.5}, {"id": 4, "customer": "Ada", "total": 310.0}]"#),
             ComponentExample(
                 "the result of a query, with connection settings as keys",
-                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "applicationName": "nightly-export", "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent, max(details->>'channel') AS channel FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
+                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "retry": {"maxRetries": 5, "retryDelay": 200, "maxDelay": 5000}, "circuitBreaker": {"failureThreshold": 5, "cooldownMs": 30000}, "applicationName": "nightly-export", "query": "SELECT customer, count(*) AS order_count, sum(total) AS spent, max(details->>'channel') AS channel FROM orders GROUP BY customer ORDER BY spent DESC"}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5, "details": {"channel": "web"}}, {"id": 2, "customer": "Grace", "total": 80.0, "details": {"channel": "shop"}}, {"id": 3, "customer": "Ada", "total": 49.5, "details": {"channel": "web"}}]"#,
                 output: #"[{"customer": "Ada", "order_count": 2, "spent": 300.0, "channel": "web"}, {"customer": "Grace", "order_count": 1, "spent": 80.0, "channel": "shop"}]"#),
         ])

@@ -153,7 +153,7 @@ public struct PostgresSource: IncrementalSource {
 
     public func open() async throws -> any BatchReader {
         let pool = try endpoint.pool(in: resources)
-        let pooled = try await pool.lease()
+        let pooled = try await pool.lease(guarded: endpoint.connectGuard(in: resources))
         do {
             if let channel = pooled.channel, let sql = copySQL {
                 // Without parameters the rows come as one binary COPY stream.

@@ -45,7 +45,7 @@ extension PostgresTarget {
                 output: #"[{"sku": "A-1", "name": "bolt", "qty": 7}, {"sku": "B-2", "name": "nut", "qty": 5}]"#),
             ComponentExample(
                 "apply change events to a replica",
-                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
+                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "retry": {"maxRetries": 5, "retryDelay": 200, "maxDelay": 5000}, "circuitBreaker": {"failureThreshold": 5, "cooldownMs": 30000}, "table": "orders", "mode": "apply", "keys": ["id"]}"#,
                 input: #"[{"op": "insert", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "open"}}, {"op": "insert", "key": {"id": 2}, "before": null, "after": {"id": 2, "status": "open"}}, {"op": "update", "key": {"id": 1}, "before": null, "after": {"id": 1, "status": "paid"}}, {"op": "delete", "key": {"id": 2}, "before": {"id": 2}, "after": null}, {"op": "insert", "key": {"id": 3}, "before": null, "after": {"id": 3, "status": "open"}}]"#,
                 output: #"[{"id": 1, "status": "paid"}, {"id": 3, "status": "open"}]"#),
         ])

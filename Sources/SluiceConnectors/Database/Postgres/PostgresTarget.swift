@@ -95,7 +95,7 @@ public struct PostgresTarget: Target {
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
         let pool = try endpoint.pool(in: resources)
-        let pooled = try await pool.lease()
+        let pooled = try await pool.lease(guarded: endpoint.connectGuard(in: resources))
         let info: PostgresTableInfo?
         do {
             info = try await PostgresTableInfo.load(table, on: pooled.connection, logger: logger)

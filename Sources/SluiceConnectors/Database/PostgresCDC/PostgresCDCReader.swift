@@ -15,6 +15,8 @@ import SluiceCore
 /// of the transaction it was in.
 final class PostgresCDCReader: CommitAwareReader {
     private let pool: ConnectionPool<PostgresPooledConnection>
+    /// The job's retries and the server's breaker, for the connection that confirms the slot.
+    private let connectGuard: ConnectGuard
     private var leased: PostgresPooledConnection?
     private var rows: PostgresRowSequence.AsyncIterator?
     private var assembler: PostgresCDCChangeAssembler
@@ -39,11 +41,13 @@ final class PostgresCDCReader: CommitAwareReader {
     private var confirmed = false
 
     init(
-        pool: ConnectionPool<PostgresPooledConnection>, leased: PostgresPooledConnection, rows: PostgresRowSequence,
+        pool: ConnectionPool<PostgresPooledConnection>, connectGuard: ConnectGuard, leased: PostgresPooledConnection,
+        rows: PostgresRowSequence,
         assembler: PostgresCDCChangeAssembler, slot: String, upto: PostgresCDCLSN, maxChanges: Int?, rowLimit: Int?,
         batchSize: Int, logger: Logger
     ) {
         self.pool = pool
+        self.connectGuard = connectGuard
         self.leased = leased
         self.rows = rows.makeAsyncIterator()
         self.assembler = assembler
@@ -111,7 +115,7 @@ final class PostgresCDCReader: CommitAwareReader {
         guard !confirmed, let position = confirmablePosition else { return }
         let slot = slot
         let logger = logger
-        try await pool.withConnection { leased in
+        try await pool.withConnection(guarded: connectGuard) { leased in
             try await PostgresCDCSession(connection: leased.connection, slot: slot, logger: logger).advance(to: position)
         }
         confirmed = true

@@ -47,7 +47,7 @@ extension PostgresCDCSource {
         examples: [
             ComponentExample(
                 "the rows inserted since the slot was created (lsn, xid and commitTime differ on every server)",
-                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "slot": "shop_orders", "tables": ["orders"], "maxChanges": 10000}"#,
+                config: #"{"url": "postgres://etl@localhost:5432/shop", "password": "${env:SLUICE_SECRET_PGPASSWORD}", "tls": {"mode": "prefer"}, "pool": {"maxConnections": 2, "idleTimeoutSeconds": 30}, "retry": {"maxRetries": 5, "retryDelay": 200, "maxDelay": 5000}, "circuitBreaker": {"failureThreshold": 5, "cooldownMs": 30000}, "slot": "shop_orders", "tables": ["orders"], "maxChanges": 10000}"#,
                 input: #"[{"id": 1, "customer": "Ada", "total": 250.5}, {"id": 2, "customer": "Grace", "total": 80.0}]"#,
                 output: #"[{"op": "insert", "schema": "public", "table": "orders", "key": {"id": 1}, "before": null, "after": {"id": 1, "customer": "Ada", "total": 250.5}, "lsn": "0/1A2B3C8", "xid": 741, "commitTime": "2024-05-01T10:00:00.123456Z"}, {"op": "insert", "schema": "public", "table": "orders", "key": {"id": 2}, "before": null, "after": {"id": 2, "customer": "Grace", "total": 80.0}, "lsn": "0/1A2B4F0", "xid": 741, "commitTime": "2024-05-01T10:00:00.123456Z"}]"#),
         ])

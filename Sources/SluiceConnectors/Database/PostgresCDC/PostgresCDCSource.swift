@@ -149,7 +149,8 @@ public struct PostgresCDCSource: Source {
 
     public func open() async throws -> any BatchReader {
         let pool = try endpoint.pool(in: context.resources)
-        let leased = try await pool.lease()
+        let connectGuard = endpoint.connectGuard(in: context.resources)
+        let leased = try await pool.lease(guarded: connectGuard)
         do {
             let session = PostgresCDCSession(connection: leased.connection, slot: slot, logger: context.logger)
             try await session.checkWalLevel()
@@ -160,7 +161,7 @@ public struct PostgresCDCSource: Source {
             let upto = try await session.flushedLSN()
             let rows = try await session.peek(upto: upto, rowLimit: rowLimit, publication: publication)
             return PostgresCDCReader(
-                pool: pool, leased: leased, rows: rows, assembler: PostgresCDCChangeAssembler(primaryKeys: primaryKeys),
+                pool: pool, connectGuard: connectGuard, leased: leased, rows: rows, assembler: PostgresCDCChangeAssembler(primaryKeys: primaryKeys),
                 slot: slot, upto: upto, maxChanges: maxChanges, rowLimit: rowLimit, batchSize: max(1, context.batchSize),
                 logger: context.logger)
         } catch {

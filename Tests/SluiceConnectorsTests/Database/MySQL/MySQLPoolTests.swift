@@ -23,7 +23,8 @@ import Testing
         let url = try MySQLTestServer.url()
         _ = try MySQLFixture.source(["url": .string(url.replacingOccurrences(of: "sluice-pw", with: "other-pw")), "query": "SELECT 1"], resources: resources)
         _ = try MySQLFixture.source(["url": .string(url + (url.contains("?") ? "&" : "?") + "tls=disable"), "query": "SELECT 1"], resources: resources)
-        #expect(resources.count == 3)
+        // Three pools, and the endpoint guards (circuit breakers) the reads made.
+        #expect(resources.count == 4)
         let key = try MySQLTestServer.endpoint().poolKey
         #expect(key.hasPrefix("mysql://sluice@127.0.0.1:"))
         #expect(!key.contains("sluice-pw"))
