@@ -51,7 +51,7 @@ extension APISource {
                     .optional("followOtherHosts", .boolean, default: false, "link, nextUrl: follow a next page on another host (the request's credentials go with it)."),
                 ]),
                 "Reads every page. Every style also stops at an empty page, and a page that leads back to one already read fails the job."),
-            RetryPolicy.field,
+            NetworkRetryPolicy.field,
             RateLimiter.Settings.field,
             CircuitBreaker.Settings.field,
             SinceParameter.field,

@@ -34,7 +34,7 @@ public struct APISource: Source, IncrementalSource {
         /// How to walk the pages.
         public var pagination: Pagination.Config?
         /// Retries of transient failures.
-        public var retry: RetryPolicy.Config?
+        public var retry: NetworkRetryPolicy.Config?
         /// The host's pace.
         public var rateLimit: RateLimiter.Settings.Config?
         /// The endpoint's circuit breaker.

@@ -25,7 +25,7 @@ extension HTTPTarget {
             HTTPAuth.field,
             .optional("idempotencyHeader", .nonEmptyText, "A header (`Idempotency-Key`) that carries `<job id>-<request number>`, the same on every retry of a request."),
             .optional("timeoutMs", .integer(1, 3_600_000), default: 30_000, "Milliseconds an answer may take to start, and the longest silence while it arrives."),
-            RetryPolicy.field,
+            NetworkRetryPolicy.field,
             RateLimiter.Settings.field,
             CircuitBreaker.Settings.field,
         ]),

@@ -34,7 +34,7 @@ public struct HTTPTarget: Target {
         public var auth: HTTPAuth.Config?
         public var idempotencyHeader: String?
         public var timeoutMs: Int?
-        public var retry: RetryPolicy.Config?
+        public var retry: NetworkRetryPolicy.Config?
         public var rateLimit: RateLimiter.Settings.Config?
         public var circuitBreaker: CircuitBreaker.Settings.Config?
     }

@@ -57,7 +57,7 @@ enum DatabaseConnectionFields {
 
     /// `retry`: the shared block, described for connecting to a database.
     private static let retry: FieldShape = {
-        var field = RetryPolicy.field
+        var field = NetworkRetryPolicy.field
         field.summary = "How this job retries opening a connection: connection refused or reset, connect and login timeouts, "
             + "the server starting up or shutting down, too many connections. Bad credentials, an unknown database or TLS refused "
             + "fail at once with the server's message; statements are never retried (they run in the job's transaction)."

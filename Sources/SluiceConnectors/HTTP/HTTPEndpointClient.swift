@@ -34,7 +34,7 @@ public struct HTTPAnswer: Sendable {
 public struct HTTPRequestPolicy: Sendable {
     /// Seconds an answer may take to start, and the longest silence while its body arrives.
     public var timeoutSeconds: Double
-    public var retry: RetryPolicy
+    public var retry: NetworkRetryPolicy
     public var breaker: CircuitBreaker.Settings
     /// The host's pace and cap, when this connector sets them.
     public var rateLimit: RateLimiter.Settings?
@@ -43,18 +43,18 @@ public struct HTTPRequestPolicy: Sendable {
 
     /// The policy of a connector's `timeoutMs`, `retry`, `circuitBreaker` and `rateLimit` keys.
     public init(
-        timeoutMs: Int?, retry: RetryPolicy.Config?, circuitBreaker: CircuitBreaker.Settings.Config?,
+        timeoutMs: Int?, retry: NetworkRetryPolicy.Config?, circuitBreaker: CircuitBreaker.Settings.Config?,
         rateLimit: RateLimiter.Settings.Config?, maxResponseBytes: Int
     ) {
         // Clamped to the declared maximum (an hour): NIO traps past about 292 years.
         self.init(
-            timeoutSeconds: Double(min(max(timeoutMs ?? 30_000, 1), 3_600_000)) / 1000, retry: RetryPolicy(config: retry),
+            timeoutSeconds: Double(min(max(timeoutMs ?? 30_000, 1), 3_600_000)) / 1000, retry: NetworkRetryPolicy(config: retry),
             breaker: CircuitBreaker.Settings(config: circuitBreaker), rateLimit: rateLimit.map(RateLimiter.Settings.init(config:)),
             maxResponseBytes: maxResponseBytes)
     }
 
     public init(
-        timeoutSeconds: Double = 30, retry: RetryPolicy = .standard, breaker: CircuitBreaker.Settings = .init(),
+        timeoutSeconds: Double = 30, retry: NetworkRetryPolicy = .standard, breaker: CircuitBreaker.Settings = .init(),
         rateLimit: RateLimiter.Settings? = nil, maxResponseBytes: Int = 256 << 20
     ) {
         self.timeoutSeconds = timeoutSeconds

@@ -27,11 +27,11 @@ protocol StreamConnector: Sendable {
     func run(_ session: StreamSession) async throws -> ConnectionEnd
     /// The wait before the next attempt after `failures` failed ones in a row (0: the
     /// connection was dropped after it worked), from `policy`.
-    func reconnectDelay(failures: Int, policy: RetryPolicy) -> Duration
+    func reconnectDelay(failures: Int, policy: NetworkRetryPolicy) -> Duration
 }
 
 extension StreamConnector {
-    func reconnectDelay(failures: Int, policy: RetryPolicy) -> Duration {
+    func reconnectDelay(failures: Int, policy: NetworkRetryPolicy) -> Duration {
         .milliseconds(Int(policy.delaySeconds(attempt: max(0, failures - 1)) * 1000))
     }
 }

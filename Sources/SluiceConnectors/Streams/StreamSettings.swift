@@ -14,7 +14,7 @@ struct StreamSettings: Sendable {
     /// The largest message or event; a larger one goes to the dead-letter queue unread.
     var maxMessageBytes: Int
     /// Reconnecting after a failed or dropped connection.
-    var retry: RetryPolicy
+    var retry: NetworkRetryPolicy
     /// Records per batch.
     var batchSize: Int
     /// How long a partial batch waits for more messages before it is handed on.
@@ -27,7 +27,7 @@ struct StreamSettings: Sendable {
     /// Checks the shared keys; errors name the key.
     init(
         maxRecords: Int?, maxDurationMs: Int?, connectTimeoutMs: Int?, idleTimeoutMs: Int?, maxMessageBytes: Int?,
-        retry: RetryPolicy.Config?, batchSize: Int
+        retry: NetworkRetryPolicy.Config?, batchSize: Int
     ) throws {
         guard maxRecords != nil || maxDurationMs != nil else {
             throw SpecError(path: "maxRecords", "set maxRecords or maxDurationMs (or both): a stream has no end of its own")
@@ -50,7 +50,7 @@ struct StreamSettings: Sendable {
                 if let value, value < 0 { throw SpecError(path: "retry.\(key)", "must not be negative, got \(value)") }
             }
         }
-        self.retry = RetryPolicy(config: retry)
+        self.retry = NetworkRetryPolicy(config: retry)
         self.batchSize = max(1, batchSize)
     }
 
@@ -69,7 +69,7 @@ struct StreamSettings: Sendable {
         .optional(
             "maxMessageBytes", .integer(1, 1 << 30), default: .int(defaultMaxMessageBytes),
             "The largest message or event; a larger one goes to the dead-letter queue without its data."),
-        RetryPolicy.field,
+        NetworkRetryPolicy.field,
     ]
 
     /// The rule every stream source's config follows: it must end somewhere.

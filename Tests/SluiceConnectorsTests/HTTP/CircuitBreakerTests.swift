@@ -85,14 +85,14 @@ import Testing
 }
 
 /// Backoff ceilings and the waits servers ask for.
-@Suite struct RetryPolicyTests {
+@Suite struct NetworkRetryPolicyTests {
     @Test func fullJitterUnderADoublingCeiling() {
-        let policy = RetryPolicy(maxRetries: 5, retryDelayMs: 100, maxDelayMs: 700)
+        let policy = NetworkRetryPolicy(maxRetries: 5, retryDelayMs: 100, maxDelayMs: 700)
         #expect((0..<5).map { policy.ceilingSeconds(attempt: $0) } == [0.1, 0.2, 0.4, 0.7, 0.7])
         #expect(policy.delaySeconds(attempt: 2, random: 0.5) == 0.2)
         #expect(policy.delaySeconds(attempt: 2, random: 7) == 0.4)
         #expect(policy.honoured(retryAfterSeconds: 120) == 0.7)
-        #expect(RetryPolicy(config: nil) == .standard)
-        #expect(RetryPolicy(config: .init(maxRetries: 0)) == RetryPolicy(maxRetries: 0, retryDelayMs: 500, maxDelayMs: 30_000))
+        #expect(NetworkRetryPolicy(config: nil) == .standard)
+        #expect(NetworkRetryPolicy(config: .init(maxRetries: 0)) == NetworkRetryPolicy(maxRetries: 0, retryDelayMs: 500, maxDelayMs: 30_000))
     }
 }

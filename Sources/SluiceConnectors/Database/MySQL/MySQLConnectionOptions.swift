@@ -29,8 +29,8 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
     public var connectTimeoutSeconds: Double?
     /// Connection pool settings (the first component to make the pool sets them).
     public var pool: Pool?
-    /// How this job retries opening a connection (``RetryPolicy/standard`` when absent).
-    public var retry: RetryPolicy.Config?
+    /// How this job retries opening a connection (``NetworkRetryPolicy/standard`` when absent).
+    public var retry: NetworkRetryPolicy.Config?
     /// The server's circuit breaker, shared with every job connecting to it.
     public var circuitBreaker: CircuitBreaker.Settings.Config?
 
@@ -119,7 +119,7 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
             tls: MySQLTLSConfiguration(mode: mode, caFile: caFile), connectTimeout: .milliseconds(Int64((min(timeout, 3600) * 1000).rounded())))
         return MySQLEndpoint(
             configuration: configuration, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(min(idle, 86_400) * 1000)),
-            retry: RetryPolicy(config: retry), breaker: CircuitBreaker.Settings(config: circuitBreaker))
+            retry: NetworkRetryPolicy(config: retry), breaker: CircuitBreaker.Settings(config: circuitBreaker))
     }
 
     /// Decodes the connection keys of a component's `config` (the component's own keys sit
@@ -135,7 +135,7 @@ public struct MySQLConnectionOptions: Decodable, Sendable, Equatable {
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         pool = try container.decodeIfPresent(Pool.self, forKey: .pool)
         connectTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds)
-        retry = try container.decodeIfPresent(RetryPolicy.Config.self, forKey: .retry)
+        retry = try container.decodeIfPresent(NetworkRetryPolicy.Config.self, forKey: .retry)
         circuitBreaker = try container.decodeIfPresent(CircuitBreaker.Settings.Config.self, forKey: .circuitBreaker)
     }
 

@@ -10,7 +10,7 @@ public struct MySQLEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// How long an idle pooled connection is kept.
     public var idleTimeout: Duration
     /// How a job using this endpoint retries opening a connection.
-    public var retry: RetryPolicy = .standard
+    public var retry: NetworkRetryPolicy = .standard
     /// The server's circuit breaker settings this job asks for.
     public var breaker = CircuitBreaker.Settings()
 

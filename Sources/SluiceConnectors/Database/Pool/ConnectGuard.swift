@@ -16,12 +16,12 @@ import SluiceCore
 public struct ConnectGuard: Sendable {
     /// The breaker's key: the server, as `postgres db.example.com:5432` or `mysql db:3306`.
     public let endpoint: String
-    public let retry: RetryPolicy
+    public let retry: NetworkRetryPolicy
     public let breakerSettings: CircuitBreaker.Settings
     /// The process's breakers, and the clock the backoff waits on.
     public let guards: EndpointGuards
 
-    public init(endpoint: String, retry: RetryPolicy, breaker: CircuitBreaker.Settings, guards: EndpointGuards) {
+    public init(endpoint: String, retry: NetworkRetryPolicy, breaker: CircuitBreaker.Settings, guards: EndpointGuards) {
         self.endpoint = endpoint
         self.retry = retry
         self.breakerSettings = breaker

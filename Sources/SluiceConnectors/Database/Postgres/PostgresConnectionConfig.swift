@@ -25,8 +25,8 @@ public struct PostgresConnectionConfig: Decodable, Sendable {
     public var pool: PoolConfig?
     /// Shown in `pg_stat_activity.application_name` (default `sluice`).
     public var applicationName: String?
-    /// How this job retries opening a connection (``RetryPolicy/standard`` when absent).
-    public var retry: RetryPolicy.Config?
+    /// How this job retries opening a connection (``NetworkRetryPolicy/standard`` when absent).
+    public var retry: NetworkRetryPolicy.Config?
     /// The server's circuit breaker, shared with every job connecting to it.
     public var circuitBreaker: CircuitBreaker.Settings.Config?
 

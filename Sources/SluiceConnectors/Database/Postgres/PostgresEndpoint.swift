@@ -21,7 +21,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
     public var maxConnections: Int
     public var idleTimeout: Duration
     /// How a job using this endpoint retries opening a connection.
-    public var retry: RetryPolicy
+    public var retry: NetworkRetryPolicy
     /// The server's circuit breaker settings this job asks for.
     public var breaker: CircuitBreaker.Settings
 
@@ -63,7 +63,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
         self.applicationName = config.applicationName ?? "sluice"
         self.maxConnections = maxConnections
         self.idleTimeout = .milliseconds(Int64((min(idleSeconds, 86_400) * 1000).rounded()))
-        self.retry = RetryPolicy(config: config.retry)
+        self.retry = NetworkRetryPolicy(config: config.retry)
         self.breaker = CircuitBreaker.Settings(config: config.circuitBreaker)
     }
 

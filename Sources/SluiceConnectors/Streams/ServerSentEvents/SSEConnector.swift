@@ -105,7 +105,7 @@ final class SSEConnector: StreamConnector {
         return .decoding(event.data, position: sequence, describe: "the data of \(name)", rawRecord: { raw(.string(event.text)) }, adding: extra)
     }
 
-    func reconnectDelay(failures: Int, policy: RetryPolicy) -> Duration {
+    func reconnectDelay(failures: Int, policy: NetworkRetryPolicy) -> Duration {
         let backoff = failures == 0 ? 0 : policy.delaySeconds(attempt: failures - 1)
         // The server's `retry` time is the least wait; after failures the backoff may be longer.
         let hint = progress.withLock { $0.reconnectionTime }.map { policy.honoured(retryAfterSeconds: Double($0) / 1000) } ?? 0

@@ -34,7 +34,7 @@ public struct SSESource: Source {
         /// The largest event's data, in bytes.
         public var maxMessageBytes: Int?
         /// Reconnecting.
-        public var retry: RetryPolicy.Config?
+        public var retry: NetworkRetryPolicy.Config?
     }
 
     let url: String

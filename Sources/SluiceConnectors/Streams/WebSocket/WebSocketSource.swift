@@ -31,7 +31,7 @@ public struct WebSocketSource: Source {
         /// The largest message, in bytes.
         public var maxMessageBytes: Int?
         /// Reconnecting.
-        public var retry: RetryPolicy.Config?
+        public var retry: NetworkRetryPolicy.Config?
     }
 
     let url: String

@@ -42,7 +42,7 @@ import Testing
     static let denied = DatabaseConnectFailure(.refused, subject: "cannot connect to postgres://app@db:5432/x", reason: "FATAL: password authentication failed")
 
     static func guarded(
-        retry: SluiceConnectors.RetryPolicy, breaker: CircuitBreaker.Settings = .init(), guards: EndpointGuards
+        retry: NetworkRetryPolicy, breaker: CircuitBreaker.Settings = .init(), guards: EndpointGuards
     ) -> ConnectGuard {
         ConnectGuard(endpoint: "postgres db:5432", retry: retry, breaker: breaker, guards: guards)
     }
@@ -52,7 +52,7 @@ import Testing
         let guards = EndpointGuards(clock: clock.endpointClock)
         let script = ScriptedConnect([Self.reset, Self.reset])
         let pool = ConnectionPool<Connection>(maxConnections: 1, idleTimeout: .seconds(60)) { try script.connect() }
-        let retry = SluiceConnectors.RetryPolicy(maxRetries: 2, retryDelayMs: 100, maxDelayMs: 150)
+        let retry = NetworkRetryPolicy(maxRetries: 2, retryDelayMs: 100, maxDelayMs: 150)
         let connection = try await pool.lease(guarded: Self.guarded(retry: retry, guards: guards))
         #expect(connection.id == 3)
         #expect(script.attempts == 3)
@@ -68,12 +68,12 @@ import Testing
         let script = ScriptedConnect(Array(repeating: Self.reset, count: 10))
         let pool = ConnectionPool<Connection>(maxConnections: 1, idleTimeout: .seconds(60)) { try script.connect() }
         await #expect(throws: ConnectorError.remote("cannot connect to postgres://app@db:5432/x (after 3 attempts): connection reset by peer")) {
-            _ = try await pool.lease(guarded: Self.guarded(retry: SluiceConnectors.RetryPolicy(maxRetries: 2, retryDelayMs: 1, maxDelayMs: 1), guards: guards))
+            _ = try await pool.lease(guarded: Self.guarded(retry: NetworkRetryPolicy(maxRetries: 2, retryDelayMs: 1, maxDelayMs: 1), guards: guards))
         }
         #expect(script.attempts == 3)
         // Another job's lease on the same pool follows its own policy.
         await #expect(throws: ConnectorError.remote("cannot connect to postgres://app@db:5432/x: connection reset by peer")) {
-            _ = try await pool.lease(guarded: Self.guarded(retry: SluiceConnectors.RetryPolicy.none, guards: guards))
+            _ = try await pool.lease(guarded: Self.guarded(retry: NetworkRetryPolicy.none, guards: guards))
         }
         #expect(script.attempts == 4)
         #expect(await pool.statistics.open == 0)
@@ -84,7 +84,7 @@ import Testing
         let script = ScriptedConnect([Self.reset, Self.denied])
         let pool = ConnectionPool<Connection>(maxConnections: 1, idleTimeout: .seconds(60)) { try script.connect() }
         await #expect(throws: ConnectorError.remote("cannot connect to postgres://app@db:5432/x (after 2 attempts): FATAL: password authentication failed")) {
-            _ = try await pool.lease(guarded: Self.guarded(retry: SluiceConnectors.RetryPolicy.standard, guards: guards))
+            _ = try await pool.lease(guarded: Self.guarded(retry: NetworkRetryPolicy.standard, guards: guards))
         }
         #expect(script.attempts == 2)
         #expect(guards.breakerSnapshots.map(\.consecutiveFailures) == [0])
@@ -95,7 +95,7 @@ import Testing
         let guards = EndpointGuards(clock: clock.endpointClock)
         let script = ScriptedConnect([Self.reset, Self.reset])
         let pool = ConnectionPool<Connection>(maxConnections: 2, idleTimeout: .seconds(60)) { try script.connect() }
-        let guarded = Self.guarded(retry: SluiceConnectors.RetryPolicy.none, breaker: .init(failureThreshold: 2, cooldownMs: 10_000), guards: guards)
+        let guarded = Self.guarded(retry: NetworkRetryPolicy.none, breaker: .init(failureThreshold: 2, cooldownMs: 10_000), guards: guards)
         for _ in 0..<2 { _ = try? await pool.lease(guarded: guarded) }
         await #expect(throws: ConnectorError.remote(
             "circuit open for postgres db:5432 until 08:00:10Z after 2 failures: cannot connect to postgres://app@db:5432/x: connection reset by peer")) {
@@ -115,7 +115,7 @@ import Testing
         let guards = EndpointGuards()
         let script = ScriptedConnect(Array(repeating: Self.reset, count: 10))
         let pool = ConnectionPool<Connection>(maxConnections: 1, idleTimeout: .seconds(60)) { try script.connect() }
-        let guarded = Self.guarded(retry: SluiceConnectors.RetryPolicy(maxRetries: 5, retryDelayMs: 600_000, maxDelayMs: 600_000), guards: guards)
+        let guarded = Self.guarded(retry: NetworkRetryPolicy(maxRetries: 5, retryDelayMs: 600_000, maxDelayMs: 600_000), guards: guards)
         let started = ContinuousClock.now
         let lease = Task { try await pool.lease(guarded: guarded) }
         while script.attempts == 0 { try await Task.sleep(for: .milliseconds(5)) }

@@ -1,11 +1,12 @@
 import SluiceCore
 
-/// How a network connector retries a failed attempt inside one run: up to ``maxRetries``
+/// How a network connector retries a failed attempt inside one run (the `retry` block; a
+/// schedule's retries of a whole run are ``SluiceCore/RetryPolicy``): up to ``maxRetries``
 /// more attempts, each after an exponential backoff with full jitter (a random share of
 /// `retryDelay · 2^attempt`, at most `maxDelay`). Which failures are transient is the
 /// connector's call (connection errors, timeouts, 5xx and 429 for HTTP); a failure that is
 /// not, such as a 4xx answer, fails at once.
-public struct RetryPolicy: Sendable, Equatable {
+public struct NetworkRetryPolicy: Sendable, Equatable {
     /// Attempts after the first.
     public var maxRetries: Int
     /// Milliseconds of the first backoff, doubled at each further attempt.
@@ -20,10 +21,10 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Three retries, starting at half a second, never waiting more than 30 seconds.
-    public static let standard = RetryPolicy(maxRetries: 3, retryDelayMs: 500, maxDelayMs: 30_000)
+    public static let standard = NetworkRetryPolicy(maxRetries: 3, retryDelayMs: 500, maxDelayMs: 30_000)
 
     /// No retries at all.
-    public static let none = RetryPolicy(maxRetries: 0, retryDelayMs: 0, maxDelayMs: 0)
+    public static let none = NetworkRetryPolicy(maxRetries: 0, retryDelayMs: 0, maxDelayMs: 0)
 
     /// The `retry` block of a connector's config; every key is optional.
     public struct Config: Decodable, Sendable, Equatable {
@@ -56,7 +57,7 @@ public struct RetryPolicy: Sendable, Equatable {
         .object([
             .optional("maxRetries", .integer(0, 100), default: 3, "Attempts after the first."),
             .optional("retryDelay", .integer(0, 3_600_000), default: 500, "Milliseconds of the first backoff, doubled at each further attempt (with full jitter)."),
-            .optional("maxDelay", .integer(0, 3_600_000), default: 30_000, "Milliseconds of the longest backoff, and the longest `Retry-After` honoured."),
+            .optional("maxDelay", .integer(0, 3_600_000), default: 30_000, "Milliseconds of the longest backoff (and, for HTTP, the longest `Retry-After` honoured)."),
         ]),
         "Retries inside the run for transient failures (connection errors, timeouts, 5xx and 429); other errors fail at once.")
 
