@@ -1,3 +1,4 @@
+import NIOHTTP1
 import SluiceCore
 import SluiceFormats
 
@@ -59,12 +60,20 @@ final class APIPageReader: BatchReader {
     private func readPage(_ answer: HTTPAnswer, url: String) throws {
         let number = pagesRead + 1
         let before = recordsSoFar
+        let body = answer.body
+        let lookup = { (path: String) in body.withUnsafeBytes { PageScan.value(at: path, in: $0) } }
+        // The records counted by a scan, so the next request starts before this page is decoded.
+        let counted = body.withUnsafeBytes { PageScan.recordCount(recordsPath: source.recordsPath, in: $0) }
+        var following: String?? = nil
+        if let counted { following = .some(try next(after: url, number: number, records: counted, headers: answer.headers, lookup: lookup)) }
         var decoder = makeDecoder(.json, options: source.decodeOptions())
         var chunks: [SourceChunk]
         do {
-            chunks = try answer.body.withUnsafeBytes { try decoder.feed($0) }
+            chunks = try body.withUnsafeBytes { try decoder.feed($0) }
             chunks += try decoder.finish()
         } catch {
+            nextFetch?.cancel()
+            nextFetch = nil
             throw ConnectorError.remote("\(source.location) page \(number): \(error)")
         }
         var records = 0
@@ -73,11 +82,20 @@ final class APIPageReader: BatchReader {
             records += chunks[index].batch.count + chunks[index].rejected.count
             chunks[index].rejected = chunks[index].rejected.map { Self.located($0, page: number, before: before) }
         }
+        if following == nil {
+            following = .some(try next(after: url, number: number, records: records, headers: answer.headers, lookup: lookup))
+        }
+        pending = chunks.filter { !$0.batch.isEmpty || !$0.rejected.isEmpty || $0.bytes > 0 }
+    }
+
+    /// Notes page `number` as read and works out (and starts fetching) the page after it.
+    private func next(
+        after url: String, number: Int, records: Int, headers: HTTPHeaders, lookup: @escaping (String) -> Value?
+    ) throws -> String? {
         pagesRead = number
         recordsSoFar += records
         seen.insert(url)
-        let body = pagination.readsBody ? try? JSONParser.parse(answer.body) : nil
-        let page = Pagination.Page(url: url, number: number, records: records, recordsSoFar: recordsSoFar, headers: answer.headers, body: body)
+        let page = Pagination.Page(url: url, number: number, records: records, recordsSoFar: recordsSoFar, headers: headers, lookup: lookup)
         let following = try pagination.nextURL(after: page, base: source.startURL)
         if let following, seen.contains(following) {
             throw ConnectorError.remote(
@@ -85,7 +103,7 @@ final class APIPageReader: BatchReader {
         }
         nextURL = following
         if let following { nextFetch = fetch(following) }
-        pending = chunks.filter { !$0.batch.isEmpty || !$0.rejected.isEmpty || $0.bytes > 0 }
+        return following
     }
 
     /// A page's rejection with its position across pages and its page named in the reason.

@@ -89,14 +89,6 @@ public struct Pagination: Sendable, Equatable {
         }
     }
 
-    /// Whether the next page's address needs the parsed body.
-    var readsBody: Bool {
-        switch style {
-        case .cursor, .nextURL: return true
-        case .page, .offset, .link: return totalPath != nil
-        }
-    }
-
     /// The records a full page holds, when the style says.
     var pageSize: Int? {
         switch style {
@@ -131,8 +123,8 @@ public struct Pagination: Sendable, Equatable {
         /// Records on every page so far.
         var recordsSoFar: Int
         var headers: HTTPHeaders
-        /// The parsed body, when ``readsBody``.
-        var body: Value?
+        /// The value at a dotted path of the page's body (nil when absent or null).
+        var lookup: (String) -> Value?
     }
 
     /// The next page's URL after `page`, or nil when `page` was the last.
@@ -141,7 +133,7 @@ public struct Pagination: Sendable, Equatable {
         if isCounted {
             if page.records == 0 { return nil }
             if stopOnShortPage, let size = pageSize, page.records < size { return nil }
-            if let totalPath, let total = page.body.flatMap({ Self.value(at: totalPath, in: $0) }).flatMap(Self.integer),
+            if let totalPath, let total = page.lookup(totalPath).flatMap(Self.integer),
                 page.recordsSoFar >= total
             {
                 return nil
@@ -155,13 +147,13 @@ public struct Pagination: Sendable, Equatable {
         case .offset(let parameter, let start, let limitParameter, let limit):
             return HTTPURL.setting([(parameter, String(start + page.recordsSoFar)), (limitParameter, String(limit))], in: base)
         case .cursor(let parameter, let path):
-            guard let cursor = page.body.flatMap({ Self.value(at: path, in: $0) }).flatMap(Self.text), !cursor.isEmpty else { return nil }
+            guard let cursor = page.lookup(path).flatMap(Self.text), !cursor.isEmpty else { return nil }
             return HTTPURL.setting([(parameter, cursor)], in: base)
         case .link:
             guard let link = page.headers[canonicalForm: "Link"].lazy.compactMap({ LinkHeader.next(in: String($0)) }).first else { return nil }
             return try followed(link, from: page.url)
         case .nextURL(let path):
-            guard let link = page.body.flatMap({ Self.value(at: path, in: $0) }).flatMap(Self.text), !link.isEmpty else { return nil }
+            guard let link = page.lookup(path).flatMap(Self.text), !link.isEmpty else { return nil }
             return try followed(link, from: page.url)
         }
     }
@@ -177,16 +169,6 @@ public struct Pagination: Sendable, Equatable {
                     + "set pagination.followOtherHosts to follow it (the request's credentials go with it)")
         }
         return resolved
-    }
-
-    /// The value at a dotted path (`meta.next_cursor`) of a parsed body.
-    static func value(at path: String, in body: Value) -> Value? {
-        var current = body
-        for key in path.split(separator: ".") {
-            guard case .object(let object) = current, let next = object[String(key)] else { return nil }
-            current = next
-        }
-        return current.isNull ? nil : current
     }
 
     private static func text(_ value: Value) -> String? {

@@ -153,7 +153,6 @@ import Testing
         run.cancel()
         let outcome = await run.value
         #expect(outcome.failure == "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched")
-        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(proxy.accepted < 6)
         await harness.shutdown()
     }
