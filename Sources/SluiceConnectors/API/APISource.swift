@@ -12,7 +12,7 @@ import SluiceFormats
 /// A single answer is streamed into the JSON decoder as it arrives, so it is never held whole;
 /// a page is read whole (up to `maxResponseBytes`) and the next one is fetched while the
 /// records of this one travel down the pipeline.
-public struct APISource: Source, IncrementalSource {
+public struct APISource: Source, IncrementalSource, SplittableSource {
     public static let type = "api"
 
     /// `source.config` of an API source.
@@ -120,6 +120,13 @@ public struct APISource: Source, IncrementalSource {
         options.batchSize = batchSize
         options.recordsPath = recordsPath
         return options
+    }
+
+    /// A paginated read comes in blocks (pages) that several workers decode.
+    public var splitsIntoBlocks: Bool { pagination != nil }
+
+    public func openBlocks(blockBytes: Int) async throws -> (any BlockReader)? {
+        pagination.map { APIPageBlockReader(source: self, pagination: $0) }
     }
 
     public func open() async throws -> any BatchReader {

@@ -1,0 +1,126 @@
+import NIOHTTP1
+import SluiceCore
+import SluiceFormats
+
+/// Walks the pages of a paginated API answer, in order, one request ahead.
+///
+/// Each page is fetched whole and scanned (``PageScan``) for what pagination needs: its
+/// number of records, and the cursor, next URL or total in its body (or the `Link` header).
+/// The next page's request then starts at once, before this page is decoded; only when a scan
+/// cannot count the records (a body the decoder will refuse) does the next address wait for the
+/// decoded count (``advance(after:records:)``). A page that leads back to one already read is
+/// a loop and fails the read.
+final class APIPageWalker {
+    /// A page fetched, with what its decoding needs.
+    struct Page: Sendable {
+        var url: String
+        /// 1 for the first page.
+        var number: Int
+        /// Records on the pages before this one (its records' positions start after them).
+        var before: Int
+        var answer: HTTPAnswer
+        /// Whether the next page's address is already worked out.
+        var advanced: Bool
+    }
+
+    private let source: APISource
+    private let pagination: Pagination
+    private var nextFetch: Task<HTTPAnswer, any Error>?
+    private var nextURL: String?
+    private var pagesRead = 0
+    private var recordsSoFar = 0
+    private var seen: Set<String> = []
+
+    init(source: APISource, pagination: Pagination) {
+        self.source = source
+        self.pagination = pagination
+        self.nextURL = pagination.firstURL(source.startURL)
+    }
+
+    deinit { nextFetch?.cancel() }
+
+    /// The next page, or nil after the last.
+    func nextPage() async throws -> Page? {
+        guard let url = nextURL else { return nil }
+        let answer: HTTPAnswer
+        do {
+            answer = try await (nextFetch ?? fetch(url)).value
+            nextFetch = nil
+        } catch {
+            nextFetch = nil
+            throw error
+        }
+        let number = pagesRead + 1
+        let before = recordsSoFar
+        let counted = answer.body.withUnsafeBytes { PageScan.recordCount(recordsPath: source.recordsPath, in: $0) }
+        var page = Page(url: url, number: number, before: before, answer: answer, advanced: false)
+        if let counted {
+            try advance(after: page, records: counted)
+            page.advanced = true
+        }
+        return page
+    }
+
+    /// Notes `page` as read with its `records`, and starts fetching the page after it.
+    func advance(after page: Page, records: Int) throws {
+        pagesRead = page.number
+        recordsSoFar = page.before + records
+        seen.insert(page.url)
+        let body = page.answer.body
+        let known = Pagination.Page(
+            url: page.url, number: page.number, records: records, recordsSoFar: recordsSoFar, headers: page.answer.headers,
+            lookup: { path in body.withUnsafeBytes { PageScan.value(at: path, in: $0) } })
+        let following = try pagination.nextURL(after: known, base: source.startURL)
+        if let following, seen.contains(following) {
+            throw ConnectorError.remote(
+                "\(source.location): page \(page.number) leads back to a page already read (\(HTTPURL.shown(following))); the pagination loops")
+        }
+        nextURL = following
+        if let following { nextFetch = fetch(following) }
+    }
+
+    /// Stops the request in flight (the read failed).
+    func cancel() {
+        nextFetch?.cancel()
+        nextFetch = nil
+        nextURL = nil
+    }
+
+    private func fetch(_ url: String) -> Task<HTTPAnswer, any Error> {
+        let client = source.client
+        let call = source.call(url)
+        let what = "\(source.location) (page \(pagesRead + 1))"
+        return Task { try await client.fetch(call, what: what) }
+    }
+
+    /// Decodes a page's records: positions across all pages, and rejections that name the page
+    /// (`page 3, record 17: expected an object, …`). Returns the chunks and the records counted
+    /// (objects and rejected elements).
+    static func decode(_ page: Page, options: DecodeOptions, location: String) throws -> (chunks: [SourceChunk], records: Int) {
+        var decoder = makeDecoder(.json, options: options)
+        var chunks: [SourceChunk]
+        do {
+            chunks = try page.answer.body.withUnsafeBytes { try decoder.feed($0) }
+            chunks += try decoder.finish()
+        } catch {
+            throw ConnectorError.remote("\(location) page \(page.number): \(error)")
+        }
+        var records = 0
+        for index in chunks.indices {
+            chunks[index].batch.shiftPositions(by: page.before)
+            records += chunks[index].batch.count + chunks[index].rejected.count
+            chunks[index].rejected = chunks[index].rejected.map { located($0, page: page.number, before: page.before) }
+        }
+        return (chunks.filter { !$0.batch.isEmpty || !$0.rejected.isEmpty || $0.bytes > 0 }, records)
+    }
+
+    /// A page's rejection with its position across pages and its page named in the reason.
+    static func located(_ rejection: Rejection, page: Int, before: Int) -> Rejection {
+        var located = rejection
+        located.position = rejection.position.map { $0 + before }
+        located.reasons = rejection.reasons.map { reason in
+            reason.hasPrefix("record ") ? "page \(page), \(reason)" : "page \(page): \(reason)"
+        }
+        return located
+    }
+}
