@@ -59,6 +59,7 @@ import Testing
             try Self.source([
                 "url": .string("ws://127.0.0.1:\(server.port)/feed?session=1"), "headers": ["Authorization": "Bearer t0ken"],
                 "subscribe": ["op": "subscribe", "channel": "trades"], "maxRecords": 7, "retry": ["retryDelay": 0, "maxRetries": 1],
+                "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000,
             ]))
         #expect(read.values == (1...7).map { n -> Value in ["n": .int(n)] })
         // Sequence numbers run on across the reconnection.

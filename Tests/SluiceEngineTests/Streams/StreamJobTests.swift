@@ -47,7 +47,12 @@ import Testing
         return String(readme[marker.upperBound..<end.lowerBound])
             .replacingOccurrences(of: "http://127.0.0.1:8080", with: "http://127.0.0.1:\(port)")
             .replacingOccurrences(of: "\"orders-stream.ndjson\"", with: "\"\(output)\"")
+            // The whole suite runs in parallel on few cores, and a test may wait minutes for a
+            // thread: the job's wall-clock bounds are widened so only maxRecords ends it.
+            .replacingOccurrences(of: "\"maxDurationMs\": 60000", with: Self.patientTimeouts)
     }
+
+    static let patientTimeouts = #""maxDurationMs": 3600000, "connectTimeoutMs": 3600000, "idleTimeoutMs": 3600000"#
 
     @Test func theReadmeJobResumesAfterADropAndSendsBadDataToTheDeadLetterQueue() async throws {
         let dir = try TemporaryDirectory(prefix: "sluice-stream-job")
