@@ -9,10 +9,20 @@ public final class LoopbackServer: @unchecked Sendable {
     public let port: Int
 
     /// Starts `python3 <script> arguments…` (a path) and waits for its port.
-    public init(script: String, arguments: [String] = []) throws {
+    public convenience init(script: String, arguments: [String] = []) throws {
+        try self.init(python: [script] + arguments)
+    }
+
+    /// Starts `python3 -c <code> arguments…` and waits for its port.
+    public convenience init(code: String, arguments: [String] = []) throws {
+        try self.init(python: ["-c", code] + arguments)
+    }
+
+    private init(python arguments: [String]) throws {
+        let script = arguments.first == "-c" ? "the server script" : arguments.first ?? "python3"
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
+        process.arguments = ["python3"] + arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()

@@ -24,9 +24,6 @@ public struct HTTPAnswer: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
-
-    /// The start of the body as text, for messages.
-    public var bodyText: String { HTTPEndpointClient.snippet(body) }
 }
 
 /// What every HTTP connector's requests obey: time limits, retries, the endpoint's circuit

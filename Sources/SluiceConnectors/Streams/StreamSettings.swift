@@ -75,10 +75,4 @@ struct StreamSettings: Sendable {
     /// The rule every stream source's config follows: it must end somewhere.
     static let rules: [ObjectRule] = [.atLeastOne(["maxRecords", "maxDurationMs"])]
 
-    /// `url` without its query string (which may carry credentials) and with a user-info
-    /// password hidden, for messages and lineage.
-    static func redactedLocation(_ url: String) -> String {
-        let base = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        return Secrets.redactURL(base)
-    }
 }

@@ -1,3 +1,4 @@
+import Logging
 import SluiceCore
 
 /// The reader of a stream source: gathers the messages the connection task decoded into
@@ -16,6 +17,13 @@ final class StreamSourceReader: BatchReader {
     private var delivered = 0
     private var finished = false
     private var failure: (any Error)?
+
+    /// A read of `connector`'s stream, with a queue sized for a couple of batches (and at least
+    /// one message of the largest size allowed).
+    convenience init(connector: any StreamConnector, settings: StreamSettings, location: String, logger: Logger) {
+        let queue = StreamQueue(capacity: max(64, settings.batchSize * 2), capacityBytes: max(32 << 20, settings.maxMessageBytes))
+        self.init(supervisor: StreamSupervisor(connector: connector, queue: queue, settings: settings, location: location, logger: logger))
+    }
 
     init(supervisor: StreamSupervisor) {
         queue = supervisor.queue

@@ -8,30 +8,21 @@ import SluiceTestSupport
 /// and appends one JSON object per line to the log for what it saw (connections, headers,
 /// messages), which the tests then assert on.
 struct StreamTestServer {
-    let process: Process
-    let port: Int
+    let server: LoopbackServer
     let log: String
     private let directory: TemporaryDirectory
+
+    var port: Int { server.port }
 
     init(script: String) throws {
         directory = try TemporaryDirectory(prefix: "sluice-stream-server")
         log = directory.file("log.jsonl")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, log]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        server = try LoopbackServer(code: script, arguments: [log])
     }
 
-    /// Ends the server with SIGKILL (a test process may have SIGTERM ignored, and children
-    /// inherit ignored signals) and removes its log.
+    /// Ends the server (see ``LoopbackServer/stop()``) and removes its log.
     func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        server.stop()
         directory.remove()
     }
 

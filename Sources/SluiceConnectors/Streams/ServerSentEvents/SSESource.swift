@@ -78,7 +78,7 @@ public struct SSESource: Source {
 
     /// The URL without its query string and with its user-info password hidden: both may
     /// carry credentials.
-    public var location: String { "sse:\(StreamSettings.redactedLocation(url))" }
+    public var location: String { "sse:\(HTTPURL.shown(url))" }
 
     /// Starts reading; the first connection is made by the reader's connection task, so a
     /// server that is down fails the first ``BatchReader/next()`` (after the retries).
@@ -86,8 +86,6 @@ public struct SSESource: Source {
         let connector = SSEConnector(
             url: url, headers: headers, events: events, idField: idField, eventField: eventField, lastEventId: lastEventId,
             maxEventBytes: settings.maxMessageBytes, connectTimeout: settings.connectTimeout)
-        let queue = StreamQueue(capacity: max(64, settings.batchSize * 2), capacityBytes: max(32 << 20, settings.maxMessageBytes))
-        let supervisor = StreamSupervisor(connector: connector, queue: queue, settings: settings, location: location, logger: context.logger)
-        return StreamSourceReader(supervisor: supervisor)
+        return StreamSourceReader(connector: connector, settings: settings, location: location, logger: context.logger)
     }
 }

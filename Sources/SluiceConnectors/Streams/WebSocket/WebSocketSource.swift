@@ -67,15 +67,13 @@ public struct WebSocketSource: Source {
 
     /// The URL without its query string and with its user-info password hidden: both may
     /// carry credentials.
-    public var location: String { "websocket:\(StreamSettings.redactedLocation(url))" }
+    public var location: String { "websocket:\(HTTPURL.shown(url))" }
 
     /// Starts reading; the first connection is made by the reader's connection task, so a
     /// server that is down fails the first ``BatchReader/next()`` (after the retries).
     public func open() async throws -> any BatchReader {
         let connector = WebSocketConnector(
             url: url, headers: headers, subscribe: subscribe, maxMessageBytes: settings.maxMessageBytes, logger: context.logger)
-        let queue = StreamQueue(capacity: max(64, settings.batchSize * 2), capacityBytes: max(32 << 20, settings.maxMessageBytes))
-        let supervisor = StreamSupervisor(connector: connector, queue: queue, settings: settings, location: location, logger: context.logger)
-        return StreamSourceReader(supervisor: supervisor)
+        return StreamSourceReader(connector: connector, settings: settings, location: location, logger: context.logger)
     }
 }
