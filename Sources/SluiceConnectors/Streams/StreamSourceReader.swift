@@ -42,7 +42,7 @@ final class StreamSourceReader: BatchReader {
             if records.count >= settings.batchSize { return take() }
             let wait = end.map { $0 - ContinuousClock.now }
             if let wait, wait <= .zero {
-                stop()  // maxDurationMs is over
+                takeArrived()  // maxDurationMs is over
                 break
             }
             let hasPending = !records.isEmpty || !rejected.isEmpty
@@ -90,6 +90,22 @@ final class StreamSourceReader: BatchReader {
         records += taken
         positions += repeatElement(message.position, count: taken.count)
         if let maxRecords = settings.maxRecords, delivered >= maxRecords { stop() }
+    }
+
+    /// Ends the read at `maxDurationMs`: the connection is closed first, then the messages that
+    /// had already arrived (at most a queue's worth) are kept, so a job that was slow to ask for
+    /// its next batch still gets what the stream sent in time.
+    private func takeArrived() {
+        connection.cancel()
+        while !finished, let item = queue.poll() {
+            switch item {
+            case .message(let message): add(message)
+            case .failed(let error): failure = error
+            case .ended: stop()
+            }
+            if failure != nil { break }
+        }
+        stop()
     }
 
     /// Ends the read: the connection task is cancelled and closes its connection.
