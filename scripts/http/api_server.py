@@ -28,6 +28,8 @@ parser.add_argument("--exit-after", type=float, default=1800, help="seconds befo
 args = parser.parse_args()
 
 lock = threading.Lock()
+gate = threading.Condition()
+asked = set()  # the pages of /gated asked for
 log = []
 counters = {}
 tokens = {}  # token -> [expires_at, uses]
@@ -125,6 +127,8 @@ class Handler(BaseHTTPRequestHandler):
     def route__reset(self, q, total, body):
         with lock:
             log.clear(); counters.clear(); tokens.clear(); received.clear(); seen_keys.clear()
+            with gate:
+                asked.clear()
             token_serial[0] = 0
             crm.update(total=25, touched=[])
         self.send(200, {})
@@ -135,8 +139,21 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, {"data": records((page - 1) * size, size, total), "meta": {"total": total, "page": page}})
 
     def route_offset(self, q, total, body):
-        offset, limit = int(q.get("offset", "0")), int(q.get("limit", "10"))
+        # cap: the server gives at most this many records whatever the limit asks.
+        offset, limit = int(q.get("offset", "0")), min(int(q.get("limit", "10")), int(q.get("cap", "1000000")))
         self.send(200, {"items": records(offset, limit, total)})
+
+    def route_gated(self, q, total, body):
+        # Pages of 10. From page 2 on, a page is answered only once the next page has been asked
+        # for (or after `gate` seconds, logged as /gated-timeout): only a client that
+        # requests pages ahead reads it without waiting.
+        page = int(q.get("page", "1"))
+        with gate:
+            asked.add(page)
+            gate.notify_all()
+            if page >= 2 and not gate.wait_for(lambda: page + 1 in asked, timeout=float(q.get("gate", "30"))):
+                self.note("/gated-timeout", {"page": str(page)})
+        self.send(200, {"data": records((page - 1) * 10, 10, total)})
 
     def route_cursor(self, q, total, body):
         start = int(base64.urlsafe_b64decode(q["cursor"]).decode()) if q.get("cursor") else 0

@@ -2,14 +2,16 @@ import NIOHTTP1
 import SluiceCore
 import SluiceFormats
 
-/// Walks the pages of a paginated API answer, in order, one request ahead.
+/// Walks the pages of a paginated API answer, in order, with requests ahead of the reading.
 ///
 /// Each page is fetched whole and scanned (``PageScan``) for what pagination needs: its
 /// number of records, and the cursor, next URL or total in its body (or the `Link` header).
 /// The next page's request then starts at once, before this page is decoded; only when a scan
 /// cannot count the records (a body the decoder will refuse) does the next address wait for the
-/// decoded count (``advance(after:records:)``). A page that leads back to one already read is
-/// a loop and fails the read.
+/// decoded count (``advance(after:records:)``). Page and offset pagination go further: as a
+/// page arrives, the requests for the `prefetch` pages after it are sent on the guess that it is
+/// full, and a request the scan proves wrong is cancelled. A page that leads back to one
+/// already read is a loop and fails the read.
 final class APIPageWalker {
     /// A page fetched, with what its decoding needs.
     struct Page: Sendable {
@@ -25,7 +27,8 @@ final class APIPageWalker {
 
     private let source: APISource
     private let pagination: Pagination
-    private var nextFetch: Task<HTTPAnswer, any Error>?
+    /// Requests sent for the pages after the last one taken, in page order.
+    private var ahead: [(url: String, task: Task<HTTPAnswer, any Error>)] = []
     private var nextURL: String?
     private var pagesRead = 0
     private var recordsSoFar = 0
@@ -37,21 +40,29 @@ final class APIPageWalker {
         self.nextURL = pagination.firstURL(source.startURL)
     }
 
-    deinit { nextFetch?.cancel() }
+    deinit { cancelAhead() }
 
     /// The next page, or nil after the last.
     func nextPage() async throws -> Page? {
         guard let url = nextURL else { return nil }
-        let answer: HTTPAnswer
-        do {
-            answer = try await (nextFetch ?? fetch(url)).value
-            nextFetch = nil
-        } catch {
-            nextFetch = nil
-            throw error
-        }
         let number = pagesRead + 1
         let before = recordsSoFar
+        sendAhead(from: url, number: number)
+        let answer: HTTPAnswer
+        do {
+            answer = try await ahead.removeFirst().task.value
+        } catch {
+            cancel()
+            throw error
+        }
+        // The pages after this one are asked for now, guessing it is full, while it is scanned.
+        if pagination.prefetch > 0 {
+            sendAhead(
+                guessed: pagination.guessedURLs(
+                    after: url, number: number, recordsSoFar: before + (pagination.pageSize ?? 1), count: pagination.prefetch,
+                    base: source.startURL),
+                firstNumber: number + 1)
+        }
         let counted = answer.body.withUnsafeBytes { PageScan.recordCount(recordsPath: source.recordsPath, in: $0) }
         var page = Page(url: url, number: number, before: before, answer: answer, advanced: false)
         if let counted {
@@ -76,20 +87,46 @@ final class APIPageWalker {
                 "\(source.location): page \(page.number) leads back to a page already read (\(HTTPURL.shown(following))); the pagination loops")
         }
         nextURL = following
-        if let following { nextFetch = fetch(following) }
+        if let following {
+            sendAhead(from: following, number: page.number + 1)
+        } else {
+            cancelAhead()
+        }
     }
 
-    /// Stops the request in flight (the read failed).
+    /// Stops the requests in flight (the read failed).
     func cancel() {
-        nextFetch?.cancel()
-        nextFetch = nil
+        cancelAhead()
         nextURL = nil
     }
 
-    private func fetch(_ url: String) -> Task<HTTPAnswer, any Error> {
+    /// Makes sure the first request ahead is for `url` (page `number`): a guess that was
+    /// wrong is cancelled, with every request after it.
+    private func sendAhead(from url: String, number: Int) {
+        if ahead.first?.url == url { return }
+        cancelAhead()
+        ahead = [(url, fetch(url, number: number))]
+    }
+
+    /// Makes the requests ahead those for `urls` (pages `firstNumber`…): the ones already
+    /// sent for them are kept, any other is cancelled.
+    private func sendAhead(guessed urls: [String], firstNumber: Int) {
+        var kept = 0
+        while kept < min(urls.count, ahead.count), ahead[kept].url == urls[kept] { kept += 1 }
+        for request in ahead[kept...] { request.task.cancel() }
+        ahead.removeSubrange(kept...)
+        for index in kept..<urls.count { ahead.append((urls[index], fetch(urls[index], number: firstNumber + index))) }
+    }
+
+    private func cancelAhead() {
+        for request in ahead { request.task.cancel() }
+        ahead.removeAll()
+    }
+
+    private func fetch(_ url: String, number: Int) -> Task<HTTPAnswer, any Error> {
         let client = source.client
         let call = source.call(url)
-        let what = "\(source.location) (page \(pagesRead + 1))"
+        let what = "\(source.location) (page \(number))"
         return Task { try await client.fetch(call, what: what) }
     }
 

@@ -49,6 +49,9 @@ extension APISource {
                     .optional("stopOnShortPage", .boolean, default: true, "page, offset: a page with fewer records than the page size is the last."),
                     .optional("maxPages", .integer(1, 10_000_000), "The most pages read; the read ends there (without error)."),
                     .optional("followOtherHosts", .boolean, default: false, "link, nextUrl: follow a next page on another host (the request's credentials go with it)."),
+                    .optional(
+                        "prefetch", .integer(0, 8), default: .int(Pagination.defaultPrefetch),
+                        "page, offset: pages requested ahead of the one being read, guessing that each page is full (a wrong guess is dropped; up to this many requests go past the last page). 0 sends one request at a time."),
                 ]),
                 "Reads every page. Every style also stops at an empty page, and a page that leads back to one already read fails the job."),
             NetworkRetryPolicy.field,

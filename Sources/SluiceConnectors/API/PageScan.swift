@@ -2,8 +2,8 @@ import SluiceCore
 
 /// Reads what pagination needs from a page's body without decoding its records: the value at
 /// a dotted path (a cursor, a next URL, a total) and the number of elements of the records
-/// array. A scan skips values without building them, so the next page's request can start
-/// before this page is decoded.
+/// array. A scan skips values without building them (the records array by its structure
+/// alone), so the next page's request can start before this page is decoded.
 enum PageScan {
     /// The value at `path` (`paging.next`) of an object body; nil when it is absent, null, or
     /// the body is not an object.
@@ -71,30 +71,16 @@ enum PageScan {
         return !cursor.atEnd
     }
 
-    /// Counts an array's elements, the cursor at its `[`; leaves it after the `]`.
+    /// Counts an array's elements by their structure (``JSONArrayCounter``), the cursor at its
+    /// `[`; leaves it after the `]`.
     private static func count(_ cursor: inout JSONCursor) throws(JSONScanError) -> Int? {
         cursor.skipSpace()
         guard !cursor.atEnd, cursor.p[cursor.i] == UInt8(ascii: "[") else { return nil }
-        cursor.i += 1
-        cursor.skipSpace()
-        if !cursor.atEnd, cursor.p[cursor.i] == UInt8(ascii: "]") {
-            cursor.i += 1
-            return 0
+        guard let (elements, end) = JSONArrayCounter.count(in: cursor.p, from: cursor.i) else {
+            throw cursor.error("malformed array")
         }
-        var elements = 0
-        while true {
-            cursor.skipSpace()
-            try cursor.skipValue(depth: 2)
-            elements += 1
-            cursor.skipSpace()
-            guard !cursor.atEnd else { throw cursor.error("unexpected end of input in array") }
-            if cursor.p[cursor.i] == UInt8(ascii: "]") {
-                cursor.i += 1
-                return elements
-            }
-            guard cursor.p[cursor.i] == UInt8(ascii: ",") else { throw cursor.error("expected ',' or ']'") }
-            cursor.i += 1
-        }
+        cursor.i = end
+        return elements
     }
 
     /// Walks an object's members, the cursor at its `{`, calling `visit` with the cursor at each

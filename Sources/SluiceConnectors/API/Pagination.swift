@@ -27,6 +27,14 @@ public struct Pagination: Sendable, Equatable {
     /// Whether links and next URLs may lead to another host (off by default: the request's
     /// credentials would go with them).
     public var followOtherHosts: Bool
+    /// Page and offset styles: pages requested ahead of the one being read, on the guess that
+    /// each page is full. A guess the page proves wrong is dropped; at the end up to this many
+    /// requests past the last page are sent and their answers ignored.
+    public var prefetch: Int
+
+    /// Pages requested ahead by default: one, so the server works on the next page while this
+    /// one is scanned and handed on.
+    public static let defaultPrefetch = 1
 
     /// The `pagination` block as written.
     public struct Config: Decodable, Sendable, Equatable {
@@ -46,6 +54,7 @@ public struct Pagination: Sendable, Equatable {
         public var stopOnShortPage: Bool?
         public var maxPages: Int?
         public var followOtherHosts: Bool?
+        public var prefetch: Int?
     }
 
     /// The pagination a block asks for; errors name the key (relative to `pagination`).
@@ -76,6 +85,8 @@ public struct Pagination: Sendable, Equatable {
         stopOnShortPage = config.stopOnShortPage ?? true
         maxPages = config.maxPages
         followOtherHosts = config.followOtherHosts ?? false
+        prefetch = config.prefetch ?? Self.defaultPrefetch
+        guard (0...8).contains(prefetch) else { throw SpecError(path: "pagination.prefetch", "must be from 0 to 8, got \(prefetch)") }
         if totalPath != nil, !isCounted {
             throw SpecError(path: "pagination.totalPath", "only page and offset pagination stop at a total")
         }
@@ -125,6 +136,21 @@ public struct Pagination: Sendable, Equatable {
         var headers: HTTPHeaders
         /// The value at a dotted path of the page's body (nil when absent or null).
         var lookup: (String) -> Value?
+    }
+
+    /// The URLs of the `count` pages after page `number` (its URL `url`, `recordsSoFar` records
+    /// on it and the pages before) on the guess that every page is full; fewer where the pages
+    /// run out (`maxPages`), none for styles that read the next address from the page.
+    func guessedURLs(after url: String, number: Int, recordsSoFar: Int, count: Int, base: String) -> [String] {
+        guard isCounted, count > 0 else { return [] }
+        let full = pageSize ?? 1
+        var urls: [String] = []
+        var page = Page(url: url, number: number, records: full, recordsSoFar: recordsSoFar, headers: HTTPHeaders(), lookup: { _ in nil })
+        while urls.count < count, let next = try? nextURL(after: page, base: base) {
+            urls.append(next)
+            page = Page(url: next, number: page.number + 1, records: full, recordsSoFar: page.recordsSoFar + full, headers: HTTPHeaders(), lookup: { _ in nil })
+        }
+        return urls
     }
 
     /// The next page's URL after `page`, or nil when `page` was the last.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import SluiceCore
 
 /// One HTTP request of a connector, built afresh for each attempt.
@@ -84,24 +85,65 @@ public struct HTTPEndpointClient: Sendable {
     /// Sends `call` and reads its whole 2xx answer (at most ``HTTPRequestPolicy/maxResponseBytes``).
     /// `what` names the request in messages (`api:https://api.example.com/orders`).
     public func fetch(_ call: HTTPCall, what: String) async throws -> HTTPAnswer {
-        try await send(call, what: what) { response in
-            let buffer: ByteBuffer
+        let limit = policy.maxResponseBytes
+        return try await send(call, what: what) { client, prepared, deadline in
+            var request = try HTTPClient.Request(url: prepared.url, method: call.method, headers: prepared.headers)
+            if let body = call.body { request.body = .bytes(body) }
+            let collector = HTTPAnswerCollector(limit: limit, headDeadline: .now() + .milliseconds(Int64(deadline * 1000)))
+            let loop = Self.eventLoop(for: Self.endpointKey(prepared.url))
+            let task = client.execute(request: request, delegate: collector, eventLoop: .delegateAndChannel(on: loop))
+            collector.arm(task)
+            let collected: HTTPAnswerCollector.Collected
             do {
-                buffer = try await response.body.collect(upTo: policy.maxResponseBytes)
-            } catch is NIOTooManyBytesError {
-                throw Refusal(message: "\(what): the answer is larger than maxResponseBytes (\(policy.maxResponseBytes) bytes)")
+                collected = try await withTaskCancellationHandler {
+                    try await task.futureResult.get()
+                } onCancel: {
+                    task.cancel()
+                }
+            } catch is HTTPAnswerCollector.TooLarge {
+                throw Refusal(message: "\(what): the answer is larger than maxResponseBytes (\(limit) bytes)")
             } catch {
-                throw ObjectTransport.bodyFailure(error, declared: response.headers.first(name: "Content-Length").flatMap { Int($0) })
+                // A failure after the head: a 2xx body cut short or stalled; another answer's
+                // status still stands, without its body.
+                guard let head = collector.head else { throw error }
+                guard !(200..<300).contains(Int(head.status.code)) else {
+                    throw ObjectTransport.bodyFailure(error, declared: head.headers.first(name: "Content-Length").flatMap { Int($0) })
+                }
+                collected = HTTPAnswerCollector.Collected(head: head, body: [])
             }
-            let body = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
-            return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: body)
+            let answer = HTTPAnswer(status: Int(collected.head.status.code), headers: collected.head.headers, body: collected.body)
+            return Exchange(status: collected.head.status, headers: collected.head.headers, value: { answer }, bodyStart: { collected.body })
         }
     }
 
     /// Sends `call` and returns its 2xx answer as soon as its head arrives, with the body still
     /// streaming (a failure while it streams is the caller's, not retried).
     public func open(_ call: HTTPCall, what: String) async throws -> HTTPClientResponse {
-        try await send(call, what: what) { $0 }
+        try await send(call, what: what) { client, prepared, deadline in
+            var request = HTTPClientRequest(url: prepared.url)
+            request.method = call.method
+            request.headers = prepared.headers
+            if let body = call.body { request.body = .bytes(body) }
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(deadline * 1000)))
+            return Exchange(
+                status: response.status, headers: response.headers, value: { response },
+                bodyStart: { Self.bytes(try? await response.body.collect(upTo: HTTPAnswerCollector.keptOfOtherAnswers)) })
+        }
+    }
+
+    /// A request as signed in: its URL (an API key may be in the query) and headers.
+    struct PreparedRequest: Sendable {
+        var url: String
+        var headers: HTTPHeaders
+    }
+
+    /// One attempt's answer as the request loop sees it: its status and headers, the value a
+    /// 2xx answer gives, and the start of another answer's body (for the message).
+    struct Exchange<R: Sendable>: Sendable {
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var value: @Sendable () async throws -> R
+        var bodyStart: @Sendable () async -> [UInt8]
     }
 
     /// A failure that is final whatever the retry policy says (a body over the limit).
@@ -110,8 +152,10 @@ public struct HTTPEndpointClient: Sendable {
         var description: String { message }
     }
 
+    /// The request loop: `exchange` makes one attempt with a client, the signed-in request and
+    /// the seconds its answer has to start.
     private func send<R: Sendable>(
-        _ call: HTTPCall, what: String, read: @Sendable (HTTPClientResponse) async throws -> R
+        _ call: HTTPCall, what: String, exchange: @Sendable (HTTPClient, PreparedRequest, Double) async throws -> Exchange<R>
     ) async throws -> R {
         let endpoint = Self.endpointKey(call.url)
         let breaker = guards.breaker(endpoint, settings: policy.breaker)
@@ -133,21 +177,20 @@ public struct HTTPEndpointClient: Sendable {
                 try await clock.sleep(limiter.reserve(now: clock.now()))
                 try await limiter.acquire()
                 defer { limiter.release() }
-                let request = try await prepare(call)
-                let response = try await client(for: call).execute(request, timeout: .milliseconds(Int64(deadline(call) * 1000)))
+                let response = try await exchange(client(for: call), try await prepare(call), deadline(call))
                 let status = Int(response.status.code)
                 retryAfter = noteRateLimits(response.headers, status: status, limiter: limiter, now: clock.now())
                 if status == 401, let authorizer, authorizer.refreshes, !refreshedAfterUnauthorized {
-                    _ = try? await response.body.collect(upTo: 64 << 10)
+                    _ = await response.bodyStart()
                     refreshedAfterUnauthorized = true
                     await authorizer.invalidate()
                     breaker.recordSuccess()
                     continue
                 }
                 if (200..<300).contains(status) {
-                    outcome = .success(try await read(response))
+                    outcome = .success(try await response.value())
                 } else {
-                    let text = Self.snippet(Self.bytes(try? await response.body.collect(upTo: 64 << 10)))
+                    let text = Self.snippet(await response.bodyStart())
                     let message = "\(what) answered HTTP \(status) \(response.status.reasonPhrase)" + (text.isEmpty ? "" : ": \(text)")
                     outcome = .failure(HTTPStatusFailure(status: status, message: message))
                 }
@@ -193,20 +236,17 @@ public struct HTTPEndpointClient: Sendable {
         retried && attempt > 0 ? " (after \(attempt + 1) attempts)" : ""
     }
 
-    /// The request as sent: the call with its sign-in.
-    private func prepare(_ call: HTTPCall) async throws -> HTTPClientRequest {
+    /// The request as sent: the call's URL and headers with its sign-in.
+    private func prepare(_ call: HTTPCall) async throws -> PreparedRequest {
         var url = call.url
         var headers = call.headers
         if let authorizer { try await authorizer.authorize(url: &url, headers: &headers) }
-        var request = HTTPClientRequest(url: url)
-        request.method = call.method
-        for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
-        if let body = call.body {
-            request.body = .bytes(body)
-        } else if call.method == .PUT || call.method == .POST {
-            request.headers.replaceOrAdd(name: "Content-Length", value: "0")
+        var prepared = PreparedRequest(url: url, headers: HTTPHeaders())
+        for header in headers { prepared.headers.replaceOrAdd(name: header.name, value: header.value) }
+        if call.body == nil, call.method == .PUT || call.method == .POST {
+            prepared.headers.replaceOrAdd(name: "Content-Length", value: "0")
         }
-        return request
+        return prepared
     }
 
     /// The time an answer has to start: the timeout plus the time a body of its size takes at
@@ -236,6 +276,17 @@ public struct HTTPEndpointClient: Sendable {
         }
         return wait
     }
+
+    /// The event loop of an endpoint's whole answers: its connections and the reading of their
+    /// answers stay on one loop, so no answer is handed between loops on its way.
+    static func eventLoop(for endpoint: String) -> any EventLoop {
+        let loops = eventLoops
+        var hash: UInt32 = 2_166_136_261  // FNV-1a: the same loop for the same endpoint in every run
+        for byte in endpoint.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return loops[Int(hash % UInt32(loops.count))]
+    }
+
+    private static let eventLoops: [any EventLoop] = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
 
     /// `host:port` of a URL: the key of its breaker and limiter.
     static func endpointKey(_ url: String) -> String {

@@ -20,7 +20,7 @@ import Testing
         for clientAuth in ["basic", "body"] {
             try server.reset()
             let read = try await APITest.read([
-                "url": .string("\(server.base)/secure?n=95"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10],
+                "url": .string("\(server.base)/secure?n=95"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
                 "auth": oauth(server, clientAuth: clientAuth),
             ])
             #expect(read.ids == Array(1...95), "\(clientAuth)")
@@ -35,7 +35,7 @@ import Testing
         let server = try LoopbackServer.api()
         // The server takes each token back after three uses: the fourth request gets a 401.
         let read = try await APITest.read([
-            "url": .string("\(server.base)/secure?n=95&revoke_after=3"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10],
+            "url": .string("\(server.base)/secure?n=95&revoke_after=3"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
             "auth": oauth(server),
         ])
         #expect(read.ids == Array(1...95))

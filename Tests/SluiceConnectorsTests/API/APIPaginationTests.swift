@@ -4,7 +4,9 @@ import SluiceTestSupport
 import Testing
 
 /// Every pagination style against the stand-in API (`scripts/http/api_server.py`): every page
-/// read once, in order, and nothing past the last.
+/// read once, in order, and nothing past the last. Tests that check the exact requests read
+/// page and offset pagination with `prefetch: 0` (one request at a time); the prefetch tests
+/// check the requests sent ahead.
 @Suite struct APIPaginationTests {
     /// A server of the test's own (stopped when the test releases it).
     func server() throws -> LoopbackServer { try LoopbackServer.api() }
@@ -18,7 +20,7 @@ import Testing
         let server = try server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/page?n=95"), "recordsPath": "data",
-            "pagination": ["type": "page", "pageSizeParam": "per_page", "pageSize": 10],
+            "pagination": ["type": "page", "prefetch": 0, "pageSizeParam": "per_page", "pageSize": 10],
         ])
         #expect(read.ids == Array(1...95))
         #expect(read.positions == Array(1...95))
@@ -30,13 +32,13 @@ import Testing
         // 100 records: page 10 is full, and the total says it is the last.
         let counted = try await APITest.read([
             "url": .string("\(server.base)/page?n=100&per_page=10"), "recordsPath": "data",
-            "pagination": ["type": "page", "totalPath": "meta.total", "stopOnShortPage": false, "startPage": 1],
+            "pagination": ["type": "page", "prefetch": 0, "totalPath": "meta.total", "stopOnShortPage": false, "startPage": 1],
         ])
         #expect(counted.ids == Array(1...100))
         #expect(try queries(server, "/page") == (1...10).map { "n=100&page=\($0)&per_page=10" })
         try server.reset()
         // No page size known: the empty page 4 ends the read.
-        let untilEmpty = try await APITest.read(["url": .string("\(server.base)/page?n=30"), "recordsPath": "data", "pagination": ["type": "page"]])
+        let untilEmpty = try await APITest.read(["url": .string("\(server.base)/page?n=30"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0]])
         #expect(untilEmpty.ids == Array(1...30))
         #expect(try queries(server, "/page") == (1...4).map { "n=30&page=\($0)" })
     }
@@ -45,7 +47,7 @@ import Testing
         let server = try server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/offset?n=95"), "recordsPath": "items",
-            "pagination": ["type": "offset", "offsetParam": "offset", "limitParam": "limit", "limit": 10, "startOffset": 0],
+            "pagination": ["type": "offset", "prefetch": 0, "offsetParam": "offset", "limitParam": "limit", "limit": 10, "startOffset": 0],
         ])
         #expect(read.ids == Array(1...95))
         #expect(try queries(server, "/offset") == stride(from: 0, through: 90, by: 10).map { "limit=10&n=95&offset=\($0)" })
@@ -100,9 +102,47 @@ import Testing
         #expect(try server.requests().log.map(\.path) == ["/loop", "/loop", "/elsewhere"])
     }
 
+    /// With `prefetch: 2` the next two pages are asked for as a page arrives: the stand-in holds
+    /// each page from the second on until the page after it has been requested, so a client
+    /// that did not request ahead would hit the gate's timeout (logged) on every page.
+    @Test func pagesAreRequestedAheadAndEachIsReadOnce() async throws {
+        let server = try server()
+        let read = try await APITest.read([
+            "url": .string("\(server.base)/gated?n=95&gate=30"), "recordsPath": "data", "timeoutMs": 120_000,
+            "pagination": ["type": "page", "pageSize": 10, "prefetch": 2],
+        ])
+        #expect(read.ids == Array(1...95))
+        #expect(read.positions == Array(1...95))
+        let log = try server.requests().log
+        #expect(log.filter { $0.path == "/gated-timeout" }.map { $0.query["page"] ?? "" } == [])
+        // Pages 1–10 once each; past the short page 10 at most the two guesses 11 and 12.
+        let pages = log.filter { $0.path == "/gated" }.compactMap { $0.query["page"].flatMap { Int($0) } }
+        #expect(pages.filter { $0 <= 10 }.sorted() == Array(1...10))
+        #expect(Set(pages.filter { $0 > 10 }).isSubset(of: [11, 12]))
+        #expect(pages.count == Set(pages).count)
+    }
+
+    /// Offsets guessed from full pages are wrong when the server gives fewer records than the
+    /// limit asks: the wrong requests are dropped, the right offsets read, no record twice.
+    @Test func aWrongGuessIsDroppedAndTheRightOffsetRead() async throws {
+        let server = try server()
+        let read = try await APITest.read([
+            "url": .string("\(server.base)/offset?n=40&cap=7"), "recordsPath": "items",
+            "pagination": ["type": "offset", "limit": 10, "stopOnShortPage": false, "prefetch": 3],
+        ])
+        #expect(read.ids == Array(1...40))
+        let offsets = try server.requests().log.filter { $0.path == "/offset" }.compactMap { $0.query["offset"].flatMap { Int($0) } }
+        // Every page the read used: 0, 7, …, 35 (5 records), and the empty page at 40.
+        let used = [0, 7, 14, 21, 28, 35, 40]
+        #expect(Set(offsets).isSuperset(of: used))
+        // Any other request was a guess of a full page after one of them.
+        let guesses = Set(used.flatMap { read in (1...3).map { read + 10 * $0 } })
+        #expect(Set(offsets).subtracting(used).isSubset(of: guesses))
+    }
+
     @Test func aRejectedElementNamesItsPageAndIndex() async throws {
         let server = try server()
-        let read = try await APITest.read(["url": .string("\(server.base)/mixed"), "recordsPath": "data", "pagination": ["type": "page"]])
+        let read = try await APITest.read(["url": .string("\(server.base)/mixed"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0]])
         #expect(read.ids == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])
         #expect(read.positions == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])
         #expect(read.rejected == [Rejection(record: "not a record", reasons: ["page 2, record 3: expected an object, found string"], position: 8, stage: "source")])
@@ -121,6 +161,7 @@ import Testing
         #expect(failure(["type": "offset"]) == "pagination.limit: required for offset pagination")
         #expect(failure(["type": "link", "totalPath": "total"]) == "pagination.totalPath: only page and offset pagination stop at a total")
         #expect(failure(["type": "page", "pageSizeParam": "size"]) == "pagination.pageSize: required with pageSizeParam")
+        #expect(failure(["type": "page", "prefetch": 9]) == "pagination.prefetch: must be from 0 to 8, got 9")
     }
 }
 

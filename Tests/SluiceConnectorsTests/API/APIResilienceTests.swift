@@ -12,7 +12,7 @@ import Testing
     @Test func transientFailuresAreRetriedAndGiveUpWithTheServersMessage() async throws {
         let server = try LoopbackServer.api()
         let read = try await APITest.read([
-            "url": .string("\(server.base)/flaky?n=25&fail=2"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10],
+            "url": .string("\(server.base)/flaky?n=25&fail=2"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
             "retry": Self.immediate,
         ])
         #expect(read.ids == Array(1...25))
@@ -36,7 +36,7 @@ import Testing
         let server = try LoopbackServer.api()
         let clock = ManualClock()
         _ = try await APITest.read(
-            ["url": .string("\(server.base)/ratelimited?n=20&retry_after=3"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10], "retry": Self.immediate],
+            ["url": .string("\(server.base)/ratelimited?n=20&retry_after=3"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10], "retry": Self.immediate],
             resources: try APITest.resources(clock: clock))
         // Page 2 is full, so page 3 (empty) is asked for too: each refused once.
         #expect(clock.sleeps == [3, 3, 3])
@@ -56,7 +56,7 @@ import Testing
         let server = try LoopbackServer.api()
         let clock = ManualClock()
         let read = try await APITest.read(
-            ["url": .string("\(server.base)/window?n=65"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10]],
+            ["url": .string("\(server.base)/window?n=65"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10]],
             resources: try APITest.resources(clock: clock))
         #expect(read.ids == Array(1...65))
         // Pages 3 and 6 say no request remains until the window resets in a second.
@@ -68,7 +68,7 @@ import Testing
         let clock = ManualClock()
         _ = try await APITest.read(
             [
-                "url": .string("\(server.base)/page?n=100"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10],
+                "url": .string("\(server.base)/page?n=100"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
                 "rateLimit": ["requestsPerSecond": 4, "burst": 2],
             ],
             resources: try APITest.resources(clock: clock))
@@ -81,7 +81,7 @@ import Testing
     @Test func pacedRequestsArriveAtTheConfiguredRate() async throws {
         let server = try LoopbackServer.api()
         _ = try await APITest.read([
-            "url": .string("\(server.base)/page?n=200"), "recordsPath": "data", "pagination": ["type": "page", "pageSize": 10],
+            "url": .string("\(server.base)/page?n=200"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
             "rateLimit": ["requestsPerSecond": 20, "burst": 1],
         ])
         let times = try server.requests().log.map(\.time)
@@ -96,13 +96,13 @@ import Testing
         let server = try LoopbackServer.api()
         let stalled = try await APITest.read([
             "url": .string("\(server.base)/stall?stalls=1&seconds=3"), "timeoutMs": 400, "retry": Self.immediate,
-            "pagination": ["type": "page", "maxPages": 1],
+            "pagination": ["type": "page", "prefetch": 0, "maxPages": 1],
         ])
         #expect(stalled.ids == Array(1...10))
         let slow = try await APITest.read(["url": .string("\(server.base)/slow?slow=1&seconds=3"), "timeoutMs": 400, "retry": Self.immediate])
         #expect(slow.ids == [1, 2, 3, 4])
         let cut = try await APITest.read([
-            "url": .string("\(server.base)/cut?cuts=1"), "recordsPath": "data", "pagination": ["type": "page", "maxPages": 1], "retry": Self.immediate,
+            "url": .string("\(server.base)/cut?cuts=1"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "maxPages": 1], "retry": Self.immediate,
         ])
         #expect(cut.ids == Array(1...10))
         #expect(try server.requests().log.map(\.path) == ["/stall", "/stall", "/slow", "/slow", "/cut", "/cut"])
