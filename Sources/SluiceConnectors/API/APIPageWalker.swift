@@ -10,8 +10,8 @@ import SluiceFormats
 /// cannot count the records (a body the decoder will refuse) does the next address wait for the
 /// decoded count (``advance(after:records:)``). Page and offset pagination go further: as a
 /// page arrives, the requests for the `prefetch` pages after it are sent on the guess that it is
-/// full, and a request the scan proves wrong is cancelled. A page that leads back to one
-/// already read is a loop and fails the read.
+/// full; the page is then decoded without a scan, and a request its count proves wrong is
+/// cancelled. A page that leads back to one already read is a loop and fails the read.
 final class APIPageWalker {
     /// A page fetched, with what its decoding needs.
     struct Page: Sendable {
@@ -63,7 +63,10 @@ final class APIPageWalker {
                     base: source.startURL),
                 firstNumber: number + 1)
         }
-        let counted = answer.body.withUnsafeBytes { PageScan.recordCount(recordsPath: source.recordsPath, in: $0) }
+        // With requests already sent ahead, counting by a scan would only confirm the guess
+        // sooner: the page is decoded where it is taken, and its count then checks the guess.
+        let counted =
+            guessesAhead ? nil : answer.body.withUnsafeBytes { PageScan.recordCount(recordsPath: source.recordsPath, in: $0) }
         var page = Page(url: url, number: number, before: before, answer: answer, advanced: false)
         if let counted {
             try advance(after: page, records: counted)
@@ -93,6 +96,10 @@ final class APIPageWalker {
             cancelAhead()
         }
     }
+
+    /// Whether the requests for the next pages are sent on a guess (page and offset pagination
+    /// with `prefetch`), so the next address does not wait for this page's count.
+    private var guessesAhead: Bool { pagination.isCounted && pagination.prefetch > 0 }
 
     /// Stops the requests in flight (the read failed).
     func cancel() {
