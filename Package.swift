@@ -88,9 +88,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SluiceRedisWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SluiceConnectors",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
+                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,6 +166,15 @@ let package = Package(
         .testTarget(
             name: "SluiceSchedulingTests",
             dependencies: ["SluiceScheduling", "SluiceCore", "SluiceTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceRedisWireTests",
+            dependencies: [
+                "SluiceRedisWire", "SluiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

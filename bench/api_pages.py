@@ -12,7 +12,9 @@ page, one request at a time, and stop at the empty page:
   nothing (the floor any client pays for the server and the network);
 - `sluice`: `sluice run --no-state` of an `api` source with page pagination into an NDJSON file;
 - `dlt`: dlt's `rest_api` source with a page-number paginator into dlt's filesystem destination
-  as JSONL (the tool a user would otherwise pick).
+  as JSONL (the tool a user would otherwise pick);
+- `sluice, file`: the same records as one local JSON file of the same bytes, through the same
+  job with a `file` source: the floor of decoding and writing them, with no HTTP at all.
 
 Runs are interleaved; the table shows each one's best and median wall time and its ratio to the
 plain loop. Needs the release build (`swift build -c release --product sluice`) and dlt
@@ -96,7 +98,22 @@ def main():
                                                             "pagination": {"type": "page", "pageSize": args.page_size}}},
                        "target": {"type": "file", "config": {"path": out, "format": "ndjson"}}}, f)
         env = dict(os.environ, SLUICE_DATA_DIRS=work)
-        cases = [("plain loop", None), ("sluice", [SLUICE, "run", "--no-state", job])]
+        # The same records as one local document, for the floor without HTTP.
+        document = os.path.join(work, "all.json")
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        with open(document, "wb") as f:
+            f.write(b'{"data": [')
+            for page in range(1, args.pages + 1):
+                connection.request("GET", f"/bench?page={page}")
+                body = connection.getresponse().read()
+                f.write((b", " if page > 1 else b"") + body[body.index(b"[") + 1:body.rindex(b"]")])
+            f.write(b"]}")
+        connection.close()
+        file_job = os.path.join(work, "file-job.json")
+        with open(file_job, "w") as f:
+            json.dump({"name": "file floor", "source": {"type": "file", "config": {"path": document, "format": "json", "recordsPath": "data"}},
+                       "target": {"type": "file", "config": {"path": out, "format": "ndjson"}}}, f)
+        cases = [("plain loop", None), ("sluice", [SLUICE, "run", "--no-state", job]), ("sluice, file", [SLUICE, "run", "--no-state", file_job])]
         if not args.skip_dlt:
             cases.append(("dlt rest_api", None))
         times = {name: [] for name, _ in cases}
@@ -107,7 +124,7 @@ def main():
                     got = plain_loop(port, args.page_size)
                     times[name].append(time.perf_counter() - start)
                     assert got == total, f"plain loop read {got} of {total}"
-                elif name == "sluice":
+                elif name.startswith("sluice"):
                     times[name].append(timed(command, env))
                     with open(out, "rb") as f:
                         lines = sum(1 for _ in f)
