@@ -7,83 +7,83 @@ import Testing
 /// read once, in order, and nothing past the last.
 @Suite struct APIPaginationTests {
     /// A server of the test's own (stopped when the test releases it).
-    func server() throws -> LoopbackServer { try LoopbackServer.api() }
+    func server() async throws -> LoopbackServer { try await LoopbackServer.api() }
 
     /// The queries the server saw for `path`, in order.
-    func queries(_ server: LoopbackServer, _ path: String) throws -> [String] {
-        try server.requests().log.filter { $0.path == path }.map(\.queryText)
+    func queries(_ server: LoopbackServer, _ path: String) async throws -> [String] {
+        try await server.requests().log.filter { $0.path == path }.map(\.queryText)
     }
 
     @Test func pageNumbersStopAtTheShortPage() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/page?n=95"), "recordsPath": "data",
             "pagination": ["type": "page", "pageSizeParam": "per_page", "pageSize": 10],
         ])
         #expect(read.ids == Array(1...95))
         #expect(read.positions == Array(1...95))
-        #expect(try queries(server, "/page") == (1...10).map { "n=95&page=\($0)&per_page=10" })
+        #expect(try await queries(server, "/page") == (1...10).map { "n=95&page=\($0)&per_page=10" })
     }
 
     @Test func pageNumbersStopAtTheTotalOrAnEmptyPage() async throws {
-        let server = try server()
+        let server = try await server()
         // 100 records: page 10 is full, and the total says it is the last.
         let counted = try await APITest.read([
             "url": .string("\(server.base)/page?n=100&per_page=10"), "recordsPath": "data",
             "pagination": ["type": "page", "totalPath": "meta.total", "stopOnShortPage": false, "startPage": 1],
         ])
         #expect(counted.ids == Array(1...100))
-        #expect(try queries(server, "/page") == (1...10).map { "n=100&page=\($0)&per_page=10" })
-        try server.reset()
+        #expect(try await queries(server, "/page") == (1...10).map { "n=100&page=\($0)&per_page=10" })
+        try await server.reset()
         // No page size known: the empty page 4 ends the read.
         let untilEmpty = try await APITest.read(["url": .string("\(server.base)/page?n=30"), "recordsPath": "data", "pagination": ["type": "page"]])
         #expect(untilEmpty.ids == Array(1...30))
-        #expect(try queries(server, "/page") == (1...4).map { "n=30&page=\($0)" })
+        #expect(try await queries(server, "/page") == (1...4).map { "n=30&page=\($0)" })
     }
 
     @Test func offsetAndLimit() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/offset?n=95"), "recordsPath": "items",
             "pagination": ["type": "offset", "offsetParam": "offset", "limitParam": "limit", "limit": 10, "startOffset": 0],
         ])
         #expect(read.ids == Array(1...95))
-        #expect(try queries(server, "/offset") == stride(from: 0, through: 90, by: 10).map { "limit=10&n=95&offset=\($0)" })
+        #expect(try await queries(server, "/offset") == stride(from: 0, through: 90, by: 10).map { "limit=10&n=95&offset=\($0)" })
     }
 
     @Test func cursorFromTheBody() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/cursor?n=95"), "recordsPath": "results",
             "pagination": ["type": "cursor", "cursorParam": "cursor", "cursorPath": "paging.next"],
         ])
         #expect(read.ids == Array(1...95))
-        let cursors = try server.requests().log.filter { $0.path == "/cursor" }.map { $0.query["cursor"] ?? "" }
+        let cursors = try await server.requests().log.filter { $0.path == "/cursor" }.map { $0.query["cursor"] ?? "" }
         #expect(cursors == [""] + stride(from: 10, through: 90, by: 10).map { Array("\($0)".utf8).base64URL })
     }
 
     @Test func linkHeaderAndNextURL() async throws {
-        let server = try server()
+        let server = try await server()
         let linked = try await APITest.read(["url": .string("\(server.base)/link?n=95"), "pagination": ["type": "link"]])
         #expect(linked.ids == Array(1...95))
-        #expect(try queries(server, "/link") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
-        try server.reset()
+        #expect(try await queries(server, "/link") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
+        try await server.reset()
         let next = try await APITest.read([
             "url": .string("\(server.base)/nexturl?n=95"), "recordsPath": "data", "pagination": ["type": "nextUrl", "nextUrlPath": "links.next"],
         ])
         #expect(next.ids == Array(1...95))
-        #expect(try queries(server, "/nexturl") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
+        #expect(try await queries(server, "/nexturl") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
     }
 
     @Test func maxPagesEndsTheReadQuietly() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read(["url": .string("\(server.base)/link?n=95"), "pagination": ["type": "link", "maxPages": 3]])
         #expect(read.ids == Array(1...30))
-        #expect(try queries(server, "/link").count == 3)
+        #expect(try await queries(server, "/link").count == 3)
     }
 
     @Test func aLoopAndALinkToAnotherHostFailTheRead() async throws {
-        let server = try server()
+        let server = try await server()
         let loop = await APITest.failure {
             _ = try await APITest.read(["url": .string("\(server.base)/loop"), "recordsPath": "data", "pagination": ["type": "nextUrl", "nextUrlPath": "links.next"]])
         }
@@ -97,11 +97,11 @@ import Testing
             elsewhere
                 == "the next-page link of \(server.base)/elsewhere leads to another host (http://169.254.169.254/latest/meta-data/); "
                 + "set pagination.followOtherHosts to follow it (the request's credentials go with it)")
-        #expect(try server.requests().log.map(\.path) == ["/loop", "/loop", "/elsewhere"])
+        #expect(try await server.requests().log.map(\.path) == ["/loop", "/loop", "/elsewhere"])
     }
 
     @Test func aRejectedElementNamesItsPageAndIndex() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read(["url": .string("\(server.base)/mixed"), "recordsPath": "data", "pagination": ["type": "page"]])
         #expect(read.ids == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])
         #expect(read.positions == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])
