@@ -26,7 +26,7 @@ import Testing
         #expect(value([0x01, 0, 0, 0, 0, 0, 0, 0, 0x01], scale: 25) == "0.0000018446744073709551617")
     }
 
-    @Test func valuesToBytesMatchJavaBigIntegerToByteArray() throws {
+    @Test func valuesToBytesMatchJavaBigIntegerToByteArray() async throws {
         let texts = ["0", "1", "-1", "127", "128", "-128", "-129", "255", "256", "-256", "32767", "-32768", "8388607",
                      "9223372036854775807", "-9223372036854775808", "18446744073709551616", "-18446744073709551617",
                      "99999999999999999999999999999999999999", "-99999999999999999999999999999999999999", "1.5", "-0.01", "1e3", "2.50E-1"]
@@ -38,7 +38,7 @@ for t in sys.argv[1:]:
     size = (n if n >= 0 else ~n).bit_length() // 8 + 1
     print(n.to_bytes(size, "big", signed=True).hex())
 """#
-        let expected = try Python.run(script, arguments: texts).split(separator: "\n").map(String.init)
+        let expected = try await Python.run(script, arguments: texts).split(separator: "\n").map(String.init)
         for (text, hex) in zip(texts, expected) {
             let result = AvroDecimal.unscaledBytes(.string(text), precision: 41, scale: 2)
             guard case .success(let bytes) = result else {

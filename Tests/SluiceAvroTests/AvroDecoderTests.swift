@@ -8,18 +8,18 @@ import Testing
 /// type, logical type, codec and union shape.
 @Suite struct AvroDecoderTests {
     /// Writes the all-types file with `codec`, `count` records, blocks of about `interval` bytes.
-    private func allTypesFile(_ dir: TemporaryDirectory, codec: String, count: Int = 300, interval: Int = 600) throws -> String {
+    private func allTypesFile(_ dir: TemporaryDirectory, codec: String, count: Int = 300, interval: Int = 600) async throws -> String {
         let path = dir.file("all-\(codec).avro")
-        _ = try AvroOracle.run(AvroOracle.writeAllTypesScript, [path, codec, String(count), String(interval)])
+        _ = try await AvroOracle.run(AvroOracle.writeAllTypesScript, [path, codec, String(count), String(interval)])
         return path
     }
 
     @Test(arguments: ["null", "deflate", "snappy", "zstandard", "bzip2"])
-    func readsEveryTypeAsFastavroDoes(codec: String) throws {
+    func readsEveryTypeAsFastavroDoes(codec: String) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: codec)
-        let expected = try AvroOracle.read(path)
+        let path = try await allTypesFile(dir, codec: codec)
+        let expected = try await AvroOracle.read(path)
         #expect(expected.codec == codec)
         let bytes = try readBytes(path)
         let decoded = try decodeAvro(bytes, options: DecodeOptions(batchSize: 64))
@@ -32,10 +32,10 @@ import Testing
     }
 
     @Test(arguments: ["null", "deflate"])
-    func chunkSizesGiveIdenticalResults(codec: String) throws {
+    func chunkSizesGiveIdenticalResults(codec: String) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: codec, count: 120, interval: 300)
+        let path = try await allTypesFile(dir, codec: codec, count: 120, interval: 300)
         let bytes = try readBytes(path)
         let whole = try decodeAvro(bytes, options: DecodeOptions(batchSize: 50))
         #expect(whole.rows.count == 120)
@@ -50,10 +50,10 @@ import Testing
         }
     }
 
-    @Test func declaredSchemaOfEveryType() throws {
+    @Test func declaredSchemaOfEveryType() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: "null", count: 3)
+        let path = try await allTypesFile(dir, codec: "null", count: 3)
         let decoded = try decodeAvro(try readBytes(path))
         func field(_ name: String, _ type: LogicalType, _ nullable: Bool = false) -> FieldSchema {
             FieldSchema(name: name, type: type, nullable: nullable)
@@ -112,10 +112,10 @@ import Testing
         for (got, want) in zip(schema, expected) { #expect(got == want, "field \(want.name)") }
     }
 
-    @Test func flatPrimitivesLandInTypedColumns() throws {
+    @Test func flatPrimitivesLandInTypedColumns() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: "null", count: 40)
+        let path = try await allTypesFile(dir, codec: "null", count: 40)
         let decoded = try decodeAvro(try readBytes(path))
         let batch = try #require(decoded.chunks.first?.batch)
         func kind(_ name: String) -> String {
@@ -150,11 +150,11 @@ import Testing
         #expect(batch.column(named: "ni")?.presence != nil)
     }
 
-    @Test func projectionBuildsOnlyTheNamedFields() throws {
+    @Test func projectionBuildsOnlyTheNamedFields() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: "deflate", count: 200, interval: 500)
-        let expected = try AvroOracle.read(path)
+        let path = try await allTypesFile(dir, codec: "deflate", count: 200, interval: 500)
+        let expected = try await AvroOracle.read(path)
         var options = DecodeOptions(batchSize: 1000)
         let wanted: Set<String> = ["s", "ltn", "mrec", "multi", "not-in-the-file"]
         options.projection = wanted
@@ -171,7 +171,7 @@ import Testing
         #expect(decoded.schema?.count == 40)
     }
 
-    @Test func schemaThatIsNotARecordGivesOneValueField() throws {
+    @Test func schemaThatIsNotARecordGivesOneValueField() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("longs.avro")
@@ -180,17 +180,17 @@ import fastavro, sys
 fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema({"type": "array", "items": ["null", "long"]}),
                 [[1, None, -3], [], [2**62]], sync_interval=10)
 """#
-        _ = try Python.run(script, arguments: [path])
+        _ = try await Python.run(script, arguments: [path])
         let decoded = try decodeAvro(try readBytes(path))
         #expect(decoded.schema == [FieldSchema(name: "value", type: .list(element: FieldSchema(name: "element", type: .integer(bits: 64, signed: true), nullable: true)), nullable: false)])
         #expect(decoded.rows == [["value": [1, nil, -3]], ["value": []], ["value": [.int(1 << 62)]]])
-        #expect(firstDifference(decoded.rows, try AvroOracle.read(path).rows) == nil)
+        #expect(firstDifference(decoded.rows, try await AvroOracle.read(path).rows) == nil)
     }
 
-    @Test func fileWithoutRecordsYieldsItsSchemaAndBytes() throws {
+    @Test func fileWithoutRecordsYieldsItsSchemaAndBytes() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try allTypesFile(dir, codec: "snappy", count: 0)
+        let path = try await allTypesFile(dir, codec: "snappy", count: 0)
         let bytes = try readBytes(path)
         let decoded = try decodeAvro(bytes)
         #expect(decoded.rows.isEmpty)
@@ -200,7 +200,7 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema({"type": "array",
         #expect(decoded.chunks.first?.batch.fields.count == 40)
     }
 
-    @Test func decimalsFollowTheConvention() throws {
+    @Test func decimalsFollowTheConvention() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("decimals.avro")
@@ -216,7 +216,7 @@ values = ["0", "1", "-1", "12.5", "0.1", "-0.000001", "123456789012.000000", "92
 fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema),
                 [{"d": D(v), "f": D(["0", "-0.01", "1.5", "-8388.08", "8388.07"][k % 5])} for k, v in enumerate(values)])
 """#
-        _ = try Python.run(script, arguments: [path])
+        _ = try await Python.run(script, arguments: [path])
         let decoded = try decodeAvro(try readBytes(path))
         let column = decoded.rows.map { $0.objectValue?["d"] ?? .null }
         #expect(column == [
@@ -225,6 +225,6 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema),
             "-99999999999999999999999999999999999999999999999999999.999999", 0.3, 3.14159,
         ])
         #expect(decoded.rows.map { $0.objectValue?["f"] ?? .null } == [0, -0.01, 1.5, -8388.08, 8388.07, 0, -0.01, 1.5, -8388.08, 8388.07, 0, -0.01, 1.5, -8388.08, 8388.07])
-        #expect(firstDifference(decoded.rows, try AvroOracle.read(path).rows) == nil)
+        #expect(firstDifference(decoded.rows, try await AvroOracle.read(path).rows) == nil)
     }
 }

@@ -20,12 +20,12 @@ import Testing
     }
 
     /// What fastavro reads from `bytes`.
-    private func fastavroRead(_ bytes: [UInt8]) throws -> (rows: [Value], codec: String, schema: Value) {
+    private func fastavroRead(_ bytes: [UInt8]) async throws -> (rows: [Value], codec: String, schema: Value) {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("out.avro")
         try writeBytes(bytes, to: path)
-        let read = try AvroOracle.read(path)
+        let read = try await AvroOracle.read(path)
         return (read.rows, read.codec, read.schema)
     }
 
@@ -66,11 +66,11 @@ import Testing
     }
 
     @Test(arguments: [AvroCodec.null, .deflate, .snappy, .zstandard])
-    func fastavroReadsInferredTypes(codec: AvroCodec) throws {
+    func fastavroReadsInferredTypes(codec: AvroCodec) async throws {
         let batches = [inferredBatch(rows: 40, from: 1), inferredBatch(rows: 25, from: 41)]
         let options = AvroWriteOptions(codec: codec, blockRecords: 16, syncMarker: Self.sync)
         let bytes = try write(batches, options: options)
-        let read = try fastavroRead(bytes)
+        let read = try await fastavroRead(bytes)
         #expect(read.codec == codec.rawValue)
         #expect(firstDifference(read.rows, expectedInferred(batches)) == nil)
         let schema = JSONText.string(read.schema)
@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test(arguments: [AvroCodec.null, .deflate, .snappy, .zstandard])
-    func fastavroReadsHintedTypes(codec: AvroCodec) throws {
+    func fastavroReadsHintedTypes(codec: AvroCodec) async throws {
         let hints: [String: FieldSchema] = [
             "price": FieldSchema(name: "price", type: .decimal(precision: 12, scale: 2), nullable: false),
             "big": FieldSchema(name: "big", type: .decimal(precision: 38, scale: 10)),
@@ -140,7 +140,7 @@ import Testing
         let batch = RecordBatch(records: records, positions: Array(1...30))
         let options = AvroWriteOptions(codec: codec, fieldSchemas: hints, blockRecords: 7, syncMarker: Self.sync, recordName: "my record", namespace: "org.example")
         let bytes = try write([batch], options: options)
-        let read = try fastavroRead(bytes)
+        let read = try await fastavroRead(bytes)
         var expected: [Value] = []
         for record in records {
             var object = ValueObject()
@@ -220,17 +220,17 @@ import Testing
         }
     }
 
-    @Test func namesAreMadeValidAndUnique() throws {
+    @Test func namesAreMadeValidAndUnique() async throws {
         let batch = RecordBatch(records: [ValueObject([("first name", "a"), ("first_name", "b"), ("1st", 1), ("ünï", true)])])
         let bytes = try write([batch], options: AvroWriteOptions(syncMarker: Self.sync))
-        let read = try fastavroRead(bytes)
+        let read = try await fastavroRead(bytes)
         #expect(read.rows == [["first_name": "a", "first_name_2": "b", "_1st": 1, "_n_": true]])
     }
 
-    @Test func noBatchesWritesAValidEmptyFile() throws {
+    @Test func noBatchesWritesAValidEmptyFile() async throws {
         let hints = ["b": FieldSchema(name: "b", type: .boolean), "a": FieldSchema(name: "a", type: .string, nullable: false)]
         let bytes = try write([], options: AvroWriteOptions(fieldSchemas: hints, syncMarker: Self.sync))
-        let read = try fastavroRead(bytes)
+        let read = try await fastavroRead(bytes)
         #expect(read.rows.isEmpty)
         #expect(JSONText.string(read.schema) == #"{"type":"record","name":"Record","fields":[{"name":"a","type":"string"},{"name":"b","type":["null","boolean"]}]}"#)
         var bad = AvroEncoder(options: AvroWriteOptions(syncMarker: [1, 2, 3]), name: "out.avro")
@@ -242,10 +242,10 @@ import Testing
         }
     }
 
-    @Test func manyBlocksAndARandomSyncMarker() throws {
+    @Test func manyBlocksAndARandomSyncMarker() async throws {
         let batch = inferredBatch(rows: 500, from: 1)
         let bytes = try write([batch], options: AvroWriteOptions(blockRecords: 1000, blockBytes: 512))
-        let read = try fastavroRead(bytes)
+        let read = try await fastavroRead(bytes)
         #expect(read.rows.count == 500)
         let decoded = try decodeAvro(bytes, chunkSize: 7)
         #expect(firstDifference(decoded.rows, expectedInferred([batch])) == nil)

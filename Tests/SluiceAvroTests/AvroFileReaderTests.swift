@@ -5,12 +5,12 @@ import SluiceTestSupport
 import Testing
 
 @Suite struct AvroFileReaderTests {
-    @Test func readsAFileThroughRandomAccessInput() throws {
+    @Test func readsAFileThroughRandomAccessInput() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("all.avro")
-        _ = try AvroOracle.run(AvroOracle.writeAllTypesScript, [path, "null", "150", "400"])
-        let expected = try AvroOracle.read(path)
+        _ = try await AvroOracle.run(AvroOracle.writeAllTypesScript, [path, "null", "150", "400"])
+        let expected = try await AvroOracle.read(path)
         for readSize in [97, 1 << 20] {
             let reader = try AvroFileReader(input: try LocalFileInput(path: path), options: DecodeOptions(batchSize: 40), readSize: readSize)
             #expect(reader.declaredSchema?.count == 40)

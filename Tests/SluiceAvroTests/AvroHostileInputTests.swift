@@ -10,7 +10,7 @@ import Testing
     typealias B = AvroFileBuilder
 
     /// A small file fastavro writes: a few types, several blocks (of about `interval` bytes).
-    private func smallFile(codec: String = "null", interval: Int = 60) throws -> [UInt8] {
+    private func smallFile(codec: String = "null", interval: Int = 60) async throws -> [UInt8] {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("small.avro")
@@ -31,15 +31,15 @@ recs = [{"id": k, "name": None if k % 3 == 0 else "n%d" % k, "tags": ["t"] * (k 
          "ts": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)} for k in range(12)]
 fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, codec=sys.argv[2], sync_interval=int(sys.argv[3]))
 """#
-        _ = try Python.run(script, arguments: [path, codec, String(interval)])
+        _ = try await Python.run(script, arguments: [path, codec, String(interval)])
         return try readBytes(path)
     }
 
     /// Every length of the null-codec file; every third of the compressed ones (in a debug
     /// build one deflate decode of it takes tens of milliseconds).
     @Test(arguments: [("null", 1), ("deflate", 3), ("snappy", 3), ("bzip2", 3)])
-    func truncationAtEveryLength(codec: String, stride: Int) throws {
-        let bytes = try smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
+    func truncationAtEveryLength(codec: String, stride: Int) async throws {
+        let bytes = try await smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
         let full = try decodeAvro(bytes)
         #expect(full.rows.count == 12)
         for length in Swift.stride(from: 0, to: bytes.count, by: stride) {
@@ -56,8 +56,8 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, co
     /// Every bit of the null-codec file; one bit of every byte (the bit rotating) of the
     /// compressed ones.
     @Test(arguments: ["null", "deflate", "snappy", "bzip2"])
-    func bitFlipsOverTheWholeFile(codec: String) throws {
-        let bytes = try smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
+    func bitFlipsOverTheWholeFile(codec: String) async throws {
+        let bytes = try await smallFile(codec: codec, interval: codec == "null" ? 60 : 300)
         var refused = 0
         for index in bytes.indices {
             for bit in codec == "null" ? Array(0..<8) : [index % 8] {
@@ -258,7 +258,7 @@ fastavro.writer(open(sys.argv[1], "wb"), fastavro.parse_schema(schema), recs, co
         }
     }
 
-    @Test func snappyChecksumMismatch() throws {
+    @Test func snappyChecksumMismatch() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("crc.avro")
@@ -271,7 +271,7 @@ data = bytearray(out.getvalue())
 data[-17] ^= 0x01  # the last byte of the only block's CRC-32, just before the final sync marker
 open(sys.argv[1], "wb").write(bytes(data))
 """#
-        _ = try Python.run(script, arguments: [path])
+        _ = try await Python.run(script, arguments: [path])
         let outcome = decodeDamaged(try readBytes(path))
         guard case .refused(let message) = outcome else {
             Issue.record("expected a refusal, got \(outcome)")

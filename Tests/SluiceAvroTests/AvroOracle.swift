@@ -346,14 +346,14 @@ with open(path, "wb") as fo:
 """#
 
     /// Runs `script` with `arguments`.
-    static func run(_ script: String, _ arguments: [String]) throws -> String {
-        try Python.run(transcodeFunctions + "\n" + script, arguments: arguments)
+    static func run(_ script: String, _ arguments: [String]) async throws -> String {
+        try await Python.run(transcodeFunctions + "\n" + script, arguments: arguments)
     }
 
     /// What fastavro reads from `path`: the rows (in Sluice's conventions, timestamps as
     /// `{"$ts": µs}`) and the file's codec.
-    static func read(_ path: String) throws -> (rows: [Value], codec: String, schema: Value, metadata: Value) {
-        let output = try run(readScript, [path])
+    static func read(_ path: String) async throws -> (rows: [Value], codec: String, schema: Value, metadata: Value) {
+        let output = try await run(readScript, [path])
         guard case .object(let object) = try JSONParser.parse(output),
             case .array(let rows) = object["rows"] ?? .null,
             case .string(let codec) = object["codec"] ?? .null

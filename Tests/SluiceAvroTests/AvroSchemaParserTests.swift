@@ -8,9 +8,9 @@ import Testing
         try AvroSchemaParser.parse(try JSONParser.parse(json))
     }
 
-    @Test func fixedPrecisionLimitsMatchTheSpecFormula() throws {
+    @Test func fixedPrecisionLimitsMatchTheSpecFormula() async throws {
         let script = "import math\nfor n in range(1, 33): print(len(str(2 ** (8 * n - 1) - 1)) - 1)"
-        let expected = try Python.run(script).split(separator: "\n").compactMap { Int($0) }
+        let expected = try await Python.run(script).split(separator: "\n").compactMap { Int($0) }
         #expect((1...32).map { AvroSchemaParser.maximumPrecision(fixedSize: $0) } == expected)
     }
 

@@ -2,12 +2,12 @@ import SluiceCodecs
 import Testing
 
 @Suite struct Bzip2Tests {
-    @Test func pythonCompressedDecodes() throws {
+    @Test func pythonCompressedDecodes() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         let samples = Samples.all.filter { $0.bytes.count < 1_000_000 } + [("csv-1100000", Samples.csv(1_100_000))]
         for (name, bytes) in samples { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import bz2
             for n in \(samples.map(\.name)):
                 data = rd(n)
@@ -24,12 +24,12 @@ import Testing
         }
     }
 
-    @Test func tinyPiecesAndErrors() throws {
+    @Test func tinyPiecesAndErrors() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         let data = Samples.mixed(30_000) + [UInt8](repeating: 7, count: 5000)
         try oracle.write("data", data)
-        try oracle.run("import bz2\nwr('data.bz2', bz2.compress(rd('data')))")
+        try await oracle.run("import bz2\nwr('data.bz2', bz2.compress(rd('data')))")
         let file = try oracle.read("data.bz2")
         for (piece, limit) in [(1, 1), (3, 7), (1000, 1), (1 << 20, 1 << 20)] {
             #expect(try driveDecompressor(.bzip2, file, pieceSize: piece, limit: limit) == data, "piece \(piece) limit \(limit)")
@@ -53,12 +53,12 @@ import Testing
 
     /// Regression: a block using all 256 byte values once built an empty move-to-front list
     /// and crashed.
-    @Test func blockUsingEveryByteValue() throws {
+    @Test func blockUsingEveryByteValue() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         let data = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         try oracle.write("all", data)
-        try oracle.run("import bz2\nwr('all.bz2', bz2.compress(rd('all')))")
+        try await oracle.run("import bz2\nwr('all.bz2', bz2.compress(rd('all')))")
         #expect(try driveDecompressor(.bzip2, try oracle.read("all.bz2"), pieceSize: 100, limit: 1000) == data)
     }
 }

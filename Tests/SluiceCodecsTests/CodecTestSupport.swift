@@ -113,9 +113,9 @@ struct Oracle {
 
     /// Runs `script` with the directory as `sys.argv[1]` (as `d`) and `os`, `sys` imported.
     @discardableResult
-    func run(_ script: String) throws -> String {
+    func run(_ script: String) async throws -> String {
         let prelude = "import os, sys\nd = sys.argv[1]\ndef rd(n):\n    return open(os.path.join(d, n), 'rb').read()\ndef wr(n, b):\n    open(os.path.join(d, n), 'wb').write(b)\n"
-        return try Python.run(prelude + script, arguments: [directory.path])
+        return try await Python.run(prelude + script, arguments: [directory.path])
     }
 
     func remove() { directory.remove() }

@@ -2,11 +2,11 @@ import SluiceCodecs
 import Testing
 
 @Suite struct LZ4Tests {
-    @Test func pythonCompressedDecodes() throws {
+    @Test func pythonCompressedDecodes() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import cramjam
             for n in \(Samples.all.map(\.name)):
                 wr(n + '.lz4', bytes(cramjam.lz4.compress_block(rd(n), store_size=False)))
@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test func swiftCompressedDecodesInPython() throws {
+    @Test func swiftCompressedDecodesInPython() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all {
@@ -30,7 +30,7 @@ import Testing
                 #expect(compressed.count < bytes.count / 2, "\(name) compressed to \(compressed.count)")
             }
         }
-        let out = try oracle.run("""
+        let out = try await oracle.run("""
             import cramjam
             for n in \(Samples.all.map(\.name)):
                 data = rd(n)
@@ -53,11 +53,11 @@ import Testing
         #expect(throws: CodecError.self) { try BlockCodec.lz4Raw.decompressed([], expectedSize: nil) }
     }
 
-    @Test func hostileInputs() throws {
+    @Test func hostileInputs() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.small { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import cramjam
             for n in \(Samples.small.map(\.name)):
                 wr(n + '.lz4', bytes(cramjam.lz4.compress_block(rd(n), store_size=False)))

@@ -2,11 +2,11 @@ import SluiceCodecs
 import Testing
 
 @Suite struct SnappyTests {
-    @Test func pythonCompressedDecodes() throws {
+    @Test func pythonCompressedDecodes() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import cramjam
             for n in \(Samples.all.map(\.name)):
                 wr(n + '.snappy', bytes(cramjam.snappy.compress_raw(rd(n))))
@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    @Test func swiftCompressedDecodesInPython() throws {
+    @Test func swiftCompressedDecodesInPython() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all {
@@ -32,7 +32,7 @@ import Testing
                 #expect(compressed.count < bytes.count / 2, "\(name) compressed to \(compressed.count)")
             }
         }
-        let out = try oracle.run("""
+        let out = try await oracle.run("""
             import cramjam
             for n in \(Samples.all.map(\.name)):
                 assert bytes(cramjam.snappy.decompress_raw(rd(n + '.snappy'))) == rd(n), n

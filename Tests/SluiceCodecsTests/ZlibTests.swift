@@ -2,11 +2,11 @@ import SluiceCodecs
 import Testing
 
 @Suite struct ZlibTests {
-    @Test func pythonCompressedDecodes() throws {
+    @Test func pythonCompressedDecodes() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import gzip, zlib, cramjam
             for n in \(Samples.all.map(\.name)):
                 data = rd(n)
@@ -30,7 +30,7 @@ import Testing
         }
     }
 
-    @Test func swiftCompressedDecodesInPython() throws {
+    @Test func swiftCompressedDecodesInPython() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all {
@@ -39,7 +39,7 @@ import Testing
             try oracle.write(name + ".deflate", try BlockCodec.deflate.compressed(bytes))
             try oracle.write(name + ".stream.gz", try driveCompressor(.gzip, bytes, pieceSize: 10_000, level: 1))
         }
-        let out = try oracle.run("""
+        let out = try await oracle.run("""
             import gzip, zlib
             for n in \(Samples.all.map(\.name)):
                 data = rd(n)

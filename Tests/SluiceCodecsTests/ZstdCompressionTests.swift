@@ -4,7 +4,7 @@ import Testing
 @Suite struct ZstdCompressionTests {
     static let levels = [1, 3, 9, 19]
 
-    @Test func swiftCompressedDecodesInPython() throws {
+    @Test func swiftCompressedDecodesInPython() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all {
@@ -20,7 +20,7 @@ import Testing
             try oracle.write("\(name).stream", streamed)
             #expect(firstDifference(try driveDecompressor(.zstd, streamed, pieceSize: 4096, limit: 10_000), bytes) == nil, "\(name) stream")
         }
-        let out = try oracle.run("""
+        let out = try await oracle.run("""
             import zstandard as z
             for n in \(Samples.all.map(\.name)):
                 data = rd(n)
@@ -33,13 +33,13 @@ import Testing
         #expect(out == "ok\n")
     }
 
-    @Test func reallyCompresses() throws {
+    @Test func reallyCompresses() async throws {
         // Within 40% of python-zstandard's size at the same level, and well under the input.
         let oracle = try Oracle()
         defer { oracle.remove() }
         let csv = Samples.csv(200_000)
         try oracle.write("csv", csv)
-        let sizes = try oracle.run("""
+        let sizes = try await oracle.run("""
             import zstandard as z
             print(' '.join(str(len(z.ZstdCompressor(level=l).compress(rd('csv')))) for l in \(Self.levels)))
             """).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -5,11 +5,11 @@ import Testing
     /// Variants python-zstandard writes for every sample.
     static let variants = ["l1", "l3", "l19", "l3-nocheck-nosize", "multi", "stream", "skip"]
 
-    @Test func pythonCompressedDecodes() throws {
+    @Test func pythonCompressedDecodes() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.all { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import zstandard as z
             for n in \(Samples.all.map(\.name)):
                 data = rd(n)
@@ -39,12 +39,12 @@ import Testing
         }
     }
 
-    @Test func tinyPiecesAndLimits() throws {
+    @Test func tinyPiecesAndLimits() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         let data = Samples.mixed(20_000)
         try oracle.write("data", data)
-        try oracle.run("""
+        try await oracle.run("""
             import zstandard as z
             data = rd('data')
             c = z.ZstdCompressor(level=3, write_checksum=True)
@@ -58,12 +58,12 @@ import Testing
     }
 
     /// Windows much smaller than the data: the stream decoder keeps sliding its history.
-    @Test func smallWindows() throws {
+    @Test func smallWindows() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         let data = Samples.mixed(300_000)
         try oracle.write("data", data)
-        try oracle.run("""
+        try await oracle.run("""
             import zstandard as z
             for log in (10, 12, 17):
                 p = z.ZstdCompressionParameters.from_level(3, window_log=log, write_checksum=True)
@@ -87,10 +87,10 @@ import Testing
         #expect(throws: CodecError.self) { try BlockCodec.zstd.decompressed(wrong, expectedSize: 0) }
     }
 
-    @Test func bombsStopAtTheLimit() throws {
+    @Test func bombsStopAtTheLimit() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
-        try oracle.run("""
+        try await oracle.run("""
             import zstandard as z
             wr('bomb.zst', z.ZstdCompressor(level=19).compress(b'\\0' * 50_000_000))
             co = z.ZstdCompressor(level=3).compressobj()
@@ -132,11 +132,11 @@ import Testing
         #expect(throws: CodecError.self) { try driveDecompressor(.zstd, empty + [0x28, 0xB5], pieceSize: 3, limit: 10) }
     }
 
-    @Test func hostileInputs() throws {
+    @Test func hostileInputs() async throws {
         let oracle = try Oracle()
         defer { oracle.remove() }
         for (name, bytes) in Samples.small { try oracle.write(name, bytes) }
-        try oracle.run("""
+        try await oracle.run("""
             import zstandard as z
             for n in \(Samples.small.map(\.name)):
                 wr(n + '.l3', z.ZstdCompressor(level=3, write_checksum=True).compress(rd(n)))

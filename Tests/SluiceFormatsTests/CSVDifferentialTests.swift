@@ -11,7 +11,7 @@ import Testing
 @Suite("CSV against Python's csv module")
 struct CSVDifferentialTests {
     /// Parses the CSV file at `path` with Python's `csv.reader` (blank lines dropped).
-    func pythonRows(_ csv: [UInt8], delimiter: Character = ",") throws -> [[String]] {
+    func pythonRows(_ csv: [UInt8], delimiter: Character = ",") async throws -> [[String]] {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-csv-\(UUID().uuidString).csv")
         try Data(csv).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
@@ -21,7 +21,7 @@ struct CSVDifferentialTests {
                 rows = [r for r in csv.reader(f, delimiter=sys.argv[2]) if r]
             sys.stdout.write(json.dumps(rows))
             """
-        let data = try Python.run(script, arguments: [url.path, String(delimiter)])
+        let data = try await Python.run(script, arguments: [url.path, String(delimiter)])
         guard case .array(let rows) = try JSONParser.parse(data) else { throw OracleError(message: "unexpected output") }
         return rows.map { row in (row.arrayValue ?? []).map { $0.stringValue ?? "?" } }
     }
@@ -56,7 +56,7 @@ struct CSVDifferentialTests {
     }
 
     @Test("reader: every cell of generated tricky CSV equals Python's", arguments: [",", ";", "\t"])
-    func reader(delimiter: String) throws {
+    func reader(delimiter: String) async throws {
         var rng = SplitMix(seed: UInt64(delimiter.unicodeScalars.first?.value ?? 0))
         let columns = 6
         var text = ""
@@ -74,7 +74,7 @@ struct CSVDifferentialTests {
             expected.append(values)
         }
         let input = Array(text.utf8)
-        let python = try pythonRows(input, delimiter: Character(delimiter))
+        let python = try await pythonRows(input, delimiter: Character(delimiter))
         let types = Dictionary(uniqueKeysWithValues: (1...columns).map { ("column\($0)", FieldType.string) })
         let options = DecodeOptions(batchSize: 700, delimiter: delimiter.utf8.first ?? 0x2C, hasHeader: false, fieldTypes: types)
         let ours = try decode(.csv, input, options: options, pieces: [65_536, 7])
@@ -91,7 +91,7 @@ struct CSVDifferentialTests {
     }
 
     @Test("writer: Python reads back exactly the strings written")
-    func writer() throws {
+    func writer() async throws {
         var rng = SplitMix(seed: 77)
         let names = ["plain", "with,comma", "quote\"d", " lead", "multi\nline"]
         var records: [ValueObject] = []
@@ -105,7 +105,7 @@ struct CSVDifferentialTests {
             records.append(record)
         }
         let text = encode(.csv, [RecordBatch(records: records)])
-        let python = try pythonRows(Array(text.utf8))
+        let python = try await pythonRows(Array(text.utf8))
         #expect(python.first == names)
         let expected = records.map { record in names.map { record[$0]?.stringValue ?? "" } }
         #expect(Array(python.dropFirst()) == expected)

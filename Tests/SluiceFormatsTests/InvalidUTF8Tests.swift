@@ -192,8 +192,8 @@ struct InvalidUTF8Tests {
     }
 
     /// Runs `script` on one hex line per text; returns its output lines.
-    static func python(_ script: String, _ texts: [[UInt8]]) throws -> [String] {
-        let output = try Python.run(script, input: texts.map(hex).joined(separator: "\n"))
+    static func python(_ script: String, _ texts: [[UInt8]]) async throws -> [String] {
+        let output = try await Python.run(script, input: texts.map(hex).joined(separator: "\n"))
         return output.split(separator: "\n").map(String.init)
     }
 
@@ -216,14 +216,14 @@ struct InvalidUTF8Tests {
     }
 
     @Test("replace gives exactly Python's decode('utf-8', 'replace')")
-    func replaceMatchesPython() throws {
+    func replaceMatchesPython() async throws {
         let (file, texts) = Self.csv(of: Self.randomTexts(count: 2000, seed: 42))
         let script = """
             import sys
             for line in sys.stdin.read().split('\\n'):
                 print('h' + bytes.fromhex(line[1:]).decode('utf-8', 'replace').encode('utf-8').hex())
             """
-        let expected = try Self.python(script, texts)
+        let expected = try await Self.python(script, texts)
         let d = try decode(.csv, file, options: Self.options(.replace), pieces: [4093])
         #expect(d.rejections.isEmpty)
         let got = d.records.map { record -> String in
@@ -235,7 +235,7 @@ struct InvalidUTF8Tests {
     }
 
     @Test("reject refuses exactly the texts Python cannot decode, at Python's offset")
-    func rejectMatchesPython() throws {
+    func rejectMatchesPython() async throws {
         let (file, texts) = Self.csv(of: Self.randomTexts(count: 2000, seed: 7))
         let script = """
             import sys
@@ -246,7 +246,7 @@ struct InvalidUTF8Tests {
                 except UnicodeDecodeError as e:
                     print(e.start)
             """
-        let verdicts = try Self.python(script, texts)
+        let verdicts = try await Self.python(script, texts)
         #expect(verdicts.count == texts.count)
         let d = try decode(.csv, file, pieces: [4093])
         var expectedReasons: [String] = []

@@ -52,9 +52,9 @@ struct FuzzRegressionTests {
     }
 
     @Test("JSON: accepted and refused exactly as by Python's json, with the identical value")
-    func jsonAgreesWithPython() throws {
+    func jsonAgreesWithPython() async throws {
         let inputs = try Self.inputs("json")
-        let verdicts = try PythonOracle.run("json", inputs.map { ("-", Self.root.appendingPathComponent($0.path).path) })
+        let verdicts = try await PythonOracle.run("json", inputs.map { ("-", Self.root.appendingPathComponent($0.path).path) })
         var compared = 0
         for (input, verdict) in zip(inputs, verdicts) where verdict["skip"] == nil {
             compared += 1
@@ -72,7 +72,7 @@ struct FuzzRegressionTests {
     }
 
     @Test("CSV: without a header and with text cells, the rows Python's csv reads (where it applies)")
-    func csvAgreesWithPython() throws {
+    func csvAgreesWithPython() async throws {
         let inputs = try Self.inputs("csv")
         let directory = try TemporaryFiles()
         defer { directory.remove() }
@@ -81,7 +81,7 @@ struct FuzzRegressionTests {
             (String(fuzzCase.options.delimiter), try directory.write("\(index).csv", fuzzCase.data))
         }
         var compared = 0
-        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try PythonOracle.run("csv", files)) {
+        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try await PythonOracle.run("csv", files)) {
             guard case .array(let rowValues)? = verdict["rows"] else { continue }
             compared += 1
             var rows = try rowValues.map { row in try (row.arrayValue ?? []).map { try PythonOracle.text($0.stringValue ?? "") } }
@@ -104,14 +104,14 @@ struct FuzzRegressionTests {
     }
 
     @Test("NDJSON: each line read as Python's json reads it")
-    func ndjsonAgreesWithPython() throws {
+    func ndjsonAgreesWithPython() async throws {
         let inputs = try Self.inputs("ndjson")
         let directory = try TemporaryFiles()
         defer { directory.remove() }
         let cases = inputs.map { RecordStreamCase(format: .ndjson, $0.bytes) }
         let files = try cases.enumerated().map { index, fuzzCase in ("-", try directory.write("\(index).ndjson", fuzzCase.data)) }
         var comparedLines = 0
-        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try PythonOracle.run("ndjson", files)) {
+        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try await PythonOracle.run("ndjson", files)) {
             let ours = DecodedStream.decode(.ndjson, fuzzCase.data, options: DecodeOptions(batchSize: 2), pieces: [0..<fuzzCase.data.count])
             let records = Dictionary(zip(ours.positions, ours.records), uniquingKeysWith: { first, _ in first })
             let rejected = Set(ours.rejections.compactMap(\.position))
@@ -130,14 +130,14 @@ struct FuzzRegressionTests {
     }
 
     @Test("JSON documents: the records Python's json finds")
-    func jsonDocumentAgreesWithPython() throws {
+    func jsonDocumentAgreesWithPython() async throws {
         let inputs = try Self.inputs("json-document")
         let directory = try TemporaryFiles()
         defer { directory.remove() }
         let cases = inputs.map { RecordStreamCase(format: .json, $0.bytes) }
         let files = try cases.enumerated().map { index, fuzzCase in ("-", try directory.write("\(index).json", fuzzCase.data)) }
         var compared = 0
-        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try PythonOracle.run("json-document", files)) where verdict["skip"] == nil {
+        for ((input, fuzzCase), verdict) in zip(zip(inputs, cases), try await PythonOracle.run("json-document", files)) where verdict["skip"] == nil {
             compared += 1
             let ours = DecodedStream.decode(.json, fuzzCase.data, options: DecodeOptions(batchSize: 2), pieces: [0..<fuzzCase.data.count])
             if verdict["error"] != nil {
@@ -161,7 +161,7 @@ struct FuzzRegressionTests {
     }
 
     @Test("cron: in UTC, the next five fire times croniter gives")
-    func cronAgreesWithCroniter() throws {
+    func cronAgreesWithCroniter() async throws {
         let start = 1_705_313_862
         let inputs = try Self.inputs("cron").filter { !$0.bytes.contains(0x0A) }
         var accepted: [(Input, CronExpression)] = []
@@ -172,7 +172,7 @@ struct FuzzRegressionTests {
         let directory = try TemporaryFiles()
         defer { directory.remove() }
         let files = try accepted.enumerated().map { index, entry in (String(start), try directory.write("\(index).cron", entry.0.bytes)) }
-        for ((input, expression), verdict) in zip(accepted, try PythonOracle.run("cron", files)) {
+        for ((input, expression), verdict) in zip(accepted, try await PythonOracle.run("cron", files)) {
             let ours = expression.next(5, after: Timestamp(microseconds: Int64(start) * 1_000_000)).map { String($0.microseconds / 1_000_000) }
             let theirs = (verdict["times"]?.arrayValue ?? []).compactMap(\.stringValue)
             #expect(ours == theirs, "\(input): ours \(ours), croniter \(theirs) \(verdict["refused"]?.stringValue ?? "")")

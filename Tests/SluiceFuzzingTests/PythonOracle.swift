@@ -112,9 +112,9 @@ enum PythonOracle {
 
     /// What the script says of each input file, in order: one object per input.
     /// - Parameter inputs: each file with the argument of its mode (a CSV delimiter, a cron start).
-    static func run(_ mode: String, _ inputs: [(argument: String, path: String)]) throws -> [ValueObject] {
+    static func run(_ mode: String, _ inputs: [(argument: String, path: String)]) async throws -> [ValueObject] {
         let stdin = inputs.map { "\($0.argument)\t\($0.path)" }.joined(separator: "\n") + "\n"
-        let output = try Python.run(script, arguments: [mode], input: stdin)
+        let output = try await Python.run(script, arguments: [mode], input: stdin)
         guard case .array(let items) = try JSONParser.parse(output), items.count == inputs.count else {
             throw OracleFailure(description: "unexpected oracle output for \(inputs.count) inputs: \(output.prefix(500))")
         }

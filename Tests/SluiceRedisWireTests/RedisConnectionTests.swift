@@ -74,7 +74,7 @@ import Testing
         let second = try await Self.connect(server)
         let blocked = Task { try await second.send(RESPCommand(["BLPOP", "nothing", "0"]), timeout: .seconds(3600)) }
         try await Task.sleep(for: .milliseconds(100))
-        server.kill()
+        await server.kill()
         await #expect(throws: RedisError.connection("the Redis server closed the connection")) { _ = try await blocked.value }
         await #expect(throws: RedisError.self) {
             _ = try await RedisConnection.connect(RedisConnectionConfiguration(host: "127.0.0.1", port: server.port))

@@ -180,12 +180,12 @@ import Testing
         try await server.stop()
     }
 
-    @Test func specFilesRefuseNumbersBeyondADoubleToo() throws {
+    @Test func specFilesRefuseNumbersBeyondADoubleToo() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let text = #"{"name":"x","source":{"type":"file","config":{"path":"in.csv"}},"transforms":[{"operation":"filter","config":{"field":"a","operator":"lt","value":1e400}}],"target":{"type":"file","config":{"path":"out.json"}}}"#
         let spec = try dir.write("spec.json", text)
-        let result = try CommandLineTests.sluice(["validate", spec], environment: ["SLUICE_DATA_DIRS": dir.path])
+        let result = try await CommandLineTests.sluice(["validate", spec], environment: ["SLUICE_DATA_DIRS": dir.path])
         #expect(result.status == 1)
         let offset = text.utf8.count - #"1e400}}],"target":{"type":"file","config":{"path":"out.json"}}}"#.utf8.count
         #expect(result.stderr.contains("\(spec): invalid JSON at byte \(offset): number out of range (a double reaches about ±1.8e308)"), "\(result.stderr)")

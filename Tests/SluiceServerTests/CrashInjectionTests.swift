@@ -44,28 +44,28 @@ import Testing
 
         /// The target's contents as a comparable text: the file's bytes, or the table's row
         /// count and sums.
-        func snapshot(_ kind: TargetKind) throws -> String {
+        func snapshot(_ kind: TargetKind) async throws -> String {
             switch kind {
             case .file:
                 return (try? String(contentsOfFile: data.file("out.ndjson"), encoding: .utf8)) ?? "<missing>"
             case .sqlite:
                 // Opening the database rolls back a hot journal a killed writer left, as SQLite does.
-                return try Python.run(
+                return try await Python.run(
                     "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*), sum(id), sum(twice) from orders').fetchone()); c.close()",
                     arguments: [data.file("target.db")]
                 ).trimmingCharacters(in: .whitespacesAndNewlines)
             case .postgres:
-                return try CrashInjectionTests.psql(postgresURL, "SELECT count(*), sum(id), sum(twice) FROM \(table)")
+                return try await CrashInjectionTests.psql(postgresURL, "SELECT count(*), sum(id), sum(twice) FROM \(table)")
             }
         }
 
         /// Puts the target back to its "before" state: an old file, or a table with three rows.
-        func reset(_ kind: TargetKind) throws {
+        func reset(_ kind: TargetKind) async throws {
             switch kind {
             case .file:
                 try "{\"old\":true}\n".write(toFile: data.file("out.ndjson"), atomically: true, encoding: .utf8)
             case .sqlite:
-                _ = try Python.run(
+                _ = try await Python.run(
                     """
                     import sqlite3,sys
                     c=sqlite3.connect(sys.argv[1])
@@ -75,7 +75,7 @@ import Testing
                     c.commit(); c.close()
                     """, arguments: [data.file("target.db")])
             case .postgres:
-                _ = try CrashInjectionTests.psql(
+                _ = try await CrashInjectionTests.psql(
                     postgresURL,
                     "DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (id bigint, customer text, amount double precision, twice double precision); "
                         + "INSERT INTO \(table) VALUES (-1,'x',1,2),(-2,'y',2,4),(-3,'z',3,6)")
@@ -91,7 +91,14 @@ import Testing
         }
     }
 
-    static func psql(_ url: String, _ sql: String) throws -> String {
+    /// The output of `psql URL -Atqc SQL`, trimmed; psql runs and is waited for outside the
+    /// cooperative pool (see ``offThePool(_:)``).
+    static func psql(_ url: String, _ sql: String) async throws -> String {
+        try await offThePool { try psqlBlocking(url, sql) }
+    }
+
+    /// ``psql(_:_:)`` on the calling thread, which it blocks until psql ends.
+    private static func psqlBlocking(_ url: String, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql]
@@ -125,36 +132,36 @@ import Testing
         var complete: [TargetKind: String] = [:]
         var duration: [TargetKind: Duration] = [:]
         for kind in TargetKind.allCases {
-            try bench.reset(kind)
+            try await bench.reset(kind)
             let started = ContinuousClock.now
             let reply = try await server.request(.POST, "/jobs", body: bench.job(kind, id: "reference-\(kind)"))
             duration[kind] = ContinuousClock.now - started
             #expect(reply.json["job"]["status"] == "completed", "\(reply.text)")
             #expect(reply.json["stats"]["recordsLoaded"] == .int(Self.rows))
-            complete[kind] = try bench.snapshot(kind)
+            complete[kind] = try await bench.snapshot(kind)
         }
         #expect(complete[.sqlite] == "(\(Self.rows + Self.preexisting), \((Self.rows - 1) * Self.rows / 2 - 6), \(Self.expectedTwiceSum() + 12.0))")
 
         var outcomes: [String: Int] = [:]
         for iteration in 0..<Self.iterations {
             let kind = TargetKind.allCases[iteration % TargetKind.allCases.count]
-            try bench.reset(kind)
-            let before = try bench.snapshot(kind)
+            try await bench.reset(kind)
+            let before = try await bench.snapshot(kind)
             let id = "crash-\(iteration)"
             let submitted = try await server.request(.POST, "/jobs?async=true", body: bench.job(kind, id: id))
             #expect(submitted.status == 202)
             // A random point: from before the first batch to just after the commit.
             let window = Double((duration[kind] ?? .seconds(1)).components.attoseconds) / 1e18 + Double((duration[kind] ?? .seconds(1)).components.seconds)
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...max(1, Int(window * 1100)))))
-            server.kill()
+            await server.kill()
 
             // What a kill leaves, before any restart touches it.
-            let after = try bench.snapshot(kind)
+            let after = try await bench.snapshot(kind)
             #expect(after == before || after == complete[kind], "iteration \(iteration) (\(kind)): target neither as before nor complete")
             outcomes[after == before ? "before" : "complete", default: 0] += 1
 
             server = try await ServerProcess.start(environment: bench.environment, logPath: state.file("server.log"))
-            let integrity = try Python.run(
+            let integrity = try await Python.run(
                 "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('pragma integrity_check').fetchone()[0])",
                 arguments: [state.file("state.db")])
             #expect(integrity.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
@@ -172,14 +179,14 @@ import Testing
             #expect(debris == [], "iteration \(iteration) (\(kind)): \(debris)")
 
             // A rerun from the state before gives exactly the complete result.
-            try bench.reset(kind)
+            try await bench.reset(kind)
             let rerun = try await server.request(.POST, "/jobs", body: bench.job(kind, id: "\(id)-rerun"))
             #expect(rerun.json["job"]["status"] == "completed")
-            #expect(try bench.snapshot(kind) == complete[kind], "iteration \(iteration) (\(kind)): rerun differs")
+            #expect(try await bench.snapshot(kind) == complete[kind], "iteration \(iteration) (\(kind)): rerun differs")
             #expect(try bench.debris() == [], "iteration \(iteration) (\(kind)) after the rerun")
         }
         _ = try await server.signal(SIGTERM, waitingUpTo: .seconds(30))
-        _ = try CrashInjectionTests.psql(bench.postgresURL, "DROP TABLE IF EXISTS \(bench.table)")
+        _ = try await CrashInjectionTests.psql(bench.postgresURL, "DROP TABLE IF EXISTS \(bench.table)")
         print("crash injection: \(Self.iterations) kills, target found \(outcomes)")
         #expect(outcomes.values.reduce(0, +) == Self.iterations)
     }

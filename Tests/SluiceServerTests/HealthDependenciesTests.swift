@@ -8,7 +8,7 @@ import Testing
 /// API token, since `/health` answers without one.
 @Suite struct HealthDependenciesTests {
     @Test func anOpenCircuitShowsInHealthAndInTheNextJobsError() async throws {
-        let api = try LoopbackServer.api()
+        let api = try await LoopbackServer.api()
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let server = try await ServerHarness.start(stateDir: dir, environment: ["SLUICE_DATA_DIRS": dir.path, "SLUICE_API_TOKEN": "t0ken"])

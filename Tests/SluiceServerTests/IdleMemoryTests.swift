@@ -26,22 +26,25 @@ import Testing
         try dir.write("orders.csv", csv)
         let server = try await ServerProcess.start(
             environment: ["SLUICE_STATE": dir.file("state/state.db"), "SLUICE_DATA_DIRS": dir.path], logPath: dir.file("serve.log"))
-        defer { server.stop() }
+        try await withAsyncCleanup {
 
-        func runJob(_ n: Int) async throws {
-            let reply = try await server.request(
-                .POST, "/jobs",
-                body: #"{"name":"memory \#(n)","source":{"type":"file","config":{"path":"\#(dir.file("orders.csv"))"}},"#
-                    + #""transforms":[{"operation":"filter","config":{"field":"amount","operator":"gt","value":100}}],"#
-                    + #""target":{"type":"file","config":{"path":"\#(dir.file("out-\(n).ndjson"))","format":"ndjson"}}}"#)
-            #expect(reply.status == 200)
-            #expect(reply.json["job"]["status"] == "completed")
-            #expect(reply.json["stats"]["recordsExtracted"] == 20000)
+            func runJob(_ n: Int) async throws {
+                let reply = try await server.request(
+                    .POST, "/jobs",
+                    body: #"{"name":"memory \#(n)","source":{"type":"file","config":{"path":"\#(dir.file("orders.csv"))"}},"#
+                        + #""transforms":[{"operation":"filter","config":{"field":"amount","operator":"gt","value":100}}],"#
+                        + #""target":{"type":"file","config":{"path":"\#(dir.file("out-\(n).ndjson"))","format":"ndjson"}}}"#)
+                #expect(reply.status == 200)
+                #expect(reply.json["job"]["status"] == "completed")
+                #expect(reply.json["stats"]["recordsExtracted"] == 20000)
+            }
+            try await runJob(0)
+            let afterFirst = try Self.anonymousKB(of: server.process.processIdentifier)
+            for n in 1...12 { try await runJob(n) }
+            let afterAll = try Self.anonymousKB(of: server.process.processIdentifier)
+            #expect(afterAll - afterFirst < 1024, "private memory went from \(afterFirst) kB after the first job to \(afterAll) kB after 13")
+        } cleanup: {
+            await server.stop()
         }
-        try await runJob(0)
-        let afterFirst = try Self.anonymousKB(of: server.process.processIdentifier)
-        for n in 1...12 { try await runJob(n) }
-        let afterAll = try Self.anonymousKB(of: server.process.processIdentifier)
-        #expect(afterAll - afterFirst < 1024, "private memory went from \(afterFirst) kB after the first job to \(afterAll) kB after 13")
     }
 }

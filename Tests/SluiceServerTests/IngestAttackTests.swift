@@ -106,22 +106,17 @@ import Testing
         try await server.stop()
     }
 
-    /// Runs `script` with bash off the cooperative pool (curl talks to this process's server).
+    /// Runs `script` with bash off the cooperative pool (curl talks to this process's server):
+    /// ``Python/run(_:arguments:input:)`` waits for it on a thread of its own.
     static func bash(_ script: String) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try Python.run(
-                        """
-                        import subprocess, sys
-                        done = subprocess.run(["bash", "-euo", "pipefail", "-c", sys.argv[1]], capture_output=True, text=True)
-                        sys.stdout.write(done.stdout)
-                        sys.stderr.write(done.stderr)
-                        sys.exit(done.returncode)
-                        """, arguments: [script])
-                })
-            }
-        }
+        try await Python.run(
+            """
+            import subprocess, sys
+            done = subprocess.run(["bash", "-euo", "pipefail", "-c", sys.argv[1]], capture_output=True, text=True)
+            sys.stdout.write(done.stdout)
+            sys.stderr.write(done.stderr)
+            sys.exit(done.returncode)
+            """, arguments: [script])
     }
 
     @Test func theReadmeExampleRunsAsWritten() async throws {

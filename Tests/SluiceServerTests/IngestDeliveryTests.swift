@@ -106,7 +106,7 @@ import Testing
         defer { dir.remove() }
         let server = try await IngestAPITests.start(dir)
         let database = dir.file("shop.db")
-        _ = try Python.run(
+        _ = try await Python.run(
             """
             import sqlite3, sys
             con = sqlite3.connect(sys.argv[1])
@@ -128,7 +128,7 @@ import Testing
         #expect(letters.json["failed"][0]["record"]["id"] == 2)
         #expect(letters.json["failed"][0]["stage"] == "target (load)")
         #expect(letters.json["failed"][0]["error"].stringValue?.contains("UNIQUE constraint failed: orders.id") == true)
-        let rows = try Python.run(
+        let rows = try await Python.run(
             """
             import sqlite3, sys
             for row in sqlite3.connect(sys.argv[1]).execute("select id, email, amount, qty, total from orders order by id"):

@@ -6,7 +6,7 @@ import SluiceTestSupport
 /// `json`/`re`, and DuckDB for aggregations), so the tests do not trust Sluice to grade itself.
 enum Oracles {
     /// Example 2: (valid count, invalid count, [region: (sum order_total, count)]).
-    static func example2(dataPath: String) throws -> (valid: Int, invalid: Int, groups: [String: (Double, Int)]) {
+    static func example2(dataPath: String) async throws -> (valid: Int, invalid: Int, groups: [String: (Double, Int)]) {
         let script = #"""
         import json, re, sys, duckdb
         rows = json.load(open(sys.argv[1]))
@@ -22,7 +22,7 @@ enum Oracles {
         out = con.execute("select region, sum(order_total), count(*) from t where status = 'active' group by region").fetchall()
         print(json.dumps({"valid": len(valid), "invalid": len(rows) - len(valid), "groups": [[a, b, c] for a, b, c in out]}))
         """#
-        let result = try JSONParser.parse(try Python.run(script, arguments: [dataPath]))
+        let result = try JSONParser.parse(try await Python.run(script, arguments: [dataPath]))
         var groups: [String: (Double, Int)] = [:]
         for group in result["groups"].arrayValue ?? [] {
             groups[group[0].stringValue ?? ""] = (group[1].number ?? .nan, Int(group[2].number ?? -1))
@@ -31,7 +31,7 @@ enum Oracles {
     }
 
     /// The "POST /jobs" customers example: the NDJSON records expected, and the invalid count.
-    static func customers(_ customersJSON: String) throws -> (output: [Value], invalid: Int) {
+    static func customers(_ customersJSON: String) async throws -> (output: [Value], invalid: Int) {
         let script = #"""
         import json, re, sys
         rows = json.loads(sys.stdin.read())
@@ -59,12 +59,12 @@ enum Oracles {
             out.append(o)
         print(json.dumps({"output": out, "invalid": invalid}))
         """#
-        let result = try JSONParser.parse(try Python.run(script, input: customersJSON))
+        let result = try JSONParser.parse(try await Python.run(script, input: customersJSON))
         return (result["output"].arrayValue ?? [], Int(result["invalid"].number ?? -1))
     }
 
     /// "Extract and Transform Data": [(region, product): (sum amount, sum quantity, count)].
-    static func sales(_ salesJSON: String) throws -> [String: (Double, Double, Int)] {
+    static func sales(_ salesJSON: String) async throws -> [String: (Double, Double, Int)] {
         let script = #"""
         import json, sys, duckdb
         rows = json.loads(sys.stdin.read())
@@ -75,7 +75,7 @@ enum Oracles {
         print(json.dumps([list(x) for x in out]))
         """#
         var groups: [String: (Double, Double, Int)] = [:]
-        for group in try JSONParser.parse(try Python.run(script, input: salesJSON)).arrayValue ?? [] {
+        for group in try JSONParser.parse(try await Python.run(script, input: salesJSON)).arrayValue ?? [] {
             let key = "\(group[0].stringValue ?? "")|\(group[1].stringValue ?? "")"
             groups[key] = (group[2].number ?? .nan, group[3].number ?? .nan, Int(group[4].number ?? -1))
         }

@@ -51,17 +51,17 @@ import Testing
             }
             #expect(try data.list().count == 1)
             kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            await process.exited()
             if signal == SIGINT {
                 #expect(process.terminationStatus == 1)
                 #expect(try data.list() == [])  // the run removed its temporary file itself
             }
         }
         // The next start (here a `sluice run` that fails to plan... any start) marks the killed job failed and removes its file.
-        let next = try CommandLineTests.sluice(["run", try state.write("bad.json", #"{"name": "x", "source": {"type": "file", "config": {"path": "\#(data.file("missing.csv"))"}}, "target": {"type": "file", "config": {"path": "\#(data.file("o.json"))"}}}"#)], environment: environment)
+        let next = try await CommandLineTests.sluice(["run", try state.write("bad.json", #"{"name": "x", "source": {"type": "file", "config": {"path": "\#(data.file("missing.csv"))"}}, "target": {"type": "file", "config": {"path": "\#(data.file("o.json"))"}}}"#)], environment: environment)
         #expect(next.status == 1)
         #expect(try data.list() == [])
-        let statuses = try Python.run(
+        let statuses = try await Python.run(
             "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(sorted(c.execute(\"select id, status, error from jobs where id in ('interrupted','killed')\").fetchall()))",
             arguments: [state.file("state.db")])
         #expect(statuses.trimmingCharacters(in: .whitespacesAndNewlines) == "["

@@ -150,10 +150,10 @@ import Testing
         try await server.stop()
     }
 
-    @Test func anOpenPortNeedsAToken() throws {
+    @Test func anOpenPortNeedsAToken() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let refused = try CommandLineTests.sluice(
+        let refused = try await CommandLineTests.sluice(
             ["serve"], environment: ["HOST": "0.0.0.0", "PORT": "0", "SLUICE_STATE": dir.file("state.db"), "SLUICE_API_TOKEN": ""])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refusing to listen on 0.0.0.0 without SLUICE_API_TOKEN"))

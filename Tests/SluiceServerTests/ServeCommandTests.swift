@@ -17,24 +17,24 @@ import Testing
             "Error: LOG_LEVEL: expected one of trace, debug, info, notice, warning, error, critical, got 'loud'\n"
         ),
     ])
-    func startErrorsMatchTheParsedCommand(environment: [String: String], message: String) throws {
-        let parsed = try CommandLineTests.sluice(["serve", "--"], environment: environment)
+    func startErrorsMatchTheParsedCommand(environment: [String: String], message: String) async throws {
+        let parsed = try await CommandLineTests.sluice(["serve", "--"], environment: environment)
         #expect(parsed.status == 1)
         #expect(parsed.stderr == message)
         #expect(parsed.stdout == "")
         for arguments in [["serve"], []] {
-            let direct = try CommandLineTests.sluice(arguments, environment: environment)
+            let direct = try await CommandLineTests.sluice(arguments, environment: environment)
             #expect(direct.status == 1, "sluice \(arguments)")
             #expect(direct.stderr == message, "sluice \(arguments)")
             #expect(direct.stdout == "", "sluice \(arguments)")
         }
     }
 
-    @Test func optionsStillGoThroughTheParser() throws {
-        let help = try CommandLineTests.sluice(["serve", "--help"])
+    @Test func optionsStillGoThroughTheParser() async throws {
+        let help = try await CommandLineTests.sluice(["serve", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE: sluice serve"))
-        let unknown = try CommandLineTests.sluice(["serve", "--port", "1"])
+        let unknown = try await CommandLineTests.sluice(["serve", "--port", "1"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr == "Error: Unknown option '--port'\nUsage: sluice serve\n  See 'sluice serve --help' for more information.\n")
     }

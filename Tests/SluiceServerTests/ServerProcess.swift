@@ -80,17 +80,19 @@ final class ServerProcess {
         return reply
     }
 
-    /// SIGTERM, and waits for the process to drain and end (no-op once it has ended).
-    func stop() {
+    /// SIGTERM, and waits (outside the cooperative pool) for the process to drain and end
+    /// (no-op once it has ended).
+    func stop() async {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
     }
 
-    /// SIGKILL: no clean-up of any kind runs.
-    func kill() {
+    /// SIGKILL: no clean-up of any kind runs. Waits (outside the cooperative pool) for the
+    /// process to end.
+    func kill() async {
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
     }
 
     /// Sends `signal` and waits up to `limit` for the process to end; answers whether it did.

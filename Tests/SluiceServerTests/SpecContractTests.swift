@@ -142,7 +142,7 @@ import Testing
         defer { Task { try await server.stop() } }
         let served = try await server.request(.GET, "/schemas/job.json")
         #expect(served.status == 200)
-        let printed = try CommandLineTests.sluice(["schema"])
+        let printed = try await CommandLineTests.sluice(["schema"])
         #expect(printed.status == 0)
         #expect(try JSONParser.parse(printed.stdout) == served.json)
         let scheduleSchema = try await server.request(.GET, "/schemas/schedule.json")
@@ -203,7 +203,7 @@ import Testing
         let schemas: Value = ["job": served.json, "schedule": scheduleSchema.json]
         let schemaFile = state.file("schemas.json")
         try Data(JSONText.string(schemas).utf8).write(to: URL(fileURLWithPath: schemaFile))
-        let output = try Python.run(script, arguments: [schemaFile], input: JSONText.string(.object(documents)))
+        let output = try await Python.run(script, arguments: [schemaFile], input: JSONText.string(.object(documents)))
         #expect(output == "checked \(documents.count)\n")
         #expect(documents.count > 60)
     }
@@ -223,9 +223,9 @@ import Testing
         let delimiter = file?["config"].arrayValue?.first { $0["key"] == "delimiter" }
         #expect(delimiter?["type"] == "one character")
         #expect(delimiter?["required"] == false)
-        let printed = try CommandLineTests.sluice(["components", "--json"])
+        let printed = try await CommandLineTests.sluice(["components", "--json"])
         #expect(try JSONParser.parse(printed.stdout) == reply.json)
-        let text = try CommandLineTests.sluice(["components"])
+        let text = try await CommandLineTests.sluice(["components"])
         #expect(text.stdout.contains("  file — "))
         #expect(text.stdout.contains("      delimiter: one character\n"))
     }

@@ -42,7 +42,7 @@ import Testing
         #expect(job1.hasPrefix("job_"))
 
         // Example 2: schema, filter, aggregate; DuckDB is the oracle.
-        let expected2 = try Oracles.example2(dataPath: dataPath)
+        let expected2 = try await Oracles.example2(dataPath: dataPath)
         let r2 = try await server.request(.POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.example2, data: dataPath, out: dir.path))
         #expect(r2.status == 200)
         #expect(r2.json["job"]["status"] == "completed")
@@ -63,7 +63,7 @@ import Testing
         let job2 = try #require(r2.json["job"]["id"].stringValue)
 
         // The "POST /jobs" request: API source with a bearer token, schema, filter, map.
-        let expectedCustomers = try Oracles.customers(JSONText.string(customers))
+        let expectedCustomers = try await Oracles.customers(JSONText.string(customers))
         let r3 = try await server.request(
             .POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.customerMigration, out: dir.path, api: api.baseURL))
         #expect(r3.status == 200)
@@ -80,7 +80,7 @@ import Testing
         let job3 = try #require(r3.json["job"]["id"].stringValue)
 
         // "Extract and Transform Data": API source → filter → two-key aggregate.
-        let expectedSales = try Oracles.sales(JSONText.string(sales))
+        let expectedSales = try await Oracles.sales(JSONText.string(sales))
         let r4 = try await server.request(
             .POST, "/jobs", body: ExampleBodies.fill(ExampleBodies.extractTransform, out: dir.path, api: api.baseURL))
         #expect(r4.status == 200)
@@ -140,7 +140,7 @@ import Testing
         #expect(dlq2.json["count"] == .int(expected2.invalid))
         #expect((dlq2.json["failed"].arrayValue ?? []).allSatisfy { $0["jobId"] == .string(job2) && $0["stage"] == "validation" })
         // The positions examples/README.md lists (1-based, from examples/expected_counts.py).
-        let listed = try JSONParser.parse(try Python.run(
+        let listed = try JSONParser.parse(try await Python.run(
             "import runpy, sys; sys.argv = [sys.argv[1], '--json']; runpy.run_path(sys.argv[0], run_name='__main__')",
             arguments: [RepositoryFiles.path("examples/expected_counts.py")]))
         let listedPositions = (listed["example2"]["rejected"].arrayValue ?? []).map { $0["position"] }

@@ -30,17 +30,17 @@ public final class MySQLPrivateServer {
     public static func start() async throws -> MySQLPrivateServer {
         let directory = try TemporaryDirectory(prefix: "sluice-mariadb")
         do {
-            try run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Sluice Test CA"], in: directory)
-            try run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Other CA"], in: directory)
-            try run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], in: directory)
+            try await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Sluice Test CA"], in: directory)
+            try await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Other CA"], in: directory)
+            try await run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], in: directory)
             try directory.write("ext.cnf", "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-            try run("openssl", ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"], in: directory)
-            try run("mariadb-install-db", ["--no-defaults", "--datadir=\(directory.file("data"))", "--auth-root-authentication-method=normal", "--skip-test-db", "--user=root"], in: directory)
+            try await run("openssl", ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"], in: directory)
+            try await run("mariadb-install-db", ["--no-defaults", "--datadir=\(directory.file("data"))", "--auth-root-authentication-method=normal", "--skip-test-db", "--user=root"], in: directory)
         } catch {
             directory.remove()
             throw error
         }
-        let port = try freePort()
+        let port = try await freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
@@ -55,13 +55,13 @@ public final class MySQLPrivateServer {
         try process.run()
         let server = MySQLPrivateServer(directory: directory, port: port, process: process)
         for _ in 0..<150 {
-            if (try? run("mariadb", ["--no-defaults", "--protocol=TCP", "-h127.0.0.1", "-P\(port)", "-uroot", "-e", "SELECT 1"], in: directory)) != nil {
+            if (try? await run("mariadb", ["--no-defaults", "--protocol=TCP", "-h127.0.0.1", "-P\(port)", "-uroot", "-e", "SELECT 1"], in: directory)) != nil {
                 return server
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         let log = (try? directory.read("server.log")) ?? ""
-        server.stop()
+        await server.stop()
         throw Failure(description: "the private MariaDB server did not start: \(log)")
     }
 
@@ -71,20 +71,29 @@ public final class MySQLPrivateServer {
         self.process = process
     }
 
-    /// Stops the server (SIGTERM to the process this object started) and deletes its files.
-    public func stop() {
+    /// Stops the server (SIGTERM to the process this object started) and deletes its files;
+    /// the wait for the server to shut down runs outside the cooperative pool.
+    public func stop() async {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            await process.exited()
         }
         directory.remove()
     }
 
-    private static func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) throws {
+    /// Runs `tool arguments…` in `directory` to its end, outside the cooperative pool (key
+    /// generation and `mariadb-install-db` take seconds); throws with its stderr on failure.
+    private static func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) async throws {
+        let path = directory.path
+        try await offThePool { try runBlocking(tool, arguments, in: path) }
+    }
+
+    /// ``run(_:_:in:)`` on the calling thread, which it blocks until the tool ends.
+    private static func runBlocking(_ tool: String, _ arguments: [String], in directory: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -97,8 +106,8 @@ public final class MySQLPrivateServer {
     }
 
     /// A loopback port nothing listens on (the kernel's pick for a socket bound to port 0).
-    private static func freePort() throws -> Int {
-        let output = try Python.run("import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+    private static func freePort() async throws -> Int {
+        let output = try await Python.run("import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
         guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw Failure(description: "no free port: python printed \(output)")
         }

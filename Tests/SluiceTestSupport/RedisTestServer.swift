@@ -31,21 +31,21 @@ public final class RedisTestServer: @unchecked Sendable {
     }
 
     /// Kills the server at once (as a crash would), keeping its data.
-    public func kill() {
+    public func kill() async {
         guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.killAndWait()
         self.process = nil
     }
 
     /// Starts the server again on the same port with the data it had.
     public func restart() async throws {
-        kill()
+        await kill()
         try await launch()
     }
 
     deinit {
-        kill()
+        // No waiting here: Foundation reaps the child.
+        if let process, process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -72,7 +72,7 @@ public final class RedisTestServer: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
-        kill()
+        await kill()
         throw Python.Failure(description: "redis-server did not start on port \(port): \(log.suffix(2000))")
     }
 

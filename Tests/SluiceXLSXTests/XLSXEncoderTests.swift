@@ -48,12 +48,12 @@ import Testing
         print(json.dumps(out))
         """
 
-    static func openpyxl(_ bytes: [UInt8]) throws -> (sheets: [String], data: [String: [[[Value]]]]) {
+    static func openpyxl(_ bytes: [UInt8]) async throws -> (sheets: [String], data: [String: [[[Value]]]]) {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("out.xlsx")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let value = try XLSXTestSupport.json(try XLSXTestSupport.python(reader, path))
+        let value = try XLSXTestSupport.json(try await XLSXTestSupport.python(reader, path))
         let sheets = (value.value(atPath: "sheets")?.arrayValue ?? []).compactMap(\.stringValue)
         var data: [String: [[[Value]]]] = [:]
         for name in sheets {
@@ -73,7 +73,7 @@ import Testing
 
     static func ts(_ text: String) -> Value { .timestamp(Timestamp(iso8601: text)!) }
 
-    @Test func openpyxlReadsWhatSluiceWrites() throws {
+    @Test func openpyxlReadsWhatSluiceWrites() async throws {
         let fields = ["i", "d", "b", "s", "t", "mixed"]
         let first = Self.batch(
             fields,
@@ -90,7 +90,7 @@ import Testing
                 [1, 2.0, false, "tab\there", Self.ts("1899-12-31"), .timestamp(Timestamp(iso8601: "2000-01-01T00:00:01Z")!)],
             ], firstPosition: 3)
         let bytes = try Self.write([first, second])
-        let read = try Self.openpyxl(bytes)
+        let read = try await Self.openpyxl(bytes)
         #expect(read.sheets == ["Sheet1"])
         let rows = try #require(read.data["Sheet1"])
         #expect(rows.count == 7)
@@ -133,7 +133,7 @@ import Testing
         #expect(read.bytes == bytes.count)
     }
 
-    @Test func splitFieldMakesOneSheetPerValue() throws {
+    @Test func splitFieldMakesOneSheetPerValue() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let fields = ["region", "n"]
@@ -144,7 +144,7 @@ import Testing
         let options = XLSXWriteOptions(splitField: "region", scratchDirectory: dir.path)
         let bytes = try Self.write(batches, options: options)
         #expect(try dir.list() == [], "scratch files are unlinked at once")
-        let read = try Self.openpyxl(bytes)
+        let read = try await Self.openpyxl(bytes)
         #expect(read.sheets == ["EU", "US", "(blank)", "a_b_c", "eu (2)", String(repeating: "z", count: 31)])
         let header: [[Value]] = [["str", "region", true], ["str", "n", true]]
         #expect(read.data["EU"] == [header, [["str", "EU", false], ["int", 1]], [["str", "EU", false], ["int", 3]]])
@@ -157,27 +157,27 @@ import Testing
         #expect(us.rows == [["US", 2], ["US", 6]])
     }
 
-    @Test func noRecordsStillMakesAWorkbook() throws {
-        let empty = try Self.openpyxl(try Self.write([]))
+    @Test func noRecordsStillMakesAWorkbook() async throws {
+        let empty = try await Self.openpyxl(try Self.write([]))
         #expect(empty.sheets == ["Sheet1"])
         let declared = try Self.write(
             [], options: XLSXWriteOptions(sheetName: "Out", fieldSchemas: [FieldSchema(name: "a", type: .string), FieldSchema(name: "b", type: .date)]))
-        let read = try Self.openpyxl(declared)
+        let read = try await Self.openpyxl(declared)
         #expect(read.sheets == ["Out"])
         #expect(read.data["Out"] == [[["str", "a", true], ["str", "b", true]]])
-        let split = try Self.openpyxl(try Self.write([], options: XLSXWriteOptions(splitField: "x")))
+        let split = try await Self.openpyxl(try Self.write([], options: XLSXWriteOptions(splitField: "x")))
         #expect(split.sheets == ["Sheet1"])
-        let noHeader = try Self.openpyxl(try Self.write([Self.batch(["a"], [[1]])], options: XLSXWriteOptions(header: false)))
+        let noHeader = try await Self.openpyxl(try Self.write([Self.batch(["a"], [[1]])], options: XLSXWriteOptions(header: false)))
         #expect(noHeader.data["Sheet1"] == [[["int", 1]]])
     }
 
-    @Test func declaredTypesChooseDateFormats() throws {
+    @Test func declaredTypesChooseDateFormats() async throws {
         let options = XLSXWriteOptions(fieldSchemas: [
             FieldSchema(name: "day", type: .date), FieldSchema(name: "at", type: .timestamp(unit: .micros, utc: true)),
             FieldSchema(name: "extra", type: .string),
         ])
         let batch = Self.batch(["at", "day", "ignored"], [[Self.ts("2024-01-01"), Self.ts("2024-01-02"), 1]])
-        let read = try Self.openpyxl(try Self.write([batch], options: options))
+        let read = try await Self.openpyxl(try Self.write([batch], options: options))
         #expect(read.data["Sheet1"]?[1] == [
             ["datetime", "2024-01-02T00:00:00", "yyyy-mm-dd"], ["datetime", "2024-01-01T00:00:00", "yyyy-mm-dd hh:mm:ss"], ["none"],
         ])

@@ -10,9 +10,9 @@ import Testing
 /// or hang.
 @Suite struct XLSXHostileInputTests {
     /// A small real workbook: two sheets, shared strings, styles, dates.
-    static func sample(_ dir: TemporaryDirectory) throws -> [UInt8] {
+    static func sample(_ dir: TemporaryDirectory) async throws -> [UInt8] {
         let path = dir.file("sample.xlsx")
-        try XLSXTestSupport.python(
+        try await XLSXTestSupport.python(
             """
             import sys, datetime, openpyxl
             wb = openpyxl.Workbook()
@@ -39,19 +39,19 @@ import Testing
         }
     }
 
-    @Test func truncationAtEveryLength() throws {
+    @Test func truncationAtEveryLength() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let bytes = try Self.sample(dir)
+        let bytes = try await Self.sample(dir)
         for length in 0..<bytes.count {
             Self.readOrFail(Array(bytes[0..<length]), "truncated to \(length)")
         }
     }
 
-    @Test func bitFlipsEverywhere() throws {
+    @Test func bitFlipsEverywhere() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let bytes = try Self.sample(dir)
+        let bytes = try await Self.sample(dir)
         for position in 0..<bytes.count {
             var damaged = bytes
             damaged[position] ^= UInt8(1 << (position % 8))
@@ -91,23 +91,23 @@ import Testing
     }
 
     /// Writes `parts` as a zip and returns its bytes.
-    static func package(_ dir: TemporaryDirectory, _ parts: [(String, String)], stored: Bool = false) throws -> [UInt8] {
+    static func package(_ dir: TemporaryDirectory, _ parts: [(String, String)], stored: Bool = false) async throws -> [UInt8] {
         let path = dir.file("p\(UUID().uuidString.prefix(6)).xlsx")
-        try XLSXTestSupport.writePackage(path, parts: parts, stored: stored)
+        try await XLSXTestSupport.writePackage(path, parts: parts, stored: stored)
         return try XLSXTestSupport.bytes(path)
     }
 
-    @Test func missingParts() throws {
+    @Test func missingParts() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        Self.expectError(try Self.package(dir, [("hello.txt", "hi")]), containing: "no workbook part")
+        Self.expectError(try await Self.package(dir, [("hello.txt", "hi")]), containing: "no workbook part")
         var parts = XLSXTestSupport.minimalPackage(sheetData: "")
         parts.removeAll { $0.0 == "xl/worksheets/sheet1.xml" }
-        Self.expectError(try Self.package(dir, parts), containing: "has no worksheet part")
+        Self.expectError(try await Self.package(dir, parts), containing: "has no worksheet part")
         let noSheets = XLSXTestSupport.minimalPackage(sheetData: "").map { name, text in
             (name, name == "xl/workbook.xml" ? #"<workbook xmlns="urn:x"><sheets/></workbook>"# : text)
         }
-        Self.expectError(try Self.package(dir, noSheets), containing: "lists no sheets")
+        Self.expectError(try await Self.package(dir, noSheets), containing: "lists no sheets")
     }
 
     @Test(arguments: [
@@ -126,34 +126,34 @@ import Testing
         (#"<row r="1"><c r="A1" t="s"><v> </v></c></row>"#, "empty shared string index"),
         (#"<row r="1"><c r="A1" s="x"><v>1</v></c></row>"#, "cell style"),
     ])
-    func malformedSheets(_ sheetData: String, _ message: String) throws {
+    func malformedSheets(_ sheetData: String, _ message: String) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let bytes = try Self.package(dir, XLSXTestSupport.minimalPackage(sheetData: sheetData))
+        let bytes = try await Self.package(dir, XLSXTestSupport.minimalPackage(sheetData: sheetData))
         Self.expectError(bytes, containing: message)
         Self.expectError(bytes, containing: "xl/worksheets/sheet1.xml")
     }
 
-    @Test func malformedWorkbookAndStrings() throws {
+    @Test func malformedWorkbookAndStrings() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let badWorkbook = XLSXTestSupport.minimalPackage(sheetData: "").map { name, text in
             (name, name == "xl/workbook.xml" ? "<workbook><sheets><sheet name=\"a\"></sheets></workbook>" : text)
         }
-        Self.expectError(try Self.package(dir, badWorkbook), containing: "xl/workbook.xml")
+        Self.expectError(try await Self.package(dir, badWorkbook), containing: "xl/workbook.xml")
         let badStrings = XLSXTestSupport.minimalPackage(sheetData: "", sharedStrings: "<si><t>a</si>")
-        Self.expectError(try Self.package(dir, badStrings), containing: "xl/sharedStrings.xml")
+        Self.expectError(try await Self.package(dir, badStrings), containing: "xl/sharedStrings.xml")
         let badStyles = XLSXTestSupport.minimalPackage(sheetData: "", styles: "<cellXfs><xf numFmtId=\"1\"></cellXfs>")
-        Self.expectError(try Self.package(dir, badStyles), containing: "xl/styles.xml")
+        Self.expectError(try await Self.package(dir, badStyles), containing: "xl/styles.xml")
     }
 
     /// A sheet whose central directory entry understates its size: the inflater stops at the
     /// declared size instead of producing the rest.
-    @Test func inflatingPastTheDeclaredSizeIsRefused() throws {
+    @Test func inflatingPastTheDeclaredSizeIsRefused() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let rows = (1...2000).map { #"<row r="\#($0)"><c r="A\#($0)"><v>\#($0)</v></c></row>"# }.joined()
-        var bytes = try Self.package(dir, XLSXTestSupport.minimalPackage(sheetData: rows))
+        var bytes = try await Self.package(dir, XLSXTestSupport.minimalPackage(sheetData: rows))
         // Find the sheet's central directory entry and shrink its uncompressed size.
         let name = Array("xl/worksheets/sheet1.xml".utf8)
         var at = bytes.count - 22
@@ -172,10 +172,10 @@ import Testing
         Self.expectError(bytes, containing: "more than its declared")
     }
 
-    @Test func storedPackagesRead() throws {
+    @Test func storedPackagesRead() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let bytes = try Self.package(
+        let bytes = try await Self.package(
             dir, XLSXTestSupport.minimalPackage(sheetData: #"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#),
             stored: true)
         let result = try XLSXTestSupport.readAll(MemoryInput(name: "stored.xlsx", bytes: bytes))
@@ -187,11 +187,11 @@ import Testing
 /// Damage inside the XML itself: a stored (uncompressed) package, so the parser sees every
 /// flipped byte before the checksum at the end of the part catches it.
 @Suite struct XLSXDamagedXMLTests {
-    @Test func flipsAndSubstitutionsInStoredXML() throws {
+    @Test func flipsAndSubstitutionsInStoredXML() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("stored.xlsx")
-        try XLSXTestSupport.writePackage(
+        try await XLSXTestSupport.writePackage(
             path,
             parts: XLSXTestSupport.minimalPackage(
                 sheetData: XLSXSheetParserTests.sheet, sharedStrings: XLSXSheetParserTests.sharedStrings, styles: XLSXSheetParserTests.styles),

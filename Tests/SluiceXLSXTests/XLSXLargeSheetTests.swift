@@ -47,7 +47,7 @@ import Testing
 
     /// An archive using ZIP64 records throughout (sizes and offsets in extra fields, a ZIP64
     /// end record), as writers of very large files make them.
-    @Test func zip64ArchivesAreRead() throws {
+    @Test func zip64ArchivesAreRead() async throws {
         let parts = XLSXTestSupport.minimalPackage(
             sheetData: #"<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row><row r="2"><c r="A2"><v>64</v></c></row>"#)
         let zip = Self.zip64(parts.map { ($0.0, Array($0.1.utf8)) })
@@ -59,7 +59,7 @@ import Testing
         defer { dir.remove() }
         let path = dir.file("zip64.xlsx")
         try Data(zip).write(to: URL(fileURLWithPath: path))
-        let check = try XLSXTestSupport.python("import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.testzip(), len(z.namelist()))", path)
+        let check = try await XLSXTestSupport.python("import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.testzip(), len(z.namelist()))", path)
         #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == "None \(parts.count)")
         for length in stride(from: 0, to: zip.count, by: 3) {
             XLSXHostileInputTests.readOrFail(Array(zip[0..<length]), "zip64 truncated to \(length)")

@@ -25,7 +25,7 @@ import Testing
 
     /// The same decisions as openpyxl's `is_date_format` / `is_timedelta_format` on a list of
     /// codes.
-    @Test func agreesWithOpenpyxl() throws {
+    @Test func agreesWithOpenpyxl() async throws {
         let codes = [
             "yyyy-mm-dd", "mm-dd-yy", "d-mmm-yy", "General", "0%", "0.00E+00", "[h]:mm:ss", "mm:ss", "mmss.0", "[$-F800]dddd, mmmm dd, yyyy",
             #""Total: "0"#, #"0 \m"#, "[Red]0.00", "#,##0_);(#,##0)", "yy/mm/dd@", "[hh]:mm", "[H]:mm", "hh:mm:ss;@", "0;[Red]-0;\"zero\";@",
@@ -38,7 +38,7 @@ import Testing
             print(json.dumps(["elapsed" if is_date_format(c) and is_timedelta_format(c) else "date" if is_date_format(c) else "number" for c in codes]))
             """
         let json = String(decoding: try JSONEncoderHelper.encode(codes), as: UTF8.self)
-        let output = try XLSXTestSupport.python(script, json)
+        let output = try await XLSXTestSupport.python(script, json)
         let expected = try XLSXTestSupport.json(output).arrayValue ?? []
         for (code, want) in zip(codes, expected) {
             let got: String

@@ -41,18 +41,18 @@ import Testing
         wb.save(sys.argv[1])
         """
 
-    @Test func matchesOpenpyxlOnAVariedWorkbook() throws {
+    @Test func matchesOpenpyxlOnAVariedWorkbook() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("varied.xlsx")
-        try XLSXTestSupport.python(Self.variedWorkbook, path)
-        try XLSXTestSupport.expectMatchesOracle(path)
-        try XLSXTestSupport.expectMatchesOracle(path, sheet: "Other sheet")
-        try XLSXTestSupport.expectMatchesOracle(path, sheet: "Hidden")
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false))
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 2))
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 3, skipEmptyRows: false))
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false, skipEmptyRows: false))
+        try await XLSXTestSupport.python(Self.variedWorkbook, path)
+        try await XLSXTestSupport.expectMatchesOracle(path)
+        try await XLSXTestSupport.expectMatchesOracle(path, sheet: "Other sheet")
+        try await XLSXTestSupport.expectMatchesOracle(path, sheet: "Hidden")
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false))
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 2))
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(batchSize: 3, skipEmptyRows: false))
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false, skipEmptyRows: false))
         let result = try XLSXTestSupport.readAll(LocalFileInput(path: path))
         #expect(result.fields == ["id", "name", "price", "ok", "when", "day", "at", "note", "column9", "name_2", "column11", "column12"])
         #expect(result.rows[0][4] == .timestamp(Timestamp(iso8601: "2024-02-29T13:45:30.123Z")!))
@@ -65,11 +65,11 @@ import Testing
         #expect(result.rows[7] == [8] + Array(repeating: nil, count: 11))
     }
 
-    @Test func the1904DateSystem() throws {
+    @Test func the1904DateSystem() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("mac.xlsx")
-        try XLSXTestSupport.python(
+        try await XLSXTestSupport.python(
             """
             import sys, datetime, openpyxl
             from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -82,7 +82,7 @@ import Testing
             ws.append([datetime.date(2000, 2, 29), 3])
             wb.save(sys.argv[1])
             """, path)
-        try XLSXTestSupport.expectMatchesOracle(path)
+        try await XLSXTestSupport.expectMatchesOracle(path)
         let result = try XLSXTestSupport.readAll(LocalFileInput(path: path))
         #expect(result.rows.map { $0[0] } == [
             .timestamp(Timestamp(iso8601: "1904-01-02")!), .timestamp(Timestamp(iso8601: "2023-03-15T06:00:00Z")!),
@@ -90,11 +90,11 @@ import Testing
         ])
     }
 
-    @Test func rangesProjectionAndSheetChoice() throws {
+    @Test func rangesProjectionAndSheetChoice() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("grid.xlsx")
-        try XLSXTestSupport.python(
+        try await XLSXTestSupport.python(
             """
             import sys, openpyxl
             wb = openpyxl.Workbook()
@@ -134,11 +134,11 @@ import Testing
         #expect(throws: FormatError.self) { try XLSXReader(input: input, options: XLSXReadOptions(range: "D1:A1")) }
     }
 
-    @Test func columnsAreTyped() throws {
+    @Test func columnsAreTyped() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("typed.xlsx")
-        try XLSXTestSupport.python(
+        try await XLSXTestSupport.python(
             """
             import sys, openpyxl
             wb = openpyxl.Workbook()

@@ -41,9 +41,9 @@ import Testing
         <row r="7"><c r="F7"><v>  42  </v></c></row>
         """
 
-    static func package(_ dir: TemporaryDirectory, name: String = "hand.xlsx", workbookPr: String = "") throws -> String {
+    static func package(_ dir: TemporaryDirectory, name: String = "hand.xlsx", workbookPr: String = "") async throws -> String {
         let path = dir.file(name)
-        try XLSXTestSupport.writePackage(
+        try await XLSXTestSupport.writePackage(
             path,
             parts: XLSXTestSupport.minimalPackage(
                 sheetData: sheet, sharedStrings: sharedStrings, styles: styles, workbookPr: workbookPr,
@@ -51,21 +51,21 @@ import Testing
         return path
     }
 
-    @Test func matchesOpenpyxlWithCachedValues() throws {
+    @Test func matchesOpenpyxlWithCachedValues() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let path = try Self.package(dir)
-        try XLSXTestSupport.expectMatchesOracle(path, errorCells: ["D2", "E5"])
-        let mac = try Self.package(dir, name: "mac.xlsx", workbookPr: #"<workbookPr date1904="1"/>"#)
-        try XLSXTestSupport.expectMatchesOracle(mac, errorCells: ["D2", "E5"])
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false), errorCells: ["D2", "E5"])
-        try XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(skipEmptyRows: false), errorCells: ["D2", "E5"])
+        let path = try await Self.package(dir)
+        try await XLSXTestSupport.expectMatchesOracle(path, errorCells: ["D2", "E5"])
+        let mac = try await Self.package(dir, name: "mac.xlsx", workbookPr: #"<workbookPr date1904="1"/>"#)
+        try await XLSXTestSupport.expectMatchesOracle(mac, errorCells: ["D2", "E5"])
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(header: false), errorCells: ["D2", "E5"])
+        try await XLSXTestSupport.expectMatchesOracle(path, options: XLSXReadOptions(skipEmptyRows: false), errorCells: ["D2", "E5"])
     }
 
-    @Test func exactValues() throws {
+    @Test func exactValues() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let result = try XLSXTestSupport.readAll(LocalFileInput(path: try Self.package(dir)))
+        let result = try XLSXTestSupport.readAll(LocalFileInput(path: try await Self.package(dir)))
         #expect(result.fields == ["plain", "rich runs", "C", "D", "漢字", "a & b < c ☺"])
         let t = { (s: String) in Value.timestamp(Timestamp(iso8601: s)!) }
         XLSXTestSupport.expectSameRows(
@@ -79,19 +79,19 @@ import Testing
         #expect(result.positions == [2, 4, 5, 7])
     }
 
-    @Test func customFormatOverridesABuiltinId() throws {
+    @Test func customFormatOverridesABuiltinId() async throws {
         // numFmtId 14 is redefined as "0.00" above: D5 (style 6) stays a number.
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let result = try XLSXTestSupport.readAll(LocalFileInput(path: try Self.package(dir)))
+        let result = try XLSXTestSupport.readAll(LocalFileInput(path: try await Self.package(dir)))
         #expect(result.rows[2][3] == 12345)
     }
 
-    @Test func officeEscapesAreUndone() throws {
+    @Test func officeEscapesAreUndone() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("escapes.xlsx")
-        try XLSXTestSupport.writePackage(
+        try await XLSXTestSupport.writePackage(
             path,
             parts: XLSXTestSupport.minimalPackage(
                 sheetData: """
@@ -104,12 +104,12 @@ import Testing
         #expect(result.rows == [["tab\there"], ["a\r\nb _x0041_ 😀 _x12_"], [.timestamp(Timestamp(iso8601: "2024-05-06T07:08:09.500Z")!)]])
     }
 
-    @Test func eastAsianBuiltinDateFormats() throws {
+    @Test func eastAsianBuiltinDateFormats() async throws {
         // Formats 27–36 and 50–58 are dates (openpyxl does not know them).
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("ea.xlsx")
-        try XLSXTestSupport.writePackage(
+        try await XLSXTestSupport.writePackage(
             path,
             parts: XLSXTestSupport.minimalPackage(
                 sheetData: #"<row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c></row><row r="2"><c r="A2" s="1"><v>45000</v></c></row><row r="3"><c r="A3" s="2"><v>45000</v></c></row>"#,
@@ -121,7 +121,7 @@ import Testing
 }
 
 extension XLSXSheetParserTests {
-    @Test func partsWithoutRelationshipsAreFoundWhereWritersPutThem() throws {
+    @Test func partsWithoutRelationshipsAreFoundWhereWritersPutThem() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("norels.xlsx")
@@ -131,7 +131,7 @@ extension XLSXSheetParserTests {
         ).map { name, text in
             (name, name == "xl/_rels/workbook.xml.rels" ? text.replacingOccurrences(of: #"<Relationship Id="rId2""#, with: #"<Other Id="rId2""#).replacingOccurrences(of: #"<Relationship Id="rId3""#, with: #"<Other Id="rId3""#) : text)
         }
-        try XLSXTestSupport.writePackage(path, parts: parts)
+        try await XLSXTestSupport.writePackage(path, parts: parts)
         let result = try XLSXTestSupport.readAll(LocalFileInput(path: path))
         #expect(result.fields == ["when"])
         #expect(result.rows == [[.timestamp(Timestamp(iso8601: "2023-03-15")!)]])

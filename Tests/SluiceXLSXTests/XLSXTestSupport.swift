@@ -41,8 +41,8 @@ enum XLSXTestSupport {
 
     /// Runs a Python script with `path` as its argument (the openpyxl oracle).
     @discardableResult
-    static func python(_ script: String, _ arguments: String...) throws -> String {
-        try Python.run(script, arguments: arguments)
+    static func python(_ script: String, _ arguments: String...) async throws -> String {
+        try await Python.run(script, arguments: arguments)
     }
 
     /// Parses the JSON the oracle scripts print into Values.
@@ -113,11 +113,11 @@ extension XLSXTestSupport {
         """
 
     /// What the oracle says Sluice reads from `path`.
-    static func expected(_ path: String, sheet: String = "", header: Bool = true, skipEmptyRows: Bool = true, errorCells: [String] = []) throws -> (
+    static func expected(_ path: String, sheet: String = "", header: Bool = true, skipEmptyRows: Bool = true, errorCells: [String] = []) async throws -> (
         sheets: [String], fields: [String], rows: [[Value]], positions: [Int]
     ) {
         let errors = String(decoding: try JSONEncoderHelper.encode(errorCells), as: UTF8.self)
-        let out = try json(try python(oracle, path, sheet, header ? "1" : "0", errors, skipEmptyRows ? "1" : "0"))
+        let out = try json(try await python(oracle, path, sheet, header ? "1" : "0", errors, skipEmptyRows ? "1" : "0"))
         guard case .object(let o) = out else { throw OracleError(description: "oracle printed \(out)") }
         let sheets = (o["sheets"]?.arrayValue ?? []).compactMap(\.stringValue)
         let fields = (o["fields"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -164,8 +164,8 @@ extension XLSXTestSupport {
     static func expectMatchesOracle(
         _ path: String, sheet: String = "", options: XLSXReadOptions = XLSXReadOptions(), errorCells: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let want = try expected(path, sheet: sheet, header: options.header, skipEmptyRows: options.skipEmptyRows, errorCells: errorCells)
+    ) async throws {
+        let want = try await expected(path, sheet: sheet, header: options.header, skipEmptyRows: options.skipEmptyRows, errorCells: errorCells)
         var options = options
         if !sheet.isEmpty { options.sheet = .name(sheet) }
         let got = try readAll(LocalFileInput(path: path), options: options)
@@ -178,7 +178,7 @@ extension XLSXTestSupport {
 
 extension XLSXTestSupport {
     /// Writes a zip of `parts` (name → text, in order) with Python's zipfile, deflated.
-    static func writePackage(_ path: String, parts: [(String, String)], stored: Bool = false) throws {
+    static func writePackage(_ path: String, parts: [(String, String)], stored: Bool = false) async throws {
         var json: [UInt8] = [UInt8(ascii: "[")]
         for (i, (name, text)) in parts.enumerated() {
             if i > 0 { json.append(UInt8(ascii: ",")) }
@@ -189,7 +189,7 @@ extension XLSXTestSupport {
             json += Array("]".utf8)
         }
         json.append(UInt8(ascii: "]"))
-        try python(
+        try await python(
             """
             import sys, json, zipfile
             parts = json.loads(sys.argv[2])

@@ -16,15 +16,15 @@ import Testing
     }
 
     @Test func oneTokenServesEveryPage() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         for clientAuth in ["basic", "body"] {
-            try server.reset()
+            try await server.reset()
             let read = try await APITest.read([
                 "url": .string("\(server.base)/secure?n=95"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
                 "auth": oauth(server, clientAuth: clientAuth),
             ])
             #expect(read.ids == Array(1...95), "\(clientAuth)")
-            let log = try server.requests().log
+            let log = try await server.requests().log
             #expect(log.map(\.path) == ["/oauth/token"] + Array(repeating: "/secure", count: 10), "\(clientAuth)")
             #expect(Set(log.dropFirst().map(\.authorization)) == ["Bearer tok-1"], "\(clientAuth)")
             #expect(log.first?.body?.contains("grant_type=client_credentials&scope=read%3Aitems") == true, "\(clientAuth)")
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aRevokedTokenIsRefreshedOnceAndTheRequestRetried() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         // The server takes each token back after three uses: the fourth request gets a 401.
         let read = try await APITest.read([
             "url": .string("\(server.base)/secure?n=95&revoke_after=3"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "pageSize": 10],
@@ -40,7 +40,7 @@ import Testing
         ])
         #expect(read.ids == Array(1...95))
         // Pages 4, 7 and 10 are each refused once, and sent again with a new token.
-        let shown = try server.requests().log.map { $0.path == "/oauth/token" ? "token" : "\($0.query["page"] ?? "1") \($0.authorization ?? "")" }
+        let shown = try await server.requests().log.map { $0.path == "/oauth/token" ? "token" : "\($0.query["page"] ?? "1") \($0.authorization ?? "")" }
         #expect(
             shown == [
                 "token", "1 Bearer tok-1", "2 Bearer tok-1", "3 Bearer tok-1", "4 Bearer tok-1",
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aTokenIsRefreshedBeforeItExpires() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         let clock = ManualClock()
         let resources = try APITest.resources(clock: clock)
         // A 100-second token is renewed 10 seconds before it runs out.
@@ -65,14 +65,14 @@ import Testing
         _ = try await APITest.read(source)
         clock.advance(2)
         _ = try await APITest.read(source)
-        let log = try server.requests().log
+        let log = try await server.requests().log
         #expect(log.map { $0.path == "/oauth/token" ? "token" : $0.authorization ?? "" } == [
             "token", "Bearer tok-1", "token", "Bearer tok-2", "Bearer tok-2", "token", "Bearer tok-3",
         ])
     }
 
     @Test func basicAndAPIKeys() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         let basic = try await APITest.read(["url": .string("\(server.base)/basic"), "auth": ["type": "basic", "username": "ada", "password": "l0velace"]])
         #expect(basic.ids == [1, 2])
         let header = try await APITest.read(["url": .string("\(server.base)/keyed"), "auth": ["type": "apiKey", "name": "X-API-Key", "apiKey": "k-123"]])
@@ -85,7 +85,7 @@ import Testing
             _ = try await APITest.read(["url": .string("\(server.base)/keyed?key=1"), "auth": ["type": "apiKey", "name": "X-API-Key", "apiKey": "nope"]])
         }
         #expect(wrong == #"api:\#(server.base)/keyed answered HTTP 403 Forbidden: {"error": "forbidden: bad API key"}"#)
-        let log = try server.requests().log
+        let log = try await server.requests().log
         #expect(log.map(\.queryText) == ["", "", "api_key=k-123&x=1", "key=1"])
     }
 

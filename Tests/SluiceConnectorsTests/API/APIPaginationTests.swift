@@ -9,83 +9,83 @@ import Testing
 /// check the requests sent ahead.
 @Suite struct APIPaginationTests {
     /// A server of the test's own (stopped when the test releases it).
-    func server() throws -> LoopbackServer { try LoopbackServer.api() }
+    func server() async throws -> LoopbackServer { try await LoopbackServer.api() }
 
     /// The queries the server saw for `path`, in order.
-    func queries(_ server: LoopbackServer, _ path: String) throws -> [String] {
-        try server.requests().log.filter { $0.path == path }.map(\.queryText)
+    func queries(_ server: LoopbackServer, _ path: String) async throws -> [String] {
+        try await server.requests().log.filter { $0.path == path }.map(\.queryText)
     }
 
     @Test func pageNumbersStopAtTheShortPage() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/page?n=95"), "recordsPath": "data",
             "pagination": ["type": "page", "prefetch": 0, "pageSizeParam": "per_page", "pageSize": 10],
         ])
         #expect(read.ids == Array(1...95))
         #expect(read.positions == Array(1...95))
-        #expect(try queries(server, "/page") == (1...10).map { "n=95&page=\($0)&per_page=10" })
+        #expect(try await queries(server, "/page") == (1...10).map { "n=95&page=\($0)&per_page=10" })
     }
 
     @Test func pageNumbersStopAtTheTotalOrAnEmptyPage() async throws {
-        let server = try server()
+        let server = try await server()
         // 100 records: page 10 is full, and the total says it is the last.
         let counted = try await APITest.read([
             "url": .string("\(server.base)/page?n=100&per_page=10"), "recordsPath": "data",
             "pagination": ["type": "page", "prefetch": 0, "totalPath": "meta.total", "stopOnShortPage": false, "startPage": 1],
         ])
         #expect(counted.ids == Array(1...100))
-        #expect(try queries(server, "/page") == (1...10).map { "n=100&page=\($0)&per_page=10" })
-        try server.reset()
+        #expect(try await queries(server, "/page") == (1...10).map { "n=100&page=\($0)&per_page=10" })
+        try await server.reset()
         // No page size known: the empty page 4 ends the read.
         let untilEmpty = try await APITest.read(["url": .string("\(server.base)/page?n=30"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0]])
         #expect(untilEmpty.ids == Array(1...30))
-        #expect(try queries(server, "/page") == (1...4).map { "n=30&page=\($0)" })
+        #expect(try await queries(server, "/page") == (1...4).map { "n=30&page=\($0)" })
     }
 
     @Test func offsetAndLimit() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/offset?n=95"), "recordsPath": "items",
             "pagination": ["type": "offset", "prefetch": 0, "offsetParam": "offset", "limitParam": "limit", "limit": 10, "startOffset": 0],
         ])
         #expect(read.ids == Array(1...95))
-        #expect(try queries(server, "/offset") == stride(from: 0, through: 90, by: 10).map { "limit=10&n=95&offset=\($0)" })
+        #expect(try await queries(server, "/offset") == stride(from: 0, through: 90, by: 10).map { "limit=10&n=95&offset=\($0)" })
     }
 
     @Test func cursorFromTheBody() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/cursor?n=95"), "recordsPath": "results",
             "pagination": ["type": "cursor", "cursorParam": "cursor", "cursorPath": "paging.next"],
         ])
         #expect(read.ids == Array(1...95))
-        let cursors = try server.requests().log.filter { $0.path == "/cursor" }.map { $0.query["cursor"] ?? "" }
+        let cursors = try await server.requests().log.filter { $0.path == "/cursor" }.map { $0.query["cursor"] ?? "" }
         #expect(cursors == [""] + stride(from: 10, through: 90, by: 10).map { Array("\($0)".utf8).base64URL })
     }
 
     @Test func linkHeaderAndNextURL() async throws {
-        let server = try server()
+        let server = try await server()
         let linked = try await APITest.read(["url": .string("\(server.base)/link?n=95"), "pagination": ["type": "link"]])
         #expect(linked.ids == Array(1...95))
-        #expect(try queries(server, "/link") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
-        try server.reset()
+        #expect(try await queries(server, "/link") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
+        try await server.reset()
         let next = try await APITest.read([
             "url": .string("\(server.base)/nexturl?n=95"), "recordsPath": "data", "pagination": ["type": "nextUrl", "nextUrlPath": "links.next"],
         ])
         #expect(next.ids == Array(1...95))
-        #expect(try queries(server, "/nexturl") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
+        #expect(try await queries(server, "/nexturl") == ["n=95"] + (2...10).map { "n=95&page=\($0)" })
     }
 
     @Test func maxPagesEndsTheReadQuietly() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read(["url": .string("\(server.base)/link?n=95"), "pagination": ["type": "link", "maxPages": 3]])
         #expect(read.ids == Array(1...30))
-        #expect(try queries(server, "/link").count == 3)
+        #expect(try await queries(server, "/link").count == 3)
     }
 
     @Test func aLoopAndALinkToAnotherHostFailTheRead() async throws {
-        let server = try server()
+        let server = try await server()
         let loop = await APITest.failure {
             _ = try await APITest.read(["url": .string("\(server.base)/loop"), "recordsPath": "data", "pagination": ["type": "nextUrl", "nextUrlPath": "links.next"]])
         }
@@ -99,21 +99,21 @@ import Testing
             elsewhere
                 == "the next-page link of \(server.base)/elsewhere leads to another host (http://169.254.169.254/latest/meta-data/); "
                 + "set pagination.followOtherHosts to follow it (the request's credentials go with it)")
-        #expect(try server.requests().log.map(\.path) == ["/loop", "/loop", "/elsewhere"])
+        #expect(try await server.requests().log.map(\.path) == ["/loop", "/loop", "/elsewhere"])
     }
 
     /// With `prefetch: 2` the next two pages are asked for as a page arrives: the stand-in holds
     /// each page from the second on until the page after it has been requested, so a client
     /// that did not request ahead would hit the gate's timeout (logged) on every page.
     @Test func pagesAreRequestedAheadAndEachIsReadOnce() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/gated?n=95&gate=30"), "recordsPath": "data", "timeoutMs": 120_000,
             "pagination": ["type": "page", "pageSize": 10, "prefetch": 2],
         ])
         #expect(read.ids == Array(1...95))
         #expect(read.positions == Array(1...95))
-        let log = try server.requests().log
+        let log = try await server.requests().log
         #expect(log.filter { $0.path == "/gated-timeout" }.map { $0.query["page"] ?? "" } == [])
         // Pages 1–10 once each; past the short page 10 at most the two guesses 11 and 12.
         let pages = log.filter { $0.path == "/gated" }.compactMap { $0.query["page"].flatMap { Int($0) } }
@@ -125,13 +125,13 @@ import Testing
     /// Offsets guessed from full pages are wrong when the server gives fewer records than the
     /// limit asks: the wrong requests are dropped, the right offsets read, no record twice.
     @Test func aWrongGuessIsDroppedAndTheRightOffsetRead() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read([
             "url": .string("\(server.base)/offset?n=40&cap=7"), "recordsPath": "items",
             "pagination": ["type": "offset", "limit": 10, "stopOnShortPage": false, "prefetch": 3],
         ])
         #expect(read.ids == Array(1...40))
-        let offsets = try server.requests().log.filter { $0.path == "/offset" }.compactMap { $0.query["offset"].flatMap { Int($0) } }
+        let offsets = try await server.requests().log.filter { $0.path == "/offset" }.compactMap { $0.query["offset"].flatMap { Int($0) } }
         // Every page the read used: 0, 7, …, 35 (5 records), and the empty page at 40.
         let used = [0, 7, 14, 21, 28, 35, 40]
         #expect(Set(offsets).isSuperset(of: used))
@@ -141,7 +141,7 @@ import Testing
     }
 
     @Test func aRejectedElementNamesItsPageAndIndex() async throws {
-        let server = try server()
+        let server = try await server()
         let read = try await APITest.read(["url": .string("\(server.base)/mixed"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0]])
         #expect(read.ids == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])
         #expect(read.positions == [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15])

@@ -27,15 +27,15 @@ import Testing
     s.serve_forever()
     """#
 
-    static func startServer() throws -> (Process, Int) {
+    /// Starts the server and waits (outside the cooperative pool) for the port it prints.
+    static func startServer() async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", server]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let line = try await out.fileHandleForReading.firstLine()
         return (process, Int(String(decoding: line, as: UTF8.self)) ?? 0)
     }
 
@@ -49,24 +49,24 @@ import Testing
     }
 
     @Test func getWithHeadersAndARecordsPathPostWithABodyAndErrors() async throws {
-        let (process, port) = try Self.startServer()
-        // SIGKILL: a test process may have SIGTERM ignored (service-lifecycle does that), and
-        // children inherit ignored signals.
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let got = try await Self.read(["url": .string("\(base)/items"), "headers": ["X-Key": "k1"], "recordsPath": "result.items"])
-        #expect(got.count == 2500)
-        #expect(got.map { $0["v"]?.number ?? 0 }.reduce(0, +) == Double((1...2500).reduce(0) { $0 + $1 * 2 }))
-        let posted = try await Self.read(["url": .string("\(base)/q"), "method": "POST", "body": ["q": "hi", "n": 3]])
-        #expect(posted == [ValueObject([("echo", "hi"), ("i", 0)]), ValueObject([("echo", "hi"), ("i", 1)]), ValueObject([("echo", "hi"), ("i", 2)])])
-        await #expect(throws: ConnectorError.remote(#"api:\#(base)/fail answered HTTP 503 Service Unavailable: {"error": "down"}"#)) {
-            _ = try await Self.read(["url": .string("\(base)/fail"), "retry": ["maxRetries": 0]])
-        }
-        await #expect(throws: ConnectorError.self) {
-            _ = try await Self.read(["url": .string("\(base)/items")])
+        let (process, port) = try await Self.startServer()
+        try await withAsyncCleanup {
+            let base = "http://127.0.0.1:\(port)"
+            let got = try await Self.read(["url": .string("\(base)/items"), "headers": ["X-Key": "k1"], "recordsPath": "result.items"])
+            #expect(got.count == 2500)
+            #expect(got.map { $0["v"]?.number ?? 0 }.reduce(0, +) == Double((1...2500).reduce(0) { $0 + $1 * 2 }))
+            let posted = try await Self.read(["url": .string("\(base)/q"), "method": "POST", "body": ["q": "hi", "n": 3]])
+            #expect(posted == [ValueObject([("echo", "hi"), ("i", 0)]), ValueObject([("echo", "hi"), ("i", 1)]), ValueObject([("echo", "hi"), ("i", 2)])])
+            await #expect(throws: ConnectorError.remote(#"api:\#(base)/fail answered HTTP 503 Service Unavailable: {"error": "down"}"#)) {
+                _ = try await Self.read(["url": .string("\(base)/fail"), "retry": ["maxRetries": 0]])
+            }
+            await #expect(throws: ConnectorError.self) {
+                _ = try await Self.read(["url": .string("\(base)/items")])
+            }
+        } cleanup: {
+            // SIGKILL: a test process may have SIGTERM ignored (service-lifecycle does that), and
+            // children inherit ignored signals.
+            await process.killAndWait()
         }
     }
 

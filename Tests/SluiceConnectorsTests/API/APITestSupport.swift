@@ -73,8 +73,8 @@ struct LoggedRequest {
 extension LoopbackServer {
     /// The requests the stand-in API logged, in arrival order, and the bodies its ingest
     /// endpoint accepted.
-    func requests() throws -> (log: [LoggedRequest], received: [Value]) {
-        let text = try Python.run(
+    func requests() async throws -> (log: [LoggedRequest], received: [Value]) {
+        let text = try await Python.run(
             "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())", arguments: ["\(base)/_log"])
         guard case .object(let answer) = try JSONParser.parse(text), case .array(let entries)? = answer["log"],
             case .array(let received)? = answer["received"]
@@ -98,8 +98,8 @@ extension LoopbackServer {
     }
 
     /// Clears the stand-in API's log and counters.
-    func reset() throws {
-        _ = try Python.run(
+    func reset() async throws {
+        _ = try await Python.run(
             "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b'', method='POST')).read()",
             arguments: ["\(base)/_reset"])
     }

@@ -46,22 +46,25 @@ import Testing
 
     @Test func postgresShowsNothingUntilCommit() async throws {
         let table = PostgresFixture.uniqueTable("job")
-        try PostgresFixture.psql("CREATE TABLE \(table) (id int PRIMARY KEY, v text); INSERT INTO \(table) VALUES (1, 'old')")
-        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        for mode in ["insert", "upsert"] {
-            let target = try PostgresFixture.target(["table": .string(table), "mode": .string(mode), "keys": ["id"]])
-            let aborted = try await target.open(batchSize: nil)
-            try await aborted.write(Self.batch(2...50))
-            try await aborted.write(Self.batch(1...1))
-            #expect(try PostgresFixture.rows("SELECT count(*), max(v) FROM \(table)") == [["1", "old"]])
-            await aborted.abort()
-            #expect(try PostgresFixture.rows("SELECT id, v FROM \(table)") == [["1", "old"]])
+        try await PostgresFixture.psql("CREATE TABLE \(table) (id int PRIMARY KEY, v text); INSERT INTO \(table) VALUES (1, 'old')")
+        try await withAsyncCleanup {
+            for mode in ["insert", "upsert"] {
+                let target = try PostgresFixture.target(["table": .string(table), "mode": .string(mode), "keys": ["id"]])
+                let aborted = try await target.open(batchSize: nil)
+                try await aborted.write(Self.batch(2...50))
+                try await aborted.write(Self.batch(1...1))
+                #expect(try await PostgresFixture.rows("SELECT count(*), max(v) FROM \(table)") == [["1", "old"]])
+                await aborted.abort()
+                #expect(try await PostgresFixture.rows("SELECT id, v FROM \(table)") == [["1", "old"]])
+            }
+            let writer = try await PostgresFixture.target(["table": .string(table), "mode": "upsert", "keys": ["id"]]).open(batchSize: nil)
+            try await writer.write(Self.batch(1...60))
+            #expect(try await PostgresFixture.psql("SELECT count(*) FROM \(table)") == "1")
+            try await writer.commit()
+            #expect(try await PostgresFixture.rows("SELECT count(*), sum(id), min(v) FROM \(table)") == [["60", "1830", "new 1"]])
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE \(table)")
         }
-        let writer = try await PostgresFixture.target(["table": .string(table), "mode": "upsert", "keys": ["id"]]).open(batchSize: nil)
-        try await writer.write(Self.batch(1...60))
-        #expect(try PostgresFixture.psql("SELECT count(*) FROM \(table)") == "1")
-        try await writer.commit()
-        #expect(try PostgresFixture.rows("SELECT count(*), sum(id), min(v) FROM \(table)") == [["60", "1830", "new 1"]])
     }
 
     @Test func mariadbShowsNothingUntilCommitAndAbortDropsTheTableItCreated() async throws {
@@ -104,31 +107,34 @@ import Testing
     /// pool serves the next job with a new connection.
     @Test func postgresAbortAfterTheServerKilledTheConnectionReleasesIt() async throws {
         let table = PostgresFixture.uniqueTable("killed")
-        try PostgresFixture.psql("CREATE TABLE \(table) (id int PRIMARY KEY, v text); INSERT INTO \(table) VALUES (1, 'old')")
-        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        let resources = SharedResources()
-        let application = TestDatabases.uniqueName("sluice_abort")
-        let config: Value = ["table": .string(table), "applicationName": .string(application)]
-        let target = try PostgresFixture.target(config, resources: resources)
-        let pool = try PostgresEndpoint(
-            try ValueDecoder().decode(PostgresConnectionConfig.self, from: try PostgresFixture.withURL(["applicationName": .string(application)]))
-        ).pool(in: resources)
-        #expect(resources.count == 1)
+        try await PostgresFixture.psql("CREATE TABLE \(table) (id int PRIMARY KEY, v text); INSERT INTO \(table) VALUES (1, 'old')")
+        try await withAsyncCleanup {
+            let resources = SharedResources()
+            let application = TestDatabases.uniqueName("sluice_abort")
+            let config: Value = ["table": .string(table), "applicationName": .string(application)]
+            let target = try PostgresFixture.target(config, resources: resources)
+            let pool = try PostgresEndpoint(
+                try ValueDecoder().decode(PostgresConnectionConfig.self, from: try PostgresFixture.withURL(["applicationName": .string(application)]))
+            ).pool(in: resources)
+            #expect(resources.count == 1)
 
-        let writer = try await target.open(batchSize: nil)
-        try await writer.write(Self.batch(2...100))
-        #expect(try PostgresFixture.psql(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '\(application)'") == "1")
-        await writer.abort()
-        let stats = await pool.statistics
-        #expect(stats.open == 0)
-        #expect(stats.closed == 1)
-        #expect(try PostgresFixture.rows("SELECT id, v FROM \(table)") == [["1", "old"]])
+            let writer = try await target.open(batchSize: nil)
+            try await writer.write(Self.batch(2...100))
+            #expect(try await PostgresFixture.psql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '\(application)'") == "1")
+            await writer.abort()
+            let stats = await pool.statistics
+            #expect(stats.open == 0)
+            #expect(stats.closed == 1)
+            #expect(try await PostgresFixture.rows("SELECT id, v FROM \(table)") == [["1", "old"]])
 
-        _ = try await PostgresFixture.write(target, [Self.batch(2...3)])
-        #expect(try PostgresFixture.psql("SELECT count(*) FROM \(table)") == "3")
-        #expect(await pool.statistics.opened == 2)
-        await resources.shutdown()
+            _ = try await PostgresFixture.write(target, [Self.batch(2...3)])
+            #expect(try await PostgresFixture.psql("SELECT count(*) FROM \(table)") == "3")
+            #expect(await pool.statistics.opened == 2)
+            await resources.shutdown()
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE \(table)")
+        }
     }
 
     @Test func mariadbAbortAfterTheServerKilledTheConnectionReleasesIt() async throws {
@@ -185,26 +191,29 @@ import Testing
 
     @Test func postgresAbortInACancelledTaskRollsBackAndKeepsTheConnection() async throws {
         let table = PostgresFixture.uniqueTable("cancel")
-        defer { _ = try? PostgresFixture.psql("DROP TABLE IF EXISTS \(table)") }
-        let resources = SharedResources()
-        let target = try PostgresFixture.target(["table": .string(table)], resources: resources)
-        let pool = try PostgresEndpoint(
-            try ValueDecoder().decode(PostgresConnectionConfig.self, from: try PostgresFixture.withURL([:]))
-        ).pool(in: resources)
-        let writer = try await target.open(batchSize: nil)
-        try await writer.write(Self.batch(1...100))
-        await Task {
-            withUnsafeCurrentTask { $0?.cancel() }
-            await writer.abort()
-        }.value
-        #expect(try PostgresFixture.psql("SELECT to_regclass('\(table)') IS NULL") == "t")
-        let stats = await pool.statistics
-        #expect(stats.idle == 1)
-        #expect(stats.closed == 0)
-        _ = try await PostgresFixture.write(target, [Self.batch(1...2)])
-        #expect(try PostgresFixture.psql("SELECT count(*) FROM \(table)") == "2")
-        #expect(await pool.statistics.opened == 1)
-        await resources.shutdown()
+        try await withAsyncCleanup {
+            let resources = SharedResources()
+            let target = try PostgresFixture.target(["table": .string(table)], resources: resources)
+            let pool = try PostgresEndpoint(
+                try ValueDecoder().decode(PostgresConnectionConfig.self, from: try PostgresFixture.withURL([:]))
+            ).pool(in: resources)
+            let writer = try await target.open(batchSize: nil)
+            try await writer.write(Self.batch(1...100))
+            await Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                await writer.abort()
+            }.value
+            #expect(try await PostgresFixture.psql("SELECT to_regclass('\(table)') IS NULL") == "t")
+            let stats = await pool.statistics
+            #expect(stats.idle == 1)
+            #expect(stats.closed == 0)
+            _ = try await PostgresFixture.write(target, [Self.batch(1...2)])
+            #expect(try await PostgresFixture.psql("SELECT count(*) FROM \(table)") == "2")
+            #expect(await pool.statistics.opened == 1)
+            await resources.shutdown()
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE IF EXISTS \(table)")
+        }
     }
 
     // MARK: - Settings

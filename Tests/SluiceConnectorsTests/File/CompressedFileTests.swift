@@ -25,9 +25,9 @@ import Testing
         return text
     }
 
-    static func compress(_ dir: TemporaryDirectory, _ plain: String, to name: String, codec: String) throws {
+    static func compress(_ dir: TemporaryDirectory, _ plain: String, to name: String, codec: String) async throws {
         let plainPath = try dir.write("plain.tmp", plain)
-        _ = try Python.run(
+        _ = try await Python.run(
             """
             import gzip, sys, zstandard
             data = open(sys.argv[1], 'rb').read()
@@ -69,7 +69,7 @@ import Testing
         let plain = Self.csv()
         try dir.write("orders.csv", plain)
         let name = codec == "gzip" ? "orders.csv.gz" : "orders.csv.zst"
-        try Self.compress(dir, plain, to: name, codec: codec)
+        try await Self.compress(dir, plain, to: name, codec: codec)
         let size = try FileManager.default.attributesOfItem(atPath: dir.file(name))[.size] as? Int
         let expected = try await Self.read(Self.source(dir, ["path": .string(dir.file("orders.csv"))]), blocks: false).rows
         #expect(expected.count == 30_000)
@@ -94,7 +94,7 @@ import Testing
             }
             try await writer.commit()
         }
-        let matches = try Python.run(
+        let matches = try await Python.run(
             """
             import gzip, sys, zstandard
             data = open(sys.argv[2], 'rb').read()
@@ -108,7 +108,7 @@ import Testing
     @Test func aTruncatedGzipFileFailsNamingTheFile() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        try Self.compress(dir, Self.csv(), to: "whole.csv.gz", codec: "gzip")
+        try await Self.compress(dir, Self.csv(), to: "whole.csv.gz", codec: "gzip")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file("whole.csv.gz")))
         try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: dir.file("cut.csv.gz")))
         let source = try Self.source(dir, ["path": .string(dir.file("cut.csv.gz"))])

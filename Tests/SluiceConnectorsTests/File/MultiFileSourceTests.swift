@@ -71,7 +71,7 @@ import Testing
             let (lines, bytes, rejected) = try await Self.readAll(source, blocks: blocks)
             #expect(rejected.isEmpty)
             #expect(bytes == total)
-            let expected = try Python.run(
+            let expected = try await Python.run(
                 """
                 import duckdb, json, sys
                 rows = duckdb.sql(f"SELECT id, amount, year, month, filename AS file FROM read_csv('{sys.argv[1]}', hive_partitioning=true, filename=true) WHERE NOT regexp_matches(filename, '/[.][^/]*$') ORDER BY filename, id").fetchall()

@@ -51,7 +51,7 @@ import Testing
                 "year=__HIVE_DEFAULT_PARTITION__/month=m1/part-0.csv",
             ])
         #expect(try dir.read("out/year=2024/month=m1/part-0.csv").hasPrefix("id,amount\n1,1.25\n"))
-        let read = try Python.run(
+        let read = try await Python.run(
             """
             import duckdb, sys
             rows = duckdb.sql(f"SELECT id, amount, year, month FROM read_csv('{sys.argv[1]}/**/*.csv', hive_partitioning=true) ORDER BY id").fetchall()

@@ -89,8 +89,8 @@ struct AzureStandIn: Sendable {
     /// Runs `script` after a prelude that connects the official SDK to the stand-in:
     /// `c` is the ContainerClient of `container`, `client(**options)` makes another, and
     /// `args` holds `arguments`.
-    func sdk(_ script: String, container: String, _ arguments: [String] = []) throws -> String {
-        try Python.run(Self.prelude + script, arguments: [endpoint, account, key, container] + arguments)
+    func sdk(_ script: String, container: String, _ arguments: [String] = []) async throws -> String {
+        try await Python.run(Self.prelude + script, arguments: [endpoint, account, key, container] + arguments)
     }
 
     static let prelude = #"""
@@ -218,7 +218,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
     /// list queries with awkward prefixes and markers, metadata headers that sort differently
     /// with and without dashes, a path-style endpoint and the default one: the SDK's signer
     /// must compute the same Authorization for each.
-    @Test func signerAgreesWithTheSDK() throws {
+    @Test func signerAgreesWithTheSDK() async throws {
         let keys = ["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==", "a2V5LWJ5dGVzLSsvPQ=="]
         var stores: [(store: AzureBlobStore, key: String)] = []
         for (n, key) in keys.enumerated() {
@@ -277,7 +277,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         let encoder = JSONEncoder()
         let lines = try cases.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try dir.write("cases.ndjson", lines.joined(separator: "\n") + "\n")
-        let answers = try Python.run(Self.signingOracle, arguments: [dir.file("cases.ndjson")]).split(separator: "\n").map(String.init)
+        let answers = try await Python.run(Self.signingOracle, arguments: [dir.file("cases.ndjson")]).split(separator: "\n").map(String.init)
         #expect(answers.count == expected.count)
         for (n, (answer, mine)) in zip(answers, expected).enumerated() {
             #expect(answer == mine, "\(cases[n].method) \(cases[n].url)")
@@ -527,7 +527,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         }
         #expect(try await store.read("v.txt", range: 8..<12, ifMatch: second.etag) == Array("two!".utf8))
         // Deleted (by the SDK) while being read.
-        #expect(try server.sdk("c.delete_blob(args[0]); print(c.get_blob_client(args[0]).exists())", container: store.container, ["v.txt"]) == "False\n")
+        #expect(try await server.sdk("c.delete_blob(args[0]); print(c.get_blob_client(args[0]).exists())", container: store.container, ["v.txt"]) == "False\n")
         #expect(try await store.info("v.txt") == nil)
         await #expect(throws: ConnectorError.remote("az://\(store.container)/v.txt no longer exists: it was deleted while being read")) {
             try await store.read("v.txt", range: 0..<7, ifMatch: second.etag)
@@ -540,7 +540,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         let names = ["plain.bin", "dir/a b+c=d&e ü 日本 %41#?.bin"]
         for (n, name) in names.enumerated() { try await store.put(name, bytes: pattern(3000 + n, seed: 40 + n)) }
         try await store.put("empty.bin", bytes: [])
-        let out = try server.sdk(
+        let out = try await server.sdk(
             #"""
             for name in args:
                 data = c.download_blob(name).readall()
@@ -563,7 +563,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         let server = try AzureStandIn()
         let store = try await server.newContainer("sdkwrites")
         // One blob in a single Put Blob, one in 4 KiB blocks (Put Block, Put Block List).
-        _ = try server.sdk(
+        _ = try await server.sdk(
             #"""
             c.upload_blob(args[0], bytes((i * 7 + 3) % 256 for i in range(5000)))
             client(max_single_put_size=4096, max_block_size=4096).upload_blob(args[1], bytes((i * 13 + 5) % 256 for i in range(10000)))
@@ -599,7 +599,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         #expect(counts["PutBlock"] == 6)
         #expect(counts["PutBlockList"] == 1)
         let expected = parts.flatMap { $0 } + last
-        let out = try server.sdk(
+        let out = try await server.sdk(
             "print(base64.b64encode(c.download_blob(args[0]).readall()).decode())", container: store.container, ["out/part 0+ü.bin"])
         #expect(Data(base64Encoded: out.trimmingCharacters(in: .whitespacesAndNewlines)).map(Array.init) == expected)
         #expect(try await store.info("out/part 0+ü.bin")?.size == expected.count)
@@ -639,7 +639,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         try await replacing.upload(part: 1, bytes: pattern(500, seed: 3))
         await replacing.abort()
         #expect(try await store.read("kept.bin", range: 0..<3, ifMatch: nil) == Array("old".utf8))
-        let out = try server.sdk(
+        let out = try await server.sdk(
             "print(c.get_blob_client(args[0]).exists(), [b.name for b in c.list_blobs()])", container: store.container, ["never.bin"])
         #expect(out == "False ['kept.bin']\n")
     }
@@ -656,7 +656,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         let counts = try await server.counts(store)
         #expect(counts["PutBlock"] == 4)
         #expect(counts["PutBlockList"] == 2)
-        let out = try server.sdk("print(base64.b64encode(c.download_blob(args[0]).readall()).decode())", container: store.container, ["r.bin"])
+        let out = try await server.sdk("print(base64.b64encode(c.download_blob(args[0]).readall()).decode())", container: store.container, ["r.bin"])
         #expect(
             Data(base64Encoded: out.trimmingCharacters(in: .whitespacesAndNewlines)).map(Array.init)
                 == pattern(2000, seed: 5) + pattern(2000, seed: 6) + pattern(10, seed: 7))
@@ -692,7 +692,7 @@ private func pattern(_ count: Int, seed: Int) -> [UInt8] {
         let server = try AzureStandIn()
         let store = try await server.newContainer("sas")
         try await store.put("s/data.csv", bytes: Array("id,name\n1,ä\n".utf8))
-        let token = try server.sdk(Self.makeSAS, container: store.container, ["rl"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await server.sdk(Self.makeSAS, container: store.container, ["rl"]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.contains("sig="))
         var config = ObjectStorageConfig()
         config.endpoint = server.endpoint

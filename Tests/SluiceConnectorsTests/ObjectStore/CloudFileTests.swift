@@ -15,14 +15,14 @@ import Testing
     struct Cloud {
         var prefix: String
         var storage: Value
-        var clientRead: (String) throws -> [UInt8]
+        var clientRead: (String) async throws -> [UInt8]
     }
 
     static func gcs() async throws -> Cloud {
         let store = try await GCSStoreTests.freshStore()
         return Cloud(
             prefix: "gs://\(store.bucket)", storage: ["endpoint": .string(try GCSStoreTests.endpoint()), "anonymous": true, "retries": 1],
-            clientRead: { key in try GCSStoreTests.clientRead(store, key)?.bytes ?? [] })
+            clientRead: { key in try await GCSStoreTests.clientRead(store, key)?.bytes ?? [] })
     }
 
     static func azure() async throws -> Cloud {
@@ -32,7 +32,7 @@ import Testing
             prefix: "az://\(store.container)",
             storage: ["endpoint": .string(standIn.endpoint), "account": .string(standIn.account), "accountKey": .string(standIn.key), "retries": 1, "partSizeMiB": 5],
             clientRead: { key in
-                let text = try standIn.sdk("print(base64.b64encode(c.download_blob(args[0]).readall()).decode())", container: store.container, [key])
+                let text = try await standIn.sdk("print(base64.b64encode(c.download_blob(args[0]).readall()).decode())", container: store.container, [key])
                 return Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)).map { Array($0) } ?? []
             })
     }
@@ -50,7 +50,7 @@ import Testing
                 try await writer.commit()
             }
             let local = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file(name))))
-            let remote = try cloud.clientRead("out/\(name)")
+            let remote = try await cloud.clientRead("out/\(name)")
             let same = remote == local
             #expect(same, "\(cloud.prefix)/out/\(name): \(remote.count) bytes, the local file \(local.count)")
         }

@@ -87,15 +87,15 @@ import Testing
     }
 
     /// The object `key` as Google's client reads it, or nil when it finds none.
-    static func clientRead(_ store: GCSStore, _ key: String) throws -> ClientObject? {
-        let output = try Python.run(client, arguments: [try endpoint(), store.bucket, "read", key])
+    static func clientRead(_ store: GCSStore, _ key: String) async throws -> ClientObject? {
+        let output = try await Python.run(client, arguments: [try endpoint(), store.bucket, "read", key])
         return try JSONDecoder().decode(ClientObject?.self, from: Data(output.utf8))
     }
 
     /// Writes `bytes` as `key` with Google's client.
     @discardableResult
-    static func clientWrite(_ store: GCSStore, _ key: String, _ bytes: [UInt8]) throws -> ClientObject {
-        let output = try Python.run(client, arguments: [try endpoint(), store.bucket, "write", key], input: Data(bytes).base64EncodedString())
+    static func clientWrite(_ store: GCSStore, _ key: String, _ bytes: [UInt8]) async throws -> ClientObject {
+        let output = try await Python.run(client, arguments: [try endpoint(), store.bucket, "write", key], input: Data(bytes).base64EncodedString())
         return try JSONDecoder().decode(ClientObject.self, from: Data(output.utf8))
     }
 
@@ -135,7 +135,7 @@ import Testing
         let info = try #require(try await store.info("data/ü/日本.csv"))
         let listedInfo = try #require(listed.first { $0.key == "data/ü/日本.csv" })
         #expect(listedInfo == info)
-        let seen = try #require(try Self.clientRead(store, "data/ü/日本.csv"))
+        let seen = try #require(try await Self.clientRead(store, "data/ü/日本.csv"))
         #expect(info == ObjectInfo(key: "data/ü/日本.csv", size: 12, etag: seen.generation, lastModified: seen.updated))
         let tooMany = await Self.message { try await store.list(prefix: "data/", limit: 5) }
         #expect(
@@ -157,7 +157,7 @@ import Testing
         let store = try await Self.freshStore()
         let key = "dir/r ü+%2F.bin"
         let bytes = Self.pattern(1000, seed: 3)
-        let written = try Self.clientWrite(store, key, bytes)
+        let written = try await Self.clientWrite(store, key, bytes)
         let info = try #require(try await store.info(key))
         #expect(info.size == 1000 && info.etag == written.generation)
         for range in [0..<1, 10..<20, 990..<1000, 0..<1000, 511..<513] {
@@ -187,7 +187,7 @@ import Testing
                 == "reading gs://\(store.bucket)/replaced.csv: the object changed while being read (it is no longer generation \(first)); run again to read the new version"
         )
         #expect(try await store.read(key, range: 8..<12, ifMatch: second) == Array("two!".utf8))
-        _ = try Python.run(Self.client, arguments: [try Self.endpoint(), store.bucket, "delete", key])
+        _ = try await Python.run(Self.client, arguments: [try Self.endpoint(), store.bucket, "delete", key])
         let gone = await Self.message { try await store.read(key, range: 0..<7, ifMatch: second) }
         #expect(gone == "reading gs://\(store.bucket)/replaced.csv: the object no longer exists (HTTP 404: Not Found)")
     }
@@ -197,17 +197,17 @@ import Testing
         let key = "out/part 1+ü=日本.bin"
         let bytes = Self.pattern(70_001, seed: 9)
         try await store.put(key, bytes: bytes)
-        let seen = try #require(try Self.clientRead(store, key))
+        let seen = try #require(try await Self.clientRead(store, key))
         #expect(seen.size == 70_001)
         #expect(seen.bytes == bytes)
         // The name arrived as it is: `+` not taken for a space, `/` not split.
-        let names = try Python.run(Self.client, arguments: [try Self.endpoint(), store.bucket, "names", "out/"])
+        let names = try await Python.run(Self.client, arguments: [try Self.endpoint(), store.bucket, "names", "out/"])
         #expect(names.trimmingCharacters(in: .whitespacesAndNewlines) == #"["out/part 1+\u00fc=\u65e5\u672c.bin"]"#)
         // Replacing it, and an empty object.
         try await store.put(key, bytes: [42])
-        #expect(try Self.clientRead(store, key)?.bytes == [42])
+        #expect(try await Self.clientRead(store, key)?.bytes == [42])
         try await store.put("empty", bytes: [])
-        let empty = try #require(try Self.clientRead(store, "empty"))
+        let empty = try #require(try await Self.clientRead(store, "empty"))
         #expect(empty.size == 0 && empty.bytes == [])
     }
 
@@ -223,7 +223,7 @@ import Testing
         // Nothing is visible before the upload completes.
         #expect(try await store.info(key) == nil)
         try await upload.complete(parts: 3, lastPart: last)
-        let seen = try #require(try Self.clientRead(store, key))
+        let seen = try #require(try await Self.clientRead(store, key))
         #expect(seen.size == 3 * 262_144 + 1234)
         #expect(seen.bytes == parts.flatMap { $0 } + last)
         #expect(try await store.info(key)?.size == 3 * 262_144 + 1234)
@@ -232,15 +232,15 @@ import Testing
         let exact = try await store.startUpload("big/exact")
         for (n, part) in parts.enumerated() { try await exact.upload(part: n + 1, bytes: part) }
         try await exact.complete(parts: 3, lastPart: [])
-        #expect(try Self.clientRead(store, "big/exact")?.bytes == parts.flatMap { $0 })
+        #expect(try await Self.clientRead(store, "big/exact")?.bytes == parts.flatMap { $0 })
 
         // No parts at all: the last part is the whole object, or it is empty.
         let small = try await store.startUpload("big/small")
         try await small.complete(parts: 0, lastPart: [1, 2, 3])
-        #expect(try Self.clientRead(store, "big/small")?.bytes == [1, 2, 3])
+        #expect(try await Self.clientRead(store, "big/small")?.bytes == [1, 2, 3])
         let nothing = try await store.startUpload("big/nothing")
         try await nothing.complete(parts: 0, lastPart: [])
-        #expect(try Self.clientRead(store, "big/nothing")?.size == 0)
+        #expect(try await Self.clientRead(store, "big/nothing")?.size == 0)
 
         // Parts out of order, of a size GCS refuses, and a wrong count are refused here.
         let wrong = try await store.startUpload("big/wrong")
@@ -263,7 +263,7 @@ import Testing
         await upload.abort()
         #expect(try await store.info("aborted/file.bin") == nil)
         #expect(try await store.list(prefix: "aborted/", limit: 10).isEmpty)
-        #expect(try Self.clientRead(store, "aborted/file.bin") == nil)
+        #expect(try await Self.clientRead(store, "aborted/file.bin") == nil)
         let after = await Self.message { try await upload.complete(parts: 2, lastPart: [1]) }
         #expect(after == "writing gs://\(store.bucket)/aborted/file.bin: the upload was already completed or aborted")
         #expect(try await store.info("aborted/file.bin") == nil)
@@ -379,8 +379,8 @@ import Testing
                           "client_id": "1", "token_uri": sys.argv[1]}))
         """#
 
-    @Test func aServiceAccountKeyNeverShowsItsPrivateKey() throws {
-        let json = try Python.run(Self.makeKey, arguments: ["https://oauth2.googleapis.com/token"])
+    @Test func aServiceAccountKeyNeverShowsItsPrivateKey() async throws {
+        let json = try await Python.run(Self.makeKey, arguments: ["https://oauth2.googleapis.com/token"])
         let key = try GCSServiceAccountKey(json: json, source: "the test key", path: "storage.serviceAccountKey")
         #expect(key.clientEmail == "loader@sluice-test.iam.gserviceaccount.com" && key.privateKeyID == "kid-0123")
         #expect(key.tokenURI == "https://oauth2.googleapis.com/token")
@@ -393,7 +393,7 @@ import Testing
         }
         #expect("\(key)" == "service account loader@sluice-test.iam.gserviceaccount.com (key kid-0123, private key redacted)")
         // The token endpoint is checked like a storage endpoint.
-        let metadata = try Python.run(Self.makeKey, arguments: ["http://169.254.169.254/token"])
+        let metadata = try await Python.run(Self.makeKey, arguments: ["http://169.254.169.254/token"])
         config.serviceAccountKey = metadata
         #expect(throws: SpecError.self) { try GCSStore(bucket: "b", config: config, environment: [:]) }
         config.serviceAccountKey = json
@@ -539,7 +539,8 @@ import Testing
         var endpoint: String { "http://127.0.0.1:\(port)" }
 
         /// Starts one whose tokens last `lifetime` seconds.
-        init(lifetime: Int) throws {
+        /// (Waits for the port it prints outside the cooperative pool.)
+        init(lifetime: Int) async throws {
             keyFile = NSTemporaryDirectory() + "sluice-gcs-key-\(UInt32.random(in: 0...UInt32.max)).json"
             process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -547,15 +548,14 @@ import Testing
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            var line = Data()
-            while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+            let line = try await out.fileHandleForReading.firstLine()
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
         }
 
-        /// Stops it (SIGKILL: the test process may ignore SIGTERM, and children inherit that).
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        /// Stops it (SIGKILL: the test process may ignore SIGTERM, and children inherit that),
+        /// waiting outside the cooperative pool until it has ended.
+        func stop() async {
+            await process.killAndWait()
             try? FileManager.default.removeItem(atPath: keyFile)
         }
 
@@ -590,118 +590,130 @@ import Testing
     }
 
     @Test func aServiceAccountKeysTokenIsSignedCachedAndSent() async throws {
-        let standIn = try StandIn(lifetime: 3600)
-        defer { standIn.stop() }
-        #expect(standIn.port > 0)
-        var config = standIn.config
-        config.serviceAccountKey = try String(contentsOfFile: standIn.keyFile, encoding: .utf8)
-        let store = try GCSStore(bucket: "bkt", config: config, environment: [:])
-        let expected = ObjectInfo(key: "a/b c+ü", size: 5, etag: "7", lastModified: "2026-01-02T03:04:05.678Z")
-        #expect(try await store.info("a/b c+ü") == expected)
-        #expect(try await store.info("a/b c+ü") == expected)
-        #expect(try await store.read("x", range: 0..<5, ifMatch: "7") == Array("01234".utf8))
-        let log = try await standIn.log()
-        // One token, signed as Google wants (the stand-in refused it otherwise), used three times.
-        #expect(log.tokens == ["stub-token-1"])
-        let path = "/storage/v1/b/bkt/o/a%2Fb%20c%2B%C3%BC?fields=name%2Csize%2Cgeneration%2Cupdated"
-        #expect(
-            log.requests == [
-                .init(method: "GET", path: path, authorization: "Bearer stub-token-1"),
-                .init(method: "GET", path: path, authorization: "Bearer stub-token-1"),
-                .init(method: "GET", path: "/download/storage/v1/b/bkt/o/x?alt=media&ifGenerationMatch=7", authorization: "Bearer stub-token-1"),
-            ])
-        if case .serviceAccount(let source) = store.authorization {
-            #expect(await source.fetches == 1)
-        } else {
-            Issue.record("not signed in with the service account: \(store.authorization)")
+        let standIn = try await StandIn(lifetime: 3600)
+        try await withAsyncCleanup {
+            #expect(standIn.port > 0)
+            var config = standIn.config
+            config.serviceAccountKey = try String(contentsOfFile: standIn.keyFile, encoding: .utf8)
+            let store = try GCSStore(bucket: "bkt", config: config, environment: [:])
+            let expected = ObjectInfo(key: "a/b c+ü", size: 5, etag: "7", lastModified: "2026-01-02T03:04:05.678Z")
+            #expect(try await store.info("a/b c+ü") == expected)
+            #expect(try await store.info("a/b c+ü") == expected)
+            #expect(try await store.read("x", range: 0..<5, ifMatch: "7") == Array("01234".utf8))
+            let log = try await standIn.log()
+            // One token, signed as Google wants (the stand-in refused it otherwise), used three times.
+            #expect(log.tokens == ["stub-token-1"])
+            let path = "/storage/v1/b/bkt/o/a%2Fb%20c%2B%C3%BC?fields=name%2Csize%2Cgeneration%2Cupdated"
+            #expect(
+                log.requests == [
+                    .init(method: "GET", path: path, authorization: "Bearer stub-token-1"),
+                    .init(method: "GET", path: path, authorization: "Bearer stub-token-1"),
+                    .init(method: "GET", path: "/download/storage/v1/b/bkt/o/x?alt=media&ifGenerationMatch=7", authorization: "Bearer stub-token-1"),
+                ])
+            if case .serviceAccount(let source) = store.authorization {
+                #expect(await source.fetches == 1)
+            } else {
+                Issue.record("not signed in with the service account: \(store.authorization)")
+            }
+        } cleanup: {
+            await standIn.stop()
         }
     }
 
     @Test func aTokenIsRenewedWhenLessThanFiveMinutesRemain() async throws {
         // Tokens valid for 200 s are always within five minutes of expiring: each use renews.
-        let standIn = try StandIn(lifetime: 200)
-        defer { standIn.stop() }
-        let store = try GCSStore(bucket: "bkt", config: standIn.config, environment: ["GOOGLE_APPLICATION_CREDENTIALS": standIn.keyFile])
-        _ = try await store.info("one")
-        _ = try await store.info("two")
-        let log = try await standIn.log()
-        #expect(log.tokens == ["stub-token-1", "stub-token-2"])
-        #expect(log.requests.map(\.authorization) == ["Bearer stub-token-1", "Bearer stub-token-2"])
-        #expect(
-            log.requests.map(\.path)
-                == ["/storage/v1/b/bkt/o/one", "/storage/v1/b/bkt/o/two"].map { $0 + "?fields=name%2Csize%2Cgeneration%2Cupdated" })
+        let standIn = try await StandIn(lifetime: 200)
+        try await withAsyncCleanup {
+            let store = try GCSStore(bucket: "bkt", config: standIn.config, environment: ["GOOGLE_APPLICATION_CREDENTIALS": standIn.keyFile])
+            _ = try await store.info("one")
+            _ = try await store.info("two")
+            let log = try await standIn.log()
+            #expect(log.tokens == ["stub-token-1", "stub-token-2"])
+            #expect(log.requests.map(\.authorization) == ["Bearer stub-token-1", "Bearer stub-token-2"])
+            #expect(
+                log.requests.map(\.path)
+                    == ["/storage/v1/b/bkt/o/one", "/storage/v1/b/bkt/o/two"].map { $0 + "?fields=name%2Csize%2Cgeneration%2Cupdated" })
+        } cleanup: {
+            await standIn.stop()
+        }
     }
 
     @Test func errorAnswersBecomeClearMessagesWithoutSecrets() async throws {
-        let standIn = try StandIn(lifetime: 3600)
-        defer { standIn.stop() }
-        var config = standIn.config
-        config.accessToken = "given-token"
-        let store = try GCSStore(bucket: "bkt", config: config, environment: [:])
-        let changed = await Self.message { try await store.read("replaced", range: 0..<5, ifMatch: "7") }
-        #expect(
-            changed
-                == "reading gs://bkt/replaced: the object changed while being read (it is no longer generation 7); run again to read the new version")
-        let forbidden = await Self.message { try await store.read("forbidden", range: 0..<5, ifMatch: nil) }
-        #expect(
-            forbidden
-                == "reading gs://bkt/forbidden: HTTP 403: loader@sluice-test.iam.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object."
-        )
-        let short = await Self.message { try await store.read("short", range: 0..<5, ifMatch: nil) }
-        #expect(short == "reading gs://bkt/short: asked for bytes 0-4 (5 bytes), the answer held 3")
-        let elsewhere = await Self.message { try await store.startUpload("elsewhere") }
-        #expect(
-            elsewhere
-                == "writing gs://bkt/elsewhere: the store's resumable upload session is not on \(standIn.endpoint) and is refused, so that the data and the credentials go to the configured endpoint only"
-        )
-        for text in [changed, forbidden, short, elsewhere] { #expect(!text.contains("given-token") && !text.contains("SESSION-SECRET")) }
-        // The bearer token was sent as it is.
-        #expect(try await standIn.log().requests.first?.authorization == "Bearer given-token")
+        let standIn = try await StandIn(lifetime: 3600)
+        try await withAsyncCleanup {
+            var config = standIn.config
+            config.accessToken = "given-token"
+            let store = try GCSStore(bucket: "bkt", config: config, environment: [:])
+            let changed = await Self.message { try await store.read("replaced", range: 0..<5, ifMatch: "7") }
+            #expect(
+                changed
+                    == "reading gs://bkt/replaced: the object changed while being read (it is no longer generation 7); run again to read the new version")
+            let forbidden = await Self.message { try await store.read("forbidden", range: 0..<5, ifMatch: nil) }
+            #expect(
+                forbidden
+                    == "reading gs://bkt/forbidden: HTTP 403: loader@sluice-test.iam.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object."
+            )
+            let short = await Self.message { try await store.read("short", range: 0..<5, ifMatch: nil) }
+            #expect(short == "reading gs://bkt/short: asked for bytes 0-4 (5 bytes), the answer held 3")
+            let elsewhere = await Self.message { try await store.startUpload("elsewhere") }
+            #expect(
+                elsewhere
+                    == "writing gs://bkt/elsewhere: the store's resumable upload session is not on \(standIn.endpoint) and is refused, so that the data and the credentials go to the configured endpoint only"
+            )
+            for text in [changed, forbidden, short, elsewhere] { #expect(!text.contains("given-token") && !text.contains("SESSION-SECRET")) }
+            // The bearer token was sent as it is.
+            #expect(try await standIn.log().requests.first?.authorization == "Bearer given-token")
 
-        // A token the endpoint refuses: its OAuth error, naming the account, not the JWT.
-        var refused = standIn.config
-        let json = try String(contentsOfFile: standIn.keyFile, encoding: .utf8)
-        refused.serviceAccountKey = json.replacingOccurrences(of: "loader@", with: "intruder@")
-        let intruder = try GCSStore(bucket: "bkt", config: refused, environment: [:])
-        let denied = await Self.message { try await intruder.info("x") }
-        #expect(
-            denied.hasPrefix(
-                "getting an access token for intruder@sluice-test.iam.gserviceaccount.com from 127.0.0.1: HTTP 400: invalid_grant: AssertionError("),
-            "\(denied)")
-        #expect(!denied.contains("eyJ"), "\(denied)")
+            // A token the endpoint refuses: its OAuth error, naming the account, not the JWT.
+            var refused = standIn.config
+            let json = try String(contentsOfFile: standIn.keyFile, encoding: .utf8)
+            refused.serviceAccountKey = json.replacingOccurrences(of: "loader@", with: "intruder@")
+            let intruder = try GCSStore(bucket: "bkt", config: refused, environment: [:])
+            let denied = await Self.message { try await intruder.info("x") }
+            #expect(
+                denied.hasPrefix(
+                    "getting an access token for intruder@sluice-test.iam.gserviceaccount.com from 127.0.0.1: HTTP 400: invalid_grant: AssertionError("),
+                "\(denied)")
+            #expect(!denied.contains("eyJ"), "\(denied)")
+        } cleanup: {
+            await standIn.stop()
+        }
     }
 
     @Test func resumableChunksResumeFromWhatTheSessionHolds() async throws {
-        let standIn = try StandIn(lifetime: 3600)
-        defer { standIn.stop() }
-        var config = standIn.config
-        config.anonymous = true
-        config.retries = 2
-        config.retryBackoffSeconds = 0.01
-        var store = try GCSStore(bucket: "bkt", config: config, environment: [:])
-        store.partBytes = 512 << 10
-        let parts = (1...2).map { Self.pattern(512 << 10, seed: 40 + $0) }
-        let last = Self.pattern(1000, seed: 5)
-        let upload = try await store.startUpload("strict/ü 1")
-        try await upload.upload(part: 1, bytes: parts[0])
-        try await upload.upload(part: 2, bytes: parts[1])
-        try await upload.complete(parts: 2, lastPart: last)
-        let log = try await standIn.log()
-        // Half of part 1 kept: the rest is sent from there. Part 2's answer lost: the retry asks
-        // what the session holds and sends nothing again. The last chunk's answer lost: the
-        // retry with the total finds the object made.
-        #expect(
-            log.ranges["strict/ü 1"] == [
-                "bytes 0-524287/*", "bytes 262144-524287/*", "bytes 524288-1048575/*", "bytes */*", "bytes 1048576-1049575/1049576",
-                "bytes */1049576",
-            ])
-        #expect(log.uploaded["strict/ü 1"].flatMap { Data(base64Encoded: $0) }.map { Array($0) } == parts[0] + parts[1] + last)
+        let standIn = try await StandIn(lifetime: 3600)
+        try await withAsyncCleanup {
+            var config = standIn.config
+            config.anonymous = true
+            config.retries = 2
+            config.retryBackoffSeconds = 0.01
+            var store = try GCSStore(bucket: "bkt", config: config, environment: [:])
+            store.partBytes = 512 << 10
+            let parts = (1...2).map { Self.pattern(512 << 10, seed: 40 + $0) }
+            let last = Self.pattern(1000, seed: 5)
+            let upload = try await store.startUpload("strict/ü 1")
+            try await upload.upload(part: 1, bytes: parts[0])
+            try await upload.upload(part: 2, bytes: parts[1])
+            try await upload.complete(parts: 2, lastPart: last)
+            let log = try await standIn.log()
+            // Half of part 1 kept: the rest is sent from there. Part 2's answer lost: the retry asks
+            // what the session holds and sends nothing again. The last chunk's answer lost: the
+            // retry with the total finds the object made.
+            #expect(
+                log.ranges["strict/ü 1"] == [
+                    "bytes 0-524287/*", "bytes 262144-524287/*", "bytes 524288-1048575/*", "bytes */*", "bytes 1048576-1049575/1049576",
+                    "bytes */1049576",
+                ])
+            #expect(log.uploaded["strict/ü 1"].flatMap { Data(base64Encoded: $0) }.map { Array($0) } == parts[0] + parts[1] + last)
 
-        let aborted = try await store.startUpload("strict/aborted")
-        try await aborted.upload(part: 1, bytes: parts[0])
-        await aborted.abort()
-        let after = try await standIn.log()
-        #expect(after.requests.last == .init(method: "DELETE", path: "/session/strict%2Faborted", authorization: ""))
-        #expect(after.uploaded["strict/aborted"] == nil)
+            let aborted = try await store.startUpload("strict/aborted")
+            try await aborted.upload(part: 1, bytes: parts[0])
+            await aborted.abort()
+            let after = try await standIn.log()
+            #expect(after.requests.last == .init(method: "DELETE", path: "/session/strict%2Faborted", authorization: ""))
+            #expect(after.uploaded["strict/aborted"] == nil)
+        } cleanup: {
+            await standIn.stop()
+        }
     }
 }

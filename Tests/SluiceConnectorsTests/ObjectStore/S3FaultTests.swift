@@ -91,11 +91,9 @@ struct S3FaultProxy {
         process.standardOutput = out
         try process.run()
         // It prints its port once it listens; nothing (end of file) if it failed to start.
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let line = try await out.fileHandleForReading.firstLine()
         guard let port = Int(String(decoding: line, as: UTF8.self)), port > 0 else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await process.killAndWait()
             throw Failure(description: "the fault proxy did not start (it printed '\(String(decoding: line, as: UTF8.self))')")
         }
         let proxy = S3FaultProxy(process: process, port: port)
@@ -103,10 +101,10 @@ struct S3FaultProxy {
         return proxy
     }
 
-    /// Stops it (SIGKILL: the test process may ignore SIGTERM, and children inherit that).
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    /// Stops it (SIGKILL: the test process may ignore SIGTERM, and children inherit that) and
+    /// waits, outside the cooperative pool, until it has ended.
+    func stop() async {
+        await process.killAndWait()
     }
 
     /// Sends a control request; its answer's body.
@@ -217,8 +215,8 @@ struct S3FaultProxy {
 
     /// The keys in `bucket` and its open multipart uploads with how many parts each holds, as
     /// boto3 lists them.
-    static func leftovers(_ bucket: String) throws -> (keys: [String], uploads: [String: Int]) {
-        let out = try S3TestServer.boto(
+    static func leftovers(_ bucket: String) async throws -> (keys: [String], uploads: [String: Int]) {
+        let out = try await S3TestServer.boto(
             """
             keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
             uploads = {u["Key"]: len(s3.list_parts(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"]).get("Parts", []))
@@ -236,195 +234,222 @@ struct S3FaultProxy {
     // MARK: - Credentials and permissions
 
     @Test func aWrongKeyFailsReadsAndWritesNamingTheObjectAndTheReason() async throws {
-        let bucket = try S3TestServer.bucket()
-        try S3TestServer.put(bucket, "data.ndjson", Array("{\"a\":1}\n{\"a\":2}\n".utf8))
+        let bucket = try await S3TestServer.bucket()
+        try await S3TestServer.put(bucket, "data.ndjson", Array("{\"a\":1}\n{\"a\":2}\n".utf8))
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let unknownKey = "The AWS Access Key Id you provided does not exist in our records."
-        try await proxy.arm(.answer(403, "InvalidAccessKeyId", unknownKey, method: nil, accessKey: "WRONGKEY", count: -1))
-        let wrong = proxy.storage(accessKeyId: "WRONGKEY")
+        try await withAsyncCleanup {
+            let unknownKey = "The AWS Access Key Id you provided does not exist in our records."
+            try await proxy.arm(.answer(403, "InvalidAccessKeyId", unknownKey, method: nil, accessKey: "WRONGKEY", count: -1))
+            let wrong = proxy.storage(accessKeyId: "WRONGKEY")
 
-        // A HEAD answer has no body, so no error code: the store asks again with a one-byte GET.
-        let source = try Self.source("s3://\(bucket)/data.ndjson", wrong)
-        await #expect(
-            throws: ConnectorError.remote("reading s3://\(bucket)/data.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
-        ) { _ = try await Self.readAll(source) }
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 1])
-        // The same proxy lets the right key through: the refusal was the key's.
-        #expect(try await Self.readAll(Self.source("s3://\(bucket)/data.ndjson", proxy.storage())) == 2)
+            // A HEAD answer has no body, so no error code: the store asks again with a one-byte GET.
+            let source = try Self.source("s3://\(bucket)/data.ndjson", wrong)
+            await #expect(
+                throws: ConnectorError.remote("reading s3://\(bucket)/data.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
+            ) { _ = try await Self.readAll(source) }
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 1])
+            // The same proxy lets the right key through: the refusal was the key's.
+            #expect(try await Self.readAll(Self.source("s3://\(bucket)/data.ndjson", proxy.storage())) == 2)
 
-        // A small write is one PUT on commit; a large one starts a multipart upload first.
-        await #expect(
-            throws: ConnectorError.remote("writing s3://\(bucket)/out/small.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
-        ) { try await Self.write(Self.target("s3://\(bucket)/out/small.ndjson", wrong), rows: 3) }
-        await #expect(
-            throws: ConnectorError.remote(
-                "starting the upload of s3://\(bucket)/out/large.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
-        ) { try await Self.write(Self.target("s3://\(bucket)/out/large.ndjson", wrong), rows: 300_000) }
-        // Refusals are not retried (retries is 1 here).
-        #expect(
-            try await proxy.counts() == [
-                "HEAD HeadObject": 2, "GET GetObject": 2, "PUT PutObject": 1, "POST CreateMultipartUpload": 1,
-            ])
-        let left = try Self.leftovers(bucket)
-        #expect(left.keys == ["data.ndjson"])
-        #expect(left.uploads == [:])
+            // A small write is one PUT on commit; a large one starts a multipart upload first.
+            await #expect(
+                throws: ConnectorError.remote("writing s3://\(bucket)/out/small.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
+            ) { try await Self.write(Self.target("s3://\(bucket)/out/small.ndjson", wrong), rows: 3) }
+            await #expect(
+                throws: ConnectorError.remote(
+                    "starting the upload of s3://\(bucket)/out/large.ndjson: HTTP 403 InvalidAccessKeyId: \(unknownKey) (check the access key and secret)")
+            ) { try await Self.write(Self.target("s3://\(bucket)/out/large.ndjson", wrong), rows: 300_000) }
+            // Refusals are not retried (retries is 1 here).
+            #expect(
+                try await proxy.counts() == [
+                    "HEAD HeadObject": 2, "GET GetObject": 2, "PUT PutObject": 1, "POST CreateMultipartUpload": 1,
+                ])
+            let left = try await Self.leftovers(bucket)
+            #expect(left.keys == ["data.ndjson"])
+            #expect(left.uploads == [:])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func aMissingBucketIsNamed() async throws {
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let bucket = "sluice-missing-" + UUID().uuidString.lowercased().prefix(12)
-        let source = try Self.source("s3://\(bucket)/x.csv", proxy.storage())
-        // HEAD finds no object (a 404 without a body either way), so the key is tried as a prefix.
-        await #expect(
-            throws: ConnectorError.remote(
-                "listing s3://\(bucket)/x.csv/: HTTP 404 NoSuchBucket: The specified bucket does not exist (the bucket '\(bucket)' does not exist)")
-        ) { _ = try await Self.readAll(source) }
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET ListObjectsV2": 1])
+        try await withAsyncCleanup {
+            let bucket = "sluice-missing-" + UUID().uuidString.lowercased().prefix(12)
+            let source = try Self.source("s3://\(bucket)/x.csv", proxy.storage())
+            // HEAD finds no object (a 404 without a body either way), so the key is tried as a prefix.
+            await #expect(
+                throws: ConnectorError.remote(
+                    "listing s3://\(bucket)/x.csv/: HTTP 404 NoSuchBucket: The specified bucket does not exist (the bucket '\(bucket)' does not exist)")
+            ) { _ = try await Self.readAll(source) }
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET ListObjectsV2": 1])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func accessDeniedOnAReadIsNotRetried() async throws {
-        let bucket = try S3TestServer.bucket()
-        try S3TestServer.put(bucket, "data.ndjson", Array("{\"a\":1}\n".utf8))
+        let bucket = try await S3TestServer.bucket()
+        try await S3TestServer.put(bucket, "data.ndjson", Array("{\"a\":1}\n".utf8))
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        // Once only: a retry would have succeeded.
-        try await proxy.arm(.answer(403, "AccessDenied", "Access Denied", method: "GET", kind: "GetObject"))
-        let source = try Self.source("s3://\(bucket)/data.ndjson", proxy.storage(retries: 3))
-        await #expect(
-            throws: ConnectorError.remote(
-                "reading s3://\(bucket)/data.ndjson (bytes 0-7): HTTP 403 AccessDenied: Access Denied (access denied: check the credentials and the bucket's policy)")
-        ) { _ = try await Self.readAll(source) }
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 1])
+        try await withAsyncCleanup {
+            // Once only: a retry would have succeeded.
+            try await proxy.arm(.answer(403, "AccessDenied", "Access Denied", method: "GET", kind: "GetObject"))
+            let source = try Self.source("s3://\(bucket)/data.ndjson", proxy.storage(retries: 3))
+            await #expect(
+                throws: ConnectorError.remote(
+                    "reading s3://\(bucket)/data.ndjson (bytes 0-7): HTTP 403 AccessDenied: Access Denied (access denied: check the credentials and the bucket's policy)")
+            ) { _ = try await Self.readAll(source) }
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 1])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     // MARK: - Reads
 
     @Test func anObjectDeletedWhileBeingReadFailsTheRead() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let data = Self.ndjson(atLeast: 16 << 20)
-        try S3TestServer.put(bucket, "big.ndjson", data)
+        try await S3TestServer.put(bucket, "big.ndjson", data)
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        // The second range is held until the object is gone, so which range fails is certain.
-        try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", skip: 1, count: 1, action: "hold", seconds: 60))
-        let source = try Self.source("s3://\(bucket)/big.ndjson", proxy.storage(retries: 0, parallelism: 1))
-        let reader = try await source.open()
-        let first = try #require(try await reader.next())
-        #expect(first.batch.count > 0)
-        try await proxy.waitFor("the second range") { $0["GET GetObject"] == 2 }
-        try S3TestServer.boto("s3.delete_object(Bucket=bucket, Key='big.ndjson')", bucket: bucket)
-        try await proxy.release()
-        await #expect(
-            throws: ConnectorError.remote(
-                "reading s3://\(bucket)/big.ndjson (bytes 5242880-10485759): the object no longer exists (deleted while being read?)")
-        ) { while try await reader.next() != nil {} }
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 2])
+        try await withAsyncCleanup {
+            // The second range is held until the object is gone, so which range fails is certain.
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", skip: 1, count: 1, action: "hold", seconds: 60))
+            let source = try Self.source("s3://\(bucket)/big.ndjson", proxy.storage(retries: 0, parallelism: 1))
+            let reader = try await source.open()
+            let first = try #require(try await reader.next())
+            #expect(first.batch.count > 0)
+            try await proxy.waitFor("the second range") { $0["GET GetObject"] == 2 }
+            try await S3TestServer.boto("s3.delete_object(Bucket=bucket, Key='big.ndjson')", bucket: bucket)
+            try await proxy.release()
+            await #expect(
+                throws: ConnectorError.remote(
+                    "reading s3://\(bucket)/big.ndjson (bytes 5242880-10485759): the object no longer exists (deleted while being read?)")
+            ) { while try await reader.next() != nil {} }
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 2])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func aTruncatedAnswerIsRetriedAndOtherwiseSaysItEndedEarly() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let data = S3StoreTests.bytes(1 << 20)
-        try S3TestServer.put(bucket, "data.bin", data)
+        try await S3TestServer.put(bucket, "data.bin", data)
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 1), environment: [:])
-        let info = try #require(try await store.info("data.bin"))
-        try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "truncate"))
-        #expect(try await store.read("data.bin", range: 0..<data.count, ifMatch: info.etag) == data)
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 2])
-        #expect(try await proxy.log().map(\.fault) == [nil, "truncate", nil])
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 1), environment: [:])
+            let info = try #require(try await store.info("data.bin"))
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "truncate"))
+            #expect(try await store.read("data.bin", range: 0..<data.count, ifMatch: info.etag) == data)
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 2])
+            #expect(try await proxy.log().map(\.fault) == [nil, "truncate", nil])
 
-        let once = try S3Store(bucket: bucket, config: proxy.storage(retries: 0), environment: [:])
-        try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "truncate"))
-        await #expect(
-            throws: ConnectorError.remote(
-                "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: the answer ended early: the connection closed before the 1048576 bytes it declared had arrived")
-        ) { try await once.read("data.bin", range: 0..<data.count, ifMatch: info.etag) }
-        #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 3])
+            let once = try S3Store(bucket: bucket, config: proxy.storage(retries: 0), environment: [:])
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "truncate"))
+            await #expect(
+                throws: ConnectorError.remote(
+                    "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: the answer ended early: the connection closed before the 1048576 bytes it declared had arrived")
+            ) { try await once.read("data.bin", range: 0..<data.count, ifMatch: info.etag) }
+            #expect(try await proxy.counts() == ["HEAD HeadObject": 1, "GET GetObject": 3])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func aStalledServerFailsWithinTheTimeout() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let data = S3StoreTests.bytes(1 << 20)
-        try S3TestServer.put(bucket, "data.bin", data)
+        try await S3TestServer.put(bucket, "data.bin", data)
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0, timeoutSeconds: 1), environment: [:])
-        // No answer at all (the proxy would wait 60 s).
-        try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "stall", seconds: 60))
-        await #expect(
-            throws: ConnectorError.remote(
-                "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: no answer within the timeout (the server stalled)")
-        ) { try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) }
-        // The head and half the body, then silence.
-        try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "stallBody", seconds: 60))
-        await #expect(
-            throws: ConnectorError.remote(
-                "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: the answer stopped arriving partway (the server stalled past the timeout)")
-        ) { try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) }
-        #expect(try await proxy.counts() == ["GET GetObject": 2])
-        // The store is usable again at once.
-        #expect(try await store.read("data.bin", range: 10..<20, ifMatch: nil) == Array(data[10..<20]))
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0, timeoutSeconds: 1), environment: [:])
+            // No answer at all (the proxy would wait 60 s).
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "stall", seconds: 60))
+            await #expect(
+                throws: ConnectorError.remote(
+                    "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: no answer within the timeout (the server stalled)")
+            ) { try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) }
+            // The head and half the body, then silence.
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", count: 1, action: "stallBody", seconds: 60))
+            await #expect(
+                throws: ConnectorError.remote(
+                    "reading s3://\(bucket)/data.bin (bytes 0-1048575) failed after 1 attempt: the answer stopped arriving partway (the server stalled past the timeout)")
+            ) { try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) }
+            #expect(try await proxy.counts() == ["GET GetObject": 2])
+            // The store is usable again at once.
+            #expect(try await store.read("data.bin", range: 10..<20, ifMatch: nil) == Array(data[10..<20]))
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func slowDownWithRetryAfterIsHonoured() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let data = S3StoreTests.bytes(100_000)
-        try S3TestServer.put(bucket, "data.bin", data)
+        try await S3TestServer.put(bucket, "data.bin", data)
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        var config = proxy.storage(retries: 1)
-        config.retryBackoffSeconds = 0  // any wait comes from Retry-After
-        let store = try S3Store(bucket: bucket, config: config, environment: [:])
-        try await proxy.arm(.answer(503, "SlowDown", "Please reduce your request rate.", method: "GET", kind: "GetObject", retryAfter: "1"))
-        #expect(try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) == data)
-        #expect(try await proxy.counts() == ["GET GetObject": 2])
-        let seen = try await proxy.log()
-        #expect(seen.map(\.fault) == ["status", nil])
-        // A lower bound only (it cannot flake): the retry came no sooner than the server asked.
-        if seen.count == 2 { #expect(seen[1].time - seen[0].time >= 1.0, "retried after \(seen[1].time - seen[0].time) s") }
+        try await withAsyncCleanup {
+            var config = proxy.storage(retries: 1)
+            config.retryBackoffSeconds = 0  // any wait comes from Retry-After
+            let store = try S3Store(bucket: bucket, config: config, environment: [:])
+            try await proxy.arm(.answer(503, "SlowDown", "Please reduce your request rate.", method: "GET", kind: "GetObject", retryAfter: "1"))
+            #expect(try await store.read("data.bin", range: 0..<data.count, ifMatch: nil) == data)
+            #expect(try await proxy.counts() == ["GET GetObject": 2])
+            let seen = try await proxy.log()
+            #expect(seen.map(\.fault) == ["status", nil])
+            // A lower bound only (it cannot flake): the retry came no sooner than the server asked.
+            if seen.count == 2 { #expect(seen[1].time - seen[0].time >= 1.0, "retried after \(seen[1].time - seen[0].time) s") }
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     // MARK: - Uploads
 
     @Test func aServerErrorOnOnePartIsRetriedAndTheObjectIsWhole() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 1), environment: [:])
-        try await proxy.arm(.answer(500, "InternalError", Self.internalError, method: "PUT", query: "partNumber"))
-        let data = S3StoreTests.bytes(12 << 20)
-        let sink = ObjectUploadSink(store: store, key: "big.bin")
-        for start in stride(from: 0, to: data.count, by: 1 << 20) { try await sink.write(Array(data[start..<min(data.count, start + (1 << 20))])) }
-        try await sink.commit()
-        #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 4, "POST CompleteMultipartUpload": 1])
-        #expect(try await proxy.log().compactMap(\.fault) == ["status"])
-        let left = try Self.leftovers(bucket)
-        #expect(left.keys == ["big.bin"])
-        #expect(left.uploads == [:])
-        let etag = try S3TestServer.boto("print(s3.head_object(Bucket=bucket, Key='big.bin')['ETag'])", bucket: bucket)
-        #expect(etag.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("-3\""), "three parts: \(etag)")
-        #expect(try S3TestServer.get(bucket, "big.bin") == data)
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 1), environment: [:])
+            try await proxy.arm(.answer(500, "InternalError", Self.internalError, method: "PUT", query: "partNumber"))
+            let data = S3StoreTests.bytes(12 << 20)
+            let sink = ObjectUploadSink(store: store, key: "big.bin")
+            for start in stride(from: 0, to: data.count, by: 1 << 20) { try await sink.write(Array(data[start..<min(data.count, start + (1 << 20))])) }
+            try await sink.commit()
+            #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 4, "POST CompleteMultipartUpload": 1])
+            #expect(try await proxy.log().compactMap(\.fault) == ["status"])
+            let left = try await Self.leftovers(bucket)
+            #expect(left.keys == ["big.bin"])
+            #expect(left.uploads == [:])
+            let etag = try await S3TestServer.boto("print(s3.head_object(Bucket=bucket, Key='big.bin')['ETag'])", bucket: bucket)
+            #expect(etag.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("-3\""), "three parts: \(etag)")
+            #expect(try await S3TestServer.get(bucket, "big.bin") == data)
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func aPartThatKeepsFailingFailsTheCommitAndAbortsTheUpload() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 2), environment: [:])
-        try await proxy.arm(.answer(500, "InternalError", Self.internalError, method: "PUT", query: "partNumber", count: -1))
-        // One full part on its way while writing; the commit waits for it.
-        let sink = ObjectUploadSink(store: store, key: "big.bin")
-        try await sink.write(S3StoreTests.bytes(7 << 20))
-        await #expect(throws: ConnectorError.remote("uploading part 1 of s3://\(bucket)/big.bin: HTTP 500 InternalError: \(Self.internalError)")) {
-            try await sink.commit()
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 2), environment: [:])
+            try await proxy.arm(.answer(500, "InternalError", Self.internalError, method: "PUT", query: "partNumber", count: -1))
+            // One full part on its way while writing; the commit waits for it.
+            let sink = ObjectUploadSink(store: store, key: "big.bin")
+            try await sink.write(S3StoreTests.bytes(7 << 20))
+            await #expect(throws: ConnectorError.remote("uploading part 1 of s3://\(bucket)/big.bin: HTTP 500 InternalError: \(Self.internalError)")) {
+                try await sink.commit()
+            }
+            #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 3, "DELETE AbortMultipartUpload": 1])
+            let left = try await Self.leftovers(bucket)
+            #expect(left.keys == [])
+            #expect(left.uploads == [:])
+        } cleanup: {
+            await proxy.stop()
         }
-        #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 3, "DELETE AbortMultipartUpload": 1])
-        let left = try Self.leftovers(bucket)
-        #expect(left.keys == [])
-        #expect(left.uploads == [:])
     }
 
     /// A body that takes longer than `timeoutSeconds` to send is not a stall: the answer's
@@ -432,39 +457,45 @@ struct S3FaultProxy {
     /// server answers only once the body is in.
     @Test
     func aSlowUploadIsNotAStall() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0, timeoutSeconds: 3), environment: [:])
-        let data = S3StoreTests.bytes(40 << 20)
-        // Read at 8 MB/s at most: five seconds or more for the body, past the 3 s timeout,
-        // though the server never stops reading.
-        var slow = S3FaultProxy.Fault(method: "PUT", count: 1, action: "slowUpload")
-        slow.bytesPerSecond = 8_000_000
-        try await proxy.arm(slow)
-        try await store.put("slow.bin", bytes: data)
-        #expect(try await proxy.counts() == ["PUT PutObject": 1])
-        #expect(try S3TestServer.get(bucket, "slow.bin") == data)
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0, timeoutSeconds: 3), environment: [:])
+            let data = S3StoreTests.bytes(40 << 20)
+            // Read at 8 MB/s at most: five seconds or more for the body, past the 3 s timeout,
+            // though the server never stops reading.
+            var slow = S3FaultProxy.Fault(method: "PUT", count: 1, action: "slowUpload")
+            slow.bytesPerSecond = 8_000_000
+            try await proxy.arm(slow)
+            try await store.put("slow.bin", bytes: data)
+            #expect(try await proxy.counts() == ["PUT PutObject": 1])
+            #expect(try await S3TestServer.get(bucket, "slow.bin") == data)
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func aCancelledCommitStopsWaitingAndAbortsTheUpload() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0), environment: [:])
-        // The part never gets an answer (held up to 60 s, longer than the test may take).
-        try await proxy.arm(S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 60))
-        let sink = ObjectUploadSink(store: store, key: "big.bin")
-        try await sink.write(S3StoreTests.bytes(7 << 20))
-        let commit = Task { try await sink.commit() }
-        try await proxy.waitFor("the part upload") { $0["PUT UploadPart"] == 1 }
-        // As a stopped job's task is cancelled (a timeout, a cancel, a shutdown).
-        commit.cancel()
-        await #expect(throws: CancellationError.self) { try await commit.value }
-        #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 1, "DELETE AbortMultipartUpload": 1])
-        let left = try Self.leftovers(bucket)
-        #expect(left.keys == [])
-        #expect(left.uploads == [:])
+        try await withAsyncCleanup {
+            let store = try S3Store(bucket: bucket, config: proxy.storage(retries: 0), environment: [:])
+            // The part never gets an answer (held up to 60 s, longer than the test may take).
+            try await proxy.arm(S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 60))
+            let sink = ObjectUploadSink(store: store, key: "big.bin")
+            try await sink.write(S3StoreTests.bytes(7 << 20))
+            let commit = Task { try await sink.commit() }
+            try await proxy.waitFor("the part upload") { $0["PUT UploadPart"] == 1 }
+            // As a stopped job's task is cancelled (a timeout, a cancel, a shutdown).
+            commit.cancel()
+            await #expect(throws: CancellationError.self) { try await commit.value }
+            #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 1, "DELETE AbortMultipartUpload": 1])
+            let left = try await Self.leftovers(bucket)
+            #expect(left.keys == [])
+            #expect(left.uploads == [:])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     // MARK: - A killed or interrupted `sluice run`
@@ -501,8 +532,7 @@ struct S3FaultProxy {
         do {
             try await proxy.waitFor(what, reached)
         } catch {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await process.killAndWait()
             throw S3FaultProxy.Failure(description: "\(error); sluice said: \((try? dir.read("stderr.log")) ?? "")")
         }
         kill(process.processIdentifier, signal)
@@ -512,49 +542,55 @@ struct S3FaultProxy {
             Issue.record("sluice did not stop within 60 s of signal \(signal)")
             kill(process.processIdentifier, SIGKILL)
         }
-        process.waitUntilExit()
+        await process.exited()
         return process
     }
 
     @Test(arguments: ["part", "completion"])
     func aRunKilledMidUploadLeavesNoObject(heldAt: String) async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        // Held (up to 10 minutes, past the end of the test) until the process is gone.
-        let hold =
-            heldAt == "part"
-            ? S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 600)
-            : S3FaultProxy.Fault(method: "POST", query: "uploadId", count: -1, action: "hold", seconds: 600)
-        let process = try await Self.interruptedRun(
-            bucket: bucket, proxy: proxy, hold: hold, until: heldAt == "part" ? "an UploadPart" : "the CompleteMultipartUpload",
-            { heldAt == "part" ? $0["PUT UploadPart", default: 0] >= 1 : $0["POST CompleteMultipartUpload"] == 1 }, signal: SIGKILL)
-        #expect(process.terminationReason == .uncaughtSignal)
-        #expect(process.terminationStatus == SIGKILL)
-        let counts = try await proxy.counts()
-        let left = try Self.leftovers(bucket)
-        // No object; the upload a killed process could not abort stays, invisible, with the
-        // parts that reached the store: none while they were held, all of them when the
-        // completion was (every UploadPart the proxy saw was forwarded and stored).
-        #expect(left.keys == [])
-        #expect(left.uploads == ["out.ndjson": heldAt == "part" ? 0 : counts["PUT UploadPart", default: -1]])
-        #expect(counts["POST CreateMultipartUpload"] == 1)
-        if heldAt == "completion" { #expect(counts["PUT UploadPart"] == 3) }
+        try await withAsyncCleanup {
+            // Held (up to 10 minutes, past the end of the test) until the process is gone.
+            let hold =
+                heldAt == "part"
+                ? S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 600)
+                : S3FaultProxy.Fault(method: "POST", query: "uploadId", count: -1, action: "hold", seconds: 600)
+            let process = try await Self.interruptedRun(
+                bucket: bucket, proxy: proxy, hold: hold, until: heldAt == "part" ? "an UploadPart" : "the CompleteMultipartUpload",
+                { heldAt == "part" ? $0["PUT UploadPart", default: 0] >= 1 : $0["POST CompleteMultipartUpload"] == 1 }, signal: SIGKILL)
+            #expect(process.terminationReason == .uncaughtSignal)
+            #expect(process.terminationStatus == SIGKILL)
+            let counts = try await proxy.counts()
+            let left = try await Self.leftovers(bucket)
+            // No object; the upload a killed process could not abort stays, invisible, with the
+            // parts that reached the store: none while they were held, all of them when the
+            // completion was (every UploadPart the proxy saw was forwarded and stored).
+            #expect(left.keys == [])
+            #expect(left.uploads == ["out.ndjson": heldAt == "part" ? 0 : counts["PUT UploadPart", default: -1]])
+            #expect(counts["POST CreateMultipartUpload"] == 1)
+            if heldAt == "completion" { #expect(counts["PUT UploadPart"] == 3) }
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 
     @Test func anInterruptedRunAbortsItsUpload() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let proxy = try await S3FaultProxy.start()
-        defer { proxy.stop() }
-        let hold = S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 600)
-        // Ctrl-C once both full parts are on their way (and held).
-        let process = try await Self.interruptedRun(
-            bucket: bucket, proxy: proxy, hold: hold, until: "two UploadParts", { $0["PUT UploadPart", default: 0] >= 2 }, signal: SIGINT)
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 1)
-        #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 2, "DELETE AbortMultipartUpload": 1])
-        let left = try Self.leftovers(bucket)
-        #expect(left.keys == [])
-        #expect(left.uploads == [:])
+        try await withAsyncCleanup {
+            let hold = S3FaultProxy.Fault(method: "PUT", query: "partNumber", count: -1, action: "hold", seconds: 600)
+            // Ctrl-C once both full parts are on their way (and held).
+            let process = try await Self.interruptedRun(
+                bucket: bucket, proxy: proxy, hold: hold, until: "two UploadParts", { $0["PUT UploadPart", default: 0] >= 2 }, signal: SIGINT)
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 1)
+            #expect(try await proxy.counts() == ["POST CreateMultipartUpload": 1, "PUT UploadPart": 2, "DELETE AbortMultipartUpload": 1])
+            let left = try await Self.leftovers(bucket)
+            #expect(left.keys == [])
+            #expect(left.uploads == [:])
+        } cleanup: {
+            await proxy.stop()
+        }
     }
 }

@@ -43,10 +43,10 @@ import Testing
     /// Puts `files` in a new bucket and in a local directory; reads `pattern` from both with
     /// `config` and checks the records, bytes and rejections are the same.
     static func compare(_ files: [String: [UInt8]], pattern: String, config: [String: Value] = [:]) async throws -> [String] {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let dir = try TemporaryDirectory()
         for (name, bytes) in files {
-            try S3TestServer.put(bucket, name, bytes)
+            try await S3TestServer.put(bucket, name, bytes)
             let path = dir.file(name)
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -99,7 +99,7 @@ import Testing
         for i in 0..<40_000 { text += "{\"id\":\(i),\"name\":\"row \(i)\",\"tags\":[\(i % 3)]}\n" }
         let dir = try TemporaryDirectory()
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir.file("e.ndjson")))
-        _ = try Python.run(
+        _ = try await Python.run(
             """
             import gzip, sys, fastavro
             data = open(sys.argv[1] + '/e.ndjson', 'rb').read()
@@ -136,7 +136,7 @@ import Testing
 
     @Test func parquetReadsOnlyTheFooterAndTheColumnChunksItNeeds() async throws {
         let dir = try TemporaryDirectory()
-        _ = try Python.run(
+        _ = try await Python.run(
             """
             import sys, random, pyarrow as pa, pyarrow.parquet as pq
             random.seed(5)
@@ -150,8 +150,8 @@ import Testing
         #expect(all.count == 200_000)
 
         // Only `id` and `cat`: the wide text column is never fetched.
-        let bucket = try S3TestServer.bucket()
-        try S3TestServer.put(bucket, "t.parquet", bytes)
+        let bucket = try await S3TestServer.bucket()
+        try await S3TestServer.put(bucket, "t.parquet", bytes)
         let counting = CountingStore(try S3TestServer.store(bucket))
         var source = try Self.source(["path": .string("s3://\(bucket)/t.parquet"), "storage": try Self.storage()])
         source = source.projecting(["id", "cat"])
@@ -163,7 +163,7 @@ import Testing
         Self.expectSame(got.lines, expected.lines)
         #expect(got.lines.first == #"{"id":0,"cat":"a"}"#)
         let wideBytes = try Int(
-            Python.run(
+            await Python.run(
                 "import sys, pyarrow.parquet as pq\nm = pq.ParquetFile(sys.argv[1]).metadata\nprint(sum(m.row_group(i).column(1).total_compressed_size for i in range(m.num_row_groups)))",
                 arguments: [dir.file("t.parquet")]
             ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -174,7 +174,7 @@ import Testing
 
     @Test func xlsxIsFetchedWholeAndReadLikeALocalFile() async throws {
         let dir = try TemporaryDirectory()
-        _ = try Python.run(
+        _ = try await Python.run(
             """
             import sys, openpyxl
             wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Data"
@@ -187,7 +187,7 @@ import Testing
     }
 
     @Test func aMissingObjectAndAMissingBucketAreClearFailures() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let missing = try Self.source(["path": .string("s3://\(bucket)/nope.csv"), "storage": try Self.storage()])
         await #expect(throws: ConnectorError.remote("s3://\(bucket)/nope.csv: there is no such object, and no objects below it")) {
             _ = try await missing.open()
@@ -209,7 +209,7 @@ import Testing
 
     /// Writes the same batches to a local file and to an object; the object holds the same bytes.
     static func writeBoth(_ name: String, config: [String: Value] = [:], rows: Int) async throws -> (bucket: String, bytes: [UInt8]) {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let dir = try TemporaryDirectory()
         var local = config
         local["path"] = .string(dir.file(name))
@@ -226,7 +226,7 @@ import Testing
             try await writer.commit()
         }
         let expected = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file(name))))
-        let got = try S3TestServer.get(bucket, "out/\(name)")
+        let got = try await S3TestServer.get(bucket, "out/\(name)")
         let same = got == expected
         #expect(same, "the object has \(got.count) bytes, the local file \(expected.count); same: \(same)")
         return (bucket, got)
@@ -237,10 +237,10 @@ import Testing
         #expect(String(decoding: csv.bytes, as: UTF8.self) == "id,name,amount\n0,name 0,0.0\n1,name 1,0.25\n2,name 2,0.5\n")
         // About 9 MB compressed: a multipart upload of two parts.
         let gz = try await Self.writeBoth("o.ndjson.gz", config: ["compression": "gzip"], rows: 400_000)
-        #expect(try S3TestServer.contents(gz.bucket).uploads == 0)
+        #expect(try await S3TestServer.contents(gz.bucket).uploads == 0)
         let large = try await Self.writeBoth("o.ndjson", rows: 300_000)
         #expect(large.bytes.count > 10 << 20)
-        let etag = try S3TestServer.boto("print(s3.head_object(Bucket=bucket, Key='out/o.ndjson')['ETag'])", bucket: large.bucket)
+        let etag = try await S3TestServer.boto("print(s3.head_object(Bucket=bucket, Key='out/o.ndjson')['ETag'])", bucket: large.bucket)
         #expect(etag.contains("-"), "a multipart upload's ETag: \(etag)")
     }
 
@@ -249,43 +249,43 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("o-\(UUID().uuidString).parquet")
         try Data(written.bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let summary = try Python.run(
+        let summary = try await Python.run(
             "import sys, pyarrow.parquet as pq\nt = pq.read_table(sys.argv[1])\nprint(t.num_rows, sum(t.column('id').to_pylist()), t.column('name')[24999])",
             arguments: [file.path])
         #expect(summary == "25000 312487500 name 24999\n")
     }
 
     @Test func anAbortedWriteLeavesNoObjectAndNoParts() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let target = try Self.target(["path": .string("s3://\(bucket)/out/x.ndjson"), "storage": try Self.storage()])
         let writer = try await target.open(batchSize: nil)
         for start in stride(from: 0, to: 300_000, by: 10_000) { _ = try await writer.write(Self.batch(start..<(start + 10_000))) }
-        #expect(try S3TestServer.contents(bucket).uploads == 1)
+        #expect(try await S3TestServer.contents(bucket).uploads == 1)
         await writer.abort()
-        let after = try S3TestServer.contents(bucket)
+        let after = try await S3TestServer.contents(bucket)
         #expect(after.keys == [] && after.uploads == 0)
     }
 
     @Test func partitionedOutputGoesToHiveKeys() async throws {
-        let bucket = try S3TestServer.bucket()
+        let bucket = try await S3TestServer.bucket()
         let target = try Self.target(
             ["path": .string("s3://\(bucket)/lake/"), "format": "ndjson", "partitionBy": ["cat"], "storage": try Self.storage()])
         let writer = try await target.open(batchSize: nil)
         let records = (0..<7).map { i in ValueObject([("id", .int(i)), ("cat", .string(i % 2 == 0 ? "even" : "odd"))]) }
         _ = try await writer.write(RecordBatch(records: records))
         try await writer.commit()
-        #expect(try S3TestServer.contents(bucket).keys == ["lake/cat=even/part-0.ndjson", "lake/cat=odd/part-0.ndjson"])
-        #expect(String(decoding: try S3TestServer.get(bucket, "lake/cat=odd/part-0.ndjson"), as: UTF8.self) == "{\"id\":1}\n{\"id\":3}\n{\"id\":5}\n")
+        #expect(try await S3TestServer.contents(bucket).keys == ["lake/cat=even/part-0.ndjson", "lake/cat=odd/part-0.ndjson"])
+        #expect(String(decoding: try await S3TestServer.get(bucket, "lake/cat=odd/part-0.ndjson"), as: UTF8.self) == "{\"id\":1}\n{\"id\":3}\n{\"id\":5}\n")
     }
 
     @Test func appendAddsToTheExistingObject() async throws {
-        let bucket = try S3TestServer.bucket()
-        try S3TestServer.put(bucket, "log.csv", Array("id,name,amount\n9,old,1\n".utf8))
+        let bucket = try await S3TestServer.bucket()
+        try await S3TestServer.put(bucket, "log.csv", Array("id,name,amount\n9,old,1\n".utf8))
         let target = try Self.target(["path": .string("s3://\(bucket)/log.csv"), "mode": "append", "storage": try Self.storage()])
         let writer = try await target.open(batchSize: nil)
         _ = try await writer.write(Self.batch(0..<2))
         try await writer.commit()
-        #expect(String(decoding: try S3TestServer.get(bucket, "log.csv"), as: UTF8.self) == "id,name,amount\n9,old,1\n0,name 0,0.0\n1,name 1,0.25\n")
+        #expect(String(decoding: try await S3TestServer.get(bucket, "log.csv"), as: UTF8.self) == "id,name,amount\n9,old,1\n0,name 0,0.0\n1,name 1,0.25\n")
     }
 }
 

@@ -52,7 +52,7 @@ import Testing
             print(json.dumps({"canonical": canonical, "signature": auth.signature(auth.string_to_sign(req, canonical), req)}))
         """#
 
-    @Test func agreesWithBotocore() throws {
+    @Test func agreesWithBotocore() async throws {
         let keys = ["plain.csv", "a b/c+d=e&f.csv", "dir/sub dir/ü-日本.parquet", "%41~tilde_(1)!*'", "trailing/", "x"]
         let queries: [[(String, String)]] = [
             [], [("list-type", "2"), ("prefix", "a b/ü"), ("continuation-token", "1/ab+c=="), ("max-keys", "2")],
@@ -96,7 +96,7 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "sluice-sigv4")
         defer { dir.remove() }
         try dir.write("cases.ndjson", lines.joined(separator: "\n") + "\n")
-        let answers = try Python.run(Self.oracle, arguments: [dir.file("cases.ndjson")]).split(separator: "\n")
+        let answers = try await Python.run(Self.oracle, arguments: [dir.file("cases.ndjson")]).split(separator: "\n")
         #expect(answers.count == cases.count)
         for ((signer, request, time), answer) in zip(cases, answers) {
             guard case .object(let expected) = try JSONParser.parse(String(answer)) else { continue }

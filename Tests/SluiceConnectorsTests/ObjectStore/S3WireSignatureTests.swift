@@ -15,20 +15,20 @@ import Testing
         let process = Process()
         let port: Int
 
-        init(key: String, secret: String, token: String?) throws {
+        /// Starts the checker and waits (outside the cooperative pool) for the port it prints.
+        init(key: String, secret: String, token: String?) async throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", RepositoryFiles.path("scripts/object-stores/s3_signature_check.py"), "0", key, secret] + (token.map { [$0] } ?? [])
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            var line = Data()
-            while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+            let line = try await out.fileHandleForReading.firstLine()
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
         }
 
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        /// SIGKILL, then waits (outside the cooperative pool) until it has ended.
+        func stop() async {
+            await process.killAndWait()
         }
 
         struct Counts: Decodable {
@@ -46,51 +46,57 @@ import Testing
 
     @Test(arguments: [nil, "FwoGZXIvYXdzEJr//////////token+with/odd=chars"])
     func everyOperationArrivesCorrectlySigned(token: String?) async throws {
-        let checker = try Checker(key: "AKIDCHECK", secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token: token)
-        defer { checker.stop() }
-        var config = ObjectStorageConfig()
-        config.endpoint = "http://127.0.0.1:\(checker.port)"
-        config.accessKeyId = "AKIDCHECK"
-        config.secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-        config.sessionToken = token
-        config.partSizeMiB = 5
-        config.retries = 0
-        config.serverSideEncryption = "aws:kms"
-        config.kmsKeyId = "arn:aws:kms:us-east-1:111122223333:key/abc"
-        let store = try S3Store(bucket: "my.bucket-1", config: config, environment: [:])
-        let keys = ["plain.csv", "dir/with space/and+plus=eq&amp.csv", "ünï/cödé 日本.ndjson", "tilde~star*paren(1).parquet", "percent%2F.csv"]
-        for key in keys {
-            #expect(try await store.info(key)?.etag == "\"abc\"")
-            #expect(try await store.read(key, range: 3..<17, ifMatch: "\"abc\"").count == 14)
-            try await store.put(key, bytes: Array("id,name\n1,Ada\n".utf8))
+        let checker = try await Checker(key: "AKIDCHECK", secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token: token)
+        try await withAsyncCleanup {
+            var config = ObjectStorageConfig()
+            config.endpoint = "http://127.0.0.1:\(checker.port)"
+            config.accessKeyId = "AKIDCHECK"
+            config.secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+            config.sessionToken = token
+            config.partSizeMiB = 5
+            config.retries = 0
+            config.serverSideEncryption = "aws:kms"
+            config.kmsKeyId = "arn:aws:kms:us-east-1:111122223333:key/abc"
+            let store = try S3Store(bucket: "my.bucket-1", config: config, environment: [:])
+            let keys = ["plain.csv", "dir/with space/and+plus=eq&amp.csv", "ünï/cödé 日本.ndjson", "tilde~star*paren(1).parquet", "percent%2F.csv"]
+            for key in keys {
+                #expect(try await store.info(key)?.etag == "\"abc\"")
+                #expect(try await store.read(key, range: 3..<17, ifMatch: "\"abc\"").count == 14)
+                try await store.put(key, bytes: Array("id,name\n1,Ada\n".utf8))
+            }
+            #expect(try await store.list(prefix: "dir/with space/a+b=c&d", limit: 10).map(\.key) == ["k"])
+            let sink = ObjectUploadSink(store: store, key: keys[2])
+            try await sink.write([UInt8](repeating: 7, count: (5 << 20) + 123))
+            try await sink.commit()
+            let upload = try await store.startUpload(keys[1])
+            try await upload.upload(part: 1, bytes: [1, 2, 3])
+            await upload.abort()
+            let counts = try await checker.counts()
+            // 3 per key, 1 listing, 3 for the sink's upload (start, part, complete with the last
+            // part: 4), 3 for the aborted one.
+            #expect(counts.bad == 0, "\(counts.bad_requests)")
+            #expect(counts.ok == keys.count * 3 + 1 + 4 + 3)
+        } cleanup: {
+            await checker.stop()
         }
-        #expect(try await store.list(prefix: "dir/with space/a+b=c&d", limit: 10).map(\.key) == ["k"])
-        let sink = ObjectUploadSink(store: store, key: keys[2])
-        try await sink.write([UInt8](repeating: 7, count: (5 << 20) + 123))
-        try await sink.commit()
-        let upload = try await store.startUpload(keys[1])
-        try await upload.upload(part: 1, bytes: [1, 2, 3])
-        await upload.abort()
-        let counts = try await checker.counts()
-        // 3 per key, 1 listing, 3 for the sink's upload (start, part, complete with the last
-        // part: 4), 3 for the aborted one.
-        #expect(counts.bad == 0, "\(counts.bad_requests)")
-        #expect(counts.ok == keys.count * 3 + 1 + 4 + 3)
     }
 
     @Test func aWrongSecretIsRefusedByTheChecker() async throws {
-        let checker = try Checker(key: "AKIDCHECK", secret: "right-secret", token: nil)
-        defer { checker.stop() }
-        var config = ObjectStorageConfig()
-        config.endpoint = "http://127.0.0.1:\(checker.port)"
-        config.accessKeyId = "AKIDCHECK"
-        config.secretAccessKey = "wrong-secret"
-        config.retries = 0
-        let store = try S3Store(bucket: "b", config: config, environment: [:])
-        let error = await #expect(throws: ConnectorError.self) { try await store.read("k.csv", range: 0..<4, ifMatch: nil) }
-        let message = error.map { "\($0)" } ?? ""
-        #expect(message == "reading s3://b/k.csv (bytes 0-3): HTTP 403 SignatureDoesNotMatch: checked with botocore (check the access key and secret)")
-        #expect(!message.contains("wrong-secret"))
-        #expect(try await checker.counts().bad == 1)
+        let checker = try await Checker(key: "AKIDCHECK", secret: "right-secret", token: nil)
+        try await withAsyncCleanup {
+            var config = ObjectStorageConfig()
+            config.endpoint = "http://127.0.0.1:\(checker.port)"
+            config.accessKeyId = "AKIDCHECK"
+            config.secretAccessKey = "wrong-secret"
+            config.retries = 0
+            let store = try S3Store(bucket: "b", config: config, environment: [:])
+            let error = await #expect(throws: ConnectorError.self) { try await store.read("k.csv", range: 0..<4, ifMatch: nil) }
+            let message = error.map { "\($0)" } ?? ""
+            #expect(message == "reading s3://b/k.csv (bytes 0-3): HTTP 403 SignatureDoesNotMatch: checked with botocore (check the access key and secret)")
+            #expect(!message.contains("wrong-secret"))
+            #expect(try await checker.counts().bad == 1)
+        } cleanup: {
+            await checker.stop()
+        }
     }
 }

@@ -82,111 +82,132 @@ import Testing
     }
 
     @Test func aDroppedStreamResumesAfterTheLastEventWithTheServersRetryTime() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(
-            try Self.source([
-                "url": .string("http://127.0.0.1:\(server.port)/resume"), "events": ["order"], "idField": "eventId",
-                "headers": ["Authorization": "Bearer t0ken"], "maxRecords": 10, "retry": ["retryDelay": 0, "maxRetries": 1],
-                "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000,
-            ]))
-        #expect(read.records.map { $0["n"] } == (1...10).map { .int($0) })
-        #expect(read.records.map { $0["eventId"] } == (1...10).map { .string("\($0)") })
-        #expect(read.rejected.isEmpty)
-        // Event 3 is the fourth event of the stream (a ping came before it).
-        #expect(read.positions == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11])
-        let connects = try server.entries("connect")
-        #expect(connects.map { $0["lastEventId"] } == [.null, .string("4")])
-        #expect(connects.map { $0["auth"] } == [.string("Bearer t0ken"), .string("Bearer t0ken")])
-        #expect(connects.map { $0["accept"] } == [.string("text/event-stream"), .string("text/event-stream")])
-        // The server asked for 400 ms between connections (the backoff itself is 0 here).
-        let times = connects.compactMap { $0["t"]?.number }
-        #expect(times.count == 2 && times[1] - times[0] >= 0.4)
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(
+                try Self.source([
+                    "url": .string("http://127.0.0.1:\(server.port)/resume"), "events": ["order"], "idField": "eventId",
+                    "headers": ["Authorization": "Bearer t0ken"], "maxRecords": 10, "retry": ["retryDelay": 0, "maxRetries": 1],
+                    "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000,
+                ]))
+            #expect(read.records.map { $0["n"] } == (1...10).map { .int($0) })
+            #expect(read.records.map { $0["eventId"] } == (1...10).map { .string("\($0)") })
+            #expect(read.rejected.isEmpty)
+            // Event 3 is the fourth event of the stream (a ping came before it).
+            #expect(read.positions == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11])
+            let connects = try server.entries("connect")
+            #expect(connects.map { $0["lastEventId"] } == [.null, .string("4")])
+            #expect(connects.map { $0["auth"] } == [.string("Bearer t0ken"), .string("Bearer t0ken")])
+            #expect(connects.map { $0["accept"] } == [.string("text/event-stream"), .string("text/event-stream")])
+            // The server asked for 400 ms between connections (the backoff itself is 0 here).
+            let times = connects.compactMap { $0["t"]?.number }
+            #expect(times.count == 2 && times[1] - times[0] >= 0.4)
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func badDataGoesToTheDeadLetterQueueWithItsEventId() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/bad"), "maxRecords": 3, "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000]))
-        #expect(read.values == [["ok": 1], ["ok": 3], ["ok": 4]])
-        #expect(read.positions == [1, 3, 4])
-        #expect(read.rejected.count == 2)
-        let notJSON = try #require(read.rejected.first)
-        #expect(notJSON.record == ["id": "a2", "event": "message", "data": "not json"])
-        #expect(notJSON.position == 2)
-        #expect(notJSON.stage == "source")
-        #expect(notJSON.message.hasPrefix("the data of event 'a2' (#2) is not JSON: "))
-        #expect(read.rejected.last == Rejection(record: 5, reasons: ["element 1 of the data of event 'a3' (#3) is not an object"], position: 3, stage: "source"))
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/bad"), "maxRecords": 3, "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000]))
+            #expect(read.values == [["ok": 1], ["ok": 3], ["ok": 4]])
+            #expect(read.positions == [1, 3, 4])
+            #expect(read.rejected.count == 2)
+            let notJSON = try #require(read.rejected.first)
+            #expect(notJSON.record == ["id": "a2", "event": "message", "data": "not json"])
+            #expect(notJSON.position == 2)
+            #expect(notJSON.stage == "source")
+            #expect(notJSON.message.hasPrefix("the data of event 'a2' (#2) is not JSON: "))
+            #expect(read.rejected.last == Rejection(record: 5, reasons: ["element 1 of the data of event 'a3' (#3) is not an object"], position: 3, stage: "source"))
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func maxRecordsIsExactAndBatchesAreFull() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/many"), "maxRecords": 7, "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000], batchSize: 3))
-        #expect(read.values == (1...7).map { n -> Value in ["i": .int(n)] })
-        #expect(read.positions == [1, 1, 1, 1, 1, 2, 2])
-        #expect(read.batchSizes.reduce(0, +) == 7 && read.batchSizes.allSatisfy { $0 <= 3 })
-        #expect(try server.entries("connect").count == 1)
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/many"), "maxRecords": 7, "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000], batchSize: 3))
+            #expect(read.values == (1...7).map { n -> Value in ["i": .int(n)] })
+            #expect(read.positions == [1, 1, 1, 1, 1, 2, 2])
+            #expect(read.batchSizes.reduce(0, +) == 7 && read.batchSizes.allSatisfy { $0 <= 3 })
+            #expect(try server.entries("connect").count == 1)
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func aSilentConnectionCountsAsDroppedAfterTheIdleTimeout() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(
-            try Self.source([
-                "url": .string("http://127.0.0.1:\(server.port)/silent"), "maxRecords": 2, "idleTimeoutMs": 300, "retry": ["retryDelay": 0],
-            ]))
-        #expect(read.values == [["n": 1], ["n": 2]])
-        #expect(try server.entries("connect").map { $0["lastEventId"] } == [.null, .string("1")])
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(
+                try Self.source([
+                    "url": .string("http://127.0.0.1:\(server.port)/silent"), "maxRecords": 2, "idleTimeoutMs": 300, "retry": ["retryDelay": 0],
+                ]))
+            #expect(read.values == [["n": 1], ["n": 2]])
+            #expect(try server.entries("connect").map { $0["lastEventId"] } == [.null, .string("1")])
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func maxDurationEndsTheReadWithWhatArrived() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        // The server sends one event and then nothing: only maxDurationMs can end the read. (What
-        // arrived in the half second depends on how busy the machine is: at most that event.)
-        let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/slow"), "maxDurationMs": 500]))
-        #expect(read.values == Array([["n": 1]].prefix(read.values.count)))
-        #expect(try server.entries("connect").count <= 1)
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            // The server sends one event and then nothing: only maxDurationMs can end the read. (What
+            // arrived in the half second depends on how busy the machine is: at most that event.)
+            let read = try await StreamRead.of(try Self.source(["url": .string("http://127.0.0.1:\(server.port)/slow"), "maxDurationMs": 500]))
+            #expect(read.values == Array([["n": 1]].prefix(read.values.count)))
+            #expect(try server.entries("connect").count <= 1)
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func givingUpNamesTheURLWithoutItsQuery() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
-        await #expect(
-            throws: ConnectorError.remote(
-                "sse:\(base)/down: gave up after 3 failed connection attempts in a row (retry.maxRetries is 2): the server answered HTTP 503 Service Unavailable")
-        ) {
-            _ = try await StreamRead.of(
-                try Self.source(["url": .string("\(base)/down?token=s3cret"), "maxRecords": 1, "retry": ["maxRetries": 2, "retryDelay": 1]]))
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let base = "http://127.0.0.1:\(server.port)"
+            await #expect(
+                throws: ConnectorError.remote(
+                    "sse:\(base)/down: gave up after 3 failed connection attempts in a row (retry.maxRetries is 2): the server answered HTTP 503 Service Unavailable")
+            ) {
+                _ = try await StreamRead.of(
+                    try Self.source(["url": .string("\(base)/down?token=s3cret"), "maxRecords": 1, "retry": ["maxRetries": 2, "retryDelay": 1]]))
+            }
+            #expect(try server.entries("connect").count == 3)
+            // A 4xx answer and a body that is no event stream fail at once; a 204 ends the read.
+            await #expect(throws: ConnectorError.remote("sse:\(base)/private: the server answered HTTP 401 Unauthorized")) {
+                _ = try await StreamRead.of(try Self.source(["url": .string("\(base)/private"), "maxRecords": 1]))
+            }
+            await #expect(throws: ConnectorError.remote("sse:\(base)/json: the answer is not an event stream (Content-Type 'application/json')")) {
+                _ = try await StreamRead.of(try Self.source(["url": .string("\(base)/json"), "maxRecords": 1]))
+            }
+            let done = try await StreamRead.of(try Self.source(["url": .string("\(base)/done"), "maxRecords": 1]))
+            #expect(done.values.isEmpty)
+            #expect(try server.entries("connect").count == 6)
+        } cleanup: {
+            await server.stop()
         }
-        #expect(try server.entries("connect").count == 3)
-        // A 4xx answer and a body that is no event stream fail at once; a 204 ends the read.
-        await #expect(throws: ConnectorError.remote("sse:\(base)/private: the server answered HTTP 401 Unauthorized")) {
-            _ = try await StreamRead.of(try Self.source(["url": .string("\(base)/private"), "maxRecords": 1]))
-        }
-        await #expect(throws: ConnectorError.remote("sse:\(base)/json: the answer is not an event stream (Content-Type 'application/json')")) {
-            _ = try await StreamRead.of(try Self.source(["url": .string("\(base)/json"), "maxRecords": 1]))
-        }
-        let done = try await StreamRead.of(try Self.source(["url": .string("\(base)/done"), "maxRecords": 1]))
-        #expect(done.values.isEmpty)
-        #expect(try server.entries("connect").count == 6)
     }
 
     @Test func stoppingTheJobClosesTheConnection() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let source = try Self.source(["url": .string("http://127.0.0.1:\(server.port)/slow"), "maxDurationMs": 600_000])
-        let task = Task {
-            let reader = try await source.open()
-            while try await reader.next() != nil {}
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let source = try Self.source(["url": .string("http://127.0.0.1:\(server.port)/slow"), "maxDurationMs": 600_000])
+            let task = Task {
+                let reader = try await source.open()
+                while try await reader.next() != nil {}
+            }
+            while try server.entries("connect").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            // The server notices the closed connection at its next write.
+            while try server.entries("closed").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        } cleanup: {
+            await server.stop()
         }
-        while try server.entries("connect").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
-        // The server notices the closed connection at its next write.
-        while try server.entries("closed").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
     }
 
     @Test func badConfigurationsNameTheKey() throws {

@@ -14,15 +14,15 @@ struct StreamTestServer {
 
     var port: Int { server.port }
 
-    init(script: String) throws {
+    init(script: String) async throws {
         directory = try TemporaryDirectory(prefix: "sluice-stream-server")
         log = directory.file("log.jsonl")
-        server = try LoopbackServer(code: script, arguments: [log])
+        server = try await LoopbackServer(code: script, arguments: [log])
     }
 
     /// Ends the server (see ``LoopbackServer/stop()``) and removes its log.
-    func stop() {
-        server.stop()
+    func stop() async {
+        await server.stop()
         directory.remove()
     }
 
@@ -63,7 +63,7 @@ struct StreamRead {
 }
 
 /// A loopback port nothing listens on (bound, then closed again).
-func closedLoopbackPort() throws -> Int {
-    let output = try Python.run("import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+func closedLoopbackPort() async throws -> Int {
+    let output = try await Python.run("import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
     return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 1
 }

@@ -53,54 +53,63 @@ import Testing
     }
 
     @Test func subscribesReadsArraysRefusesBadMessagesAndReconnectsAfterADrop() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(
-            try Self.source([
-                "url": .string("ws://127.0.0.1:\(server.port)/feed?session=1"), "headers": ["Authorization": "Bearer t0ken"],
-                "subscribe": ["op": "subscribe", "channel": "trades"], "maxRecords": 7, "retry": ["retryDelay": 0, "maxRetries": 1],
-                "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000,
-            ]))
-        #expect(read.values == (1...7).map { n -> Value in ["n": .int(n)] })
-        // Sequence numbers run on across the reconnection.
-        #expect(read.positions == [1, 2, 2, 4, 5, 6, 7])
-        #expect(read.rejected.count == 2)
-        let oops = try #require(read.rejected.first)
-        #expect(oops.record == "oops")
-        #expect(oops.position == 3)
-        #expect(oops.message.hasPrefix("message 3 is not JSON: "))
-        #expect(read.rejected.last == Rejection(record: 7, reasons: ["element 1 of message 4 is not an object"], position: 4, stage: "source"))
-        #expect(try server.entries("connect").map { $0["auth"] } == [.string("Bearer t0ken"), .string("Bearer t0ken")])
-        #expect(
-            try server.entries("subscribe").map { $0["message"] } == Array(repeating: .string(#"{"op":"subscribe","channel":"trades"}"#), count: 2))
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(
+                try Self.source([
+                    "url": .string("ws://127.0.0.1:\(server.port)/feed?session=1"), "headers": ["Authorization": "Bearer t0ken"],
+                    "subscribe": ["op": "subscribe", "channel": "trades"], "maxRecords": 7, "retry": ["retryDelay": 0, "maxRetries": 1],
+                    "connectTimeoutMs": 3_600_000, "idleTimeoutMs": 3_600_000,
+                ]))
+            #expect(read.values == (1...7).map { n -> Value in ["n": .int(n)] })
+            // Sequence numbers run on across the reconnection.
+            #expect(read.positions == [1, 2, 2, 4, 5, 6, 7])
+            #expect(read.rejected.count == 2)
+            let oops = try #require(read.rejected.first)
+            #expect(oops.record == "oops")
+            #expect(oops.position == 3)
+            #expect(oops.message.hasPrefix("message 3 is not JSON: "))
+            #expect(read.rejected.last == Rejection(record: 7, reasons: ["element 1 of message 4 is not an object"], position: 4, stage: "source"))
+            #expect(try server.entries("connect").map { $0["auth"] } == [.string("Bearer t0ken"), .string("Bearer t0ken")])
+            #expect(
+                try server.entries("subscribe").map { $0["message"] } == Array(repeating: .string(#"{"op":"subscribe","channel":"trades"}"#), count: 2))
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func maxRecordsIsExact() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(try Self.source(["url": .string("ws://127.0.0.1:\(server.port)/many"), "maxRecords": 7], batchSize: 4))
-        #expect(read.values == (1...7).map { n -> Value in ["i": .int(n)] })
-        #expect(read.positions == [1, 1, 1, 1, 1, 2, 2])
-        #expect(read.batchSizes.reduce(0, +) == 7 && read.batchSizes.allSatisfy { $0 <= 4 })
-        // The read's end closes the connection.
-        while try server.entries("closed").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(try Self.source(["url": .string("ws://127.0.0.1:\(server.port)/many"), "maxRecords": 7], batchSize: 4))
+            #expect(read.values == (1...7).map { n -> Value in ["i": .int(n)] })
+            #expect(read.positions == [1, 1, 1, 1, 1, 2, 2])
+            #expect(read.batchSizes.reduce(0, +) == 7 && read.batchSizes.allSatisfy { $0 <= 4 })
+            // The read's end closes the connection.
+            while try server.entries("closed").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func aMessageLargerThanTheLimitIsSkippedIntoTheDeadLetterQueue() async throws {
-        let server = try StreamTestServer(script: Self.script)
-        defer { server.stop() }
-        let read = try await StreamRead.of(
-            try Self.source(["url": .string("ws://127.0.0.1:\(server.port)/large"), "maxRecords": 2, "maxMessageBytes": 80]))
-        #expect(read.values == [["small": 1], ["binary": 2]])
-        #expect(read.positions == [2, 3])
-        #expect(
-            read.rejected == [
-                Rejection(record: .null, reasons: ["message 1 is larger than maxMessageBytes (80 bytes); it was skipped"], position: 1, stage: "source")
-            ])
+        let server = try await StreamTestServer(script: Self.script)
+        try await withAsyncCleanup {
+            let read = try await StreamRead.of(
+                try Self.source(["url": .string("ws://127.0.0.1:\(server.port)/large"), "maxRecords": 2, "maxMessageBytes": 80]))
+            #expect(read.values == [["small": 1], ["binary": 2]])
+            #expect(read.positions == [2, 3])
+            #expect(
+                read.rejected == [
+                    Rejection(record: .null, reasons: ["message 1 is larger than maxMessageBytes (80 bytes); it was skipped"], position: 1, stage: "source")
+                ])
+        } cleanup: {
+            await server.stop()
+        }
     }
 
     @Test func givesUpAfterMaxRetriesWhenTheServerIsGone() async throws {
-        let port = try closedLoopbackPort()
+        let port = try await closedLoopbackPort()
         let url = "ws://127.0.0.1:\(port)/feed"
         do {
             _ = try await StreamRead.of(try Self.source(["url": .string(url + "?key=s3cret"), "maxRecords": 1, "retry": ["maxRetries": 2, "retryDelay": 1]]))
@@ -124,16 +133,21 @@ import Testing
         """#
 
     @Test func anUnansweredUpgradeIsAConnectTimeout() async throws {
-        let server = try StreamTestServer(script: Self.muteScript)
-        defer { server.stop() }
-        let url = "ws://127.0.0.1:\(server.port)/feed"
-        await #expect(
-            throws: ConnectorError.remote(
-                "websocket:\(url): gave up after 2 failed connection attempts in a row (retry.maxRetries is 1): connecting took longer than 300 ms (connectTimeoutMs)")
-        ) {
-            _ = try await StreamRead.of(try Self.source(["url": .string(url), "maxRecords": 1, "connectTimeoutMs": 300, "retry": ["maxRetries": 1, "retryDelay": 1]]))
+        let server = try await StreamTestServer(script: Self.muteScript)
+        // Its only `try` outside a closure is in `#expect`, which the closure's inferred type
+        // does not see: declared throwing.
+        try await withAsyncCleanup { () async throws in
+            let url = "ws://127.0.0.1:\(server.port)/feed"
+            await #expect(
+                throws: ConnectorError.remote(
+                    "websocket:\(url): gave up after 2 failed connection attempts in a row (retry.maxRetries is 1): connecting took longer than 300 ms (connectTimeoutMs)")
+            ) {
+                _ = try await StreamRead.of(try Self.source(["url": .string(url), "maxRecords": 1, "connectTimeoutMs": 300, "retry": ["maxRetries": 1, "retryDelay": 1]]))
+            }
+            #expect(try server.entries("connect").count == 2)
+        } cleanup: {
+            await server.stop()
         }
-        #expect(try server.entries("connect").count == 2)
     }
 
     @Test func badConfigurationsNameTheKey() throws {

@@ -34,13 +34,13 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
     }
 
-    @Test func writerRoundTripsAgainstPythonsJSONModule() throws {
+    @Test func writerRoundTripsAgainstPythonsJSONModule() async throws {
         let value: Value = [
             "s": "quote\" back\\ tab\t nl\n ctrl\u{01} é", "i": -42, "d": 0.1, "e": 1e-7, "n": nil, "b": true,
             "a": [1, 2.5, "x"], "ts": .timestamp(Timestamp(milliseconds: 1_699_380_000_123)),
         ]
         let text = JSONText.string(value)
-        let echoed = try Python.run("import json,sys; print(json.dumps(json.loads(sys.stdin.read()), ensure_ascii=False))", input: text)
+        let echoed = try await Python.run("import json,sys; print(json.dumps(json.loads(sys.stdin.read()), ensure_ascii=False))", input: text)
         var expected = value
         if case .object(var o) = expected {
             o["ts"] = "2023-11-07T18:00:00.123Z"

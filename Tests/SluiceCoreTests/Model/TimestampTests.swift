@@ -3,7 +3,7 @@ import SluiceTestSupport
 import Testing
 
 @Suite struct TimestampTests {
-    @Test func parsesAndFormatsLikePython() throws {
+    @Test func parsesAndFormatsLikePython() async throws {
         let inputs = [
             "2024-02-29", "2024-02-29T23:59:59Z", "1969-12-31T23:59:59.999Z", "2024-06-01T12:30:00+02:00",
             "2024-06-01 12:30:00.123456-05:30", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2000-01-01T00:00",
@@ -17,7 +17,7 @@ import Testing
             delta = d - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
             print((delta.days * 86400 + delta.seconds) * 1000000 + delta.microseconds)
         """
-        let expected = try Python.run(script, input: inputs.joined(separator: "\n")).split(separator: "\n").map { Int64($0) }
+        let expected = try await Python.run(script, input: inputs.joined(separator: "\n")).split(separator: "\n").map { Int64($0) }
         for (input, micros) in zip(inputs, expected) {
             #expect(Timestamp(iso8601: input)?.microseconds == micros, "\(input)")
         }
@@ -26,7 +26,7 @@ import Testing
         #expect(Timestamp(iso8601: "2024-06-01 12:30:00.123456-05:30")?.iso8601 == "2024-06-01T18:00:00.123456Z")
     }
 
-    @Test func formatsLikePython() throws {
+    @Test func formatsLikePython() async throws {
         // Whole seconds, milliseconds and microseconds from year 1 to 9999, both sides of 1970.
         var generator = SystemRandomNumberGenerator()
         var micros: [Int64] = [0, -1, 1, -1000, 999_000, -62_135_596_800_000_000, 253_402_300_799_999_999, 951_782_400_000_000]
@@ -42,7 +42,7 @@ import Testing
             fraction = f'{d.microsecond // 1000:03d}' if d.microsecond % 1000 == 0 else f'{d.microsecond:06d}'
             print(f'{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}.{fraction}Z')
         """
-        let expected = try Python.run(script, input: micros.map(String.init).joined(separator: "\n")).split(separator: "\n").map(String.init)
+        let expected = try await Python.run(script, input: micros.map(String.init).joined(separator: "\n")).split(separator: "\n").map(String.init)
         #expect(expected.count == micros.count)
         for (value, text) in zip(micros, expected) {
             var bytes: [UInt8] = []

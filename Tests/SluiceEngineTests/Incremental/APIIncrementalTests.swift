@@ -19,7 +19,7 @@ import Testing
     }
 
     /// `path?query` of every request the stand-in saw, in order.
-    static func requests(_ server: LoopbackServer) throws -> [String] {
+    static func requests(_ server: LoopbackServer) async throws -> [String] {
         let script = """
             import json, sys, urllib.request, urllib.parse
             log = json.loads(urllib.request.urlopen(sys.argv[1] + "/_log").read())["log"]
@@ -27,21 +27,21 @@ import Testing
                 query = urllib.parse.urlencode(sorted(entry["query"].items()))
                 print(entry["path"] + ("?" + query if query else ""))
             """
-        return try Python.run(script, arguments: [server.base]).split(separator: "\n").map(String.init)
+        return try await Python.run(script, arguments: [server.base]).split(separator: "\n").map(String.init)
     }
 
     /// The table, as Python's sqlite3 reads it: `id tier updated_at` per row.
-    static func table(_ path: String) throws -> [String] {
+    static func table(_ path: String) async throws -> [String] {
         let script = """
             import sqlite3, sys
             for row in sqlite3.connect(sys.argv[1]).execute("select id, tier, updated_at from customers order by id"):
                 print(*row)
             """
-        return try Python.run(script, arguments: [path]).split(separator: "\n").map(String.init)
+        return try await Python.run(script, arguments: [path]).split(separator: "\n").map(String.init)
     }
 
     @Test func theSecondRunAsksForAndUpsertsTheChangesAlone() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         let dir = try TemporaryDirectory()
         let store = try await SQLiteStateStore.open(path: dir.file("state.db"))
         let planner = JobPlanner(
@@ -59,11 +59,11 @@ import Testing
         #expect(one.status == .completed, "\(one.error ?? "")")
         #expect(one.stats?.recordsExtracted == 25)
         #expect(one.stats?.recordsLoaded == 25)
-        #expect(try Self.requests(server) == ["/oauth/token", "/v2/customers", "/v2/customers?cursor=10", "/v2/customers?cursor=20"])
-        #expect(try Self.table(dir.file("crm.db")).count == 25)
+        #expect(try await Self.requests(server) == ["/oauth/token", "/v2/customers", "/v2/customers?cursor=10", "/v2/customers?cursor=20"])
+        #expect(try await Self.table(dir.file("crm.db")).count == 25)
 
         // Five new customers, and customers 3 and 8 changed (their updated_at moves to July).
-        _ = try Python.run(
+        _ = try await Python.run(
             "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/_grow?total=30&touch=3,8').read()", arguments: [server.base])
         let two = try await run()
         #expect(two.status == .completed, "\(two.error ?? "")")
@@ -71,9 +71,9 @@ import Testing
         // watermark's key drops it, so 7 are read and loaded.
         #expect(two.stats?.recordsExtracted == 7)
         #expect(two.stats?.recordsLoaded == 7)
-        let second = try Self.requests(server).dropFirst(4)
+        let second = try await Self.requests(server).dropFirst(4)
         #expect(Array(second) == ["/oauth/token", "/v2/customers?updated_since=2024-06-25T00%3A00%3A00Z"])
-        let rows = try Self.table(dir.file("crm.db"))
+        let rows = try await Self.table(dir.file("crm.db"))
         #expect(rows.count == 30)
         #expect(rows[2] == "3 basic 2024-07-01T00:00:00Z")
         #expect(rows[7] == "8 gold 2024-07-02T00:00:00Z")

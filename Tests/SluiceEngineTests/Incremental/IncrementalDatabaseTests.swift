@@ -72,32 +72,35 @@ import Testing
     @Test func mariadbSourceLoadsOnlyNewRowsAcrossRuns() async throws {
         let url = try TestDatabases.mariadbURL()
         let table = TestDatabases.uniqueName("inc")
-        _ = try CommandLineClient.mariadb(url, """
+        _ = try await CommandLineClient.mariadb(url, """
             CREATE TABLE \(table) (id INT PRIMARY KEY, at DATETIME(6) NOT NULL, name VARCHAR(20) COLLATE utf8mb4_unicode_ci);
             INSERT INTO \(table) VALUES (1, '2024-01-01 00:00:00', 'x'), (2, '2024-01-01 10:00:00.5', 'y'), (3, '2024-01-01 10:00:00.5', 'z');
             """)
-        defer { _ = try? CommandLineClient.mariadb(url, "DROP TABLE \(table)") }
-        let h = try await Harness()
-        let job = #"""
-            {"name":"m","source":{"type":"mysql","config":{"url":"\#(url)","table":"\#(table)"},
-               "incremental":{"cursorField":"at","initialValue":"2024-01-01T00:00:00Z","keyFields":["id"]}},
-             "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
-            """#
-        #expect(try await h.run(job).stats?.recordsLoaded == 3)
-        _ = try CommandLineClient.mariadb(url, "INSERT INTO \(table) VALUES (4, '2024-01-01 10:00:00.5', 'w'), (5, '2024-01-01 10:00:00.4', 'late'), (6, '2024-01-02 00:00:00', 'v')")
-        let second = try await h.run(job)
-        #expect(second.stats?.recordsExtracted == 2)
-        #expect(try h.loadedIDs() == [4, 6])
-        let third = try await h.run(job)
-        #expect(third.stats?.recordsExtracted == 0)
-        let byName = #"""
-            {"name":"m","source":{"type":"mysql","config":{"url":"\#(url)","table":"\#(table)"},
-               "incremental":{"cursorField":"name","initialValue":"Y","keyFields":["id"]}},
-             "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
-            """#
-        // Code point order: 'Y' < 'late' < 'v' < 'w' < 'x' < 'y' < 'z' — every row but none before 'Y'.
-        #expect(try await h.run(byName).stats?.recordsLoaded == 6)
-        try await h.close()
+        try await withAsyncCleanup {
+            let h = try await Harness()
+            let job = #"""
+                {"name":"m","source":{"type":"mysql","config":{"url":"\#(url)","table":"\#(table)"},
+                   "incremental":{"cursorField":"at","initialValue":"2024-01-01T00:00:00Z","keyFields":["id"]}},
+                 "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
+                """#
+            #expect(try await h.run(job).stats?.recordsLoaded == 3)
+            _ = try await CommandLineClient.mariadb(url, "INSERT INTO \(table) VALUES (4, '2024-01-01 10:00:00.5', 'w'), (5, '2024-01-01 10:00:00.4', 'late'), (6, '2024-01-02 00:00:00', 'v')")
+            let second = try await h.run(job)
+            #expect(second.stats?.recordsExtracted == 2)
+            #expect(try h.loadedIDs() == [4, 6])
+            let third = try await h.run(job)
+            #expect(third.stats?.recordsExtracted == 0)
+            let byName = #"""
+                {"name":"m","source":{"type":"mysql","config":{"url":"\#(url)","table":"\#(table)"},
+                   "incremental":{"cursorField":"name","initialValue":"Y","keyFields":["id"]}},
+                 "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
+                """#
+            // Code point order: 'Y' < 'late' < 'v' < 'w' < 'x' < 'y' < 'z' — every row but none before 'Y'.
+            #expect(try await h.run(byName).stats?.recordsLoaded == 6)
+            try await h.close()
+        } cleanup: {
+            _ = try? await CommandLineClient.mariadb(url, "DROP TABLE \(table)")
+        }
     }
 
     /// PostgreSQL: a timestamptz cursor across runs (boundary rows, an insert at the boundary
@@ -106,33 +109,36 @@ import Testing
     @Test func postgresSourceLoadsOnlyNewRowsAcrossRuns() async throws {
         let url = try TestDatabases.postgresURL()
         let table = TestDatabases.uniqueName("inc")
-        _ = try CommandLineClient.psql(url, """
+        _ = try await CommandLineClient.psql(url, """
             CREATE TABLE \(table) (id int PRIMARY KEY, at timestamptz NOT NULL, local timestamp, name text COLLATE "und-x-icu");
             INSERT INTO \(table) VALUES (1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00', 'B'),
               (2, '2024-01-01 10:00:00.5+00', '2024-01-01 10:00:00.5', 'a'), (3, '2024-01-01 12:00:00.5+02', '2024-01-01 10:00:00.5', 'c');
             """)
-        defer { _ = try? CommandLineClient.psql(url, "DROP TABLE \(table)") }
-        let h = try await Harness()
-        func job(_ cursor: String, _ initial: String) -> String {
-            #"""
-            {"name":"p","source":{"type":"postgres","config":{"url":"\#(url)","table":"\#(table)"},
-               "incremental":{"cursorField":"\#(cursor)","initialValue":"\#(initial)","keyFields":["id"],"stateKey":"\#(cursor)"}},
-             "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
-            """#
+        try await withAsyncCleanup {
+            let h = try await Harness()
+            func job(_ cursor: String, _ initial: String) -> String {
+                #"""
+                {"name":"p","source":{"type":"postgres","config":{"url":"\#(url)","table":"\#(table)"},
+                   "incremental":{"cursorField":"\#(cursor)","initialValue":"\#(initial)","keyFields":["id"],"stateKey":"\#(cursor)"}},
+                 "target":{"type":"file","config":{"path":"\#(h.dir.file("out.ndjson"))"}}}
+                """#
+            }
+            #expect(try await h.run(job("at", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
+            #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
+            #expect(try await h.run(job("name", "B")).stats?.recordsLoaded == 3)
+            _ = try await CommandLineClient.psql(url, """
+                INSERT INTO \(table) VALUES (4, '2024-01-01 10:00:00.5+00', '2024-01-01 10:00:00.5', 'b'),
+                  (5, '2024-01-01 10:00:00.4+00', '2024-01-01 10:00:00.4', 'A'), (6, '2024-01-02 00:00:00+00', '2024-01-02 00:00:00', 'Z')
+                """)
+            let second = try await h.run(job("at", "2024-01-01T00:00:00Z"))
+            #expect(second.stats?.recordsExtracted == 2)
+            #expect(try h.loadedIDs() == [4, 6])
+            #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsExtracted == 2)
+            // After 'c': 'Z' (0x5A) sorts before 'c' and 'A' before it too; only nothing new past 'c'.
+            #expect(try await h.run(job("name", "B")).stats?.recordsExtracted == 0)
+            try await h.close()
+        } cleanup: {
+            _ = try? await CommandLineClient.psql(url, "DROP TABLE \(table)")
         }
-        #expect(try await h.run(job("at", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
-        #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsLoaded == 3)
-        #expect(try await h.run(job("name", "B")).stats?.recordsLoaded == 3)
-        _ = try CommandLineClient.psql(url, """
-            INSERT INTO \(table) VALUES (4, '2024-01-01 10:00:00.5+00', '2024-01-01 10:00:00.5', 'b'),
-              (5, '2024-01-01 10:00:00.4+00', '2024-01-01 10:00:00.4', 'A'), (6, '2024-01-02 00:00:00+00', '2024-01-02 00:00:00', 'Z')
-            """)
-        let second = try await h.run(job("at", "2024-01-01T00:00:00Z"))
-        #expect(second.stats?.recordsExtracted == 2)
-        #expect(try h.loadedIDs() == [4, 6])
-        #expect(try await h.run(job("local", "2024-01-01T00:00:00Z")).stats?.recordsExtracted == 2)
-        // After 'c': 'Z' (0x5A) sorts before 'c' and 'A' before it too; only nothing new past 'c'.
-        #expect(try await h.run(job("name", "B")).stats?.recordsExtracted == 0)
-        try await h.close()
     }
 }

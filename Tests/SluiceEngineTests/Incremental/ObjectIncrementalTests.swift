@@ -22,8 +22,8 @@ import Testing
 
     /// Every record of the lake, as boto3 reads its objects: `region` from the key, and the
     /// lines' `id`s, sorted.
-    static func lake(_ bucket: String) throws -> (keys: Int, ids: [String: [Int]]) {
-        let out = try S3TestServer.boto(
+    static func lake(_ bucket: String) async throws -> (keys: Int, ids: [String: [Int]]) {
+        let out = try await S3TestServer.boto(
             """
             ids = {}
             keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
@@ -42,8 +42,8 @@ import Testing
     }
 
     @Test func eachRunReadsOnlyTheObjectsWrittenSinceTheLast() async throws {
-        let landing = try S3TestServer.bucket()
-        let lake = try S3TestServer.bucket()
+        let landing = try await S3TestServer.bucket()
+        let lake = try await S3TestServer.bucket()
         let dir = try TemporaryDirectory()
         let store = try await SQLiteStateStore.open(path: dir.file("state.db"))
         let planner = JobPlanner(
@@ -57,20 +57,20 @@ import Testing
         }
 
         let first = "id,region,amount\n1,eu,150\n2,us,50\n3,us,300\n"
-        try S3TestServer.put(landing, "orders/2024/01/a.csv", Array(first.utf8))
-        try S3TestServer.put(landing, "orders/2024/01/_SUCCESS", [])
+        try await S3TestServer.put(landing, "orders/2024/01/a.csv", Array(first.utf8))
+        try await S3TestServer.put(landing, "orders/2024/01/_SUCCESS", [])
         let one = try await run()
         #expect(one.status == .completed, "\(one.error ?? "")")
         #expect(one.stats?.recordsExtracted == 3)
         #expect(one.stats?.recordsLoaded == 2)
         #expect(one.stats?.bytesRead == first.utf8.count)
-        var lakeNow = try Self.lake(lake)
+        var lakeNow = try await Self.lake(lake)
         #expect(lakeNow.keys == 2 && lakeNow.ids == ["eu": [1], "us": [3]])
 
         // Objects listed by their last-modified second: the next one is written a second later.
         try await Task.sleep(nanoseconds: 1_100_000_000)
         let second = "id,region,amount\n4,eu,101\n5,ap,99.5\n6,ap,1000\n"
-        try S3TestServer.put(landing, "orders/2024/02/b.csv", Array(second.utf8))
+        try await S3TestServer.put(landing, "orders/2024/02/b.csv", Array(second.utf8))
         let two = try await run()
         #expect(two.status == .completed, "\(two.error ?? "")")
         // The new object's records only. The first object, written in the watermark's own second,
@@ -78,7 +78,7 @@ import Testing
         // otherwise be lost), and its records are dropped by the watermark's keys.
         #expect(two.stats?.recordsExtracted == 3)
         #expect(two.stats?.bytesRead == first.utf8.count + second.utf8.count)
-        lakeNow = try Self.lake(lake)
+        lakeNow = try await Self.lake(lake)
         #expect(lakeNow.keys == 4 && lakeNow.ids == ["eu": [1, 4], "us": [3], "ap": [6]])
 
         // Nothing new: nothing read, nothing added.
@@ -86,7 +86,7 @@ import Testing
         #expect(three.status == .completed)
         #expect(three.stats?.recordsExtracted == 0)
         #expect(three.stats?.bytesRead == second.utf8.count)
-        #expect(try Self.lake(lake).keys == 4)
+        #expect(try await Self.lake(lake).keys == 4)
 
         // The secret never reaches the state database.
         try await store.close()

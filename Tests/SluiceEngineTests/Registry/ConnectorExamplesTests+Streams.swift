@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceEngine
+import SluiceTestSupport
 
 /// The example runners of the stream sources (see ``ConnectorExamplesTests``): the `sse` and
 /// `websocket` examples read from stand-in servers that serve the example's files.
@@ -13,14 +14,14 @@ extension ConnectorExamplesTests {
         if type == "websocket", let subscribe = try JSONParser.parse(example.config).objectValue?["subscribe"] {
             arguments.append(JSONText.string(subscribe))
         }
-        let (server, port) = try startServer(type == "sse" ? eventStreamServer : webSocketServer, arguments: arguments)
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        let (server, port) = try await startServer(type == "sse" ? eventStreamServer : webSocketServer, arguments: arguments)
+        return try await withAsyncCleanup {
+            let scheme = type == "sse" ? "http" : "ws"
+            let config = bench.expand(example.config).replacingOccurrences(of: "\(scheme)://localhost:{port}", with: "\(scheme)://127.0.0.1:\(port)")
+            return try await bench.read(source: type, config: config, what: example.title)
+        } cleanup: {
+            await server.killAndWait()
         }
-        let scheme = type == "sse" ? "http" : "ws"
-        let config = bench.expand(example.config).replacingOccurrences(of: "\(scheme)://localhost:{port}", with: "\(scheme)://127.0.0.1:\(port)")
-        return try await bench.read(source: type, config: config, what: example.title)
     }
 
     /// The stand-in event stream: serves the file named by the path as `text/event-stream`,
@@ -79,16 +80,16 @@ extension ConnectorExamplesTests {
         asyncio.run(main())
         """#
 
-    /// Starts `python3 -c script arguments…`, which prints its port on its first line.
-    static func startServer(_ script: String, arguments: [String]) throws -> (Process, Int) {
+    /// Starts `python3 -c script arguments…`, which prints its port on its first line, and waits
+    /// (outside the cooperative pool) for that line.
+    static func startServer(_ script: String, arguments: [String]) async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let line = try await out.fileHandleForReading.firstLine()
         return (process, Int(String(decoding: line, as: UTF8.self)) ?? 0)
     }
 }

@@ -98,14 +98,14 @@ import Testing
         let bench = try Bench()
         defer { bench.remove() }
         try bench.writeFiles(example)
-        let (server, port) = try startServer(serving: bench.dir.path)
-        // SIGKILL: a test process may have SIGTERM ignored, and children inherit ignored signals.
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        let (server, port) = try await startServer(serving: bench.dir.path)
+        return try await withAsyncCleanup {
+            let config = bench.expand(example.config).replacingOccurrences(of: "http://localhost:{port}", with: "http://127.0.0.1:\(port)")
+            return try await bench.read(source: "api", config: config, what: example.title)
+        } cleanup: {
+            // SIGKILL: a test process may have SIGTERM ignored, and children inherit ignored signals.
+            await server.killAndWait()
         }
-        let config = bench.expand(example.config).replacingOccurrences(of: "http://localhost:{port}", with: "http://127.0.0.1:\(port)")
-        return try await bench.read(source: "api", config: config, what: example.title)
     }
 
     static func runFileTarget(_ example: ComponentExample) async throws {
@@ -129,14 +129,14 @@ import Testing
         let bench = try Bench()
         defer { bench.remove() }
         let input = try #require(example.input, "http: \(example.title) has no input")
-        let (server, port) = try startServer(serving: bench.dir.path, script: receiver)
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        let (server, port) = try await startServer(serving: bench.dir.path, script: receiver)
+        return try await withAsyncCleanup {
+            let config = bench.expand(example.config).replacingOccurrences(of: "http://localhost:{port}", with: "http://127.0.0.1:\(port)")
+            try await bench.write(input, target: "http", config: config, what: example.title)
+            return try String(contentsOfFile: bench.dir.file("received.json"), encoding: .utf8)
+        } cleanup: {
+            await server.killAndWait()
         }
-        let config = bench.expand(example.config).replacingOccurrences(of: "http://localhost:{port}", with: "http://127.0.0.1:\(port)")
-        try await bench.write(input, target: "http", config: config, what: example.title)
-        return try String(contentsOfFile: bench.dir.file("received.json"), encoding: .utf8)
     }
 
     /// The stand-in endpoint of the `http` target's examples: appends each request's body to
@@ -197,15 +197,16 @@ import Testing
         s.serve_forever()
         """#
 
-    static func startServer(serving directory: String, script: String = server) throws -> (Process, Int) {
+    /// Starts `script` serving `directory` and waits (outside the cooperative pool) for the
+    /// port it prints.
+    static func startServer(serving directory: String, script: String = server) async throws -> (Process, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, directory]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let line = try await out.fileHandleForReading.firstLine()
         return (process, Int(String(decoding: line, as: UTF8.self)) ?? 0)
     }
 
@@ -217,12 +218,15 @@ import Testing
         defer { bench.remove() }
         let server = try DatabaseServer(type)
         let names = try UniqueNames(example.config, unique: type != "sqlite")
-        defer { server.drop(tables: names.tables) }
-        let config = server.rewrite(names.apply(bench.expand(example.config)))
-        let table = try #require(names.tables.first, "\(type): \(example.title) names no table")
-        let input = try #require(example.input, "\(type): \(example.title) has no input")
-        try await bench.load(input, into: type, config: server.loadConfig(table: table, example: config), what: example.title)
-        return names.revert(try await bench.read(source: type, config: config, what: example.title))
+        return try await withAsyncCleanup {
+            let config = server.rewrite(names.apply(bench.expand(example.config)))
+            let table = try #require(names.tables.first, "\(type): \(example.title) names no table")
+            let input = try #require(example.input, "\(type): \(example.title) has no input")
+            try await bench.load(input, into: type, config: server.loadConfig(table: table, example: config), what: example.title)
+            return names.revert(try await bench.read(source: type, config: config, what: example.title))
+        } cleanup: {
+            await server.drop(tables: names.tables)
+        }
     }
 
     /// Writes `input` with the example's config, then reads the table back (see ``DatabaseServer/readBackConfig(table:example:)``).
@@ -231,12 +235,15 @@ import Testing
         defer { bench.remove() }
         let server = try DatabaseServer(type)
         let names = try UniqueNames(example.config, unique: type != "sqlite")
-        defer { server.drop(tables: names.tables) }
-        let config = server.rewrite(names.apply(bench.expand(example.config)))
-        let table = try #require(names.tables.first, "\(type): \(example.title) names no table")
-        let input = try #require(example.input, "\(type): \(example.title) has no input")
-        try await bench.write(input, target: type, config: config, what: example.title)
-        return names.revert(try await bench.read(source: type, config: server.readBackConfig(table: table, example: config), what: example.title))
+        return try await withAsyncCleanup {
+            let config = server.rewrite(names.apply(bench.expand(example.config)))
+            let table = try #require(names.tables.first, "\(type): \(example.title) names no table")
+            let input = try #require(example.input, "\(type): \(example.title) has no input")
+            try await bench.write(input, target: type, config: config, what: example.title)
+            return names.revert(try await bench.read(source: type, config: server.readBackConfig(table: table, example: config), what: example.title))
+        } cleanup: {
+            await server.drop(tables: names.tables)
+        }
     }
 
     /// Creates the table (from `input`, keyed on its first field, then emptied), lets a first
@@ -249,21 +256,22 @@ import Testing
         let config = DatabaseServer.rewrite(names.apply(example.config), example: "postgres://etl@localhost:5432/shop", with: url)
         let table = try #require(names.tables.first, "postgres_cdc: \(example.title) names no table")
         let slot = try #require(names.slot, "postgres_cdc: \(example.title) names no slot")
-        defer {
-            _ = try? CommandLineClient.psql(url, "SELECT pg_drop_replication_slot('\(slot)')")
-            _ = try? CommandLineClient.psql(url, "DROP TABLE IF EXISTS \(table); DROP PUBLICATION IF EXISTS sluice_\(slot)")
+        return try await withAsyncCleanup {
+            let input = try #require(example.input, "postgres_cdc: \(example.title) has no input")
+            guard case .array(let rows) = try JSONParser.parse(input), let key = rows.first?.objectValue?.keys.first else {
+                throw ExampleFailure("postgres_cdc: \(example.title): input is not an array of records")
+            }
+            let target = #"{"url": "\#(url)", "table": "\#(table)", "keys": ["\#(key)"]}"#
+            try await bench.load(input, into: "postgres", config: target, what: example.title)
+            _ = try await CommandLineClient.psql(url, "TRUNCATE \(table)")  // before the slot exists: not captured
+            let first = try await bench.read(source: "postgres_cdc", config: config, what: example.title + " (creating the slot)")
+            #expect(try compact(first) == "[]", "postgres_cdc: \(example.title): the run creating the slot read \(first)")
+            try await bench.load(input, into: "postgres", config: target, what: example.title)
+            return names.revert(try await bench.read(source: "postgres_cdc", config: config, what: example.title))
+        } cleanup: {
+            _ = try? await CommandLineClient.psql(url, "SELECT pg_drop_replication_slot('\(slot)')")
+            _ = try? await CommandLineClient.psql(url, "DROP TABLE IF EXISTS \(table); DROP PUBLICATION IF EXISTS sluice_\(slot)")
         }
-        let input = try #require(example.input, "postgres_cdc: \(example.title) has no input")
-        guard case .array(let rows) = try JSONParser.parse(input), let key = rows.first?.objectValue?.keys.first else {
-            throw ExampleFailure("postgres_cdc: \(example.title): input is not an array of records")
-        }
-        let target = #"{"url": "\#(url)", "table": "\#(table)", "keys": ["\#(key)"]}"#
-        try await bench.load(input, into: "postgres", config: target, what: example.title)
-        _ = try CommandLineClient.psql(url, "TRUNCATE \(table)")  // before the slot exists: not captured
-        let first = try await bench.read(source: "postgres_cdc", config: config, what: example.title + " (creating the slot)")
-        #expect(try compact(first) == "[]", "postgres_cdc: \(example.title): the run creating the slot read \(first)")
-        try await bench.load(input, into: "postgres", config: target, what: example.title)
-        return names.revert(try await bench.read(source: "postgres_cdc", config: config, what: example.title))
     }
 
     // MARK: - Comparing
@@ -439,12 +447,12 @@ struct DatabaseServer {
     }
 
     /// Drops the tables an example made on a test server.
-    func drop(tables: [String]) {
+    func drop(tables: [String]) async {
         guard let url, !tables.isEmpty else { return }
         let sql = "DROP TABLE IF EXISTS \(tables.joined(separator: ", "))"
         switch type {
-        case "postgres": _ = try? CommandLineClient.psql(url, sql)
-        case "mysql": _ = try? CommandLineClient.mariadb(url, sql)
+        case "postgres": _ = try? await CommandLineClient.psql(url, sql)
+        case "mysql": _ = try? await CommandLineClient.mariadb(url, sql)
         default: break
         }
     }

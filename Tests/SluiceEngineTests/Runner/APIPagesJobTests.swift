@@ -10,7 +10,7 @@ import Testing
 /// rejection.
 @Suite struct APIPagesJobTests {
     @Test func pagesAreDecodedByWorkersAndKeepTheirOrder() async throws {
-        let server = try LoopbackServer.api()
+        let server = try await LoopbackServer.api()
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let planner = JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 4, environment: [:])

@@ -29,17 +29,20 @@ import Testing
         for mode in ["insert", "upsert", "replace"] {
             for existing in [true, false] {
                 let table = TestDatabases.uniqueName("fail_\(mode)")
-                defer { db.drop(table) }
-                if existing { try await db.createTableWithRows(table) }
-                let before = try await db.dump(table)
-                // Ids 51… overlap the existing rows 51–100: insert refuses those, upsert updates them.
-                let outcome = try await db.run(
-                    source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 51, "then": "fail"}"#),
-                    target: db.targetConfig(table, mode: mode, keys: mode == "upsert"))
-                let what = "\(database) \(mode) \(existing ? "existing" : "new") table"
-                #expect(outcome.failure == "the scripted source failed after its batches", "\(what)")
-                #expect(outcome.stats.recordsLoaded == (mode == "insert" && existing ? 350 : 400), "\(what)")
-                #expect(try await db.dump(table) == before, "\(what)")
+                try await withAsyncCleanup {
+                    if existing { try await db.createTableWithRows(table) }
+                    let before = try await db.dump(table)
+                    // Ids 51… overlap the existing rows 51–100: insert refuses those, upsert updates them.
+                    let outcome = try await db.run(
+                        source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 51, "then": "fail"}"#),
+                        target: db.targetConfig(table, mode: mode, keys: mode == "upsert"))
+                    let what = "\(database) \(mode) \(existing ? "existing" : "new") table"
+                    #expect(outcome.failure == "the scripted source failed after its batches", "\(what)")
+                    #expect(outcome.stats.recordsLoaded == (mode == "insert" && existing ? 350 : 400), "\(what)")
+                    #expect(try await db.dump(table) == before, "\(what)")
+                } cleanup: {
+                    await db.drop(table)
+                }
             }
         }
         #expect(try await db.dump("never_there") == TableDump.absent)
@@ -58,14 +61,17 @@ import Testing
         let error = "line 40000: invalid JSON at byte \(text.utf8.count - 2): unexpected character '}'"
         for existing in [true, false] {
             let table = TestDatabases.uniqueName("json")
-            defer { db.drop(table) }
-            if existing { try await db.createTableWithRows(table) }
-            let before = try await db.dump(table)
-            let outcome = try await db.run(
-                source: #"{"type": "file", "config": {"path": "\#(file)"}}"#, target: db.targetConfig(table, mode: "insert", keys: false))
-            #expect(outcome.failure == error)
-            #expect(outcome.stats.recordsLoaded >= 10 * Self.rows, "the job failed before writing several batches")
-            #expect(try await db.dump(table) == before, "\(database) \(existing ? "existing" : "new") table")
+            try await withAsyncCleanup {
+                if existing { try await db.createTableWithRows(table) }
+                let before = try await db.dump(table)
+                let outcome = try await db.run(
+                    source: #"{"type": "file", "config": {"path": "\#(file)"}}"#, target: db.targetConfig(table, mode: "insert", keys: false))
+                #expect(outcome.failure == error)
+                #expect(outcome.stats.recordsLoaded >= 10 * Self.rows, "the job failed before writing several batches")
+                #expect(try await db.dump(table) == before, "\(database) \(existing ? "existing" : "new") table")
+            } cleanup: {
+                await db.drop(table)
+            }
         }
     }
 
@@ -77,27 +83,30 @@ import Testing
         defer { db.close() }
         for (mode, existing) in [("insert", true), ("upsert", true), ("insert", false)] {
             let table = TestDatabases.uniqueName("cancel")
-            defer { db.drop(table) }
-            if existing { try await db.createTableWithRows(table) }
-            let before = try await db.dump(table)
-            let key = TestDatabases.uniqueName("hold")
-            let holds = ScriptedSource.Holds.stream(key)
-            let plan = try db.plan(
-                source: db.scripted(#"{"rows": \#(Self.rows), "batches": 3, "firstID": 1001, "then": "hold", "hold": "\#(key)"}"#),
-                target: db.targetConfig(table, mode: mode, keys: mode == "upsert"))
-            let run = Task {
-                let outcome = await JobRunner.run(plan, logger: Logger(label: "atomic"))
-                ScriptedSource.Holds.finish(key)
-                return outcome
+            try await withAsyncCleanup {
+                if existing { try await db.createTableWithRows(table) }
+                let before = try await db.dump(table)
+                let key = TestDatabases.uniqueName("hold")
+                let holds = ScriptedSource.Holds.stream(key)
+                let plan = try db.plan(
+                    source: db.scripted(#"{"rows": \#(Self.rows), "batches": 3, "firstID": 1001, "then": "hold", "hold": "\#(key)"}"#),
+                    target: db.targetConfig(table, mode: mode, keys: mode == "upsert"))
+                let run = Task {
+                    let outcome = await JobRunner.run(plan, logger: Logger(label: "atomic"))
+                    ScriptedSource.Holds.finish(key)
+                    return outcome
+                }
+                var signals = holds.makeAsyncIterator()
+                let held = await signals.next() != nil
+                #expect(held, "the run ended before its source held")
+                run.cancel()
+                let outcome = await run.value
+                #expect(outcome.failure == "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched")
+                #expect(outcome.stats.recordsLoaded == 300)
+                #expect(try await db.dump(table) == before, "\(database) \(mode) \(existing ? "existing" : "new") table")
+            } cleanup: {
+                await db.drop(table)
             }
-            var signals = holds.makeAsyncIterator()
-            let held = await signals.next() != nil
-            #expect(held, "the run ended before its source held")
-            run.cancel()
-            let outcome = await run.value
-            #expect(outcome.failure == "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched")
-            #expect(outcome.stats.recordsLoaded == 300)
-            #expect(try await db.dump(table) == before, "\(database) \(mode) \(existing ? "existing" : "new") table")
         }
     }
 
@@ -109,18 +118,21 @@ import Testing
         defer { db.close() }
         for existing in [false, true] {
             let table = TestDatabases.uniqueName("rerun")
-            defer { db.drop(table) }
-            if existing { try await db.createTableWithoutKey(table) }
-            let target = db.targetConfig(table, mode: "insert", keys: false)
-            let failed = try await db.run(source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 1001, "then": "fail"}"#), target: target)
-            #expect(failed.failure != nil)
-            #expect(failed.stats.recordsLoaded == 400)
-            let done = try await db.run(source: db.scripted(#"{"rows": \#(Self.rows), "batches": 10, "firstID": 1001}"#), target: target)
-            #expect(done.failure == nil)
-            #expect(done.stats.recordsLoaded == 1000)
-            // Ids 1001…2000 once each (sum 1_500_500), plus the 3 rows that were there.
-            let expected = existing ? "1003|1003|1500506" : "1000|1000|1500500"
-            #expect(try await db.scalar("SELECT \(db.concat(["COUNT(*)", "COUNT(DISTINCT id)", "SUM(id)"])) FROM \(table)") == expected)
+            try await withAsyncCleanup {
+                if existing { try await db.createTableWithoutKey(table) }
+                let target = db.targetConfig(table, mode: "insert", keys: false)
+                let failed = try await db.run(source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 1001, "then": "fail"}"#), target: target)
+                #expect(failed.failure != nil)
+                #expect(failed.stats.recordsLoaded == 400)
+                let done = try await db.run(source: db.scripted(#"{"rows": \#(Self.rows), "batches": 10, "firstID": 1001}"#), target: target)
+                #expect(done.failure == nil)
+                #expect(done.stats.recordsLoaded == 1000)
+                // Ids 1001…2000 once each (sum 1_500_500), plus the 3 rows that were there.
+                let expected = existing ? "1003|1003|1500506" : "1000|1000|1500500"
+                #expect(try await db.scalar("SELECT \(db.concat(["COUNT(*)", "COUNT(DISTINCT id)", "SUM(id)"])) FROM \(table)") == expected)
+            } cleanup: {
+                await db.drop(table)
+            }
         }
     }
 
@@ -157,17 +169,20 @@ import Testing
         defer { db.close() }
         for existing in [false, true] {
             let table = TestDatabases.uniqueName("batch")
-            defer { db.drop(table) }
-            if existing { try await db.createTableWithRows(table) }
-            let outcome = try await db.run(
-                source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 1001, "then": "fail"}"#),
-                target: db.targetConfig(table, mode: "insert", keys: false, commit: "batch"))
-            #expect(outcome.failure == "the scripted source failed after its batches")
-            // Ids 1001…1400 (sum 480_200), plus rows 1…100 (sum 5050) when the table had them.
-            let expected = existing ? "500|1|1400|485250" : "400|1001|1400|480200"
-            #expect(
-                try await db.scalar("SELECT \(db.concat(["COUNT(*)", "MIN(id)", "MAX(id)", "SUM(id)"])) FROM \(table)") == expected,
-                "\(database) \(existing ? "existing" : "new") table")
+            try await withAsyncCleanup {
+                if existing { try await db.createTableWithRows(table) }
+                let outcome = try await db.run(
+                    source: db.scripted(#"{"rows": \#(Self.rows), "batches": 4, "firstID": 1001, "then": "fail"}"#),
+                    target: db.targetConfig(table, mode: "insert", keys: false, commit: "batch"))
+                #expect(outcome.failure == "the scripted source failed after its batches")
+                // Ids 1001…1400 (sum 480_200), plus rows 1…100 (sum 5050) when the table had them.
+                let expected = existing ? "500|1|1400|485250" : "400|1001|1400|480200"
+                #expect(
+                    try await db.scalar("SELECT \(db.concat(["COUNT(*)", "MIN(id)", "MAX(id)", "SUM(id)"])) FROM \(table)") == expected,
+                    "\(database) \(existing ? "existing" : "new") table")
+            } cleanup: {
+                await db.drop(table)
+            }
         }
     }
 
@@ -260,10 +275,10 @@ struct TestDatabase {
     func createTableWithRows(_ table: String) async throws {
         switch type {
         case "postgres":
-            try sql("CREATE TABLE \(table) (id bigint PRIMARY KEY, name text, amount double precision); "
+            try await sql("CREATE TABLE \(table) (id bigint PRIMARY KEY, name text, amount double precision); "
                 + "INSERT INTO \(table) SELECT g, 'old ' || g, g * 2 FROM generate_series(1, 100) g")
         case "mysql":
-            try sql("CREATE TABLE \(table) (id BIGINT PRIMARY KEY, name LONGTEXT, amount DOUBLE); "
+            try await sql("CREATE TABLE \(table) (id BIGINT PRIMARY KEY, name LONGTEXT, amount DOUBLE); "
                 + "INSERT INTO \(table) SELECT seq, CONCAT('old ', seq), seq * 2 FROM seq_1_to_100")
         default:
             try await sqliteExecute([
@@ -278,15 +293,15 @@ struct TestDatabase {
     func createTableWithoutKey(_ table: String) async throws {
         let create = "CREATE TABLE \(table) (id BIGINT, name \(type == "mysql" ? "LONGTEXT" : "TEXT"), amount DOUBLE PRECISION)"
         let insert = "INSERT INTO \(table) VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)"
-        if type == "sqlite" { try await sqliteExecute([create, insert]) } else { try sql("\(create); \(insert)") }
+        if type == "sqlite" { try await sqliteExecute([create, insert]) } else { try await sql("\(create); \(insert)") }
     }
 
     /// The table's dump, or ``TableDump/absent``.
     func dump(_ table: String) async throws -> TableDump {
         let exists: String
         switch type {
-        case "postgres": exists = try sql("SELECT count(*) FROM pg_class WHERE relname = '\(table)'")
-        case "mysql": exists = try sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '\(table)'")
+        case "postgres": exists = try await sql("SELECT count(*) FROM pg_class WHERE relname = '\(table)'")
+        case "mysql": exists = try await sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '\(table)'")
         default: exists = try await sqliteScalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '\(table)'")
         }
         guard exists != "0" else { return .absent }
@@ -294,8 +309,8 @@ struct TestDatabase {
         let count = try await scalar("SELECT COUNT(*) FROM \(table)")
         let rows: String
         switch type {
-        case "postgres": rows = try sql("SELECT string_agg(\(line), E'\\n' ORDER BY id) FROM \(table)")
-        case "mysql": rows = try sql("SELECT GROUP_CONCAT(\(line) ORDER BY id SEPARATOR '\\n') FROM \(table)")
+        case "postgres": rows = try await sql("SELECT string_agg(\(line), E'\\n' ORDER BY id) FROM \(table)")
+        case "mysql": rows = try await sql("SELECT GROUP_CONCAT(\(line) ORDER BY id SEPARATOR '\\n') FROM \(table)")
         default: rows = try await sqliteScalar("SELECT group_concat(line, char(10)) FROM (SELECT \(line) AS line FROM \(table) ORDER BY id)")
         }
         return .rows(count: count, rows: rows)
@@ -311,20 +326,20 @@ struct TestDatabase {
 
     /// The first cell of `query`'s result, as text.
     func scalar(_ query: String) async throws -> String {
-        type == "sqlite" ? try await sqliteScalar(query) : try sql(query)
+        type == "sqlite" ? try await sqliteScalar(query) : try await sql(query)
     }
 
-    func drop(_ table: String) {
+    func drop(_ table: String) async {
         switch type {
         case "sqlite": break  // the directory goes with the test
-        default: _ = try? sql("DROP TABLE IF EXISTS \(table)")
+        default: _ = try? await sql("DROP TABLE IF EXISTS \(table)")
         }
     }
 
     @discardableResult
-    private func sql(_ text: String) throws -> String {
+    private func sql(_ text: String) async throws -> String {
         guard let url else { throw CommandLineClient.Failure(description: "no server for \(type)") }
-        return type == "postgres" ? try CommandLineClient.psql(url, text) : try CommandLineClient.mariadb(url, text)
+        return type == "postgres" ? try await CommandLineClient.psql(url, text) : try await CommandLineClient.mariadb(url, text)
     }
 
     func sqliteExecute(_ statements: [String]) async throws {

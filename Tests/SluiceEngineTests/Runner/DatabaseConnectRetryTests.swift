@@ -76,8 +76,8 @@ import Testing
         #expect(sourceProxy.accepted == 3)
         #expect(targetProxy.accepted == 2)
         let pg = try TestDatabases.postgresURL()
-        #expect(try CommandLineClient.psql(pg, "SELECT count(*), sum(id), count(DISTINCT label) FROM \(table)") == "2500|3126250|2500")
-        _ = try CommandLineClient.psql(pg, "DROP TABLE \(table)")
+        #expect(try await CommandLineClient.psql(pg, "SELECT count(*), sum(id), count(DISTINCT label) FROM \(table)") == "2500|3126250|2500")
+        _ = try await CommandLineClient.psql(pg, "DROP TABLE \(table)")
         #expect(harness.guards.breakerSnapshots.map(\.state) == [.closed, .closed])
         #expect(harness.guards.breakerSnapshots.map(\.consecutiveFailures) == [0, 0])
         await harness.shutdown()
@@ -99,8 +99,8 @@ import Testing
         #expect(sourceProxy.accepted == 3)
         #expect(targetProxy.accepted == 2)
         let maria = try TestDatabases.mariadbURL()
-        #expect(try CommandLineClient.mariadb(maria, "SELECT COUNT(*), SUM(id), COUNT(DISTINCT label) FROM \(table)") == "2500\t3126250\t2500")
-        _ = try CommandLineClient.mariadb(maria, "DROP TABLE \(table)")
+        #expect(try await CommandLineClient.mariadb(maria, "SELECT COUNT(*), SUM(id), COUNT(DISTINCT label) FROM \(table)") == "2500\t3126250\t2500")
+        _ = try await CommandLineClient.mariadb(maria, "DROP TABLE \(table)")
         await harness.shutdown()
     }
 

@@ -16,7 +16,7 @@ import Testing
         let source = TestDatabases.uniqueName("people")
         let copy = source + "_copy"
         let middle = source + "_m"
-        _ = try CommandLineClient.psql(pg, """
+        _ = try await CommandLineClient.psql(pg, """
             CREATE TABLE \(source) (id int8 PRIMARY KEY, name text, amount numeric(12,2), score float8, active boolean,
                                    born timestamptz, meta jsonb, note text);
             INSERT INTO \(source)
@@ -53,11 +53,11 @@ import Testing
             SELECT id, name, amount::float8, score, active::boolean, to_char(born AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
                    meta::jsonb, note
             """
-        let original = try CommandLineClient.psql(pg, "\(normalised) FROM \(source) ORDER BY id")
-        let copied = try CommandLineClient.psql(pg, "\(normalised) FROM \(copy) ORDER BY id")
-        #expect(try CommandLineClient.psql(pg, "SELECT count(*), count(DISTINCT id), sum(id) FROM \(copy)") == "2500|2500|3126250")
+        let original = try await CommandLineClient.psql(pg, "\(normalised) FROM \(source) ORDER BY id")
+        let copied = try await CommandLineClient.psql(pg, "\(normalised) FROM \(copy) ORDER BY id")
+        #expect(try await CommandLineClient.psql(pg, "SELECT count(*), count(DISTINCT id), sum(id) FROM \(copy)") == "2500|2500|3126250")
         #expect(copied == original)
-        let difference = try CommandLineClient.psql(pg, """
+        let difference = try await CommandLineClient.psql(pg, """
             SELECT count(*) FROM (
               (SELECT id, name, amount::float8, score, active::boolean, born, meta::jsonb, note FROM \(source)
                EXCEPT ALL SELECT id, name, amount::float8, score, active::boolean, born::timestamptz, meta::jsonb, note FROM \(copy))
@@ -66,9 +66,9 @@ import Testing
                EXCEPT ALL SELECT id, name, amount::float8, score, active::boolean, born, meta::jsonb, note FROM \(source))) d
             """)
         #expect(difference == "0")
-        #expect(try CommandLineClient.mariadb(maria, "SELECT COUNT(*), SUM(id), MAX(LENGTH(note)) FROM \(middle)") == "2500\t3126250\t100000")
-        _ = try CommandLineClient.psql(pg, "DROP TABLE \(source), \(copy)")
-        _ = try CommandLineClient.mariadb(maria, "DROP TABLE \(middle)")
+        #expect(try await CommandLineClient.mariadb(maria, "SELECT COUNT(*), SUM(id), MAX(LENGTH(note)) FROM \(middle)") == "2500\t3126250\t100000")
+        _ = try await CommandLineClient.psql(pg, "DROP TABLE \(source), \(copy)")
+        _ = try await CommandLineClient.mariadb(maria, "DROP TABLE \(middle)")
     }
 
     struct Harness {

@@ -28,7 +28,7 @@ import Testing
         defer { db.close() }
         let input = db.dir.file("in.parquet")
         let middle = db.dir.file("middle.parquet")
-        _ = try Python.run(Self.makeInput, arguments: [input, "snappy"])
+        _ = try await Python.run(Self.makeInput, arguments: [input, "snappy"])
 
         let first = try await db.planner.run(
             #"{"name": "copy", "source": {"type": "file", "config": {"path": "\#(input)"}}, "target": {"type": "file", "config": {"path": "\#(middle)"}}}"#)
@@ -36,7 +36,7 @@ import Testing
         #expect(first.stats.recordsLoaded == 5)
         #expect(first.declaredTypes.source["amount"] == "decimal(12,2)")
         #expect(first.declaredTypes.target["amount"] == "decimal(12,2)")
-        let written = try Python.run(
+        let written = try await Python.run(
             """
             import sys, pyarrow.parquet as pq
             t = pq.read_table(sys.argv[1])
@@ -52,17 +52,20 @@ import Testing
             ])
 
         let table = TestDatabases.uniqueName("declared")
-        defer { db.drop(table) }
-        let second = try await db.run(
-            source: #"{"type": "file", "config": {"path": "\#(middle)"}}"#, target: db.targetConfig(table, mode: "insert", keys: false))
-        #expect(second.failure == nil)
-        #expect(
-            try await db.scalar(
-                "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '\(table)'::regclass AND attnum > 0")
-                == "id bigint, amount numeric(12,2), day timestamp with time zone, name text")
-        #expect(
-            try await db.scalar("SELECT string_agg(coalesce(amount::text, 'null'), ' ' ORDER BY id) FROM \(table)")
-                == "12.50 0.01 -99999999.99 null 1234567890.12")
+        try await withAsyncCleanup {
+            let second = try await db.run(
+                source: #"{"type": "file", "config": {"path": "\#(middle)"}}"#, target: db.targetConfig(table, mode: "insert", keys: false))
+            #expect(second.failure == nil)
+            #expect(
+                try await db.scalar(
+                    "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '\(table)'::regclass AND attnum > 0")
+                    == "id bigint, amount numeric(12,2), day timestamp with time zone, name text")
+            #expect(
+                try await db.scalar("SELECT string_agg(coalesce(amount::text, 'null'), ' ' ORDER BY id) FROM \(table)")
+                    == "12.50 0.01 -99999999.99 null 1234567890.12")
+        } cleanup: {
+            await db.drop(table)
+        }
     }
 }
 

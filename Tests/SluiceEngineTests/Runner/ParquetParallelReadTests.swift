@@ -75,7 +75,7 @@ import Testing
     /// Both jobs give exactly what Python computes from pyarrow's reading.
     @Test(arguments: [1, 2])
     func dictionaryEncodedTextThroughFiltersGroupingAndOtherSteps(workers: Int) async throws {
-        let (dir, input, planner) = try Self.fixture("sluice-parquet-dictionary")
+        let (dir, input, planner) = try await Self.fixture("sluice-parquet-dictionary")
         defer { dir.remove() }
         let filter = #"{"operation": "filter", "config": {"field": "region", "operator": "ne", "value": "east"}}"#
         let jobs = [
@@ -93,7 +93,7 @@ import Testing
             let outcome = await JobRunner.run(plan, settings: RunSettings(workers: workers, blockBytes: 20_000), logger: Logger(label: "test"))
             #expect(outcome.failure == nil, "\(name)")
             #expect(outcome.stats.recordsExtracted == 20_000)
-            let expected = try Python.run(Self.dictionaryExpectations, arguments: [input, name])
+            let expected = try await Python.run(Self.dictionaryExpectations, arguments: [input, name])
             let written = try String(contentsOfFile: output, encoding: .utf8)
             #expect(expected.split(separator: "\n").count == 4, "\(name): north, south, west and null")
             #expect(try Self.sameRecords(written, expected), "\(name): wrote\n\(written)\nPython:\n\(expected)")
@@ -102,10 +102,10 @@ import Testing
 
     /// A temporary directory holding the pyarrow file (`in.parquet`), and a planner whose data
     /// root it is, batching 700 rows.
-    static func fixture(_ prefix: String) throws -> (dir: TemporaryDirectory, input: String, planner: JobPlanner) {
+    static func fixture(_ prefix: String) async throws -> (dir: TemporaryDirectory, input: String, planner: JobPlanner) {
         let dir = try TemporaryDirectory(prefix: prefix)
         let input = dir.file("in.parquet")
-        _ = try Python.run(Self.makeInput, arguments: [input])
+        _ = try await Python.run(Self.makeInput, arguments: [input])
         return (dir, input, JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 700, environment: [:]))
     }
 
@@ -124,7 +124,7 @@ import Testing
 
     @Test(arguments: [1, 2])
     func rowGroupsDecodedByWorkersComeOutInOrder(workers: Int) async throws {
-        let (dir, input, planner) = try Self.fixture("sluice-parquet-parallel")
+        let (dir, input, planner) = try await Self.fixture("sluice-parquet-parallel")
         defer { dir.remove() }
         let size = try #require(try FileManager.default.attributesOfItem(atPath: input)[.size] as? Int)
 
@@ -138,7 +138,7 @@ import Testing
         #expect(copied.stats.recordsExtracted == 20_000)
         #expect(copied.stats.bytesRead == size)
         #expect(copied.declaredTypes.source["price"] == "decimal(9,2)")
-        #expect(try Python.run(Self.compare, arguments: [input, all, "all"]) == "ok 20000\n")
+        #expect(try await Python.run(Self.compare, arguments: [input, all, "all"]) == "ok 20000\n")
 
         // A filter on `id` rules out the first row groups from their statistics.
         let some = dir.file("some.ndjson")
@@ -151,6 +151,6 @@ import Testing
         // Rows 0 ..< 15,000 fill the first 10 row groups, which are never decoded.
         #expect(kept.stats.recordsExtracted == 20_000 - 10 * 1_500)
         #expect(kept.stats.bytesRead == size)
-        #expect(try Python.run(Self.compare, arguments: [input, some, "15000"]) == "ok 4999\n")
+        #expect(try await Python.run(Self.compare, arguments: [input, some, "15000"]) == "ok 4999\n")
     }
 }

@@ -58,35 +58,35 @@ import Testing
         let dir = try TemporaryDirectory(prefix: "sluice-stream-job")
         defer { dir.remove() }
         let log = dir.file("server.jsonl")
-        let (server, port) = try ConnectorExamplesTests.startServer(Self.server, arguments: [log])
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        let (server, port) = try await ConnectorExamplesTests.startServer(Self.server, arguments: [log])
+        try await withAsyncCleanup {
+            let output = dir.file("orders-stream.ndjson")
+            let spec = try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(try Self.readmeJob(port: port, output: output)))
+            let planner = JobPlanner(
+                registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 128, environment: ["SLUICE_SECRET_ORDERS_TOKEN": "orders-token"])
+            let outcome = await JobRunner.run(try planner.plan(spec), settings: RunSettings(workers: 2), logger: Logger(label: "test"))
+            #expect(outcome.failure == nil)
+            #expect(outcome.stats.recordsErrored == 1)
+
+            let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+            let records = try lines.map { try #require(try JSONParser.parse(String($0)).objectValue) }
+            let expected = Array(1...499) + Array(501...1001)
+            #expect(records.count == 1000)
+            #expect(records.map { $0["order"] } == expected.map { .int($0) })
+            #expect(records.map { $0["eventId"] } == expected.map { .string("\($0)") })
+            #expect(records.first == ValueObject([("order", 1), ("total", 1.5), ("eventId", "1")]))
+
+            #expect(outcome.rejections.count == 1)
+            let rejection = try #require(outcome.rejections.first)
+            #expect(rejection.record == ["id": "500", "event": "order", "data": "{not json"])
+            #expect(rejection.position == 501)  // the heartbeat after order 250 is an event too
+            #expect(rejection.stage == "source")
+            #expect(rejection.message.hasPrefix("the data of event '500' (#501) is not JSON: "))
+
+            let connections = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+            #expect(connections == [["lastEventId": nil, "auth": "Bearer orders-token"], ["lastEventId": "600", "auth": "Bearer orders-token"]])
+        } cleanup: {
+            await server.killAndWait()
         }
-        let output = dir.file("orders-stream.ndjson")
-        let spec = try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(try Self.readmeJob(port: port, output: output)))
-        let planner = JobPlanner(
-            registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 128, environment: ["SLUICE_SECRET_ORDERS_TOKEN": "orders-token"])
-        let outcome = await JobRunner.run(try planner.plan(spec), settings: RunSettings(workers: 2), logger: Logger(label: "test"))
-        #expect(outcome.failure == nil)
-        #expect(outcome.stats.recordsErrored == 1)
-
-        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-        let records = try lines.map { try #require(try JSONParser.parse(String($0)).objectValue) }
-        let expected = Array(1...499) + Array(501...1001)
-        #expect(records.count == 1000)
-        #expect(records.map { $0["order"] } == expected.map { .int($0) })
-        #expect(records.map { $0["eventId"] } == expected.map { .string("\($0)") })
-        #expect(records.first == ValueObject([("order", 1), ("total", 1.5), ("eventId", "1")]))
-
-        #expect(outcome.rejections.count == 1)
-        let rejection = try #require(outcome.rejections.first)
-        #expect(rejection.record == ["id": "500", "event": "order", "data": "{not json"])
-        #expect(rejection.position == 501)  // the heartbeat after order 250 is an event too
-        #expect(rejection.stage == "source")
-        #expect(rejection.message.hasPrefix("the data of event '500' (#501) is not JSON: "))
-
-        let connections = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
-        #expect(connections == [["lastEventId": nil, "auth": "Bearer orders-token"], ["lastEventId": "600", "auth": "Bearer orders-token"]])
     }
 }

@@ -91,12 +91,12 @@ import Testing
         ("hour(shipped)", "hour(shipped)"),
     ]
 
-    @Test func expressionsMatchDuckDB() throws {
+    @Test func expressionsMatchDuckDB() async throws {
         #expect(Self.cases.count >= 40)
         let (input, ndjson) = Self.generate()
         let columns = "{'id': 'BIGINT', 'name': 'VARCHAR', 'email': 'VARCHAR', 'region': 'VARCHAR', 'status': 'VARCHAR', 'amount': 'DOUBLE', 'quantity': 'BIGINT', 'created': 'TIMESTAMP', 'shipped': 'TIMESTAMP'}"
         let select = Self.cases.enumerated().map { i, c in "\(c.1) AS e\(i)" }.joined(separator: ", ")
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             "SELECT id, \(select) FROM read_json('$CSV', format = 'newline_delimited', columns = \(columns)) ORDER BY id", csv: ndjson)
         #expect(oracle.count == Self.rowCount)
         var actual = (0..<input.count).map { _ in ValueObject() }
@@ -113,10 +113,10 @@ import Testing
 
     /// Division is the one place the semantics differ on purpose: DuckDB gives NULL (or
     /// infinity) for division by zero, Sluice gives null and reports the row.
-    @Test func divisionMatchesDuckDBAwayFromZero() throws {
+    @Test func divisionMatchesDuckDBAwayFromZero() async throws {
         let (input, ndjson) = Self.generate()
         let columns = "{'id': 'BIGINT', 'amount': 'DOUBLE', 'quantity': 'BIGINT'}"
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             "SELECT id, CASE WHEN quantity = 0 THEN NULL ELSE amount / quantity END AS r FROM read_json('$CSV', format = 'newline_delimited', columns = \(columns)) ORDER BY id",
             csv: ndjson)
         let result = try Expression(parsing: "amount / quantity").evaluate(input, now: testNow)

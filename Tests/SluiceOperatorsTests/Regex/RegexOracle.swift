@@ -25,7 +25,7 @@ typealias ScalarSpans = [[Int]?]?
 
 enum RegexOracle {
     /// Python's `re.search` of every case, run in one python3 process.
-    static func python(_ cases: [RegexCase]) throws -> [ScalarSpans] {
+    static func python(_ cases: [RegexCase]) async throws -> [ScalarSpans] {
         let script = """
             import json, re, sys
             out = []
@@ -38,7 +38,7 @@ enum RegexOracle {
             print(json.dumps(out))
             """
         let input = String(decoding: try JSONEncoder().encode(cases), as: UTF8.self)
-        let output = try Python.run(script, input: input)
+        let output = try await Python.run(script, input: input)
         return try JSONDecoder().decode([ScalarSpans].self, from: Data(output.utf8))
     }
 
@@ -57,7 +57,7 @@ enum RegexOracle {
 
     /// DuckDB (RE2) results of SQL expressions with `$1`, `$2`, … parameters, run in one
     /// python3 process: text as it is, booleans as `true` or `false`.
-    static func duckDB(_ queries: [(expression: String, parameters: [String])]) throws -> [String] {
+    static func duckDB(_ queries: [(expression: String, parameters: [String])]) async throws -> [String] {
         struct Query: Encodable {
             let expression: String
             let parameters: [String]
@@ -72,7 +72,7 @@ enum RegexOracle {
             print(json.dumps(out))
             """
         let input = String(decoding: try JSONEncoder().encode(queries.map { Query(expression: $0.expression, parameters: $0.parameters) }), as: UTF8.self)
-        let output = try Python.run(script, input: input)
+        let output = try await Python.run(script, input: input)
         return try JSONDecoder().decode([String].self, from: Data(output.utf8))
     }
 }

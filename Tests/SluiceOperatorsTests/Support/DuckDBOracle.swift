@@ -25,14 +25,14 @@ enum DuckDBOracle {
 
     /// Runs `sql` in DuckDB, with `$CSV` replaced by the path of a file holding `csv`, and
     /// returns one object per result row.
-    static func query(_ sql: String, csv: String) throws -> [ValueObject] {
+    static func query(_ sql: String, csv: String) async throws -> [ValueObject] {
         let directory = try TemporaryDirectory(prefix: "sluice-duckdb")
         defer { directory.remove() }
-        return try query(sql, csvPath: try directory.write("input.csv", csv))
+        return try await query(sql, csvPath: try directory.write("input.csv", csv))
     }
 
     /// Runs `sql` in DuckDB with `$CSV` replaced by `csvPath`.
-    static func query(_ sql: String, csvPath: String) throws -> [ValueObject] {
+    static func query(_ sql: String, csvPath: String) async throws -> [ValueObject] {
         let script = """
             import json, sys
             try:
@@ -45,7 +45,7 @@ enum DuckDBOracle {
             names = [d[0] for d in cur.description]
             print(json.dumps([dict(zip(names, row)) for row in cur.fetchall()]))
             """
-        let data = try Python.run(script, arguments: [csvPath, sql])
+        let data = try await Python.run(script, arguments: [csvPath, sql])
         guard case .array(let rows) = try JSONParser.parse(data) else { throw TestFailure("unexpected DuckDB output") }
         return rows.compactMap(\.objectValue)
     }

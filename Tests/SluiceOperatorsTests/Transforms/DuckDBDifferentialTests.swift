@@ -53,13 +53,13 @@ import Testing
         return out
     }
 
-    @Test func filterThenAggregateMatchesDuckDB() throws {
+    @Test func filterThenAggregateMatchesDuckDB() async throws {
         let (records, csv) = Self.generate()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-duckdb-\(UUID().uuidString).csv").path
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             """
             SELECT region, product, sum(a) AS a_sum, avg(a) AS a_avg, min(a) AS a_min, max(a) AS a_max, count(*) AS n,
                    coalesce(sum(q), 0) AS q_sum, avg(q) AS q_avg, min(q) AS q_min, max(q) AS q_max
@@ -115,9 +115,9 @@ import Testing
         }
     }
 
-    @Test func everyAggregationFormMatchesDuckDB() throws {
+    @Test func everyAggregationFormMatchesDuckDB() async throws {
         let (records, csv) = Self.generate()
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             // Read into a table first: DuckDB 2.0 pushes this query's TRY_CASTs into the CSV
             // reader, which then fails on "n/a" despite all_varchar.
             """

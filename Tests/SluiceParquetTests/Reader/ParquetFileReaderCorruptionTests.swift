@@ -11,11 +11,11 @@ import Testing
 @Suite struct ParquetFileReaderCorruptionTests {
     /// A small file with flat and nested fields, dictionary and plain pages, written with
     /// `codec` in page version `version`.
-    static func writeSmallFile(codec: String, version: String) throws -> [UInt8] {
+    static func writeSmallFile(codec: String, version: String) async throws -> [UInt8] {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-corrupt")
         defer { directory.remove() }
         let path = directory.file("small.parquet")
-        _ = try Python.run(
+        _ = try await Python.run(
             #"""
             import sys, decimal, pyarrow as pa, pyarrow.parquet as pq
             n = 60
@@ -35,9 +35,15 @@ import Testing
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static let smallFile: Result<[UInt8], any Error> = Result { try writeSmallFile(codec: "none", version: "2.0") }
-    static let compressedFiles: Result<[(String, [UInt8])], any Error> = Result {
-        try [("snappy", "1.0"), ("gzip", "2.0"), ("zstd", "1.0"), ("lz4", "2.0")].map { ($0.0, try writeSmallFile(codec: $0.0, version: $0.1)) }
+    /// The files, written once by the first test that awaits them (tasks, so that writing them
+    /// blocks no thread while other tests wait for them).
+    static let smallFile = Task<[UInt8], any Error> { try await writeSmallFile(codec: "none", version: "2.0") }
+    static let compressedFiles = Task<[(String, [UInt8])], any Error> {
+        var files: [(String, [UInt8])] = []
+        for (codec, version) in [("snappy", "1.0"), ("gzip", "2.0"), ("zstd", "1.0"), ("lz4", "2.0")] {
+            files.append((codec, try await writeSmallFile(codec: codec, version: version)))
+        }
+        return files
     }
 
     /// Reads `bytes` to the end: success, or a FormatError naming the file.
@@ -51,15 +57,15 @@ import Testing
         }
     }
 
-    @Test func theUndamagedFileReads() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func theUndamagedFileReads() async throws {
+        let bytes = try await Self.smallFile.value
         let read = try ParquetFixtures.read(MemoryInput(name: "good.parquet", bytes: bytes))
         #expect(read.rows.count == 60)
         #expect(read.bytes == bytes.count)
     }
 
-    @Test func everyTruncationThrows() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func everyTruncationThrows() async throws {
+        let bytes = try await Self.smallFile.value
         for length in 0..<bytes.count {
             let cut = Array(bytes[0..<length])
             #expect(throws: FormatError.self, "truncated to \(length)") {
@@ -68,8 +74,8 @@ import Testing
         }
     }
 
-    @Test func dataCutFromUnderAnIntactFooter() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func dataCutFromUnderAnIntactFooter() async throws {
+        let bytes = try await Self.smallFile.value
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
         let footerStart = bytes.count - 8 - footerLength
         for cut in stride(from: 4, to: footerStart, by: 3) {
@@ -79,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func bitFlipsInTheFooter() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func bitFlipsInTheFooter() async throws {
+        let bytes = try await Self.smallFile.value
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
         for index in (bytes.count - 8 - footerLength)..<bytes.count {
             // Three of each byte's bits, rotating, so every bit position is hit across neighbours.
@@ -92,8 +98,8 @@ import Testing
         }
     }
 
-    @Test func bitFlipsInThePages() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func bitFlipsInThePages() async throws {
+        let bytes = try await Self.smallFile.value
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
         for index in 4..<(bytes.count - 8 - footerLength) {
             var flipped = bytes
@@ -107,8 +113,8 @@ import Testing
         }
     }
 
-    @Test func bitFlipsInCompressedPages() throws {
-        for (codec, bytes) in try Self.compressedFiles.get() {
+    @Test func bitFlipsInCompressedPages() async throws {
+        for (codec, bytes) in try await Self.compressedFiles.value {
             let good = try ParquetFixtures.read(MemoryInput(name: "good.parquet", bytes: bytes))
             #expect(good.rows.count == 60, "\(codec)")
             let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8 | Int(bytes[bytes.count - 6]) << 16
@@ -120,8 +126,8 @@ import Testing
         }
     }
 
-    @Test func refusesWrongMagicAndEncryptedFooters() throws {
-        let bytes = try Self.smallFile.get()
+    @Test func refusesWrongMagicAndEncryptedFooters() async throws {
+        let bytes = try await Self.smallFile.value
         var wrongEnd = bytes
         wrongEnd[bytes.count - 1] = UInt8(ascii: "X")
         let endError = try #require(throws: FormatError.self) { try ParquetFixtures.read(MemoryInput(name: "x.parquet", bytes: wrongEnd)) }
@@ -146,7 +152,7 @@ import Testing
     }
 
     @Test(arguments: ["brotli", "lz4_hadoop"])
-    func refusesUnsupportedCodecsByName(_ codec: String) throws {
+    func refusesUnsupportedCodecsByName(_ codec: String) async throws {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-codec")
         defer { directory.remove() }
         let path = directory.file("c.parquet")
@@ -154,7 +160,7 @@ import Testing
             codec == "brotli"
             ? "import sys, pyarrow as pa, pyarrow.parquet as pq\npq.write_table(pa.table({'amount': [1, 2]}), sys.argv[1], compression='brotli')"
             : "import sys, pyarrow as pa, pyarrow.parquet as pq\npq.write_table(pa.table({'amount': [1, 2]}), sys.argv[1], compression='none')"
-        _ = try Python.run(script, arguments: [path])
+        _ = try await Python.run(script, arguments: [path])
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         if codec == "lz4_hadoop" {
             // Rewrite the footer's codec field (UNCOMPRESSED, 0) to LZ4 (5): find `codec` after the path list.

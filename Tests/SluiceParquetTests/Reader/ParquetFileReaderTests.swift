@@ -21,20 +21,20 @@ import Testing
     ]
 
     @Test(arguments: uncompressed)
-    func readsUncompressedFilesAsPyarrowDoes(_ name: String) throws {
-        try readsAsPyarrow(name)
+    func readsUncompressedFilesAsPyarrowDoes(_ name: String) async throws {
+        try await readsAsPyarrow(name)
     }
 
     @Test(arguments: compressed)
-    func readsCompressedFilesAsPyarrowDoes(_ name: String) throws {
-        try readsAsPyarrow(name)
+    func readsCompressedFilesAsPyarrowDoes(_ name: String) async throws {
+        try await readsAsPyarrow(name)
     }
 
     /// Read with and without keeping dictionary pages' text as codes, in batches larger and
     /// smaller than the pages. Kept codes must read the same values, and must really be kept
     /// where the file has dictionary-encoded text.
-    private func readsAsPyarrow(_ name: String) throws {
-        let files = try ParquetFixtures.files()
+    private func readsAsPyarrow(_ name: String) async throws {
+        let files = try await ParquetFixtures.files()
         let expected = try files.expectation(name)
         for (batchSize, keepsCodes) in [(4096, false), (333, false), (4096, true), (333, true), (50, true)] {
             var options = DecodeOptions()
@@ -56,8 +56,8 @@ import Testing
         }
     }
 
-    @Test func projectionReadsOnlyTheNamedFieldsInFileOrder() throws {
-        let files = try ParquetFixtures.files()
+    @Test func projectionReadsOnlyTheNamedFieldsInFileOrder() async throws {
+        let files = try await ParquetFixtures.files()
         let expected = try files.expectation("nested_plain_v1")
         var options = DecodeOptions()
         options.projection = ["mp", "id", "lst", "missing"]
@@ -70,8 +70,8 @@ import Testing
         #expect(read.bytes == size)
     }
 
-    @Test func rowGroupRangesSplitTheFile() throws {
-        let files = try ParquetFixtures.files()
+    @Test func rowGroupRangesSplitTheFile() async throws {
+        let files = try await ParquetFixtures.files()
         let expected = try files.expectation("nested_plain_v1")
         let path = files.path("nested_plain_v1")
         let whole = try ParquetFileReader(input: try LocalFileInput(path: path), options: DecodeOptions())
@@ -92,8 +92,8 @@ import Testing
         #expect(bytes == size)
     }
 
-    @Test func emptyProjectionStillCountsRows() throws {
-        let files = try ParquetFixtures.files()
+    @Test func emptyProjectionStillCountsRows() async throws {
+        let files = try await ParquetFixtures.files()
         var options = DecodeOptions()
         options.projection = []
         let read = try ParquetFixtures.read(path: files.path("flat_plain_v1"), options: options)
@@ -102,10 +102,10 @@ import Testing
         #expect(read.positions.last == 1200)
     }
 
-    @Test func emptyFilesAndEmptyRowGroups() throws {
+    @Test func emptyFilesAndEmptyRowGroups() async throws {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-empty")
         defer { directory.remove() }
-        _ = try Python.run(
+        _ = try await Python.run(
             #"""
             import sys, pyarrow as pa, pyarrow.parquet as pq
             t = pa.table({"a": pa.array([1, 2, 3], pa.int64()), "s": ["x", "y", None]})
@@ -125,8 +125,8 @@ import Testing
         }
     }
 
-    @Test func declaresTheFlatSchema() throws {
-        let files = try ParquetFixtures.files()
+    @Test func declaresTheFlatSchema() async throws {
+        let files = try await ParquetFixtures.files()
         let read = try ParquetFixtures.read(path: files.path("flat_plain_v1"), options: DecodeOptions(batchSize: 10_000))
         let schema = try #require(read.schema)
         let types = Dictionary(uniqueKeysWithValues: schema.map { ($0.name, $0.type) })
@@ -160,8 +160,8 @@ import Testing
         #expect(int96.schema?.first { $0.name == "ts_ns" }?.type == .timestamp(unit: .nanos, utc: false))
     }
 
-    @Test func declaresTheNestedSchema() throws {
-        let files = try ParquetFixtures.files()
+    @Test func declaresTheNestedSchema() async throws {
+        let files = try await ParquetFixtures.files()
         let read = try ParquetFixtures.read(path: files.path("nested_plain_v1"), options: DecodeOptions(batchSize: 10_000))
         let types = Dictionary(uniqueKeysWithValues: (read.schema ?? []).map { ($0.name, $0.type) })
         #expect(types["li"] == .list(element: FieldSchema(name: "element", type: .integer(bits: 32, signed: true))))

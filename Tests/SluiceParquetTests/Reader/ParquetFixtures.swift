@@ -39,9 +39,11 @@ enum ParquetFixtures {
         }
     }
 
-    private static let shared: Result<Files, any Error> = Result {
+    /// Written by the first test that awaits ``files()``; a task, so that the oracle's run
+    /// blocks no thread while other tests wait for it.
+    private static let shared = Task<Files, any Error> {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-read")
-        let output = try Python.run(ParquetOracle.script, arguments: [directory.path])
+        let output = try await Python.run(ParquetOracle.script, arguments: [directory.path])
         var expectations: [String: ParquetExpectation] = [:]
         for line in output.split(separator: "\n") where !line.isEmpty {
             let expectation = try parseExpectation(String(line))
@@ -51,7 +53,7 @@ enum ParquetFixtures {
     }
 
     /// The files (written on first use).
-    static func files() throws -> Files { try shared.get() }
+    static func files() async throws -> Files { try await shared.value }
 
     /// One JSON line of the oracle.
     static func parseExpectation(_ line: String) throws -> ParquetExpectation {

@@ -10,16 +10,18 @@ import Testing
 /// (pyarrow reads BIT_PACKED levels least significant bit first, against the format's
 /// specification, so it cannot be the oracle here).
 @Suite struct ParquetLegacyLayoutTests {
-    static let files: Result<String, any Error> = Result {
+    /// The directory of the files, written once by the first test that awaits it (a task, so
+    /// that writing them blocks no thread while other tests wait for them).
+    static let files = Task<String, any Error> {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-legacy")
-        _ = try Python.run(ParquetCraft.script, arguments: [directory.path])
+        _ = try await Python.run(ParquetCraft.script, arguments: [directory.path])
         return directory.path
     }
 
     private func object(_ pairs: (String, Value)...) -> Value { .object(ValueObject(pairs)) }
 
-    @Test func twoLevelListsFollowTheBackwardCompatibilityRules() throws {
-        let read = try ParquetFixtures.read(path: try Self.files.get() + "/legacy_lists.parquet")
+    @Test func twoLevelListsFollowTheBackwardCompatibilityRules() async throws {
+        let read = try ParquetFixtures.read(path: try await Self.files.value + "/legacy_lists.parquet")
         #expect(read.fields == ["a", "b", "c", "d", "e", "f"])
         let expected: [[Value]] = [
             [[1, 2], [object(("s", "x"))], [object(("x", 1))], [object(("x", 1), ("y", 2))], [5, 6], [[1], [2, 3]]],
@@ -47,8 +49,8 @@ import Testing
                 == .list(element: FieldSchema(name: "element", type: .list(element: FieldSchema(name: "element", type: int32, nullable: false)), nullable: false)))
     }
 
-    @Test func convertedTypesMapKeyValueAndBitPackedLevels() throws {
-        let read = try ParquetFixtures.read(path: try Self.files.get() + "/legacy_types.parquet")
+    @Test func convertedTypesMapKeyValueAndBitPackedLevels() async throws {
+        let read = try ParquetFixtures.read(path: try await Self.files.value + "/legacy_types.parquet")
         #expect(read.fields == ["ts", "s", "dec", "iv", "u", "en", "t", "m"])
         let expected: [[Value]] = [
             [.timestamp(Timestamp(microseconds: 1_500_000_000_123_000)), "héllo", 123.45, "AAECAwQFBgcICQoL", 65535, nil, "00:00:00", object(("k1", 10), ("k2", nil))],

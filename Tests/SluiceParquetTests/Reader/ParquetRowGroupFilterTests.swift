@@ -8,10 +8,12 @@ import Testing
 /// Row groups skipped by their statistics: a file of ten sorted row groups of 100 rows each,
 /// and conditions that rule out exactly k of them.
 @Suite struct ParquetRowGroupFilterTests {
-    static let file: Result<(path: String, size: Int), any Error> = Result {
+    /// The file and its size, written once by the first test that awaits it (a task, so that
+    /// writing it blocks no thread while other tests wait for it).
+    static let file = Task<(path: String, size: Int), any Error> {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-filter")
         let path = directory.file("sorted.parquet")
-        _ = try Python.run(
+        _ = try await Python.run(
             #"""
             import sys, decimal, pyarrow as pa, pyarrow.parquet as pq
             n = 1000
@@ -34,69 +36,69 @@ import Testing
         return (path, size)
     }
 
-    private func read(_ conditions: [FieldCondition]) throws -> ParquetRead {
+    private func read(_ conditions: [FieldCondition]) async throws -> ParquetRead {
         var options = DecodeOptions(batchSize: 64)
         options.conditions = conditions
-        return try ParquetFixtures.read(path: try Self.file.get().path, options: options)
+        return try ParquetFixtures.read(path: try await Self.file.value.path, options: options)
     }
 
     /// Reads with `conditions` and checks that exactly the row groups `kept` (0-based) were read.
-    private func check(_ conditions: [FieldCondition], keeps kept: [Int], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let read = try read(conditions)
+    private func check(_ conditions: [FieldCondition], keeps kept: [Int], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let read = try await read(conditions)
         #expect(read.rowGroupsSkipped == 10 - kept.count, "\(conditions)", sourceLocation: sourceLocation)
         let rows = kept.flatMap { Array(($0 * 100)..<($0 * 100 + 100)) }
         #expect(read.positions == rows.map { $0 + 1 }, "positions count skipped rows", sourceLocation: sourceLocation)
         let ids = read.rows.map { $0[0] }
         #expect(ids == rows.map { Value.int($0) }, sourceLocation: sourceLocation)
-        #expect(read.bytes == (try Self.file.get().size), "bytes add up to the file size", sourceLocation: sourceLocation)
+        #expect(read.bytes == (try await Self.file.value.size), "bytes add up to the file size", sourceLocation: sourceLocation)
     }
 
-    @Test func integerComparisons() throws {
-        try check([FieldCondition(field: "id", comparison: .less, value: 250)], keeps: [0, 1, 2])
-        try check([FieldCondition(field: "id", comparison: .less, value: 200)], keeps: [0, 1])
-        try check([FieldCondition(field: "id", comparison: .lessOrEqual, value: 200)], keeps: [0, 1, 2])
-        try check([FieldCondition(field: "id", comparison: .greaterOrEqual, value: 950)], keeps: [9])
-        try check([FieldCondition(field: "id", comparison: .greater, value: 899)], keeps: [9])
-        try check([FieldCondition(field: "id", comparison: .greater, value: 899.5)], keeps: [9])
-        try check([FieldCondition(field: "id", comparison: .equal, value: 555)], keeps: [5])
-        try check([FieldCondition(field: "id", comparison: .equal, value: 5000)], keeps: [])
-        try check(
+    @Test func integerComparisons() async throws {
+        try await check([FieldCondition(field: "id", comparison: .less, value: 250)], keeps: [0, 1, 2])
+        try await check([FieldCondition(field: "id", comparison: .less, value: 200)], keeps: [0, 1])
+        try await check([FieldCondition(field: "id", comparison: .lessOrEqual, value: 200)], keeps: [0, 1, 2])
+        try await check([FieldCondition(field: "id", comparison: .greaterOrEqual, value: 950)], keeps: [9])
+        try await check([FieldCondition(field: "id", comparison: .greater, value: 899)], keeps: [9])
+        try await check([FieldCondition(field: "id", comparison: .greater, value: 899.5)], keeps: [9])
+        try await check([FieldCondition(field: "id", comparison: .equal, value: 555)], keeps: [5])
+        try await check([FieldCondition(field: "id", comparison: .equal, value: 5000)], keeps: [])
+        try await check(
             [FieldCondition(field: "id", comparison: .greaterOrEqual, value: 200), FieldCondition(field: "id", comparison: .less, value: 400)],
             keeps: [2, 3])
-        try check([FieldCondition(field: "small", comparison: .equal, value: 42)], keeps: [4])
+        try await check([FieldCondition(field: "small", comparison: .equal, value: 42)], keeps: [4])
         // Unsigned 64-bit values above Int.max (read as decimal text, compared as numbers).
-        try check([FieldCondition(field: "u", comparison: .less, value: .int(Int.max))], keeps: [])
-        try check([FieldCondition(field: "u", comparison: .greater, value: .int(Int.max))], keeps: Array(0..<10))
+        try await check([FieldCondition(field: "u", comparison: .less, value: .int(Int.max))], keeps: [])
+        try await check([FieldCondition(field: "u", comparison: .greater, value: .int(Int.max))], keeps: Array(0..<10))
     }
 
-    @Test func otherTypes() throws {
-        try check([FieldCondition(field: "name", comparison: .greater, value: "r0700")], keeps: [7, 8, 9])
-        try check([FieldCondition(field: "name", comparison: .less, value: "r0100")], keeps: [0])
-        try check([FieldCondition(field: "amount", comparison: .lessOrEqual, value: 10.5)], keeps: [0])
-        try check([FieldCondition(field: "dec", comparison: .greaterOrEqual, value: 9.5)], keeps: [9])
-        try check([FieldCondition(field: "ts", comparison: .greaterOrEqual, value: "1970-01-01T00:00:00.500Z")], keeps: [5, 6, 7, 8, 9])
-        try check(
+    @Test func otherTypes() async throws {
+        try await check([FieldCondition(field: "name", comparison: .greater, value: "r0700")], keeps: [7, 8, 9])
+        try await check([FieldCondition(field: "name", comparison: .less, value: "r0100")], keeps: [0])
+        try await check([FieldCondition(field: "amount", comparison: .lessOrEqual, value: 10.5)], keeps: [0])
+        try await check([FieldCondition(field: "dec", comparison: .greaterOrEqual, value: 9.5)], keeps: [9])
+        try await check([FieldCondition(field: "ts", comparison: .greaterOrEqual, value: "1970-01-01T00:00:00.500Z")], keeps: [5, 6, 7, 8, 9])
+        try await check(
             [FieldCondition(field: "ts", comparison: .less, value: .timestamp(Timestamp(milliseconds: 100)))], keeps: [0])
-        try check([FieldCondition(field: "day", comparison: .greaterOrEqual, value: "1972-01-01")], keeps: [7, 8, 9])
-        try check([FieldCondition(field: "flag", comparison: .equal, value: true)], keeps: [5, 6, 7, 8, 9])
+        try await check([FieldCondition(field: "day", comparison: .greaterOrEqual, value: "1972-01-01")], keeps: [7, 8, 9])
+        try await check([FieldCondition(field: "flag", comparison: .equal, value: true)], keeps: [5, 6, 7, 8, 9])
     }
 
-    @Test func nullConditions() throws {
-        try check([FieldCondition(field: "opt", comparison: .isNull)], keeps: [1, 3, 6])
-        try check([FieldCondition(field: "opt", comparison: .equal, value: nil)], keeps: [1, 3, 6])
-        try check([FieldCondition(field: "opt", comparison: .isNotNull)], keeps: [0, 1, 2, 4, 5, 6, 7, 8, 9])
-        try check([FieldCondition(field: "opt", comparison: .greater, value: 0)], keeps: [0, 1, 2, 4, 5, 6, 7, 8, 9])
-        try check([FieldCondition(field: "id", comparison: .isNull)], keeps: [])
+    @Test func nullConditions() async throws {
+        try await check([FieldCondition(field: "opt", comparison: .isNull)], keeps: [1, 3, 6])
+        try await check([FieldCondition(field: "opt", comparison: .equal, value: nil)], keeps: [1, 3, 6])
+        try await check([FieldCondition(field: "opt", comparison: .isNotNull)], keeps: [0, 1, 2, 4, 5, 6, 7, 8, 9])
+        try await check([FieldCondition(field: "opt", comparison: .greater, value: 0)], keeps: [0, 1, 2, 4, 5, 6, 7, 8, 9])
+        try await check([FieldCondition(field: "id", comparison: .isNull)], keeps: [])
     }
 
-    @Test func conservativeWhenUnsure() throws {
+    @Test func conservativeWhenUnsure() async throws {
         let all = Array(0..<10)
-        try check([FieldCondition(field: "id", comparison: .equal, value: "5")], keeps: all)
-        try check([FieldCondition(field: "id", comparison: .notEqual, value: 5)], keeps: all)
-        try check([FieldCondition(field: "name", comparison: .equal, value: 5)], keeps: all)
-        try check([FieldCondition(field: "l", comparison: .isNull)], keeps: all)
-        try check([FieldCondition(field: "missing", comparison: .equal, value: 1)], keeps: all)
-        try check([FieldCondition(field: "amount", comparison: .less, value: .double(.nan))], keeps: all)
-        try check([FieldCondition(field: "ts", comparison: .less, value: "not a date")], keeps: all)
+        try await check([FieldCondition(field: "id", comparison: .equal, value: "5")], keeps: all)
+        try await check([FieldCondition(field: "id", comparison: .notEqual, value: 5)], keeps: all)
+        try await check([FieldCondition(field: "name", comparison: .equal, value: 5)], keeps: all)
+        try await check([FieldCondition(field: "l", comparison: .isNull)], keeps: all)
+        try await check([FieldCondition(field: "missing", comparison: .equal, value: 1)], keeps: all)
+        try await check([FieldCondition(field: "amount", comparison: .less, value: .double(.nan))], keeps: all)
+        try await check([FieldCondition(field: "ts", comparison: .less, value: "not a date")], keeps: all)
     }
 }

@@ -9,10 +9,12 @@ import Testing
 /// `DecodeOptions.invalidUTF8` says), invalid JSON, and dates and timestamps beyond
 /// Sluice's microsecond range.
 @Suite struct ParquetValueConverterTests {
-    static let file: Result<String, any Error> = Result {
+    /// The file, written once by the first test that awaits it (a task, so that writing it
+    /// blocks no thread while other tests wait for it).
+    static let file = Task<String, any Error> {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-values")
         let path = directory.file("bad_values.parquet")
-        _ = try Python.run(
+        _ = try await Python.run(
             #"""
             import sys, pyarrow as pa, pyarrow.parquet as pq
             s = pa.array([b"ok", b"bad\xff\xfe", None, b"caf\xe9"], pa.binary()).view(pa.string())
@@ -26,8 +28,8 @@ import Testing
         return path
     }
 
-    @Test func refusesRecordsWithUnreadableValues() throws {
-        let read = try ParquetFixtures.read(path: try Self.file.get())
+    @Test func refusesRecordsWithUnreadableValues() async throws {
+        let read = try ParquetFixtures.read(path: try await Self.file.value)
         #expect(read.positions == [1, 3])
         #expect(read.rows.map { $0[0] } == [1, 3])
         #expect(read.rows[0][1] == "ok")
@@ -52,10 +54,10 @@ import Testing
         #expect(fourth.record.objectValue?["d"] == .timestamp(Timestamp(microseconds: -719_162 * 86_400_000_000)))
     }
 
-    @Test func repairsInvalidUTF8WhenAskedTo() throws {
+    @Test func repairsInvalidUTF8WhenAskedTo() async throws {
         var options = DecodeOptions()
         options.invalidUTF8 = .replace
-        let read = try ParquetFixtures.read(path: try Self.file.get(), options: options)
+        let read = try ParquetFixtures.read(path: try await Self.file.value, options: options)
         #expect(read.positions == [1, 3, 4])
         #expect(read.rows[2][1] == "caf\u{FFFD}")
         try #require(read.rejected.count == 1)

@@ -100,7 +100,7 @@ import Testing
         #expect(missing?.message == "Parquet: record 5, field \"id\": null in a field declared not nullable")
     }
 
-    @Test func fieldsAfterTheSchemaIsFixed() throws {
+    @Test func fieldsAfterTheSchemaIsFixed() async throws {
         let options = ParquetWriteOptions(rowGroupSize: 2, compression: .none)
         let first = Self.batch("a", [1, 2])
         let later = RecordBatch(
@@ -113,7 +113,7 @@ import Testing
                 == "Parquet: record 4: fields \"b\", \"c\" first appear after the first row group fixed the file's schema (a Parquet file has one schema)")
         // A new field holding only nulls is left out.
         let onlyNulls = RecordBatch(fields: ["a", "d"], columns: [Column(values: [3]), Column(values: [.null])], positions: [3])
-        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([first, onlyNulls], options: options), engines: ["pyarrow"])
+        let result = try await ParquetWriterOracle.read(try ParquetWriterOracle.encode([first, onlyNulls], options: options), engines: ["pyarrow"])
         ParquetWriterOracle.expectColumns(result, [("a", [1, 2, 3])], engines: ["pyarrow"])
     }
 

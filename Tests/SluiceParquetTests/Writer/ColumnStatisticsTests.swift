@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test(arguments: [true, false])
-    func minMaxAndNullCounts(dictionary: Bool) throws {
+    func minMaxAndNullCounts(dictionary: Bool) async throws {
         let long = String(repeating: "z", count: 5000)
         // Two row groups of three rows.
         let batch = RecordBatch(
@@ -39,7 +39,7 @@ import Testing
                 "day": FieldSchema(name: "day", type: .date),
                 "u64": FieldSchema(name: "u64", type: .integer(bits: 64, signed: false)),
             ])
-        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), engines: ["meta"])
+        let result = try await ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), engines: ["meta"])
         let expected: [(String, Int, Value?, Value?, Int)] = [
             ("i", 0, -7, 5, 1), ("i", 1, 0, 9, 0),
             ("d", 0, -0.0, 2.5, 0), ("d", 1, -1e10, 1, 0),

@@ -15,7 +15,7 @@ import Testing
     static func object(_ value: Value) -> ValueObject { value.objectValue ?? ValueObject() }
 
     @Test(arguments: [true, false])
-    func listsStructsAndMaps(dictionary: Bool) throws {
+    func listsStructsAndMaps(dictionary: Bool) async throws {
         let hints: [String: FieldSchema] = [
             "items": Self.field("items", .list(element: Self.field("element", Self.int64))),
             "point": Self.field(
@@ -42,7 +42,7 @@ import Testing
         ]
         let batch = RecordBatch(records: values.compactMap(\.objectValue))
         let options = ParquetWriteOptions(compression: .none, dictionary: dictionary, fieldSchemas: hints)
-        let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), kinds: ["attrs": "map"])
+        let result = try await ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), kinds: ["attrs": "map"])
         let millis = Int(t.microseconds)
         ParquetWriterOracle.expectColumns(
             result,
@@ -65,7 +65,7 @@ import Testing
         #expect(schema["when"] == "struct<at: timestamp[ms, tz=UTC], price: decimal128(9, 2)>")
     }
 
-    @Test func manyRecordsAcrossPagesAndRowGroups() throws {
+    @Test func manyRecordsAcrossPagesAndRowGroups() async throws {
         // Lists of random lengths (empty, null, null elements) in pages of a few hundred bytes:
         // every page must end on a record boundary.
         var generator = SystemRandomNumberGenerator()
@@ -95,7 +95,7 @@ import Testing
         ]
         for dictionary in [true, false] {
             let options = ParquetWriteOptions(rowGroupSize: 700, pageSize: 300, compression: .none, dictionary: dictionary, fieldSchemas: hints)
-            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options))
+            let result = try await ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options))
             ParquetWriterOracle.expectColumns(result, [("n", expected), ("s", expectedNames)])
         }
     }

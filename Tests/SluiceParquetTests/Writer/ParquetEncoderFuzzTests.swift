@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func randomValuesEitherFailCleanlyOrMakeReadableFiles() throws {
+    @Test func randomValuesEitherFailCleanlyOrMakeReadableFiles() async throws {
         var g = SystemRandomNumberGenerator()
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-fuzz")
         defer { directory.remove() }
@@ -78,7 +78,7 @@ import Testing
                     bad.append(f"{path}: {e}")
             print("\\n".join(bad))
             """
-        let output = try Python.run(script, arguments: written.map { "\($0.0):\($0.1)" })
+        let output = try await Python.run(script, arguments: written.map { "\($0.0):\($0.1)" })
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "")
     }
 }

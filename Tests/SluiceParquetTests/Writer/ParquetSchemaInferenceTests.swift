@@ -130,14 +130,14 @@ import Testing
     ]
 
     @Test(arguments: cases.map(\.name))
-    func declaredTypeIsKept(_ name: String) throws {
+    func declaredTypeIsKept(_ name: String) async throws {
         let c = try #require(Self.cases.first { $0.name == name })
         let batch = RecordBatch(fields: [c.name], columns: [c.column], positions: Array(1...c.column.count))
         let hints = [c.name: FieldSchema(name: c.name, type: c.type, nullable: c.nullable)]
         for dictionary in [true, false] {
             let options = ParquetWriteOptions(compression: .none, dictionary: dictionary, fieldSchemas: hints)
             let kinds = c.kind.map { [c.name: $0] } ?? [:]
-            let result = try ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), kinds: kinds)
+            let result = try await ParquetWriterOracle.read(try ParquetWriterOracle.encode([batch], options: options), kinds: kinds)
             ParquetWriterOracle.expectColumns(result, [(c.name, c.expected)])
             #expect(ParquetWriterOracle.meta(result, "arrow_schema.\(c.name)") == .string(c.arrowType))
             #expect(ParquetWriterOracle.meta(result, "parquet_schema.\(c.name).physical") == .string(c.physical))

@@ -27,13 +27,13 @@ enum ParquetWriterOracle {
 
     /// Writes `bytes` to a temporary file and runs the oracle script on it. `kinds` names the
     /// columns whose normal form depends on their declared type (`uuid`, `json`).
-    static func read(_ bytes: [UInt8], kinds: [String: String] = [:], engines: [String] = engines + ["meta"]) throws -> Value {
+    static func read(_ bytes: [UInt8], kinds: [String: String] = [:], engines: [String] = engines + ["meta"]) async throws -> Value {
         let directory = try TemporaryDirectory(prefix: "sluice-parquet-writer")
         defer { directory.remove() }
         let path = directory.file("data.parquet")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let kindsJSON = JSONText.string(.object(ValueObject(kinds.map { ($0.key, Value.string($0.value)) })))
-        let output = try Python.run(script, arguments: [path, kindsJSON, engines.joined(separator: ",")])
+        let output = try await Python.run(script, arguments: [path, kindsJSON, engines.joined(separator: ",")])
         return try JSONParser.parse(output)
     }
 

@@ -178,11 +178,11 @@ struct CronCroniterDifferentialTests {
         print("\n".join(out))
         """#
 
-    @Test func fiveThousandCasesMatchCroniter() throws {
+    @Test func fiveThousandCasesMatchCroniter() async throws {
         let zones = try Self.zones.map { try CronTimeZone(identifier: $0) }
         let cases = Self.cases(count: 5200, zones: zones)
         let input = cases.map { "\(Self.zones[$0.zone])\t\($0.start)\t\($0.text)" }.joined(separator: "\n") + "\n"
-        let output = try Python.run(Self.oracle, arguments: [String(Self.fireTimesPerCase)], input: input)
+        let output = try await Python.run(Self.oracle, arguments: [String(Self.fireTimesPerCase)], input: input)
         var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         let dropped = Int(lines.removeFirst()) ?? -1
         try #require(lines.count >= cases.count)

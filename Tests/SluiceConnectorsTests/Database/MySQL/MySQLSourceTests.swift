@@ -151,20 +151,23 @@ import Testing
     /// `MySQLPrivateServer`), as the shared test server has no TLS and a 16 MB packet limit.
     @Test func readsA20MBValueOverTLS() async throws {
         let server = try await MySQLPrivateServer.start()
-        defer { server.stop() }
-        // As for the shared test server: a login's steps may wait behind minutes of CPU-bound
-        // tests on a loaded machine (see scripts/test-databases.sh), past the 10 s default.
-        var connection = MySQLConnectionOptions(host: "127.0.0.1", port: server.port, user: "root", database: "mysql", tls: .init(mode: .require))
-        connection.connectTimeoutSeconds = 3600
-        let source = try MySQLSource(
-            config: MySQLSource.Config(
-                connection: connection,
-                query: "SELECT REPEAT('é', 10000000) AS big, 2 AS after"),
-            context: ComponentContext(dataRoots: DataRoots([])))
-        let read = try await MySQLFixture.read(source)
-        let record = try #require(read.records.first?.objectValue)
-        #expect(record["big"]?.stringValue?.utf8.count == 20_000_000)
-        #expect(record["big"]?.stringValue?.unicodeScalars.allSatisfy { $0 == "é" } == true)
-        #expect(record["after"] == 2)
+        try await withAsyncCleanup {
+            // As for the shared test server: a login's steps may wait behind minutes of CPU-bound
+            // tests on a loaded machine (see scripts/test-databases.sh), past the 10 s default.
+            var connection = MySQLConnectionOptions(host: "127.0.0.1", port: server.port, user: "root", database: "mysql", tls: .init(mode: .require))
+            connection.connectTimeoutSeconds = 3600
+            let source = try MySQLSource(
+                config: MySQLSource.Config(
+                    connection: connection,
+                    query: "SELECT REPEAT('é', 10000000) AS big, 2 AS after"),
+                context: ComponentContext(dataRoots: DataRoots([])))
+            let read = try await MySQLFixture.read(source)
+            let record = try #require(read.records.first?.objectValue)
+            #expect(record["big"]?.stringValue?.utf8.count == 20_000_000)
+            #expect(record["big"]?.stringValue?.unicodeScalars.allSatisfy { $0 == "é" } == true)
+            #expect(record["after"] == 2)
+        } cleanup: {
+            await server.stop()
+        }
     }
 }

@@ -10,16 +10,16 @@ import Testing
 @Suite struct PostgresBenchmarkTests {
     static let table = "sluice_bench_1m"
 
-    static func prepare(rows: Int) throws {
-        let existing = try PostgresFixture.psql("SELECT count(*) FROM pg_class WHERE relname = '\(table)'")
-        if existing == "1", try PostgresFixture.psql("SELECT count(*) FROM \(table)") == "\(rows)" { return }
-        try PostgresFixture.psql("""
+    static func prepare(rows: Int) async throws {
+        let existing = try await PostgresFixture.psql("SELECT count(*) FROM pg_class WHERE relname = '\(table)'")
+        if existing == "1", try await PostgresFixture.psql("SELECT count(*) FROM \(table)") == "\(rows)" { return }
+        try await PostgresFixture.psql("""
             DROP TABLE IF EXISTS \(table);
             CREATE TABLE \(table) (id int8, name text, amount numeric(12,2), created timestamptz, active bool, tags jsonb);
             INSERT INTO \(table) SELECT g, 'customer ' || g, (g % 100000) / 100.0, timestamptz '2024-01-01' + g * interval '1.5 second',
               g % 2 = 0, jsonb_build_array('tag' || (g % 10), g % 7) FROM generate_series(1, \(rows)) g;
             """)
-        try PostgresFixture.psql("VACUUM ANALYZE \(table)")
+        try await PostgresFixture.psql("VACUUM ANALYZE \(table)")
     }
 
     static func rate(_ rows: Int, _ duration: Duration) -> String {
@@ -29,7 +29,7 @@ import Testing
 
     @Test(.disabled("manual benchmark")) func millionRowThroughput() async throws {
         let rows = 1_000_000
-        try Self.prepare(rows: rows)
+        try await Self.prepare(rows: rows)
         let clock = ContinuousClock()
 
         // (a) Read: just iterate the chunks.
@@ -44,7 +44,7 @@ import Testing
 
         // (b) Source → target, insert mode (COPY), into a fresh table.
         let copyTable = "\(Self.table)_copy"
-        try PostgresFixture.psql("DROP TABLE IF EXISTS \(copyTable); CREATE TABLE \(copyTable) (LIKE \(Self.table))")
+        try await PostgresFixture.psql("DROP TABLE IF EXISTS \(copyTable); CREATE TABLE \(copyTable) (LIKE \(Self.table))")
         let target = try PostgresFixture.target(["table": .string(copyTable)])
         var written = 0
         let copyTime = try await clock.measure {
@@ -56,7 +56,7 @@ import Testing
             }
             try await writer.commit()
         }
-        #expect(try PostgresFixture.psql("SELECT count(*) FROM \(copyTable)") == "\(rows)")
+        #expect(try await PostgresFixture.psql("SELECT count(*) FROM \(copyTable)") == "\(rows)")
         print("postgres -> postgres insert: \(Self.rate(written, copyTime))")
 
         // (c) Source → NDJSON file.

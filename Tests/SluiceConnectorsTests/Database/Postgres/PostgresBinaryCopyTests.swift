@@ -124,51 +124,54 @@ import Testing
         let binaryTable = PostgresFixture.uniqueTable("bin")
         let textTable = PostgresFixture.uniqueTable("txt")
         let columns = Self.columnTypes.map { "\($0.name) \($0.sql)" }.joined(separator: ", ")
-        try PostgresFixture.psql("CREATE TABLE \(binaryTable) (k int PRIMARY KEY, \(columns)); CREATE TABLE \(textTable) (k int PRIMARY KEY, \(columns), force inet)")
-        defer { _ = try? PostgresFixture.psql("DROP TABLE IF EXISTS \(binaryTable), \(textTable)") }
-        var key = 0
-        var binaryBatches: [RecordBatch] = []
-        var textBatches: [RecordBatch] = []
-        for group in Self.groups {
-            let records: [Value] = group.values.map { value in
-                key += 1
-                return .object(ValueObject([("k", .int(key)), (group.column, value)]))
+        try await PostgresFixture.psql("CREATE TABLE \(binaryTable) (k int PRIMARY KEY, \(columns)); CREATE TABLE \(textTable) (k int PRIMARY KEY, \(columns), force inet)")
+        try await withAsyncCleanup {
+            var key = 0
+            var binaryBatches: [RecordBatch] = []
+            var textBatches: [RecordBatch] = []
+            for group in Self.groups {
+                let records: [Value] = group.values.map { value in
+                    key += 1
+                    return .object(ValueObject([("k", .int(key)), (group.column, value)]))
+                }
+                let batch = PostgresFixture.batch(records)
+                let type = Self.columnTypes.first { $0.name == group.column }?.type ?? .text
+                let encoder = PostgresBinaryCopyEncoder(fields: [0, 1], types: [.int4, type], withOrdinal: false)
+                #expect(encoder.accepts(batch, rows: 0..<batch.count) == group.binary, "\(group.column): \(group.values)")
+                #expect((encoder.encode(batch, rows: 0..<batch.count) != nil) == group.binary, "\(group.column): \(group.values)")
+                binaryBatches.append(batch)
+                textBatches.append(PostgresFixture.batch(records.map { record in
+                    var object = record.objectValue ?? ValueObject()
+                    object.appendUnchecked(key: "force", value: .null)
+                    return .object(object)
+                }))
             }
-            let batch = PostgresFixture.batch(records)
-            let type = Self.columnTypes.first { $0.name == group.column }?.type ?? .text
-            let encoder = PostgresBinaryCopyEncoder(fields: [0, 1], types: [.int4, type], withOrdinal: false)
-            #expect(encoder.accepts(batch, rows: 0..<batch.count) == group.binary, "\(group.column): \(group.values)")
-            #expect((encoder.encode(batch, rows: 0..<batch.count) != nil) == group.binary, "\(group.column): \(group.values)")
-            binaryBatches.append(batch)
-            textBatches.append(PostgresFixture.batch(records.map { record in
-                var object = record.objectValue ?? ValueObject()
-                object.appendUnchecked(key: "force", value: .null)
-                return .object(object)
-            }))
-        }
-        let binaryRejected = try await PostgresFixture.write(try PostgresFixture.target(["table": .string(binaryTable)]), binaryBatches)
-        let textRejected = try await PostgresFixture.write(try PostgresFixture.target(["table": .string(textTable)]), textBatches)
-        #expect(binaryRejected.map(\.reasons) == textRejected.map(\.reasons))
-        #expect(binaryRejected.map(\.position) == textRejected.map(\.position))
-        #expect(binaryRejected.count == textRejected.count && !binaryRejected.isEmpty)
+            let binaryRejected = try await PostgresFixture.write(try PostgresFixture.target(["table": .string(binaryTable)]), binaryBatches)
+            let textRejected = try await PostgresFixture.write(try PostgresFixture.target(["table": .string(textTable)]), textBatches)
+            #expect(binaryRejected.map(\.reasons) == textRejected.map(\.reasons))
+            #expect(binaryRejected.map(\.position) == textRejected.map(\.position))
+            #expect(binaryRejected.count == textRejected.count && !binaryRejected.isEmpty)
 
-        // Each cell's text with newlines as \n (and backslashes doubled), null as ∅, so every row is one line.
-        let selected = (["k"] + Self.columnTypes.map(\.name)).map { "coalesce(replace(replace(\($0)::text, '\\', '\\\\'), chr(10), '\\n'), '∅')" }
-            .joined(separator: ", ")
-        let stored = try PostgresFixture.rows("SELECT \(selected) FROM \(binaryTable) ORDER BY k")
-        let expected = try PostgresFixture.rows("SELECT \(selected) FROM \(textTable) ORDER BY k")
-        #expect(stored.count == expected.count)
-        for (row, want) in zip(stored, expected) where row != want {
-            Issue.record("row k=\(row.first ?? "?"): binary \(row) != text \(want)")
+            // Each cell's text with newlines as \n (and backslashes doubled), null as ∅, so every row is one line.
+            let selected = (["k"] + Self.columnTypes.map(\.name)).map { "coalesce(replace(replace(\($0)::text, '\\', '\\\\'), chr(10), '\\n'), '∅')" }
+                .joined(separator: ", ")
+            let stored = try await PostgresFixture.rows("SELECT \(selected) FROM \(binaryTable) ORDER BY k")
+            let expected = try await PostgresFixture.rows("SELECT \(selected) FROM \(textTable) ORDER BY k")
+            #expect(stored.count == expected.count)
+            for (row, want) in zip(stored, expected) where row != want {
+                Issue.record("row k=\(row.first ?? "?"): binary \(row) != text \(want)")
+            }
+            #expect(stored.count == key - binaryRejected.count)
+            let storedKeys = Set(stored.compactMap { $0.first.flatMap { Int($0) } })
+            let rejectedKeys = Set(binaryRejected.compactMap { rejection -> Int? in
+                if case .int(let k)? = rejection.record.objectValue?["k"] { return k }
+                return nil
+            })
+            #expect(storedKeys.isDisjoint(with: rejectedKeys), "\(storedKeys.intersection(rejectedKeys))")
+            #expect(storedKeys.union(rejectedKeys) == Set(1...key), "\(Set(1...key).subtracting(storedKeys.union(rejectedKeys)))")
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE IF EXISTS \(binaryTable), \(textTable)")
         }
-        #expect(stored.count == key - binaryRejected.count)
-        let storedKeys = Set(stored.compactMap { $0.first.flatMap { Int($0) } })
-        let rejectedKeys = Set(binaryRejected.compactMap { rejection -> Int? in
-            if case .int(let k)? = rejection.record.objectValue?["k"] { return k }
-            return nil
-        })
-        #expect(storedKeys.isDisjoint(with: rejectedKeys), "\(storedKeys.intersection(rejectedKeys))")
-        #expect(storedKeys.union(rejectedKeys) == Set(1...key), "\(Set(1...key).subtracting(storedKeys.union(rejectedKeys)))")
     }
 
     /// The strict readers decline whatever the server might read its own way.

@@ -15,7 +15,7 @@ import Testing
 
     @Test func copyAndRowStreamGiveTheSameRecordsAndBatches() async throws {
         let table = PostgresFixture.uniqueTable("both")
-        try PostgresFixture.psql("""
+        try await PostgresFixture.psql("""
             CREATE TABLE \(table) AS SELECT g AS id, (g * 3)::int2 AS s, g::numeric / 8 AS n, (g % 5)::float4 / 3 AS f,
               'row ' || g || repeat('é', g % 50) AS t, g % 3 = 0 AS b, timestamptz '1999-12-31 23:00:00+00' + g * interval '1 hour' AS at,
               date '1900-01-01' + g AS d, jsonb_build_object('k', g, 'a', jsonb_build_array(g, 'x')) AS j, ARRAY[g, NULL, -g] AS arr,
@@ -23,20 +23,23 @@ import Testing
               FROM generate_series(1, 5000) g;
             INSERT INTO \(table) (id) VALUES (0);
             """)
-        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        let copy = try PostgresFixture.source(["table": .string(table), "where": "true ORDER BY id"], batchSize: 333)
-        let rows = try PostgresFixture.source(["table": .string(table), "where": "$1 ORDER BY id", "parameters": [true]], batchSize: 333)
-        let copied = try await PostgresFixture.read(copy)
-        let streamed = try await PostgresFixture.read(rows)
-        #expect(copied.map(\.count) == streamed.map(\.count))
-        #expect(copied.map(\.positions) == streamed.map(\.positions))
-        #expect(copied.map(\.fields) == streamed.map(\.fields))
-        let copiedRecords = copied.flatMap(\.records)
-        let streamedRecords = streamed.flatMap(\.records)
-        #expect(copiedRecords.count == 5001)
-        for (index, (a, b)) in zip(copiedRecords, streamedRecords).enumerated() where a != b {
-            Issue.record("record \(index): COPY \(a) != rows \(b)")
-            break
+        try await withAsyncCleanup {
+            let copy = try PostgresFixture.source(["table": .string(table), "where": "true ORDER BY id"], batchSize: 333)
+            let rows = try PostgresFixture.source(["table": .string(table), "where": "$1 ORDER BY id", "parameters": [true]], batchSize: 333)
+            let copied = try await PostgresFixture.read(copy)
+            let streamed = try await PostgresFixture.read(rows)
+            #expect(copied.map(\.count) == streamed.map(\.count))
+            #expect(copied.map(\.positions) == streamed.map(\.positions))
+            #expect(copied.map(\.fields) == streamed.map(\.fields))
+            let copiedRecords = copied.flatMap(\.records)
+            let streamedRecords = streamed.flatMap(\.records)
+            #expect(copiedRecords.count == 5001)
+            for (index, (a, b)) in zip(copiedRecords, streamedRecords).enumerated() where a != b {
+                Issue.record("record \(index): COPY \(a) != rows \(b)")
+                break
+            }
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE \(table)")
         }
     }
 
@@ -93,39 +96,42 @@ import Testing
 
     @Test func anIncrementalBoundIsWrittenIntoTheCopyAsALiteral() async throws {
         let table = PostgresFixture.uniqueTable("inc")
-        try PostgresFixture.psql("""
+        try await PostgresFixture.psql("""
             CREATE TABLE \(table) (id int8, at timestamptz, name text);
             INSERT INTO \(table) VALUES (1, '2024-01-01 00:00:00+00', 'a'), (2, '2024-01-02 12:00:00.5+00', 'a$sluice$b'),
               (3, '2024-01-03 00:00:00+00', 'it''s'), (4, '1999-12-31 23:59:59+00', E'back\\\\slash'), (5, NULL, '$sluice'), (6, '2030-01-01', 'zz');
             """)
-        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        guard let from = Timestamp(iso8601: "2024-01-02T12:00:00.5Z") else {
-            Issue.record("bad timestamp")
-            return
-        }
-        let bounds: [(field: String, value: Value, ids: [Int])] = [
-            ("id", 3, [3, 4, 5, 6]), ("id", 2.5, [3, 4, 5, 6]), ("at", .timestamp(from), [2, 3, 6]), ("name", "a$sluice", [2, 3, 4, 6]),
-            ("name", "it's", [3, 6]), ("name", "back\\", [3, 4, 6]), ("name", "$sluice$", [1, 2, 3, 4, 6]),
-        ]
-        for bound in bounds {
-            let copy = try PostgresFixture.source(["table": .string(table)]).readingFrom(bound.value, of: bound.field)
-            let rows = try PostgresFixture.source(["table": .string(table), "where": "$1::bool", "parameters": [true]])
-                .readingFrom(bound.value, of: bound.field)
-            #expect((copy as? PostgresSource)?.copySQL != nil)
-            #expect((rows as? PostgresSource)?.copySQL == nil)
-            func ids(_ records: [Value]) -> [Int] {
-                records.compactMap { record -> Int? in
-                    if case .int(let id)? = record.objectValue?["id"] { return id }
-                    return nil
-                }.sorted()
+        try await withAsyncCleanup {
+            guard let from = Timestamp(iso8601: "2024-01-02T12:00:00.5Z") else {
+                Issue.record("bad timestamp")
+                return
             }
-            let copied = try await PostgresFixture.records(try #require(copy as? PostgresSource))
-            let streamed = try await PostgresFixture.records(try #require(rows as? PostgresSource))
-            #expect(ids(copied) == bound.ids, "\(bound.field) >= \(bound.value)")
-            #expect(ids(streamed) == bound.ids, "\(bound.field) >= \(bound.value)")
+            let bounds: [(field: String, value: Value, ids: [Int])] = [
+                ("id", 3, [3, 4, 5, 6]), ("id", 2.5, [3, 4, 5, 6]), ("at", .timestamp(from), [2, 3, 6]), ("name", "a$sluice", [2, 3, 4, 6]),
+                ("name", "it's", [3, 6]), ("name", "back\\", [3, 4, 6]), ("name", "$sluice$", [1, 2, 3, 4, 6]),
+            ]
+            for bound in bounds {
+                let copy = try PostgresFixture.source(["table": .string(table)]).readingFrom(bound.value, of: bound.field)
+                let rows = try PostgresFixture.source(["table": .string(table), "where": "$1::bool", "parameters": [true]])
+                    .readingFrom(bound.value, of: bound.field)
+                #expect((copy as? PostgresSource)?.copySQL != nil)
+                #expect((rows as? PostgresSource)?.copySQL == nil)
+                func ids(_ records: [Value]) -> [Int] {
+                    records.compactMap { record -> Int? in
+                        if case .int(let id)? = record.objectValue?["id"] { return id }
+                        return nil
+                    }.sorted()
+                }
+                let copied = try await PostgresFixture.records(try #require(copy as? PostgresSource))
+                let streamed = try await PostgresFixture.records(try #require(rows as? PostgresSource))
+                #expect(ids(copied) == bound.ids, "\(bound.field) >= \(bound.value)")
+                #expect(ids(streamed) == bound.ids, "\(bound.field) >= \(bound.value)")
+            }
+            #expect(PostgresSource.dollarQuoted("x") == "$sluice$x$sluice$")
+            #expect(PostgresSource.dollarQuoted("a$sluice$b") == "$sluice1$a$sluice$b$sluice1$")
+            #expect(PostgresSource.dollarQuoted("ends $sluice") == "$sluice1$ends $sluice$sluice1$")
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE \(table)")
         }
-        #expect(PostgresSource.dollarQuoted("x") == "$sluice$x$sluice$")
-        #expect(PostgresSource.dollarQuoted("a$sluice$b") == "$sluice1$a$sluice$b$sluice1$")
-        #expect(PostgresSource.dollarQuoted("ends $sluice") == "$sluice1$ends $sluice$sluice1$")
     }
 }

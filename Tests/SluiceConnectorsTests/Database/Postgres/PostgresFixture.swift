@@ -12,11 +12,24 @@ enum PostgresFixture {
     static func uniqueTable(_ prefix: String = "t") -> String { TestDatabases.uniqueName(prefix) }
 
     /// Runs `sql` with psql and returns its unaligned output (`|` between columns, one row a line).
+    /// psql runs and is waited for outside the cooperative pool (see ``offThePool(_:)``).
     @discardableResult
-    static func psql(_ sql: String) throws -> String {
+    static func psql(_ sql: String) async throws -> String {
+        let url = try url()
+        return try await offThePool { try psqlBlocking(sql, url: url) }
+    }
+
+    /// ``psql(_:)`` on the calling thread, which it blocks until psql ends. Only for code that
+    /// must block the thread it runs on (``PostgresLoginTests`` holds a serial executor's queue
+    /// on purpose); tests await ``psql(_:)``.
+    static func psqlBlocking(_ sql: String) throws -> String {
+        try psqlBlocking(sql, url: try url())
+    }
+
+    private static func psqlBlocking(_ sql: String, url: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", try url(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        process.arguments = ["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -34,8 +47,8 @@ enum PostgresFixture {
     }
 
     /// The rows psql prints for `sql`, each split at `|`.
-    static func rows(_ sql: String) throws -> [[String]] {
-        let text = try psql(sql)
+    static func rows(_ sql: String) async throws -> [[String]] {
+        let text = try await psql(sql)
         if text.isEmpty { return [] }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
     }

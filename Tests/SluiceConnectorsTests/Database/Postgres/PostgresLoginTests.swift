@@ -28,7 +28,9 @@ import Testing
                 let deadline = Date().addingTimeInterval(60)
                 var seen = ""
                 repeat {
-                    seen = (try? PostgresFixture.psql(
+                    // Blocking on purpose: this job holds the executor's queue so that the
+                    // connecting task cannot run (the queue is not the cooperative pool's).
+                    seen = (try? PostgresFixture.psqlBlocking(
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(name)' AND backend_type = 'client backend'"
                     )) ?? ""
                     if seen == "1" { break }
@@ -57,6 +59,6 @@ import Testing
         }
         await #expect(throws: CancellationError.self) { try await connecting.value }
         let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(name)'"
-        #expect(await PostgresPoolTests.eventually { (try? PostgresFixture.psql(sessions)) == "0" })
+        #expect(await PostgresPoolTests.eventually { (try? await PostgresFixture.psql(sessions)) == "0" })
     }
 }

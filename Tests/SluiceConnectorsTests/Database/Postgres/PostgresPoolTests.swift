@@ -21,33 +21,36 @@ import Testing
 
     @Test func sourcesWithTheSameURLShareOnePoolOfAtMostMaxConnections() async throws {
         let table = PostgresFixture.uniqueTable("pool")
-        try PostgresFixture.psql("CREATE TABLE \(table) AS SELECT g AS id FROM generate_series(1, 50000) g")
-        defer { _ = try? PostgresFixture.psql("DROP TABLE \(table)") }
-        let resources = SharedResources()
-        let config: Value = ["table": .string(table), "pool": ["maxConnections": 2]]
-        let a = try PostgresFixture.source(config, batchSize: 10, resources: resources)
-        let b = try PostgresFixture.source(config, batchSize: 10, resources: resources)
-        let c = try PostgresFixture.source(["query": "SELECT 1 AS one"], resources: resources)
-        let pool = try Self.endpoint(["pool": ["maxConnections": 2]]).pool(in: resources)
-        #expect(resources.count == 1)
+        try await PostgresFixture.psql("CREATE TABLE \(table) AS SELECT g AS id FROM generate_series(1, 50000) g")
+        try await withAsyncCleanup {
+            let resources = SharedResources()
+            let config: Value = ["table": .string(table), "pool": ["maxConnections": 2]]
+            let a = try PostgresFixture.source(config, batchSize: 10, resources: resources)
+            let b = try PostgresFixture.source(config, batchSize: 10, resources: resources)
+            let c = try PostgresFixture.source(["query": "SELECT 1 AS one"], resources: resources)
+            let pool = try Self.endpoint(["pool": ["maxConnections": 2]]).pool(in: resources)
+            #expect(resources.count == 1)
 
-        let readerA = try await a.open()
-        let readerB = try await b.open()
-        _ = try await readerA.next()
-        _ = try await readerB.next()
-        #expect(await pool.statistics.open == 2)
-        // A third read waits for a connection.
-        let third = Task { try await PostgresFixture.records(c) }
-        #expect(await Self.eventually { await pool.statistics.waiting == 1 })
-        #expect(await pool.statistics.open == 2)
-        while try await readerA.next() != nil {}
-        #expect(try await third.value == [["one": 1]])
-        while try await readerB.next() != nil {}
-        let stats = await pool.statistics
-        #expect(stats.opened == 2)
-        #expect(stats.open == 2)
-        #expect(stats.idle == 2)
-        await resources.shutdown()
+            let readerA = try await a.open()
+            let readerB = try await b.open()
+            _ = try await readerA.next()
+            _ = try await readerB.next()
+            #expect(await pool.statistics.open == 2)
+            // A third read waits for a connection.
+            let third = Task { try await PostgresFixture.records(c) }
+            #expect(await Self.eventually { await pool.statistics.waiting == 1 })
+            #expect(await pool.statistics.open == 2)
+            while try await readerA.next() != nil {}
+            #expect(try await third.value == [["one": 1]])
+            while try await readerB.next() != nil {}
+            let stats = await pool.statistics
+            #expect(stats.opened == 2)
+            #expect(stats.open == 2)
+            #expect(stats.idle == 2)
+            await resources.shutdown()
+        } cleanup: {
+            _ = try? await PostgresFixture.psql("DROP TABLE \(table)")
+        }
     }
 
     @Test func aReaderDroppedMidwayGivesItsConnectionBackClosed() async throws {
@@ -76,7 +79,7 @@ import Testing
         }
         let idle = try await pool.lease()
         await pool.release(idle)
-        #expect(try PostgresFixture.psql("SELECT pg_terminate_backend(\(pid))") == "t")
+        #expect(try await PostgresFixture.psql("SELECT pg_terminate_backend(\(pid))") == "t")
         // Wait until the client has seen the server close the connection.
         try? await idle.connection.closeFuture.get()
         let second = try await PostgresFixture.records(source)

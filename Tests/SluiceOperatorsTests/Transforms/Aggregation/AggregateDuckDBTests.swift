@@ -73,9 +73,9 @@ import Testing
         DuckDBOracle.compare(actual, actual.map { byKey[key($0)] ?? ValueObject() }, fields: fields.map { ($0, $0) }, label: label)
     }
 
-    @Test func newFunctionsMatchDuckDB() throws {
+    @Test func newFunctionsMatchDuckDB() async throws {
         let (records, ndjson) = Self.generate()
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             """
             SELECT g, count(DISTINCT v) AS v_countDistinct, var_samp(v) AS v_variance, var_pop(v) AS v_variance_pop,
                    stddev_pop(v) AS v_stddev_pop, stddev_samp(v) AS v_stddev, quantile_cont(v, 0.1) AS v_p10,
@@ -105,9 +105,9 @@ import Testing
         #expect(result.first { $0["g"] == "one" }?["v_count"] == 1)
     }
 
-    @Test func havingMatchesDuckDB() throws {
+    @Test func havingMatchesDuckDB() async throws {
         let (records, ndjson) = Self.generate()
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             """
             SELECT g, sum(v) AS total, quantile_cont(v, 0.5) AS mid, count(*) AS n FROM \(Self.table) GROUP BY g
             HAVING sum(v) > 0 AND g IS NOT NULL AND (quantile_cont(v, 0.5) < 10 OR starts_with(g, 'Z') OR NOT (count(*) >= 800))
@@ -124,7 +124,7 @@ import Testing
         Self.compareByGroup(result, oracle, fields: ["total", "mid", "n"], label: "having")
     }
 
-    @Test func globalAggregatesMatchDuckDB() throws {
+    @Test func globalAggregatesMatchDuckDB() async throws {
         let (records, ndjson) = Self.generate()
         let select = """
             SELECT count(*) AS n, count(DISTINCT v) AS v_countDistinct, var_pop(v) AS v_variance_pop, variance(v) AS v_variance,
@@ -137,7 +137,7 @@ import Testing
             """
         let fields = ["n", "v_countDistinct", "v_variance_pop", "v_variance", "v_p90", "v_first", "v_last", "t_list", "v_avg"]
         for (label, sqlWhere, rows) in [("all rows", "", records), ("no rows", " WHERE i < 0", [])] {
-            let oracle = try DuckDBOracle.query(select + sqlWhere, csv: ndjson)
+            let oracle = try await DuckDBOracle.query(select + sqlWhere, csv: ndjson)
             let result = try Self.run(config, rows)
             #expect(result.count == 1)
             DuckDBOracle.compare(result, oracle, fields: fields.map { ($0, $0) }, label: label)
@@ -149,9 +149,9 @@ import Testing
 /// generated rows: `v` is null or missing in about one row in five, `t` in one in four, and one
 /// group holds only nulls.
 @Suite struct CountNonNullDuckDBTests {
-    @Test func countNonNullIsCountOfTheFieldAndCountIsCountStar() throws {
+    @Test func countNonNullIsCountOfTheFieldAndCountIsCountStar() async throws {
         let (records, ndjson) = AggregateDuckDBTests.generate()
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             """
             SELECT g, count(v) AS v_countNonNull, count(*) AS v_count, count(t) AS t_countNonNull, count(DISTINCT t) AS t_countDistinct
             FROM \(AggregateDuckDBTests.table) GROUP BY g
@@ -169,12 +169,12 @@ import Testing
         #expect(differing.count >= 7)
     }
 
-    @Test func globalCountsOverAllRowsAndNoRows() throws {
+    @Test func globalCountsOverAllRowsAndNoRows() async throws {
         let (records, ndjson) = AggregateDuckDBTests.generate()
         let select = "SELECT count(v) AS v_countNonNull, count(*) AS n, count(t) AS t FROM \(AggregateDuckDBTests.table)"
         let config = #"{"aggregations": {"v": "countNonNull", "n": "count", "t": {"function": "countNonNull"}}}"#
         for (label, sqlWhere, rows) in [("all rows", "", records), ("no rows", " WHERE i < 0", [])] {
-            let oracle = try DuckDBOracle.query(select + sqlWhere, csv: ndjson)
+            let oracle = try await DuckDBOracle.query(select + sqlWhere, csv: ndjson)
             let result = try AggregateDuckDBTests.run(config, rows)
             #expect(result.count == 1)
             DuckDBOracle.compare(result, oracle, fields: [("v", "v_countNonNull"), ("n", "n"), ("t", "t")], label: label)

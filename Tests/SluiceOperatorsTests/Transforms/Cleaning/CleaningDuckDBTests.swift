@@ -18,10 +18,10 @@ import Testing
         }
     }
 
-    @Test func trimLowerUpperMatchDuckDB() throws {
+    @Test func trimLowerUpperMatchDuckDB() async throws {
         let values = Self.texts(4000, seed: 21)
         let records = values.enumerated().map { ValueObject([("i", .int($0.offset)), ("s", $0.element)]) }
-        let expected = try FieldsDuckDBTests.query(
+        let expected = try await FieldsDuckDBTests.query(
             "SELECT i, trim(s) AS t, lower(s) AS l, upper(s) AS u, lower(trim(s)) AS lt FROM read_json('$CSV', columns = {i: 'BIGINT', s: 'VARCHAR'}) ORDER BY i",
             records: records)
         let input = RecordBatch(records: values.enumerated().map { ValueObject([("i", .int($0.offset)), ("t", $0.element), ("l", $0.element), ("u", $0.element), ("lt", $0.element)]) })
@@ -36,7 +36,7 @@ import Testing
         #expect(text(general) == text(out))
     }
 
-    @Test func removeNullsMatchesWhereIsNotNull() throws {
+    @Test func removeNullsMatchesWhereIsNotNull() async throws {
         var random = DuckDBOracle.Generator(state: 8)
         let records: [ValueObject] = (0..<3000).map { i in
             ValueObject([
@@ -47,14 +47,14 @@ import Testing
         let columns = "columns = {i: 'BIGINT', a: 'BIGINT', b: 'VARCHAR'}"
         let batches = stride(from: 0, to: records.count, by: 700).map { RecordBatch(records: Array(records[$0..<min($0 + 700, records.count)])) }
         for (config, condition) in [(#"{"fields": ["a"]}"#, "a IS NOT NULL"), ("{}", "a IS NOT NULL AND b IS NOT NULL AND i IS NOT NULL")] {
-            let expected = try FieldsDuckDBTests.query("SELECT * FROM read_json('$CSV', \(columns)) WHERE \(condition) ORDER BY i", records: records)
+            let expected = try await FieldsDuckDBTests.query("SELECT * FROM read_json('$CSV', \(columns)) WHERE \(condition) ORDER BY i", records: records)
             let remove = try make(RemoveNulls.self, config)
             let out = try batches.flatMap { try remove.process($0).batch.records }
             #expect(DuckDBOracle.compare(out, expected, fields: [("i", "i"), ("a", "a"), ("b", "b")], label: "removeNulls \(config)") == 0)
         }
     }
 
-    @Test func fillNullsStatisticsMatchDuckDBAggregates() throws {
+    @Test func fillNullsStatisticsMatchDuckDBAggregates() async throws {
         var random = DuckDBOracle.Generator(state: 17)
         let records: [ValueObject] = (0..<5000).map { i in
             ValueObject([
@@ -65,7 +65,7 @@ import Testing
                 ("f", random.below(3) == 0 ? .null : .int(random.below(10))),
             ])
         }
-        let expected = try FieldsDuckDBTests.query(
+        let expected = try await FieldsDuckDBTests.query(
             """
             WITH t AS (SELECT * FROM read_json('$CSV', columns = {i: 'BIGINT', n: 'BIGINT', d: 'DOUBLE', m: 'VARCHAR', f: 'BIGINT'}))
             SELECT i, coalesce(n, avg(n) OVER ()) AS n_mean, coalesce(n, median(n) OVER ()) AS n_median,

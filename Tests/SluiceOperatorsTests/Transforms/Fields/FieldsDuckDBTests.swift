@@ -9,11 +9,11 @@ import Testing
 /// strings stay empty strings and nulls stay nulls).
 @Suite struct FieldsDuckDBTests {
     /// Runs `sql` with `$CSV` pointing at an NDJSON file of `records`.
-    static func query(_ sql: String, records: [ValueObject]) throws -> [ValueObject] {
+    static func query(_ sql: String, records: [ValueObject]) async throws -> [ValueObject] {
         let directory = try TemporaryDirectory(prefix: "sluice-fields-duckdb")
         defer { directory.remove() }
         let ndjson = records.map { JSONText.string(.object($0)) }.joined(separator: "\n") + "\n"
-        return try DuckDBOracle.query(sql, csvPath: try directory.write("input.ndjson", ndjson))
+        return try await DuckDBOracle.query(sql, csvPath: try directory.write("input.ndjson", ndjson))
     }
 
     static let words = ["alpha", "Ünïcödé", "日本語", "", "  spaced  ", "O'Neil", "-12", "x,y", "e\u{301}"]
@@ -29,20 +29,20 @@ import Testing
         }
     }
 
-    @Test func selectRenameRemoveMatchProjections() throws {
+    @Test func selectRenameRemoveMatchProjections() async throws {
         let records = Self.people(3000)
         let columns = "columns = {id: 'BIGINT', name: 'VARCHAR', email: 'VARCHAR', password: 'VARCHAR', score: 'BIGINT'}"
         let input = RecordBatch(records: records)
 
         let selected = try make(SelectFields.self, #"{"fields": ["email", "id", "score"]}"#).process(input).batch
         let renamed = try make(RenameFields.self, #"{"fields": {"email": "mail", "score": "points"}}"#).process(selected).batch
-        let expected = try Self.query("SELECT email AS mail, id, score AS points FROM read_json('$CSV', \(columns)) ORDER BY id", records: records)
+        let expected = try await Self.query("SELECT email AS mail, id, score AS points FROM read_json('$CSV', \(columns)) ORDER BY id", records: records)
         #expect(renamed.fields == ["mail", "id", "points"])
         #expect(expected.first?.keys == ["mail", "id", "points"])
         #expect(DuckDBOracle.compare(renamed.records, expected, fields: [("mail", "mail"), ("id", "id"), ("points", "points")], label: "select+rename") == 0)
 
         let removed = try make(RemoveFields.self, #"{"fields": ["password", "name"]}"#).process(input).batch
-        let excluded = try Self.query("SELECT * EXCLUDE (password, name) FROM read_json('$CSV', \(columns)) ORDER BY id", records: records)
+        let excluded = try await Self.query("SELECT * EXCLUDE (password, name) FROM read_json('$CSV', \(columns)) ORDER BY id", records: records)
         #expect(removed.fields == excluded.first?.keys)
         #expect(DuckDBOracle.compare(removed.records, excluded, fields: [("id", "id"), ("email", "email"), ("score", "score")], label: "remove") == 0)
     }
@@ -68,10 +68,10 @@ import Testing
         }
     }
 
-    @Test func castMatchesTryCast() throws {
+    @Test func castMatchesTryCast() async throws {
         let texts = Self.castTexts(5000)
         let records = texts.enumerated().map { ValueObject([("i", .int($0.offset)), ("v", $0.element)]) }
-        let expected = try Self.query(
+        let expected = try await Self.query(
             """
             SET TimeZone = 'UTC';
             SELECT i, TRY_CAST(v AS DOUBLE) AS num, TRY_CAST(v AS BIGINT) AS int, TRY_CAST(v AS BOOLEAN) AS bool,
@@ -92,13 +92,13 @@ import Testing
         }
     }
 
-    @Test func castFromNumbersMatchesTryCast() throws {
+    @Test func castFromNumbersMatchesTryCast() async throws {
         var random = DuckDBOracle.Generator(state: 5)
         let doubles: [Value] = (0..<2000).map { _ in
             random.below(10) == 0 ? .null : .double(Double(random.below(20_000) - 10_000) / 4)
         }
         let records = doubles.enumerated().map { ValueObject([("i", .int($0.offset)), ("d", $0.element)]) }
-        let expected = try Self.query(
+        let expected = try await Self.query(
             "SELECT i, TRY_CAST(d AS BIGINT) AS int, TRY_CAST(d AS BOOLEAN) AS bool FROM read_json('$CSV', columns = {i: 'BIGINT', d: 'DOUBLE'}) ORDER BY i",
             records: records)
         let input = RecordBatch(records: doubles.enumerated().map { ValueObject([("i", .int($0.offset)), ("int", $0.element), ("bool", $0.element)]) })
@@ -107,7 +107,7 @@ import Testing
         #expect(DuckDBOracle.compare(out.batch.records, expected, fields: [("int", "int"), ("bool", "bool")], label: "cast numbers") == 0)
     }
 
-    @Test func flattenMatchesRecursiveUnnest() throws {
+    @Test func flattenMatchesRecursiveUnnest() async throws {
         var random = DuckDBOracle.Generator(state: 11)
         let cities = ["Lima", "Zürich", "東京", ""]
         let records: [ValueObject] = (0..<2000).map { i in
@@ -119,7 +119,7 @@ import Testing
             user["address"] = .object(address)
             return ValueObject([("id", .int(i)), ("user", .object(user)), ("score", .double(Double(random.below(1000)) / 8 - 50))])
         }
-        let expected = try Self.query(
+        let expected = try await Self.query(
             """
             SELECT id, unnest(user, recursive := true), score
             FROM read_json('$CSV', columns = {id: 'BIGINT', user: 'STRUCT(name VARCHAR, address STRUCT(city VARCHAR, zip BIGINT))', score: 'DOUBLE'})
@@ -132,13 +132,13 @@ import Testing
         #expect(DuckDBOracle.compare(out.records, expected, fields: pairs, label: "flatten") == 0)
     }
 
-    @Test func explodeMatchesUnnestOfLists() throws {
+    @Test func explodeMatchesUnnestOfLists() async throws {
         var random = DuckDBOracle.Generator(state: 13)
         let records: [ValueObject] = (0..<1500).map { i in
             let tags: [Value] = (0..<(1 + random.below(4))).map { _ in random.below(9) == 0 ? .null : .string("t\(random.below(30))") }
             return ValueObject([("id", .int(i)), ("tags", .array(tags))])
         }
-        let expected = try Self.query(
+        let expected = try await Self.query(
             "SELECT id, unnest(tags) AS tags FROM read_json('$CSV', columns = {id: 'BIGINT', tags: 'VARCHAR[]'})", records: records)
         let out = try make(FlattenRecords.self, #"{"arrays": "explode"}"#).process(RecordBatch(records: records)).batch
         func key(_ row: ValueObject) -> String { "\(row["id"] ?? .null)|\(row["tags"] ?? .null)" }

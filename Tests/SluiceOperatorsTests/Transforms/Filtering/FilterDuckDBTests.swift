@@ -83,12 +83,12 @@ import Testing
         ),
     ]
 
-    @Test func everyOperatorAndNestingMatchesDuckDB() throws {
+    @Test func everyOperatorAndNestingMatchesDuckDB() async throws {
         let (records, ndjson) = Self.generate()
         let columns = (0..<Self.cases.count).map { i in
             "coalesce(list(i ORDER BY i) FILTER (WHERE \(Self.cases[i].1)), []) AS c\(i)"
         }
-        let oracle = try DuckDBOracle.query(
+        let oracle = try await DuckDBOracle.query(
             """
             SELECT \(columns.joined(separator: ", "))
             FROM read_json('$CSV', format = 'newline_delimited', columns = {i: 'BIGINT', s: 'VARCHAR', n: 'BIGINT', d: 'DOUBLE'})

@@ -79,7 +79,7 @@ import Testing
     }
 
     /// `id|rid|seg` per row of DuckDB's join of the two CSVs.
-    static func duckDB(_ joinKind: String, style: KeyStyle, leftPath: String, rightPath: String) throws -> [String] {
+    static func duckDB(_ joinKind: String, style: KeyStyle, leftPath: String, rightPath: String) async throws -> [String] {
         let script = """
             import sys
             try:
@@ -97,18 +97,18 @@ import Testing
             for i, rid, seg in rows:
                 out.write(f"{i}|{'NULL' if rid is None else rid}|{'NULL' if seg is None else seg}\\n")
             """
-        return try Python.run(script, arguments: [leftPath, rightPath, style.duckType, joinKind])
+        return try await Python.run(script, arguments: [leftPath, rightPath, style.duckType, joinKind])
             .split(separator: "\n").map(String.init)
     }
 
     @Test(arguments: KeyStyle.allCases, [Join.Kind.left, .inner])
-    func matchesDuckDB(style: KeyStyle, kind: Join.Kind) throws {
+    func matchesDuckDB(style: KeyStyle, kind: Join.Kind) async throws {
         let data = Self.generate(style)
         let directory = try TemporaryDirectory(prefix: "sluice-join")
         defer { directory.remove() }
         let leftPath = try directory.write("l.csv", data.leftCSV)
         let rightPath = try directory.write("r.csv", data.rightCSV)
-        let expected = try Self.duckDB(kind == .left ? "LEFT" : "INNER", style: style, leftPath: leftPath, rightPath: rightPath)
+        let expected = try await Self.duckDB(kind == .left ? "LEFT" : "INNER", style: style, leftPath: leftPath, rightPath: rightPath)
 
         let join = try make(Join.self, #"{"with": {"type": "file"}, "on": "k", "type": "\#(kind.rawValue)", "fields": ["rid", "seg"]}"#)
         let prepared = try join.prepared(with: RecordBatch(records: data.right))

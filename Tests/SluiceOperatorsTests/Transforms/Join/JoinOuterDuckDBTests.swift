@@ -48,7 +48,7 @@ import Testing
     }
 
     /// `id|rid|seg|a|b` per row of DuckDB's join.
-    static func duckDB(_ kind: String, twoKeys: Bool, leftPath: String, rightPath: String) throws -> [String] {
+    static func duckDB(_ kind: String, twoKeys: Bool, leftPath: String, rightPath: String) async throws -> [String] {
         let script = """
             import sys
             try:
@@ -71,16 +71,16 @@ import Testing
             for row in rows:
                 sys.stdout.write("|".join(show(v) for v in row) + "\\n")
             """
-        return try Python.run(script, arguments: [leftPath, rightPath, kind, twoKeys ? "1" : "0"])
+        return try await Python.run(script, arguments: [leftPath, rightPath, kind, twoKeys ? "1" : "0"])
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     @Test(arguments: [Join.Kind.right, .full, .inner, .left], [false, true])
-    func matchesDuckDB(kind: Join.Kind, twoKeys: Bool) throws {
+    func matchesDuckDB(kind: Join.Kind, twoKeys: Bool) async throws {
         let data = Self.generate()
         let directory = try TemporaryDirectory(prefix: "sluice-outer-join")
         defer { directory.remove() }
-        let expected = try Self.duckDB(
+        let expected = try await Self.duckDB(
             kind.rawValue.uppercased(), twoKeys: twoKeys,
             leftPath: try directory.write("l.csv", data.leftCSV), rightPath: try directory.write("r.csv", data.rightCSV))
 

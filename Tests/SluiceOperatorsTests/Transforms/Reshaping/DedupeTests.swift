@@ -155,7 +155,7 @@ private func dedupeError(_ configJSON: String) -> String? {
 
     /// 20,000 rows with many repeated emails (and some null ones) and a two-field key of
     /// region and a nullable int, against DuckDB's `row_number() = 1` per key.
-    @Test func matchesDuckDB() throws {
+    @Test func matchesDuckDB() async throws {
         var random = DuckDBOracle.Generator(state: 7)
         let regions = ["EU", "US", "APAC", "LATAM"]
         var records: [ValueObject] = []
@@ -184,7 +184,7 @@ private func dedupeError(_ configJSON: String) -> String? {
                 """
             let keyFields = key.split(separator: ",").map { "\"\($0.trimmingCharacters(in: .whitespaces))\"" }.joined(separator: ", ")
             for (keep, sql) in [("first", firstSQL), ("last", lastSQL)] {
-                let oracle = try DuckDBOracle.query(sql, csv: csv)
+                let oracle = try await DuckDBOracle.query(sql, csv: csv)
                 #expect(oracle.count > 100)
                 let dedupe = try make(Dedupe.self, #"{"fields": [\#(keyFields)], "keep": "\#(keep)"}"#)
                 let batches = stride(from: 0, to: records.count, by: 3000).map {

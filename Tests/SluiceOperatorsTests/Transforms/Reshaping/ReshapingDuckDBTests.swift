@@ -47,8 +47,8 @@ import Testing
     }
 
     /// The ids of DuckDB's result rows, in order.
-    static func ids(_ sql: String, csv: String) throws -> [Int] {
-        try DuckDBOracle.query(sql, csv: csv).map { Int($0["id"]?.number ?? -1) }
+    static func ids(_ sql: String, csv: String) async throws -> [Int] {
+        try await DuckDBOracle.query(sql, csv: csv).map { Int($0["id"]?.number ?? -1) }
     }
 
     static func ids(_ batch: RecordBatch) -> [Int] {
@@ -60,10 +60,10 @@ import Testing
         (#"[{"field": "s", "direction": "desc"}, {"field": "d", "direction": "desc", "nulls": "first"}]"#, "s DESC, d DESC NULLS FIRST"),
         (#"[{"field": "d", "nulls": "first"}, {"field": "q", "direction": "desc", "nulls": "last"}, "a"]"#, "d ASC NULLS FIRST, q DESC NULLS LAST, a"),
     ])
-    func sortMatchesOrderBy(by: String, orderBy: String) throws {
+    func sortMatchesOrderBy(by: String, orderBy: String) async throws {
         let (input, csv) = Self.generate()
         // The sort is stable and the input is in id order, so id is DuckDB's last tie-breaker.
-        let expected = try Self.ids("SELECT id FROM \(Self.table) ORDER BY \(orderBy), id", csv: csv)
+        let expected = try await Self.ids("SELECT id FROM \(Self.table) ORDER BY \(orderBy), id", csv: csv)
         let sort = try make(Sort.self, #"{"by": \#(by)}"#)
         let out = try runStateful(sort, slices(input, size: 512))
         #expect(out.count == Self.rowCount)
@@ -72,9 +72,9 @@ import Testing
     }
 
     @Test(arguments: [(37, 1234), (500, 0), (100, 2950), (0, 10)])
-    func limitMatchesLimitOffset(count: Int, offset: Int) throws {
+    func limitMatchesLimitOffset(count: Int, offset: Int) async throws {
         let (input, csv) = Self.generate()
-        let expected = try Self.ids("SELECT id FROM \(Self.table) LIMIT \(count) OFFSET \(offset)", csv: csv)
+        let expected = try await Self.ids("SELECT id FROM \(Self.table) LIMIT \(count) OFFSET \(offset)", csv: csv)
         let limit = try make(Limit.self, #"{"count": \#(count), "offset": \#(offset)}"#)
         #expect(Self.ids(try runStateful(limit, slices(input, size: 100))) == expected)
     }
@@ -84,9 +84,9 @@ import Testing
     @Test(arguments: [
         ("sum", "sum(v)"), ("avg", "avg(v)"), ("min", "min(v)"), ("max", "max(v)"), ("count", "count(*)"), ("countNonNull", "count(v)"),
     ])
-    func pivotMatchesPivot(aggregate: String, using: String) throws {
+    func pivotMatchesPivot(aggregate: String, using: String) async throws {
         let (input, csv) = Self.generate()
-        let expected = try DuckDBOracle.query(
+        let expected = try await DuckDBOracle.query(
             "PIVOT (SELECT r, g, q, v FROM \(Self.table)) ON q USING \(using) GROUP BY r, g", csv: csv)
         let value = aggregate == "count" ? "" : #""value": "v", "#
         let pivot = try make(Pivot.self, #"{"index": ["r", "g"], "column": "q", \#(value)"aggregate": "\#(aggregate)"}"#)
@@ -114,9 +114,9 @@ import Testing
     }
 
     @Test(arguments: [false, true])
-    func unpivotMatchesUnpivot(includeNulls: Bool) throws {
+    func unpivotMatchesUnpivot(includeNulls: Bool) async throws {
         let (input, csv) = Self.generate()
-        let expected = try DuckDBOracle.query(
+        let expected = try await DuckDBOracle.query(
             "SELECT * FROM (SELECT id, a, v, d FROM \(Self.table)) UNPIVOT \(includeNulls ? "INCLUDE NULLS " : "")(x FOR k IN (a, v, d))",
             csv: csv)
         let unpivot = try make(Unpivot.self, #"{"fields": ["a", "v", "d"], "name": "k", "value": "x", "includeNulls": \#(includeNulls)}"#)

@@ -245,7 +245,7 @@ private func windowError(_ configJSON: String) -> String? {
 
     /// 20,000 rows over 400 customers (and a null one), with dates full of ties and nulls,
     /// against DuckDB's window functions with the same ROWS frames, row by row in order.
-    @Test func matchesDuckDB() throws {
+    @Test func matchesDuckDB() async throws {
         var random = DuckDBOracle.Generator(state: 11)
         var records: [ValueObject] = []
         var csv = "id,customer,created,qty,amount\n"
@@ -272,7 +272,7 @@ private func windowError(_ configJSON: String) -> String? {
         let unbounded = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
         // Partitioned, two keys (text ascending, int descending), every function.
-        let partitioned = try DuckDBOracle.query(
+        let partitioned = try await DuckDBOracle.query(
             """
             \(table)
             SELECT id, customer, created, qty, amount,
@@ -314,7 +314,7 @@ private func windowError(_ configJSON: String) -> String? {
         #expect(partitioned.contains { $0["rk"] != $0["rn"] })
 
         // One partition, nulls first on a descending key, amounts read from text.
-        let whole = try DuckDBOracle.query(
+        let whole = try await DuckDBOracle.query(
             """
             \(table)
             SELECT id, row_number() OVER w AS rn, rank() OVER (ORDER BY qty DESC NULLS FIRST) AS rk,
