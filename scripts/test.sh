@@ -7,7 +7,8 @@
 #
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
-# /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15 and MariaDB (apt), and the
+# /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15, MariaDB and redis-server
+# (apt; each Redis test starts a redis-server of its own), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
 # zstandard, cramjam and botocore, and the websockets server the WebSocket source's tests
 # talk to (pip), and the object-store servers and clients (moto,
@@ -62,6 +63,7 @@ command -v psql >/dev/null 2>&1 || apt_missing+=(postgresql-client-15)
 command -v mariadbd >/dev/null 2>&1 || apt_missing+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || apt_missing+=(mariadb-client)
 command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
+command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
 if ((${#apt_missing[@]})); then
     echo "installing with apt: ${apt_missing[*]}"
     apt_install "${apt_missing[@]}"
