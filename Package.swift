@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "SluiceConnectorsTests",
             dependencies: [
-                "SluiceConnectors", "SluiceMySQLWire", "SluiceTestSupport",
+                "SluiceConnectors", "SluiceMySQLWire", "SluiceRedisWire", "SluiceTestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
-                "SluiceEngine", "SluiceTestSupport",
+                "SluiceEngine", "SluiceTestSupport", "SluiceRedisWire",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings

@@ -10,7 +10,7 @@
 # /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15, MariaDB and redis-server
 # (apt; each Redis test starts a redis-server of its own), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
-# zstandard, cramjam and botocore, and the websockets server the WebSocket source's tests
+# zstandard, cramjam and botocore, redis-py (the Redis tests' second client), and the websockets server the WebSocket source's tests
 # talk to (pip), and the object-store servers and clients (moto,
 # boto3, fake-gcs-server, google-cloud-storage, azure-storage-blob). Starts PostgreSQL and
 # MariaDB on loopback in temporary directories for the database tests
@@ -69,7 +69,7 @@ if ((${#apt_missing[@]})); then
     apt_install "${apt_missing[@]}"
 fi
 
-python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam botocore websockets)
+python_oracles=(duckdb croniter jsonschema pyarrow polars fastavro openpyxl zstandard cramjam botocore websockets redis)
 python_imports=$(IFS=,; echo "${python_oracles[*]}")
 if ! python3 -c "import ${python_imports}" 2>/dev/null; then
     echo "installing with pip: ${python_oracles[*]}"

@@ -35,6 +35,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerSource(PostgresCDCSource.self)
         registry.registerSource(SSESource.self)
         registry.registerSource(WebSocketSource.self)
+        registry.registerSource(RedisStreamSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
@@ -68,6 +69,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTarget(MySQLTarget.self)
         registry.registerTarget(PostgresTarget.self)
         registry.registerTarget(HTTPTarget.self)
+        registry.registerTarget(RedisStreamTarget.self)
         return registry
     }()
 

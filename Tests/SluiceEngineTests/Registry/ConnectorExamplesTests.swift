@@ -21,6 +21,10 @@ import Testing
 /// - `postgres_cdc` creates its slot in a first run, then the test loads `input` and the second
 ///   run yields `output`, compared without `lsn`, `xid` and `commitTime`, which differ on every
 ///   server;
+/// - a `redis_stream` source reads a redis-server of the test's own on `{port}`, whose streams
+///   are the example's `files` (the file's name the stream's key, each line an entry's fields,
+///   `_id` its ID), with an ACL user `loader` whose password is `${env:SLUICE_SECRET_REDIS_PASSWORD}`;
+///   a `redis_stream` target writes `input` there and the stream's entries read back are `output`;
 /// - a file target writes `input` and leaves exactly the files of `writes` (byte for byte) and
 ///   nothing else; a database target writes `input` and the rows read back (SQLite's in rowid
 ///   order, a server's ordered by their first column) are `output`.
@@ -51,6 +55,7 @@ import Testing
             case "file": got = try await Self.runFileSource(example)
             case "api": got = try await Self.runAPISource(example)
             case "sse", "websocket": got = try await Self.runStreamSource(type, example)
+            case "redis_stream": got = try await Self.runRedisSource(example)
             case "sqlite", "postgres", "mysql": got = try await Self.runDatabaseSource(type, example)
             case "postgres_cdc": got = try await Self.runChangeDataCapture(example)
             default:
@@ -73,6 +78,10 @@ import Testing
             case "http":
                 let expected = try #require(example.output, "\(type): \(example.title) has no output")
                 let got = try await Self.runHTTPTarget(example)
+                #expect(try Self.compact(got) == (try Self.compact(expected)), "\(type): \(example.title)")
+            case "redis_stream":
+                let expected = try #require(example.output, "\(type): \(example.title) has no output")
+                let got = try await Self.runRedisTarget(example)
                 #expect(try Self.compact(got) == (try Self.compact(expected)), "\(type): \(example.title)")
             case "sqlite", "postgres", "mysql":
                 let expected = try #require(example.output, "\(type): \(example.title) has no output")
@@ -324,6 +333,7 @@ struct Bench {
             "SLUICE_SECRET_PGPASSWORD": password("SLUICE_TEST_POSTGRES_URL"),
             "SLUICE_SECRET_MYSQL_PASSWORD": password("SLUICE_TEST_MARIADB_URL"),
             "SLUICE_SECRET_SHOP_API_TOKEN": "example-token",
+            "SLUICE_SECRET_REDIS_PASSWORD": ConnectorExamplesTests.redisExamplePassword,
         ]
     }
 

@@ -148,7 +148,8 @@ import Testing
         let plan = try harness.plan(source: Self.postgres(url, query: "SELECT 1 AS one", retry: #"{"maxRetries": 5, "retryDelay": 60000, "maxDelay": 60000}"#))
         let started = ContinuousClock.now
         let run = Task { await JobRunner.run(plan, logger: Logger(label: "retry")) }
-        while proxy.accepted == 0, ContinuousClock.now - started < .seconds(60) { try await Task.sleep(for: .milliseconds(10)) }
+        // Generous: under the whole suite the run may wait minutes for a thread before it connects.
+        while proxy.accepted == 0, ContinuousClock.now - started < .seconds(1800) { try await Task.sleep(for: .milliseconds(10)) }
         #expect(proxy.accepted >= 1)
         run.cancel()
         let outcome = await run.value

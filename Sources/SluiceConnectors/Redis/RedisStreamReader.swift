@@ -1,0 +1,173 @@
+import SluiceCore
+import SluiceRedisWire
+
+/// One read of a Redis stream through its consumer group (see ``RedisStreamSource``).
+final class RedisStreamReader: CommitAwareReader {
+    /// Where the read is: this consumer's own pending entries, other consumers' stale ones,
+    /// new ones, done.
+    enum Phase {
+        case own(after: [UInt8])
+        case claim(cursor: String)
+        case new
+        case done
+    }
+
+    private let source: RedisStreamSource
+    private let connection: RedisConnection
+    private var phase: Phase = .own(after: Array("0".utf8))
+    private var delivered: [[UInt8]] = []
+    private var records = 0
+    private var position = 0
+
+    init(source: RedisStreamSource, connection: RedisConnection) {
+        self.source = source
+        self.connection = connection
+    }
+
+    deinit {
+        let connection = connection
+        Task { await connection.close() }
+    }
+
+    private var room: Int {
+        let batch = max(1, source.context.batchSize)
+        guard let maxRecords = source.maxRecords else { return batch }
+        return min(batch, maxRecords - records)
+    }
+
+    func next() async throws -> SourceChunk? {
+        while true {
+            if let maxRecords = source.maxRecords, records >= maxRecords { phase = .done }
+            let entries: [RESPValue]
+            switch phase {
+            case .done:
+                return nil
+            case .own(let after):
+                entries = try await read(after: after, block: false)
+                if let last = entries.last?.elements?.first?.bytes {
+                    phase = .own(after: last)
+                } else {
+                    phase = .claim(cursor: "0-0")
+                    continue
+                }
+            case .claim(let cursor):
+                let reply = try await command(
+                    ["XAUTOCLAIM", source.stream, source.group, source.consumer, String(source.claimIdleMs), cursor, "COUNT", String(room)])
+                guard let parts = reply.elements, parts.count >= 2, let next = parts[0].text, let claimed = parts[1].elements else {
+                    throw ConnectorError.remote("\(source.location): an XAUTOCLAIM answer of an unexpected shape")
+                }
+                phase = next == "0-0" ? .new : .claim(cursor: next)
+                entries = claimed
+                if entries.isEmpty { continue }
+            case .new:
+                entries = try await read(after: Array(">".utf8), block: true)
+                if entries.isEmpty {
+                    phase = .done  // nothing new within blockMs: the read has caught up
+                    return nil
+                }
+            }
+            return try chunk(of: entries)
+        }
+    }
+
+    /// `XREADGROUP` of at most `room` entries after `after` (`>`: new ones, blocking for up to
+    /// `blockMs`).
+    private func read(after: [UInt8], block: Bool) async throws -> [RESPValue] {
+        var arguments: [[UInt8]] = ["XREADGROUP", "GROUP", source.group, source.consumer, "COUNT", String(room)].map { Array($0.utf8) }
+        if block { arguments += [Array("BLOCK".utf8), Array(String(source.blockMs).utf8)] }
+        arguments += [Array("STREAMS".utf8), Array(source.stream.utf8), after]
+        let reply = try await command(arguments, extra: block ? source.block : .zero)
+        // [[stream, [entry, …]]], or null when a blocking read timed out.
+        guard let streams = reply.elements else { return [] }
+        guard let first = streams.first?.elements, first.count == 2, let entries = first[1].elements else { return [] }
+        return entries
+    }
+
+    private func command(_ arguments: [String]) async throws -> RESPValue {
+        try await command(arguments.map { Array($0.utf8) }, extra: .zero)
+    }
+
+    private func command(_ arguments: [[UInt8]], extra: Duration) async throws -> RESPValue {
+        do {
+            return try await connection.send(RESPCommand(arguments), timeout: source.commandTimeout + extra)
+        } catch let error as RedisError {
+            throw ConnectorError.remote("\(source.location): \(error)")
+        }
+    }
+
+    /// The records of `entries` (`[id, [field, value, …]]`); an entry deleted since it was
+    /// delivered has no fields and is only acknowledged.
+    private func chunk(of entries: [RESPValue]) throws -> SourceChunk {
+        var batch: [ValueObject] = []
+        var positions: [Int] = []
+        var rejected: [Rejection] = []
+        var bytes = 0
+        for entry in entries {
+            guard let parts = entry.elements, parts.count == 2, let id = parts[0].bytes else {
+                throw ConnectorError.remote("\(source.location): a stream entry of an unexpected shape")
+            }
+            delivered.append(id)
+            guard let fields = parts[1].elements else { continue }
+            position += 1
+            let idText = String(decoding: id, as: UTF8.self)
+            bytes += id.count + fields.reduce(0) { $0 + ($1.bytes?.count ?? 0) }
+            switch record(fields, id: idText) {
+            case .success(let record):
+                batch.append(record)
+                positions.append(position)
+                records += 1
+            case .failure(let rejection):
+                rejected.append(Rejection(record: rejection.record, reasons: [rejection.reason], position: position, stage: "source"))
+                records += 1
+            }
+        }
+        return SourceChunk(batch: RecordBatch(records: batch, positions: positions), rejected: rejected, bytes: bytes)
+    }
+
+    private struct Refusal: Error {
+        var record: Value
+        var reason: String
+    }
+
+    /// An entry's record: the JSON object in `valueField`, or its fields as text; with `idField`
+    /// the entry ID added.
+    private func record(_ fields: [RESPValue], id: String) -> Result<ValueObject, Refusal> {
+        var pairs: [(String, [UInt8])] = []
+        var index = 0
+        while index + 1 < fields.count {
+            if let name = fields[index].text, let value = fields[index + 1].bytes { pairs.append((name, value)) }
+            index += 2
+        }
+        var record = ValueObject()
+        if let valueField = source.valueField {
+            let raw = Value.object(ValueObject(pairs.map { ($0.0, Value.string(String(decoding: $0.1, as: UTF8.self))) }))
+            guard let value = pairs.first(where: { $0.0 == valueField })?.1 else {
+                return .failure(Refusal(record: raw, reason: "entry \(id) has no field '\(valueField)'"))
+            }
+            do {
+                guard case .object(let object) = try JSONParser.parse(value) else {
+                    return .failure(Refusal(record: raw, reason: "entry \(id): field '\(valueField)' is not a JSON object"))
+                }
+                record = object
+            } catch {
+                return .failure(Refusal(record: raw, reason: "entry \(id): field '\(valueField)' is not JSON: \(error.message) at byte \(error.offset)"))
+            }
+        } else {
+            for (name, value) in pairs { record[name] = .string(String(decoding: value, as: UTF8.self)) }
+        }
+        if let idField = source.idField { record[idField] = .string(id) }
+        return .success(record)
+    }
+
+    /// Acknowledges every entry the read delivered, the refused ones too (they are in the
+    /// dead-letter queue now and must not block the group).
+    func targetCommitted() async throws {
+        var index = 0
+        while index < delivered.count {
+            let ids = delivered[index..<min(index + 1000, delivered.count)]
+            _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + ids, extra: .zero)
+            index += ids.count
+        }
+        delivered.removeAll()
+    }
+}

@@ -1,0 +1,107 @@
+import Logging
+import SluiceCore
+import SluiceRedisWire
+
+/// Reads a Redis stream through a consumer group: the entries this consumer was given but never
+/// acknowledged (a run that failed), then entries another consumer left pending for longer than
+/// `claimIdleMs` (taken over with `XAUTOCLAIM`), then new ones (`XREADGROUP … >`), until
+/// `maxRecords` or until no new entry arrives within `blockMs`. The entries are acknowledged
+/// (`XACK`) only after the target committed, so a failed or killed run leaves them pending and
+/// the next run reads them again: at-least-once, exactly-once in effect with an upsert target.
+public struct RedisStreamSource: Source {
+    public static let type = "redis_stream"
+
+    /// `source.config` of a Redis stream source.
+    public struct Config: Decodable, Sendable {
+        public var url: String
+        public var stream: String
+        public var group: String
+        public var consumer: String?
+        public var start: String?
+        public var valueField: String?
+        public var idField: String?
+        public var maxRecords: Int?
+        public var blockMs: Int?
+        public var claimIdleMs: Int?
+        public var connectTimeoutMs: Int?
+        public var timeoutMs: Int?
+    }
+
+    let url: RedisURL
+    let stream: String
+    let group: String
+    let consumer: String
+    let start: String
+    let valueField: String?
+    let idField: String?
+    let maxRecords: Int?
+    let blockMs: Int
+    var block: Duration { .milliseconds(blockMs) }
+    let claimIdleMs: Int
+    let connectTimeout: Duration
+    let commandTimeout: Duration
+    let context: ComponentContext
+
+    public init(config: Config, context: ComponentContext) throws {
+        url = try RedisURL(parsing: config.url)
+        func name(_ value: String, _ key: String) throws -> String {
+            guard !value.isEmpty, value.utf8.count <= 1024 else { throw SpecError(path: key, "must be 1 to 1024 bytes long") }
+            return value
+        }
+        stream = try name(config.stream, "stream")
+        group = try name(config.group, "group")
+        consumer = try name(config.consumer ?? "sluice", "consumer")
+        start = config.start ?? "0"
+        guard start == "0" || start == "$" || RedisStreamID(start) != nil else {
+            throw SpecError(path: "start", "expected 0 (the whole stream), $ (new entries only) or an entry ID like 1700000000000-0, got '\(start)'")
+        }
+        valueField = config.valueField
+        idField = config.idField
+        if let maxRecords = config.maxRecords, maxRecords < 1 { throw SpecError(path: "maxRecords", "must be at least 1, got \(maxRecords)") }
+        maxRecords = config.maxRecords
+        blockMs = try Self.milliseconds(config.blockMs, "blockMs", default: 1000, range: 1...3_600_000)
+        claimIdleMs = try Self.milliseconds(config.claimIdleMs, "claimIdleMs", default: 60_000, range: 0...86_400_000)
+        connectTimeout = .milliseconds(try Self.milliseconds(config.connectTimeoutMs, "connectTimeoutMs", default: 10_000, range: 1...3_600_000))
+        commandTimeout = .milliseconds(try Self.milliseconds(config.timeoutMs, "timeoutMs", default: 30_000, range: 1...3_600_000))
+        self.context = context
+    }
+
+    static func milliseconds(_ value: Int?, _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        let value = value ?? fallback
+        guard range.contains(value) else { throw SpecError(path: key, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)") }
+        return value
+    }
+
+    public var location: String { "redis_stream:\(url.shown)/\(stream)" }
+
+    public func open() async throws -> any BatchReader {
+        let connection: RedisConnection
+        do {
+            connection = try await RedisConnection.connect(url.configuration(connectTimeout: connectTimeout, commandTimeout: commandTimeout))
+        } catch {
+            throw ConnectorError.remote("\(location): \(error)")
+        }
+        do {
+            _ = try await connection.send(RESPCommand(["XGROUP", "CREATE", stream, group, start, "MKSTREAM"]))
+        } catch let error as RedisError where error.serverCode == "BUSYGROUP" {
+            // The group exists: it goes on from where it was.
+        } catch {
+            await connection.close()
+            throw ConnectorError.remote("\(location): could not create consumer group '\(group)': \(error)")
+        }
+        return RedisStreamReader(source: self, connection: connection)
+    }
+}
+
+/// A stream entry ID (`1700000000000-0`).
+struct RedisStreamID {
+    var milliseconds: UInt64
+    var sequence: UInt64
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let milliseconds = UInt64(parts[0]), let sequence = UInt64(parts[1]) else { return nil }
+        self.milliseconds = milliseconds
+        self.sequence = sequence
+    }
+}
