@@ -30,9 +30,11 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let batch = unwrapOutboundIn(data)
-        if let failure {
-            batch.promise.fail(failure)
-            promise?.fail(failure)
+        if failure != nil {
+            // The reason went to the commands that were waiting; later ones only learn the end.
+            let closed = RedisError.connection("the connection to the Redis server is closed")
+            batch.promise.fail(closed)
+            promise?.fail(closed)
             return
         }
         var buffer = context.channel.allocator.buffer(capacity: 64 * batch.commands.count)

@@ -13,20 +13,16 @@ final class RedisStreamReader: CommitAwareReader {
     }
 
     private let source: RedisStreamSource
-    private let connection: RedisConnection
+    private let lease: RedisConnectionLease
+    private var connection: RedisConnection { lease.connection }
     private var phase: Phase = .own(after: Array("0".utf8))
     private var delivered: [[UInt8]] = []
     private var records = 0
     private var position = 0
 
-    init(source: RedisStreamSource, connection: RedisConnection) {
+    init(source: RedisStreamSource, lease: RedisConnectionLease) {
         self.source = source
-        self.connection = connection
-    }
-
-    deinit {
-        let connection = connection
-        Task { await connection.close() }
+        self.lease = lease
     }
 
     private var room: Int {
@@ -89,7 +85,7 @@ final class RedisStreamReader: CommitAwareReader {
 
     private func command(_ arguments: [[UInt8]], extra: Duration) async throws -> RESPValue {
         do {
-            return try await connection.send(RESPCommand(arguments), timeout: source.commandTimeout + extra)
+            return try await connection.send(RESPCommand(arguments), timeout: source.endpoint.commandTimeout + extra)
         } catch let error as RedisError {
             throw ConnectorError.remote("\(source.location): \(error)")
         }

@@ -27,7 +27,7 @@ public struct RedisStreamSource: Source {
         public var timeoutMs: Int?
     }
 
-    let url: RedisURL
+    let endpoint: RedisEndpoint
     let stream: String
     let group: String
     let consumer: String
@@ -38,12 +38,10 @@ public struct RedisStreamSource: Source {
     let blockMs: Int
     var block: Duration { .milliseconds(blockMs) }
     let claimIdleMs: Int
-    let connectTimeout: Duration
-    let commandTimeout: Duration
     let context: ComponentContext
 
     public init(config: Config, context: ComponentContext) throws {
-        url = try RedisURL(parsing: config.url)
+        endpoint = try RedisEndpoint(url: config.url, connectTimeoutMs: config.connectTimeoutMs, timeoutMs: config.timeoutMs)
         func name(_ value: String, _ key: String) throws -> String {
             guard !value.isEmpty, value.utf8.count <= 1024 else { throw SpecError(path: key, "must be 1 to 1024 bytes long") }
             return value
@@ -59,28 +57,15 @@ public struct RedisStreamSource: Source {
         idField = config.idField
         if let maxRecords = config.maxRecords, maxRecords < 1 { throw SpecError(path: "maxRecords", "must be at least 1, got \(maxRecords)") }
         maxRecords = config.maxRecords
-        blockMs = try Self.milliseconds(config.blockMs, "blockMs", default: 1000, range: 1...3_600_000)
-        claimIdleMs = try Self.milliseconds(config.claimIdleMs, "claimIdleMs", default: 60_000, range: 0...86_400_000)
-        connectTimeout = .milliseconds(try Self.milliseconds(config.connectTimeoutMs, "connectTimeoutMs", default: 10_000, range: 1...3_600_000))
-        commandTimeout = .milliseconds(try Self.milliseconds(config.timeoutMs, "timeoutMs", default: 30_000, range: 1...3_600_000))
+        blockMs = try RedisEndpoint.bounded(config.blockMs, "blockMs", default: 1000, range: 1...3_600_000)
+        claimIdleMs = try RedisEndpoint.bounded(config.claimIdleMs, "claimIdleMs", default: 60_000, range: 0...86_400_000)
         self.context = context
     }
 
-    static func milliseconds(_ value: Int?, _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        let value = value ?? fallback
-        guard range.contains(value) else { throw SpecError(path: key, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)") }
-        return value
-    }
-
-    public var location: String { "redis_stream:\(url.shown)/\(stream)" }
+    public var location: String { "redis_stream:\(endpoint.url.shown)/\(stream)" }
 
     public func open() async throws -> any BatchReader {
-        let connection: RedisConnection
-        do {
-            connection = try await RedisConnection.connect(url.configuration(connectTimeout: connectTimeout, commandTimeout: commandTimeout))
-        } catch {
-            throw ConnectorError.remote("\(location): \(error)")
-        }
+        let connection = try await endpoint.connect(location: location)
         do {
             _ = try await connection.send(RESPCommand(["XGROUP", "CREATE", stream, group, start, "MKSTREAM"]))
         } catch let error as RedisError where error.serverCode == "BUSYGROUP" {
@@ -89,7 +74,7 @@ public struct RedisStreamSource: Source {
             await connection.close()
             throw ConnectorError.remote("\(location): could not create consumer group '\(group)': \(error)")
         }
-        return RedisStreamReader(source: self, connection: connection)
+        return RedisStreamReader(source: self, lease: RedisConnectionLease(connection))
     }
 }
 

@@ -24,39 +24,30 @@ public struct RedisStreamTarget: Target {
         public var timeoutMs: Int?
     }
 
-    let url: RedisURL
+    let endpoint: RedisEndpoint
     let stream: String
     let valueField: String?
     let maxLen: Int?
     let atomic: Bool
     let maxTransactionBytes: Int
-    let connectTimeout: Duration
-    let commandTimeout: Duration
+    var commandTimeout: Duration { endpoint.commandTimeout }
 
     public init(config: Config, context: ComponentContext) throws {
-        url = try RedisURL(parsing: config.url)
+        endpoint = try RedisEndpoint(url: config.url, connectTimeoutMs: config.connectTimeoutMs, timeoutMs: config.timeoutMs)
         guard !config.stream.isEmpty, config.stream.utf8.count <= 1024 else { throw SpecError(path: "stream", "must be 1 to 1024 bytes long") }
         stream = config.stream
         valueField = config.valueField
         if let maxLen = config.maxLen, maxLen < 1 { throw SpecError(path: "maxLen", "must be at least 1, got \(maxLen)") }
         maxLen = config.maxLen
         atomic = config.atomic ?? true
-        maxTransactionBytes = try RedisStreamSource.milliseconds(
+        maxTransactionBytes = try RedisEndpoint.bounded(
             config.maxTransactionBytes, "maxTransactionBytes", default: 256 << 20, range: 1024...(4 << 30))
-        connectTimeout = .milliseconds(
-            try RedisStreamSource.milliseconds(config.connectTimeoutMs, "connectTimeoutMs", default: 10_000, range: 1...3_600_000))
-        commandTimeout = .milliseconds(try RedisStreamSource.milliseconds(config.timeoutMs, "timeoutMs", default: 30_000, range: 1...3_600_000))
     }
 
-    public var location: String { "redis_stream:\(url.shown)/\(stream)" }
+    public var location: String { "redis_stream:\(endpoint.url.shown)/\(stream)" }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
-        let connection: RedisConnection
-        do {
-            connection = try await RedisConnection.connect(url.configuration(connectTimeout: connectTimeout, commandTimeout: commandTimeout))
-        } catch {
-            throw ConnectorError.remote("\(location): \(error)")
-        }
+        let connection = try await endpoint.connect(location: location)
         do {
             // A key of another type would make every XADD fail inside the transaction.
             let type = try await connection.send(RESPCommand(["TYPE", stream])).text ?? ""
@@ -70,7 +61,7 @@ public struct RedisStreamTarget: Target {
             await connection.close()
             throw error
         }
-        return RedisStreamWriter(target: self, connection: connection)
+        return RedisStreamWriter(target: self, lease: RedisConnectionLease(connection))
     }
 
     /// The `XADD` of one record.
@@ -98,18 +89,14 @@ public struct RedisStreamTarget: Target {
 /// One load into a Redis stream (see ``RedisStreamTarget``).
 final class RedisStreamWriter: TargetWriter {
     private let target: RedisStreamTarget
-    private let connection: RedisConnection
+    private let lease: RedisConnectionLease
+    private var connection: RedisConnection { lease.connection }
     private var held: [RESPCommand] = []
     private var heldBytes = 0
 
-    init(target: RedisStreamTarget, connection: RedisConnection) {
+    init(target: RedisStreamTarget, lease: RedisConnectionLease) {
         self.target = target
-        self.connection = connection
-    }
-
-    deinit {
-        let connection = connection
-        Task { await connection.close() }
+        self.lease = lease
     }
 
     func write(_ batch: RecordBatch) async throws -> Int {

@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceCore
@@ -66,19 +67,5 @@ import Testing
     static func string(_ random: inout SplitMix) -> String {
         let pieces = ["a", "b", "[", "]", "{", "}", ",", ":", #"\""#, #"\\"#, #"\/"#, #"\u005d"#, "é", "€", "𝄞", " ", #"\n"#]
         return "\"" + (0..<random.below(41)).map { _ in pieces[random.below(pieces.count)] }.joined() + "\""
-    }
-
-    /// A small seeded generator, so a failure names a round that can be replayed.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     }
 }
