@@ -210,7 +210,8 @@ let package = Package(
             name: "SluiceFuzzing",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine", "SluiceCodecs", "SluiceParquet",
-                "SluiceAvro", "SluiceXLSX",
+                "SluiceAvro", "SluiceXLSX", "SluiceRedisWire",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -240,7 +241,7 @@ if Context.environment["SLUICE_FUZZ"] == "1" {
         .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
     for name in [
         "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro", "FuzzXLSX",
-        "FuzzCodecs",
+        "FuzzCodecs", "FuzzRESP",
     ] {
         package.targets.append(
             .executableTarget(

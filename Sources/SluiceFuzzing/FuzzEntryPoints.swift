@@ -47,10 +47,14 @@ public enum FuzzEntryPoints {
     /// The decompressors (the first byte picks snappy, zstd, lz4_raw, gzip or deflate).
     public static func codecs(_ bytes: [UInt8]) -> FuzzReport { CodecFuzzing.run(bytes) }
 
+    /// The Redis reply parser (RESP2), the bytes a hostile server could send: read whole and
+    /// read a byte at a time, the same replies and the same error.
+    public static func resp(_ bytes: [UInt8]) -> FuzzReport { RESPFuzzing.run(bytes) }
+
     /// Every entry point by the name of its corpus folder (`Fuzz/Corpus/<name>`) and target.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> FuzzReport)] = [
         ("json", json), ("csv", csv), ("ndjson", ndjson), ("json-document", jsonDocument), ("expression", expression),
         ("job-spec", jobSpec), ("cron", cron), ("parquet", parquet), ("avro", avro), ("xlsx", xlsx),
-        ("codecs", codecs),
+        ("codecs", codecs), ("resp", resp),
     ]
 }
