@@ -17,6 +17,9 @@ final class RedisStreamReader: CommitAwareReader {
     private var connection: RedisConnection { lease.connection }
     private var phase: Phase = .own(after: Array("0".utf8))
     private var delivered: [[UInt8]] = []
+    /// The IDs handed on in this read: an entry of this read claimed again (it went idle for
+    /// `claimIdleMs` while the read went on) is not read twice.
+    private var deliveredIDs: Set<[UInt8]> = []
     private var records = 0
     private var position = 0
 
@@ -102,6 +105,7 @@ final class RedisStreamReader: CommitAwareReader {
             guard let parts = entry.elements, parts.count == 2, let id = parts[0].bytes else {
                 throw ConnectorError.remote("\(source.location): a stream entry of an unexpected shape")
             }
+            guard deliveredIDs.insert(id).inserted else { continue }
             delivered.append(id)
             guard let fields = parts[1].elements else { continue }
             position += 1
@@ -165,5 +169,6 @@ final class RedisStreamReader: CommitAwareReader {
             index += ids.count
         }
         delivered.removeAll()
+        deliveredIDs.removeAll()
     }
 }

@@ -5,7 +5,8 @@ extension RedisStreamTarget {
         summary: """
             Appends records to a Redis stream with `XADD`, trimmed to about `maxLen` entries when \
             set: a record's fields become the entry's fields (text as it is, other values as JSON, \
-            nulls left out), or with `valueField` the whole record is JSON in that one field. By \
+            nulls left out; a record with no field left is added as `_empty: 1`, since an entry \
+            needs one), or with `valueField` the whole record is JSON in that one field. By \
             default the load is all or nothing: the entries are held until the job commits, then \
             added in one `MULTI`/`EXEC` transaction of at most `maxTransactionBytes`, so a failed \
             job adds none. With `atomic: false` each batch is added as it comes and a failed job \

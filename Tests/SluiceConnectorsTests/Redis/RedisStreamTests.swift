@@ -70,6 +70,19 @@ import Testing
         #expect(try await Self.read(try Self.source(config)).ids == [])
     }
 
+    /// Entries this consumer reads again from its own pending list are idle enough to be
+    /// claimed too (`claimIdleMs: 0`): the read still hands each on once.
+    @Test func anEntryIsReadOncePerRunEvenWhenItCouldBeClaimedAgain() async throws {
+        let server = try await RedisTestServer.start()
+        try await Self.add(server, "orders", ids: 1...5)
+        let config: Value = ["url": .string(server.url), "stream": "orders", "group": "etl", "valueField": "data", "blockMs": 100, "claimIdleMs": 0]
+        #expect(try await Self.read(try Self.source(config)).ids == Array(1...5))
+        let again = try await Self.read(try Self.source(config))
+        #expect(again.ids == Array(1...5))
+        try await again.reader.targetCommitted()
+        #expect(try await Self.pending(server, "orders", "etl") == 0)
+    }
+
     /// A message that is not JSON goes to the dead-letter queue with its entry ID, and is
     /// acknowledged with the others so it cannot block the group.
     @Test func aPoisonMessageGoesToTheDeadLetterQueueAndIsAcknowledged() async throws {
