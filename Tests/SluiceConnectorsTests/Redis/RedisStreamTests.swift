@@ -70,6 +70,23 @@ import Testing
         #expect(try await Self.read(try Self.source(config)).ids == [])
     }
 
+    /// The broker killed (SIGKILL) after a read and before its commit, then restarted: the
+    /// entries are still pending and the next run reads every one of them, once.
+    @Test func aBrokerKilledBeforeTheCommitLosesNothing() async throws {
+        let server = try await RedisTestServer.start()
+        try await Self.add(server, "orders", ids: 1...20)
+        let config: Value = ["url": .string(server.url), "stream": "orders", "group": "etl", "valueField": "data", "blockMs": 100]
+        let interrupted = try await Self.read(try Self.source(config))
+        #expect(interrupted.ids == Array(1...20))
+        try await server.restart()
+        await #expect(throws: ConnectorError.self) { try await interrupted.reader.targetCommitted() }
+        #expect(try await Self.pending(server, "orders", "etl") == 20)
+        let again = try await Self.read(try Self.source(config))
+        #expect(again.ids == Array(1...20))
+        try await again.reader.targetCommitted()
+        #expect(try await Self.pending(server, "orders", "etl") == 0)
+    }
+
     /// Entries this consumer reads again from its own pending list are idle enough to be
     /// claimed too (`claimIdleMs: 0`): the read still hands each on once.
     @Test func anEntryIsReadOncePerRunEvenWhenItCouldBeClaimedAgain() async throws {
