@@ -88,7 +88,8 @@ final class ServerHarness: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        // A hang guard only: under the whole suite on two cores the server may take minutes.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         let text = String(buffer: buffer)
         let json = text.isEmpty ? Value.null : (try? JSONParser.parse(text)) ?? .string(text)

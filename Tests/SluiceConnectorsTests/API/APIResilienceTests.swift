@@ -99,11 +99,11 @@ import Testing
     @Test func aStalledSlowOrCutAnswerIsRetried() async throws {
         let server = try await LoopbackServer.api()
         let stalled = try await APITest.read([
-            "url": .string("\(server.base)/stall?stalls=1&seconds=3"), "timeoutMs": 400, "retry": Self.immediate,
+            "url": .string("\(server.base)/stall?stalls=1&seconds=20"), "timeoutMs": 3000, "retry": Self.immediate,
             "pagination": ["type": "page", "prefetch": 0, "maxPages": 1],
         ])
         #expect(stalled.ids == Array(1...10))
-        let slow = try await APITest.read(["url": .string("\(server.base)/slow?slow=1&seconds=3"), "timeoutMs": 400, "retry": Self.immediate])
+        let slow = try await APITest.read(["url": .string("\(server.base)/slow?slow=1&seconds=20"), "timeoutMs": 3000, "retry": Self.immediate])
         #expect(slow.ids == [1, 2, 3, 4])
         let cut = try await APITest.read([
             "url": .string("\(server.base)/cut?cuts=1"), "recordsPath": "data", "pagination": ["type": "page", "prefetch": 0, "maxPages": 1], "retry": Self.immediate,

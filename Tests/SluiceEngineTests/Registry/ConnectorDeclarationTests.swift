@@ -33,11 +33,13 @@ import Testing
         Connector(.source, PostgresCDCSource.type, PostgresCDCSource.self),
         Connector(.source, SSESource.type, SSESource.self),
         Connector(.source, WebSocketSource.type, WebSocketSource.self),
+        Connector(.source, RedisStreamSource.type, RedisStreamSource.self),
         Connector(.target, FileTarget.type, FileTarget.self),
         Connector(.target, SQLiteTarget.type, SQLiteTarget.self),
         Connector(.target, MySQLTarget.type, MySQLTarget.self),
         Connector(.target, PostgresTarget.type, PostgresTarget.self),
         Connector(.target, HTTPTarget.type, HTTPTarget.self),
+        Connector(.target, RedisStreamTarget.type, RedisStreamTarget.self),
     ]
 
     /// Declared keys (dotted paths) that no example config reaches, with the reason; every
