@@ -48,6 +48,8 @@ final class HTTPAnswerCollector: HTTPClientResponseDelegate {
     /// Arms the head deadline as soon as the task exists (the first call made on the event loop
     /// is the request head being sent, which follows the connection).
     func arm(_ task: HTTPClient.Task<Collected>) {
+        // A head that already arrived needs no timer (it would only hold the task until the deadline).
+        guard head == nil else { return }
         let timer = task.eventLoop.scheduleTask(deadline: headDeadline) { [weak self] in
             guard let self, self.head == nil else { return }
             task.fail(reason: HTTPClientError.deadlineExceeded)

@@ -16,10 +16,9 @@ final class RedisStreamReader: CommitAwareReader {
     private let lease: RedisConnectionLease
     private var connection: RedisConnection { lease.connection }
     private var phase: Phase = .own(after: Array("0".utf8))
-    private var delivered: [[UInt8]] = []
-    /// The IDs handed on in this read: an entry of this read claimed again (it went idle for
-    /// `claimIdleMs` while the read went on) is not read twice.
-    private var deliveredIDs: Set<[UInt8]> = []
+    /// The IDs this read delivered, to acknowledge after the commit; an entry of this read
+    /// claimed again (it went idle for `claimIdleMs` while the read went on) is not read twice.
+    private var delivered: Set<[UInt8]> = []
     private var records = 0
     private var position = 0
 
@@ -105,8 +104,7 @@ final class RedisStreamReader: CommitAwareReader {
             guard let parts = entry.elements, parts.count == 2, let id = parts[0].bytes else {
                 throw ConnectorError.remote("\(source.location): a stream entry of an unexpected shape")
             }
-            guard deliveredIDs.insert(id).inserted else { continue }
-            delivered.append(id)
+            guard delivered.insert(id).inserted else { continue }
             guard let fields = parts[1].elements else { continue }
             position += 1
             let idText = String(decoding: id, as: UTF8.self)
@@ -162,13 +160,13 @@ final class RedisStreamReader: CommitAwareReader {
     /// Acknowledges every entry the read delivered, the refused ones too (they are in the
     /// dead-letter queue now and must not block the group).
     func targetCommitted() async throws {
+        let ids = Array(delivered)
         var index = 0
-        while index < delivered.count {
-            let ids = delivered[index..<min(index + 1000, delivered.count)]
-            _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + ids, extra: .zero)
-            index += ids.count
+        while index < ids.count {
+            let chunk = ids[index..<min(index + 1000, ids.count)]
+            _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + chunk, extra: .zero)
+            index += chunk.count
         }
         delivered.removeAll()
-        deliveredIDs.removeAll()
     }
 }
