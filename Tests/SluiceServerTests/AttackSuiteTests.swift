@@ -246,7 +246,7 @@ import Testing
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await patientClient.execute(request, timeout: .seconds(600))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         return Answer(status: Int(response.status.code), headers: response.headers, text: text)
     }

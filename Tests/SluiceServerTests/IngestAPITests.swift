@@ -13,7 +13,7 @@ extension ServerHarness {
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        let response = try await patientClient.execute(request, timeout: .seconds(600))
         let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
         let json = text.isEmpty ? Value.null : (try? JSONParser.parse(text)) ?? .string(text)
         return Reply(status: Int(response.status.code), json: json, text: text)

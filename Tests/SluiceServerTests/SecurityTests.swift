@@ -121,7 +121,7 @@ import Testing
         request.method = .POST
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await patientClient.execute(request, timeout: .seconds(600))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         return (Int(response.status.code), (try? JSONParser.parse(text)) ?? .null)
     }

@@ -89,13 +89,20 @@ final class ServerHarness: Sendable {
             request.body = .bytes(ByteBuffer(string: body))
         }
         // A hang guard only: under the whole suite on two cores the server may take minutes.
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let response = try await patientClient.execute(request, timeout: .seconds(600))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         let text = String(buffer: buffer)
         let json = text.isEmpty ? Value.null : (try? JSONParser.parse(text)) ?? .string(text)
         return Reply(status: Int(response.status.code), json: json, text: text)
     }
 }
+
+/// The client of the server tests' requests. `HTTPClient.shared` gives up when no byte arrives
+/// for 90 s, which CPU-bound tests running beside a server test on two cores can exceed; this
+/// one waits as long as the request deadline. Never shut down: it lives as long as the process.
+let patientClient = HTTPClient(
+    eventLoopGroupProvider: .singleton,
+    configuration: HTTPClient.Configuration(timeout: HTTPClient.Configuration.Timeout(connect: .seconds(600), read: .seconds(600))))
 
 /// A stand-in for the examples' `api.example.com`: serves `/customers` (bearer token required)
 /// and `/sales` on a free loopback port.

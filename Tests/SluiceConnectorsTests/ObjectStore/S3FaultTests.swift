@@ -317,8 +317,10 @@ struct S3FaultProxy {
         let proxy = try await S3FaultProxy.start()
         try await withAsyncCleanup {
             // The second range is held until the object is gone, so which range fails is certain.
-            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", skip: 1, count: 1, action: "hold", seconds: 60))
-            let source = try Self.source("s3://\(bucket)/big.ndjson", proxy.storage(retries: 0, parallelism: 1))
+            // Hold and client timeout are long: under the whole suite the delete (a Python run)
+            // may wait minutes for its turn, and a timed-out range would fail for another reason.
+            try await proxy.arm(S3FaultProxy.Fault(method: "GET", kind: "GetObject", skip: 1, count: 1, action: "hold", seconds: 1800))
+            let source = try Self.source("s3://\(bucket)/big.ndjson", proxy.storage(retries: 0, parallelism: 1, timeoutSeconds: 1800))
             let reader = try await source.open()
             let first = try #require(try await reader.next())
             #expect(first.batch.count > 0)
