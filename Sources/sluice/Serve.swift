@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
         }
         let store = try await SQLiteStateStore.open(path: settings.statePath)
         let service = JobService(store: store, planner: env.planner, runSettings: RunSettings(settings), logger: env.logger)
-        try await service.recoverInterruptedJobs()
+        try await service.recoverInterruptedJobs(resumeContinuous: true)
         let logger = env.logger
         let coordinator = ScheduleCoordinator(
             service: service, maxConcurrentJobs: settings.maxConcurrentJobs, logger: logger)

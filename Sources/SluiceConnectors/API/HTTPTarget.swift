@@ -157,3 +157,8 @@ final class HTTPTargetWriter: RejectingTargetWriter {
         return String(message[range.upperBound...].drop { $0 != " " }.dropFirst())
     }
 }
+
+extension HTTPTarget: ContinuingTarget {
+    /// Every micro-batch is sent the same way: an endpoint only ever adds what it is sent.
+    public func continuing() throws -> any Target { self }
+}

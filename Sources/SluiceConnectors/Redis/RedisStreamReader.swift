@@ -2,6 +2,13 @@ import SluiceCore
 import SluiceRedisWire
 
 /// One read of a Redis stream through its consumer group (see ``RedisStreamSource``).
+///
+/// A continuous read never ends by itself: when nothing new arrives within `blockMs` it hands
+/// on an empty chunk (so the job can commit and notice a stop), it looks for other consumers'
+/// stale entries every `claimIdleMs`, and a lost connection is made again (for up to
+/// `reconnectTimeoutMs`) before the read goes on with this consumer's own pending entries:
+/// a reply the old connection never brought back leaves its entries pending here, and they
+/// are read from there rather than lost.
 final class RedisStreamReader: CommitAwareReader {
     /// Where the read is: this consumer's own pending entries, other consumers' stale ones,
     /// new ones, done.
@@ -13,8 +20,10 @@ final class RedisStreamReader: CommitAwareReader {
     }
 
     private let source: RedisStreamSource
-    private let lease: RedisConnectionLease
+    private var lease: RedisConnectionLease
     private var connection: RedisConnection { lease.connection }
+    /// When a continuous read last looked for other consumers' stale entries.
+    private var lastClaim = ContinuousClock.now
     private var phase: Phase = .own(after: Array("0".utf8))
     /// The IDs this read delivered, to acknowledge after the commit; an entry of this read
     /// claimed again (it went idle for `claimIdleMs` while the read went on) is not read twice.
@@ -34,6 +43,20 @@ final class RedisStreamReader: CommitAwareReader {
     }
 
     func next() async throws -> SourceChunk? {
+        while true {
+            do {
+                if let chunk = try await step() { return chunk }
+                if case .done = phase { return nil }
+            } catch is Reconnected {
+                // Entries a lost reply delivered are pending here now: read them first.
+                phase = .own(after: Array("0".utf8))
+            }
+        }
+    }
+
+    /// One step of the read: a chunk, or `nil` when this phase had nothing (and the read is
+    /// `done` when the whole read has ended).
+    private func step() async throws -> SourceChunk? {
         while true {
             if let maxRecords = source.maxRecords, records >= maxRecords { phase = .done }
             let entries: [RESPValue]
@@ -58,10 +81,19 @@ final class RedisStreamReader: CommitAwareReader {
                 entries = claimed
                 if entries.isEmpty { continue }
             case .new:
+                if source.isContinuous, ContinuousClock.now - lastClaim >= max(.milliseconds(source.claimIdleMs), .seconds(1)) {
+                    lastClaim = ContinuousClock.now
+                    phase = .claim(cursor: "0-0")
+                    continue
+                }
                 entries = try await read(after: Array(">".utf8), block: true)
                 if entries.isEmpty {
-                    phase = .done  // nothing new within blockMs: the read has caught up
-                    return nil
+                    // Nothing new within blockMs: the read has caught up.
+                    guard source.isContinuous else {
+                        phase = .done
+                        return nil
+                    }
+                    return SourceChunk(batch: RecordBatch(records: []))
                 }
             }
             return try chunk(of: entries)
@@ -89,7 +121,42 @@ final class RedisStreamReader: CommitAwareReader {
         do {
             return try await connection.send(RESPCommand(arguments), timeout: source.endpoint.commandTimeout + extra)
         } catch let error as RedisError {
-            throw ConnectorError.remote("\(source.location): \(error)")
+            switch error {
+            case .connection where source.isContinuous, .timeout where source.isContinuous:
+                try await reconnect(after: error)
+                throw Reconnected()
+            default:
+                throw ConnectorError.remote("\(source.location): \(error)")
+            }
+        }
+    }
+
+    /// The command's connection was lost and a new one is in place; what the command was for
+    /// starts again.
+    private struct Reconnected: Error {}
+
+    /// Connects again (a continuous read whose server restarted or whose connection broke),
+    /// trying with growing pauses for up to `reconnectTimeoutMs`.
+    private func reconnect(after error: RedisError) async throws {
+        let deadline = ContinuousClock.now + source.reconnectTimeout
+        var pause = Duration.milliseconds(50)
+        var last = "\(error)"
+        await connection.close()
+        while true {
+            try Task.checkCancellation()
+            do {
+                lease = try await source.connectToGroup()
+                return
+            } catch {
+                last = "\(error)"
+            }
+            guard ContinuousClock.now + pause < deadline else {
+                let ms = source.reconnectTimeout.components.seconds * 1000 + source.reconnectTimeout.components.attoseconds / 1_000_000_000_000_000
+                throw ConnectorError.remote(
+                    "\(source.location): the connection was lost (\(error)) and could not be made again within reconnectTimeoutMs (\(ms) ms): \(last)")
+            }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(2))
         }
     }
 
@@ -159,14 +226,40 @@ final class RedisStreamReader: CommitAwareReader {
 
     /// Acknowledges every entry the read delivered, the refused ones too (they are in the
     /// dead-letter queue now and must not block the group).
+    /// A lost connection is made again and the acknowledgement repeated (XACK of an entry
+    /// already acknowledged does nothing).
     func targetCommitted() async throws {
-        let ids = Array(delivered)
-        var index = 0
-        while index < ids.count {
-            let chunk = ids[index..<min(index + 1000, ids.count)]
-            _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + chunk, extra: .zero)
-            index += chunk.count
+        while !delivered.isEmpty {
+            let chunk = Array(delivered.prefix(1000))
+            do {
+                _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + chunk, extra: .zero)
+            } catch is Reconnected {
+                phase = .own(after: Array("0".utf8))
+                continue
+            }
+            for id in chunk { delivered.remove(id) }
         }
-        delivered.removeAll()
+    }
+
+    /// The group's lag: entries in the stream not yet delivered to the group (`XINFO GROUPS`;
+    /// `nil` when the server cannot tell, after entries were deleted from the middle).
+    func consumerLag() async throws -> Int? {
+        let reply: RESPValue
+        do {
+            reply = try await command(["XINFO", "GROUPS", source.stream])
+        } catch is Reconnected {
+            return nil
+        }
+        for group in reply.elements ?? [] {
+            let fields = group.elements ?? []
+            var info: [String: RESPValue] = [:]
+            var index = 0
+            while index + 1 < fields.count {
+                if let key = fields[index].text { info[key] = fields[index + 1] }
+                index += 2
+            }
+            if info["name"]?.text == source.group { return info["lag"]?.integer }
+        }
+        return nil
     }
 }

@@ -13,6 +13,8 @@ extension RedisStreamSource {
             target committed: a failed or killed run leaves them pending, and the next run reads \
             them again (at-least-once; exactly once in effect with an upsert target). Write the \
             password in the URL as `${env:NAME}`.
+
+            With `continuous: true` the job never ends by itself: it reads until it is stopped             (`POST /jobs/:id/stop`), commits in micro-batches and acknowledges each after its             commit, takes over other consumers' stale entries every `claimIdleMs`, and when the             connection is lost (the server restarted) it connects again for up to             `reconnectTimeoutMs` and reads its own pending entries first, so nothing the server             kept is lost.
             """,
         config: ObjectShape([
             .required("url", .text(format: "url"), "`redis://[user[:password]@]host[:port][/database]`."),
@@ -23,7 +25,9 @@ extension RedisStreamSource {
             .optional("valueField", .nonEmptyText, "The field holding each entry's record as a JSON object (without it the fields are the record)."),
             .optional("idField", .nonEmptyText, "A field added to each record with its entry ID."),
             .optional("maxRecords", .integer(1, Int(Int32.max)), "The read ends after this many entries."),
-            .optional("blockMs", .integer(1, 3_600_000), default: 1000, "The read ends when no new entry arrives within this many milliseconds."),
+            .optional("continuous", .boolean, default: false, "Read until the job is stopped, committing in micro-batches (see the job's `commitEvery`)."),
+            .optional("blockMs", .integer(1, 3_600_000), "The read ends when no new entry arrives within this many milliseconds (default 1000); continuous: how long one wait for new entries lasts (default 100)."),
+            .optional("reconnectTimeoutMs", .integer(0, 86_400_000), default: 60_000, "Continuous only: how long the reader keeps trying to connect again after the connection was lost."),
             .optional("claimIdleMs", .integer(0, 86_400_000), default: 60_000, "Entries pending with another consumer for this long are taken over."),
             .optional("connectTimeoutMs", .integer(1, 3_600_000), default: 10_000, "Milliseconds connecting and signing in may take."),
             .optional("timeoutMs", .integer(1, 3_600_000), default: 30_000, "Milliseconds any command may wait for its answer (besides blockMs)."),

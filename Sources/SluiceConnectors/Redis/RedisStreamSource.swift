@@ -8,6 +8,7 @@ import SluiceRedisWire
 /// `maxRecords` or until no new entry arrives within `blockMs`. The entries are acknowledged
 /// (`XACK`) only after the target committed, so a failed or killed run leaves them pending and
 /// the next run reads them again: at-least-once, exactly-once in effect with an upsert target.
+/// With `continuous` the read goes on until the job is stopped (see ``RedisStreamReader``).
 public struct RedisStreamSource: Source {
     public static let type = "redis_stream"
 
@@ -25,6 +26,8 @@ public struct RedisStreamSource: Source {
         public var claimIdleMs: Int?
         public var connectTimeoutMs: Int?
         public var timeoutMs: Int?
+        public var continuous: Bool?
+        public var reconnectTimeoutMs: Int?
     }
 
     let endpoint: RedisEndpoint
@@ -38,6 +41,10 @@ public struct RedisStreamSource: Source {
     let blockMs: Int
     var block: Duration { .milliseconds(blockMs) }
     let claimIdleMs: Int
+    /// Whether the read goes on until the job is stopped (see ``Source/isContinuous``).
+    public let isContinuous: Bool
+    /// How long a continuous read tries to connect again after losing the connection.
+    let reconnectTimeout: Duration
     let context: ComponentContext
 
     public init(config: Config, context: ComponentContext) throws {
@@ -57,7 +64,15 @@ public struct RedisStreamSource: Source {
         idField = config.idField
         if let maxRecords = config.maxRecords, maxRecords < 1 { throw SpecError(path: "maxRecords", "must be at least 1, got \(maxRecords)") }
         maxRecords = config.maxRecords
-        blockMs = try RedisEndpoint.bounded(config.blockMs, "blockMs", default: 1000, range: 1...3_600_000)
+        isContinuous = config.continuous ?? false
+        if isContinuous, config.maxRecords != nil {
+            throw SpecError(path: "maxRecords", "ends the read, and a continuous read goes on until the job is stopped; remove maxRecords or continuous")
+        }
+        if !isContinuous, config.reconnectTimeoutMs != nil {
+            throw SpecError(path: "reconnectTimeoutMs", "applies with continuous: true only (a batch read fails when the connection is lost, and its next run reads the entries again)")
+        }
+        blockMs = try RedisEndpoint.bounded(config.blockMs, "blockMs", default: isContinuous ? 100 : 1000, range: 1...3_600_000)
+        reconnectTimeout = .milliseconds(try RedisEndpoint.bounded(config.reconnectTimeoutMs, "reconnectTimeoutMs", default: 60_000, range: 0...86_400_000))
         claimIdleMs = try RedisEndpoint.bounded(config.claimIdleMs, "claimIdleMs", default: 60_000, range: 0...86_400_000)
         self.context = context
     }
@@ -65,6 +80,12 @@ public struct RedisStreamSource: Source {
     public var location: String { "redis_stream:\(endpoint.url.shown)/\(stream)" }
 
     public func open() async throws -> any BatchReader {
+        RedisStreamReader(source: self, lease: try await connectToGroup())
+    }
+
+    /// A connection to the server with the consumer group in place (created at `start` with
+    /// the stream when missing; an existing group goes on from where it was).
+    func connectToGroup() async throws -> RedisConnectionLease {
         let connection = try await endpoint.connect(location: location)
         do {
             _ = try await connection.send(RESPCommand(["XGROUP", "CREATE", stream, group, start, "MKSTREAM"]))
@@ -74,7 +95,7 @@ public struct RedisStreamSource: Source {
             await connection.close()
             throw ConnectorError.remote("\(location): could not create consumer group '\(group)': \(error)")
         }
-        return RedisStreamReader(source: self, lease: RedisConnectionLease(connection))
+        return RedisConnectionLease(connection)
     }
 }
 

@@ -147,3 +147,8 @@ final class RedisStreamWriter: TargetWriter {
         for case .error(let message) in replies { throw ConnectorError.remote("\(target.location): an entry was refused: \(message)") }
     }
 }
+
+extension RedisStreamTarget: ContinuingTarget {
+    /// Every micro-batch adds entries to the stream (one `MULTI`/`EXEC` each when atomic).
+    public func continuing() throws -> any Target { self }
+}

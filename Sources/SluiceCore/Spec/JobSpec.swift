@@ -19,10 +19,14 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var schema: SchemaSpec?
     /// Milliseconds the run may take before it is stopped (the server's limit caps it).
     public var timeoutMs: Int64?
+    /// A continuous job commits a micro-batch at least every this many records.
+    public var commitEvery: Int?
+    /// A continuous job commits a micro-batch at most this many milliseconds after its first record.
+    public var commitIntervalMs: Int64?
 
     public init(
         id: String? = nil, name: String, source: SourceSpec, transforms: [TransformSpec] = [],
-        target: TargetSpec, schema: SchemaSpec? = nil, timeoutMs: Int64? = nil
+        target: TargetSpec, schema: SchemaSpec? = nil, timeoutMs: Int64? = nil, commitEvery: Int? = nil, commitIntervalMs: Int64? = nil
     ) {
         self.id = id
         self.name = name
@@ -31,10 +35,12 @@ public struct JobSpec: Codable, Sendable, Equatable {
         self.target = target
         self.schema = schema
         self.timeoutMs = timeoutMs
+        self.commitEvery = commitEvery
+        self.commitIntervalMs = commitIntervalMs
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, source, transforms, target, schema, timeoutMs
+        case id, name, source, transforms, target, schema, timeoutMs, commitEvery, commitIntervalMs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +52,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
         target = try c.decode(TargetSpec.self, forKey: .target)
         schema = try c.decodeIfPresent(SchemaSpec.self, forKey: .schema)
         timeoutMs = try c.decodeIfPresent(Int64.self, forKey: .timeoutMs)
+        commitEvery = try c.decodeIfPresent(Int.self, forKey: .commitEvery)
+        commitIntervalMs = try c.decodeIfPresent(Int64.self, forKey: .commitIntervalMs)
     }
 
     /// The schema records are validated against: the source's, else the job's.

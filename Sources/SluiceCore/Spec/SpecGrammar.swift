@@ -78,7 +78,14 @@ public struct SpecGrammar: Sendable {
         .optional("schema", .reference("schema"), "A job-level schema, used when the source has none."),
         .optional(
             "timeoutMs", .integer(1, 31_536_000_000),
-            "Milliseconds the run may take before it is stopped and fails, its target left untouched; SLUICE_JOB_TIMEOUT_S caps it."),
+            "Milliseconds the run may take before it is stopped and fails, its target left untouched; SLUICE_JOB_TIMEOUT_S caps it "
+                + "(a continuous job runs until stopped unless it sets this)."),
+        .optional(
+            "commitEvery", .integer(1, 10_000_000), default: .int(10_000),
+            "Continuous jobs only: a micro-batch is committed (and then acknowledged to the source) once it holds this many records."),
+        .optional(
+            "commitIntervalMs", .integer(10, 3_600_000), default: .int(500),
+            "Continuous jobs only: a micro-batch is committed at most this many milliseconds after its first record arrived."),
     ])
 
     /// A record schema: declared fields, required fields and strictness.

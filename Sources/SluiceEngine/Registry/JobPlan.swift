@@ -22,6 +22,9 @@ public struct JobPlan: Sendable {
     /// The values the spec's `${env:…}` references resolved to, scrubbed from every message
     /// of the run (its failure, dead-letter reasons, lineage names).
     public var secrets = SecretValues()
+    /// How the job commits when its source never ends (``Source/isContinuous``); `nil` for a
+    /// job that reads what is there and commits once.
+    public var microBatches: MicroBatchPlan?
 
     /// One transform of the plan.
     public struct Step: Sendable {
@@ -34,6 +37,20 @@ public struct JobPlan: Sendable {
         /// The configured transform.
         public let transform: PlannedTransform
     }
+}
+
+/// How a continuous job commits. A micro-batch ends at ``commitEvery`` records or
+/// ``commitInterval`` after its first record, whichever comes first; the target commits it,
+/// the service records its stats and dead letters, and only then is it acknowledged to the
+/// source. The first micro-batch writes to the plan's target, the later ones to
+/// ``laterTarget`` (see ``ContinuingTarget``).
+public struct MicroBatchPlan: Sendable {
+    /// Records that end a micro-batch.
+    public let commitEvery: Int
+    /// How long after its first record a micro-batch is committed at the latest.
+    public let commitInterval: Duration
+    /// The target the micro-batches after the first one write to.
+    public let laterTarget: any Target
 }
 
 /// How a job's source is read, decided by the planner from what the source can do.

@@ -165,6 +165,18 @@ public struct JobPlanner: Sendable {
             errors.append(unknown("target.type", "target type", spec.target.type, registry.targetTypes))
         }
 
+        var microBatches: MicroBatchPlan?
+        if let source, let target {
+            if source.isContinuous {
+                microBatches = Self.microBatchPlan(spec: spec, steps: steps, target: target, errors: &errors)
+            } else {
+                for (key, given) in [("commitEvery", spec.commitEvery != nil), ("commitIntervalMs", spec.commitIntervalMs != nil)] where given {
+                    errors.append(SpecError(
+                        path: key, "applies to continuous jobs only (a queue or stream source with continuous: true); this source reads what is there and ends"))
+                }
+            }
+        }
+
         guard errors.isEmpty, var source, let target else {
             throw JobPlanError(errors: errors.map { Self.scrubbed($0, secrets) }, forbidden: forbidden)
         }
@@ -187,7 +199,44 @@ public struct JobPlanner: Sendable {
         }
         return JobPlan(
             spec: spec, source: source, validator: validator, transforms: steps, target: target, read: read, write: write,
-            incrementalPushdown: pushdown, secrets: secrets)
+            incrementalPushdown: pushdown, secrets: secrets, microBatches: microBatches)
+    }
+
+    /// How a continuous job commits, or the reasons it cannot run: a step that holds records
+    /// until the input ends would never emit them, a watermark has nothing to cut (the source
+    /// keeps its own position), and the target must take micro-batches.
+    static func microBatchPlan(spec: JobSpec, steps: [JobPlan.Step], target: any Target, errors: inout [SpecError]) -> MicroBatchPlan? {
+        var problems: [SpecError] = []
+        for step in steps {
+            guard case .stateful = step.transform else { continue }
+            problems.append(SpecError(
+                path: step.path + ".operation",
+                "'\(step.operation)' holds records until the input ends, and a continuous job's input never ends; "
+                    + "run it in a batch job over what the continuous job wrote"))
+        }
+        if spec.source.incremental != nil {
+            problems.append(SpecError(
+                path: "source.incremental",
+                "a continuous source keeps its own position (acknowledged after each commit); remove incremental"))
+        }
+        var later: (any Target)?
+        if let continuing = target as? any ContinuingTarget {
+            do {
+                later = try continuing.continuing()
+            } catch let error as SpecError {
+                problems.append(error.prefixed("target.config"))
+            } catch {
+                problems.append(SpecError(path: "target", "\(error)"))
+            }
+        } else {
+            problems.append(SpecError(
+                path: "target.type",
+                "the \(spec.target.type) target cannot take a continuous job's micro-batches; use file (ndjson or csv), sqlite, postgres, mysql, http or redis_stream"))
+        }
+        errors += problems
+        guard problems.isEmpty, let later else { return nil }
+        return MicroBatchPlan(
+            commitEvery: spec.commitEvery ?? 10_000, commitInterval: .milliseconds(spec.commitIntervalMs ?? 500), laterTarget: later)
     }
 
     /// The conditions a filter that is the job's first step places on the source's records,

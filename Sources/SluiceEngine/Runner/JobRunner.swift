@@ -32,16 +32,21 @@ public struct JobRunner: Sendable {
         collectLoaded: Bool = false,
         watermark: Watermark? = nil,
         logger: Logger,
-        progress: (@Sendable (RunProgress) -> Void)? = nil
+        progress: (@Sendable (RunProgress) -> Void)? = nil,
+        continuous: ContinuousHooks? = nil
     ) async -> JobOutcome {
         var settings = settings
         var granted = 0
         var session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
+        session.hooks = continuous
+        session.logger = logger
         do {
             if let pool = settings.memoryPool {
                 granted = try await pool.reserve(settings.memoryLimitBytes)
                 settings.memoryLimitBytes = granted
                 session = RunSession(plan: plan, settings: settings, collectLoaded: collectLoaded, progress: progress)
+                session.hooks = continuous
+                session.logger = logger
             }
             try await session.prepare()
             let input = try await session.openInput(records: records, watermark: watermark)

@@ -33,6 +33,12 @@ struct RunSession {
     var declaredSchema: [FieldSchema]?
     var workersUsed = 1
     var report: Reporter
+    /// The service's side of a continuous run (``JobPlan/microBatches``).
+    var hooks: ContinuousHooks?
+    /// Records loaded by the micro-batches committed so far.
+    var committedRecords = 0
+    /// The run's logger (its job id in the metadata).
+    var logger = Logger(label: "sluice.run")
 
     init(plan: JobPlan, settings: RunSettings, collectLoaded: Bool, progress: (@Sendable (RunProgress) -> Void)?) {
         self.plan = plan
@@ -114,6 +120,10 @@ struct RunSession {
         case .blocks(let blocks):
             try await JobRunner.runBlocks(blocks, prefix: prefix, workers: settings.workers, state: &state, writer: writer, report: &report)
         case .stream(let reader):
+            if let microBatches = plan.microBatches, let hooks {
+                try await pumpMicroBatches(reader, prefix: prefix, plan: microBatches, hooks: hooks)
+                return
+            }
             while true {
                 try Task.checkCancellation()
                 let t1 = ContinuousClock.now
@@ -129,6 +139,10 @@ struct RunSession {
 
     /// Emits what the stateful steps hold, commits the target, then tells the source.
     mutating func finish(logger: Logger) async throws {
+        if plan.microBatches != nil, let hooks {
+            try await commitMicroBatch(hooks: hooks, last: true)
+            return
+        }
         try Task.checkCancellation()
         try await state.drain(writer: writer)
         try Task.checkCancellation()
@@ -146,14 +160,28 @@ struct RunSession {
     /// Leaves the target as it was and records why the run failed.
     mutating func abort(_ error: any Error, logger: Logger) async {
         await writer?.abort()
+        // A continuous run's target keeps what its micro-batches committed, and only that.
+        if plan.microBatches != nil { state.stats.recordsLoaded = committedRecords }
         if error is CancellationError {
             failure = "cancelled: the run was stopped before it finished (a timeout or shutdown); the target was left untouched"
+            if let committed = state.stats.streaming?.microBatches, committed > 0 {
+                failure = "cancelled: the run was stopped; its \(committed) committed micro-batches stay in the target, "
+                    + "the one in progress was left out and its messages are read again by the next run"
+            }
         } else {
             // Neither a value an `${env:…}` reference resolved to nor a URL's credentials.
             let message = plan.secrets.scrub(Secrets.redactText("\(error)"))
             failure = message
             logger.error("job run failed", metadata: ["error": "\(message)"])
         }
+    }
+
+    /// Hides the values of the spec's secrets in the stats' errors and the refused records' reasons.
+    mutating func scrubSecrets() {
+        guard !plan.secrets.isEmpty else { return }
+        let secrets = plan.secrets
+        for index in state.stats.errors.indices { state.stats.errors[index].error = secrets.scrub(state.stats.errors[index].error) }
+        for index in state.rejections.indices { state.rejections[index].reasons = state.rejections[index].reasons.map(secrets.scrub) }
     }
 
     /// The run's stats, refused records, lineage fields and new watermark.
@@ -172,11 +200,7 @@ struct RunSession {
         report.progress?(RunProgress(
             recordsRead: state.stats.recordsExtracted, bytesRead: state.stats.bytesRead, expectedBytes: expectedBytes,
             elapsedSeconds: JobRunner.seconds(ContinuousClock.now - started), finished: true))
-        if !plan.secrets.isEmpty {
-            let secrets = plan.secrets
-            for index in state.stats.errors.indices { state.stats.errors[index].error = secrets.scrub(state.stats.errors[index].error) }
-            for index in state.rejections.indices { state.rejections[index].reasons = state.rejections[index].reasons.map(secrets.scrub) }
-        }
+        scrubSecrets()
         var outcome = JobOutcome(
             stats: state.stats, rejections: failure == nil ? state.rejections : [], failure: failure,
             stageFields: state.observedFields, loadedRecords: state.loaded,

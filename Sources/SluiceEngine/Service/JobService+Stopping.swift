@@ -22,12 +22,26 @@ public enum StopReason: Sendable, Equatable {
             return "stopped: the process was shut down (SIGTERM or Ctrl-C) before the job finished; the target was left as it was"
         }
     }
+
+    /// The failure text of a continuous job stopped this way after committing micro-batches.
+    func message(committedMicroBatches committed: Int) -> String {
+        let why: String
+        switch self {
+        case .request: why = "cancelled by request"
+        case .timeout: why = "timed out"
+        case .shutdown: why = "stopped: the process was shut down before the job's micro-batch was committed"
+        }
+        return "\(why); the \(committed) micro-batches committed before stay in the target, the one in progress was left out "
+            + "(its messages were not acknowledged, so the next run reads them again)"
+    }
 }
 
 /// A job running in this process and the way to stop it.
 struct RunningJob: Sendable {
     /// Stops the run for `reason`; the first reason given is the one reported.
     let stop: @Sendable (StopReason) -> Void
+    /// Asks a continuous run to commit what it has and end (`nil` for a job that ends by itself).
+    let gracefulStop: (@Sendable () -> Void)?
 }
 
 /// What ``JobService/cancel(id:)`` found.
@@ -52,8 +66,11 @@ extension JobService {
     /// Runs `body` in a task this service can stop: by ``cancel(id:)``, at `limit`, at
     /// shutdown, or when the calling task is cancelled (a schedule's own timeout). Answers the
     /// body's result and why it was stopped, if it was.
+    ///
+    /// A continuous run has `gracefulStop`: its limit asks it to commit what it has and end
+    /// (a `completed` run) rather than stopping it.
     func runStoppably(
-        jobId: String, limit: Duration, _ body: @escaping @Sendable () async -> JobOutcome
+        jobId: String, limit: Duration, gracefulStop: (@Sendable () -> Void)? = nil, _ body: @escaping @Sendable () async -> JobOutcome
     ) async -> (JobOutcome, StopReason?) {
         let reason = Mutex<StopReason?>(nil)
         let work = Task { await body() }
@@ -61,10 +78,10 @@ extension JobService {
             reason.withLock { if $0 == nil { $0 = why } }
             work.cancel()
         }
-        running.withLock { $0[jobId] = RunningJob(stop: stop) }
+        running.withLock { $0[jobId] = RunningJob(stop: stop, gracefulStop: gracefulStop) }
         let timer = Task {
             try await Task.sleep(for: limit)
-            stop(.timeout)
+            if let gracefulStop { gracefulStop() } else { stop(.timeout) }
         }
         let outcome = await withTaskCancellationHandler {
             await work.value

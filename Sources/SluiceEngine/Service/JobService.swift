@@ -23,6 +23,8 @@ public final class JobService: Sendable {
     let running = Mutex<[String: RunningJob]>([:])
     /// False once shutdown has begun: no new job starts.
     let accepting = Mutex(true)
+    /// Continuous jobs asked to stop gracefully (``stop(id:)``): each commits what it has and ends.
+    let gracefulStops = Mutex<Set<String>>([])
     /// Ingest runs into the same target, one at a time (see ``ingest(_:format:intoPipeline:)``).
     let ingestLanes = SerialLanes()
 
@@ -38,11 +40,26 @@ public final class JobService: Sendable {
     /// as failed, and removes the temporary files of every job no longer running, so no job
     /// stays "running" forever and no debris outlives a crash. Jobs another live process is
     /// running (a server and a command line sharing the state file) are left alone.
-    public func recoverInterruptedJobs() async throws {
+    ///
+    /// With `resumeContinuous` (the server), an interrupted continuous job is started again
+    /// under its id instead: it goes on from the position its source keeps (the messages
+    /// acknowledged after each commit), after the temporary files and unfinished appends of the
+    /// interrupted run were cleared away. Its spec is the stored one, so a secret written
+    /// literally (not as `${env:…}`) is gone and the job fails with the source's refusal.
+    public func recoverInterruptedJobs(resumeContinuous: Bool = false) async throws {
         var alive: Set<String> = []
+        var resumable: [(JobRecord, JobPlan)] = []
         for var job in try await store.unfinishedJobs() {
             if let owner = job.owner, ProcessIdentity.isAlive(owner), owner != ProcessIdentity.current {
                 alive.insert(job.id)
+                continue
+            }
+            if resumeContinuous, let plan = try? planner.plan(job.spec), plan.microBatches != nil {
+                job.owner = ProcessIdentity.current
+                job.status = .pending
+                job.error = nil
+                try await store.saveJob(job)
+                resumable.append((job, plan))
                 continue
             }
             job.status = .failed
@@ -60,6 +77,11 @@ public final class JobService: Sendable {
         if SpillSpace.removeLeftovers(in: runSettings.spillDirectory) > 0 {
             logger.notice("removed spill files left by a killed process", metadata: ["directory": "\(runSettings.spillDirectory)"])
         }
+        // After the sweep, which cut back the appends the interrupted runs had not committed.
+        for (job, plan) in resumable {
+            logger.notice("resuming interrupted continuous job", metadata: ["jobId": "\(job.id)"])
+            start(job, plan: plan)
+        }
     }
 
     /// How ``execute(_:mode:progress:)`` runs a job.
@@ -68,6 +90,9 @@ public final class JobService: Sendable {
         case wait
         /// Starts the job in the background and answers its pending record (``drain()`` waits).
         case background
+        /// ``wait`` for a job that ends, ``background`` for a continuous one (which runs until
+        /// it is stopped): `POST /jobs`.
+        case waitUnlessContinuous
     }
 
     /// The one way a job runs, from HTTP, the command line and the scheduler alike: plans the
@@ -84,7 +109,9 @@ public final class JobService: Sendable {
         switch mode {
         case .wait:
             return try await run(record, plan: plan, progress: progress)
-        case .background:
+        case .waitUnlessContinuous where plan.microBatches == nil:
+            return try await run(record, plan: plan, progress: progress)
+        case .background, .waitUnlessContinuous:
             start(record, plan: plan)
             return record
         }
@@ -143,15 +170,23 @@ public final class JobService: Sendable {
         let watermarkKey = plan.watermarkKey
         var stored: WatermarkRecord?
         if let watermarkKey { stored = try await store.watermark(key: watermarkKey) }
-        let limit = timeLimit(for: plan.spec)
+        let continuous = plan.microBatches == nil ? nil : continuousHooks(for: job, logger: jobLogger)
+        let limit = continuous == nil ? timeLimit(for: plan.spec) : continuousTimeLimit(for: plan.spec)
         let startWatermark = stored?.watermark
         let runLogger = jobLogger
-        var (outcome, stop) = await runStoppably(jobId: job.id, limit: limit) { [runSettings] in
-            await JobRunner.run(plan, settings: runSettings, watermark: startWatermark, logger: runLogger, progress: progress)
+        let jobId = job.id
+        let graceful: (@Sendable () -> Void)? = continuous == nil ? nil : { @Sendable [self] in _ = gracefulStops.withLock { $0.insert(jobId) } }
+        var (outcome, stop) = await runStoppably(jobId: job.id, limit: limit, gracefulStop: graceful) { [runSettings] in
+            await JobRunner.run(
+                plan, settings: runSettings, watermark: startWatermark, logger: runLogger, progress: progress, continuous: continuous)
         }
+        _ = gracefulStops.withLock { $0.remove(job.id) }
         let removed = planner.scratch.sweep(jobId: job.id)
         if !removed.isEmpty { jobLogger.info("removed temporary files", metadata: ["files": "\(removed.count)"]) }
-        if let stop, outcome.failure != nil { outcome.failure = stop.message(limit: limit) }
+        if let stop, outcome.failure != nil {
+            let committed = outcome.stats.streaming?.microBatches ?? 0
+            outcome.failure = committed > 0 ? stop.message(committedMicroBatches: committed) : stop.message(limit: limit)
+        }
         job.stats = outcome.stats
         job.status = outcome.failure == nil ? .completed : (stop == .request ? .cancelled : .failed)
         job.error = outcome.failure
@@ -215,6 +250,9 @@ public final class JobService: Sendable {
     /// are left untouched, and waits for them to record their outcome.
     public func shutdown(grace: Duration) async {
         let deadline = ContinuousClock.now + grace
+        // Continuous jobs never end by themselves: they commit what they have and end.
+        let continuous = running.withLock { $0.values.compactMap(\.gracefulStop) }
+        for stop in continuous { stop() }
         while running.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -65,6 +65,12 @@ public enum Presentation {
                 "spillTimeMs": .double(resources.spillTimeMs),
             ]
         }
+        if let streaming = stats.streaming {
+            o["streaming"] = [
+                "microBatches": .int(streaming.microBatches), "lastCommitAt": streaming.lastCommitAt.map { .int(Int($0)) } ?? .null,
+                "lastCommitRecords": .int(streaming.lastCommitRecords), "consumerLag": streaming.consumerLag.map { .int($0) } ?? .null,
+            ]
+        }
         if includeErrors {
             o["errors"] = .array(stats.errors.map { error in
                 var e = ValueObject()

@@ -22,6 +22,8 @@ public struct JobStats: Codable, Sendable, Equatable {
     public var bytesWritten: Int
     /// Workers, peak memory and CPU time of the run (absent in stats from before they were recorded).
     public var resources: RunResources?
+    /// A continuous job's micro-batches, last commit and consumer lag (absent for other jobs).
+    public var streaming: StreamingStats?
 
     public init(
         startTime: Int64, endTime: Int64? = nil, recordsExtracted: Int = 0, recordsTransformed: Int = 0,
@@ -39,5 +41,25 @@ public struct JobStats: Codable, Sendable, Equatable {
         self.bytesRead = bytesRead
         self.bytesWritten = bytesWritten
         self.resources = nil
+    }
+}
+
+/// How far a continuous job has come: what it committed and how much waits in its source.
+public struct StreamingStats: Codable, Sendable, Equatable {
+    /// Micro-batches committed (and acknowledged to the source) in this run.
+    public var microBatches: Int
+    /// When the last micro-batch was committed, in milliseconds since the Unix epoch.
+    public var lastCommitAt: Int64?
+    /// Records in the last committed micro-batch.
+    public var lastCommitRecords: Int
+    /// Messages waiting in the source beyond what the job has taken, as the source last told
+    /// (a consumer group's lag); `nil` when it cannot tell.
+    public var consumerLag: Int?
+
+    public init(microBatches: Int = 0, lastCommitAt: Int64? = nil, lastCommitRecords: Int = 0, consumerLag: Int? = nil) {
+        self.microBatches = microBatches
+        self.lastCommitAt = lastCommitAt
+        self.lastCommitRecords = lastCommitRecords
+        self.consumerLag = consumerLag
     }
 }

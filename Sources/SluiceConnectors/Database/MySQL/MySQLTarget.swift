@@ -79,7 +79,7 @@ public struct MySQLTarget: Target {
     }
 
     let endpoint: MySQLEndpoint
-    let settings: DatabaseWriteSettings
+    var settings: DatabaseWriteSettings
     let schema: SchemaSpec?
     /// Whether every batch goes into one transaction for the whole job.
     let oneTransaction: Bool

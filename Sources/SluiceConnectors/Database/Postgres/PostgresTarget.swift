@@ -72,7 +72,7 @@ public struct PostgresTarget: Target {
     }
 
     let endpoint: PostgresEndpoint
-    let settings: DatabaseWriteSettings
+    var settings: DatabaseWriteSettings
     let table: PostgresRelationName
     let schema: SchemaSpec?
     /// Whether every batch goes into one transaction for the whole job.

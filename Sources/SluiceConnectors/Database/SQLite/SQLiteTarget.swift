@@ -43,7 +43,7 @@ public struct SQLiteTarget: Target {
 
     let path: String
     let configuredPath: String
-    let settings: DatabaseWriteSettings
+    var settings: DatabaseWriteSettings
     let schema: SchemaSpec?
     let roots: DataRoots
     /// Whether every batch goes into one transaction for the whole job.
