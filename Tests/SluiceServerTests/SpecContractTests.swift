@@ -106,7 +106,7 @@ import Testing
              "path": "source.schema.fields[0].nulable"],
             ["message": "source.schema.strictmode: unknown key; did you mean 'strictMode'? expected one of fields, required, strictMode",
              "path": "source.schema.strictmode"],
-            ["message": "transfroms: unknown key; did you mean 'transforms'? expected one of id, name, source, transforms, target, schema, timeoutMs",
+            ["message": "transfroms: unknown key; did you mean 'transforms'? expected one of id, name, source, transforms, target, schema, timeoutMs, commitEvery, commitIntervalMs",
              "path": "transfroms"],
             ["message": "target.batchsize: unknown key; did you mean 'batchSize'? expected one of id, type, config, batchSize",
              "path": "target.batchsize"],

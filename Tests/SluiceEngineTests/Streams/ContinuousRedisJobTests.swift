@@ -187,6 +187,30 @@ import Testing
         try await store.close()
     }
 
+    /// `replace` empties the table in the first micro-batch only: the later ones add to it.
+    @Test func aReplaceTargetIsEmptiedOnceAndThenAddedTo() async throws {
+        let server = try await RedisTestServer.start()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let database = dir.file("orders.db")
+        _ = try await Python.run(
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute('create table orders (id integer, total integer)')\n"
+                + "c.executemany('insert into orders values (?, ?)', [(1000, 1), (1001, 2)])\nc.commit()",
+            arguments: [database])
+        try await Self.add(server.port, 1...100)
+        let (service, store) = try await Self.service(dir)
+        let submitted = try await service.execute(
+            try Self.spec(port: server.port, database: database, mode: "replace", commitEvery: 20), mode: .waitUnlessContinuous)
+        let running = try await Self.waitFor(store, submitted.id, "100 orders loaded") { $0.stats?.recordsLoaded == 100 }
+        #expect((running.stats?.streaming?.microBatches ?? 0) >= 5)
+        #expect(try await service.stop(id: submitted.id) == .stopping)
+        let job = try await Self.waitFor(store, submitted.id, "the job to end") { $0.status.isFinished }
+        await service.drain()
+        #expect(job.status == .completed, "\(job.error ?? "")")
+        #expect(try await Self.ids(database) == Array(1...100))
+        try await store.close()
+    }
+
     @Test func continuousPlansRefuseWhatCannotRunForever() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
