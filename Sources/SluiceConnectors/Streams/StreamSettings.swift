@@ -19,6 +19,11 @@ struct StreamSettings: Sendable {
     var batchSize: Int
     /// How long a partial batch waits for more messages before it is handed on.
     var quietFlush: Duration = .milliseconds(150)
+    /// Whether the read goes on until the job is stopped (``Source/isContinuous``).
+    var continuous: Bool
+    /// How long a continuous read waits for a message before it hands on an empty chunk (so
+    /// the job can commit and notice a stop).
+    var idlePoll: Duration = .milliseconds(100)
 
     static let defaultConnectTimeoutMs = 10_000
     static let defaultIdleTimeoutMs = 60_000
@@ -27,10 +32,19 @@ struct StreamSettings: Sendable {
     /// Checks the shared keys; errors name the key.
     init(
         maxRecords: Int?, maxDurationMs: Int?, connectTimeoutMs: Int?, idleTimeoutMs: Int?, maxMessageBytes: Int?,
-        retry: NetworkRetryPolicy.Config?, batchSize: Int
+        retry: NetworkRetryPolicy.Config?, batchSize: Int, continuous: Bool? = nil
     ) throws {
-        guard maxRecords != nil || maxDurationMs != nil else {
-            throw SpecError(path: "maxRecords", "set maxRecords or maxDurationMs (or both): a stream has no end of its own")
+        self.continuous = continuous ?? false
+        if self.continuous {
+            for (key, given) in [("maxRecords", maxRecords != nil), ("maxDurationMs", maxDurationMs != nil)] where given {
+                throw SpecError(path: key, "ends the read, and a continuous read goes on until the job is stopped; remove \(key) or continuous")
+            }
+        } else {
+            guard maxRecords != nil || maxDurationMs != nil else {
+                throw SpecError(
+                    path: "maxRecords",
+                    "set maxRecords or maxDurationMs (or both): a stream has no end of its own; or continuous: true to read until the job is stopped")
+            }
         }
         func milliseconds(_ value: Int?, _ key: String, default fallback: Int) throws -> Duration {
             let value = value ?? fallback
@@ -56,6 +70,9 @@ struct StreamSettings: Sendable {
 
     /// The declarations of the shared keys, after the source's own.
     static let fields: [FieldShape] = [
+        .optional(
+            "continuous", .boolean, default: .bool(false),
+            "Read until the job is stopped, committing in micro-batches (see the job's `commitEvery`); instead of maxRecords and maxDurationMs."),
         .optional("maxRecords", .integer(1, Int(Int32.max)), "The read ends after this many records; the records of the last message are cut to fit."),
         .optional(
             "maxDurationMs", .integer(1, 86_400_000),
@@ -72,7 +89,7 @@ struct StreamSettings: Sendable {
         NetworkRetryPolicy.field,
     ]
 
-    /// The rule every stream source's config follows: it must end somewhere.
-    static let rules: [ObjectRule] = [.atLeastOne(["maxRecords", "maxDurationMs"])]
+    /// The rule every stream source's config follows: it must end somewhere, or say it does not.
+    static let rules: [ObjectRule] = [.atLeastOne(["maxRecords", "maxDurationMs", "continuous"])]
 
 }

@@ -3,7 +3,9 @@ import SluiceCore
 
 /// The reader of a stream source: gathers the messages the connection task decoded into
 /// batches of `batchSize` records, handing a partial batch on after a short quiet spell so a
-/// slow stream still moves, and ends the read at `maxRecords` or `maxDurationMs`. Dropping the
+/// slow stream still moves, and ends the read at `maxRecords` or `maxDurationMs`; a continuous
+/// read hands on an empty chunk when nothing arrived for a moment, so its job can commit and
+/// notice a stop, and ends only when the job stops or the connection fails for good. Dropping the
 /// reader (or the job being stopped) cancels the connection task, which closes the connection.
 final class StreamSourceReader: BatchReader {
     private let queue: StreamQueue
@@ -51,6 +53,8 @@ final class StreamSourceReader: BatchReader {
                 item = await queue.receive(timeout: hasPending ? min(wait, settings.quietFlush) : wait)
             } else if hasPending {
                 item = await queue.receive(timeout: settings.quietFlush)
+            } else if settings.continuous {
+                item = await queue.receive(timeout: settings.idlePoll)
             } else {
                 item = await queue.receive()
             }
@@ -60,7 +64,7 @@ final class StreamSourceReader: BatchReader {
             }
             switch item {
             case nil:
-                if hasPending { return take() }
+                if hasPending || settings.continuous { return take() }
             case .message(let message)?:
                 add(message)
             case .failed(let error)?:

@@ -228,9 +228,20 @@ import Testing
         #expect(throws: SpecError(path: "url", "expected an http:// or https:// URL, got 'ws://x/y'")) {
             _ = try Self.source(["url": "ws://x/y", "maxRecords": 1])
         }
-        #expect(throws: SpecError(path: "maxRecords", "set maxRecords or maxDurationMs (or both): a stream has no end of its own")) {
+        #expect(
+            throws: SpecError(
+                path: "maxRecords",
+                "set maxRecords or maxDurationMs (or both): a stream has no end of its own; or continuous: true to read until the job is stopped")
+        ) {
             _ = try Self.source(["url": "http://x/y"])
         }
+        #expect(
+            throws: SpecError(path: "maxDurationMs", "ends the read, and a continuous read goes on until the job is stopped; remove maxDurationMs or continuous")
+        ) {
+            _ = try Self.source(["url": "http://x/y", "continuous": true, "maxDurationMs": 5])
+        }
+        #expect(try Self.source(["url": "http://x/y", "continuous": true]).isContinuous)
+        #expect(try Self.source(["url": "http://x/y", "maxRecords": 3]).isContinuous == false)
         #expect(throws: SpecError(path: "events", "list at least one event type, none of them empty")) {
             _ = try Self.source(["url": "http://x/y", "maxRecords": 1, "events": []])
         }

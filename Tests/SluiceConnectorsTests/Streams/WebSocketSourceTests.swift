@@ -161,5 +161,9 @@ import Testing
             _ = try Self.source(["url": "ws://x/y", "maxDurationMs": 0])
         }
         #expect(try Self.source(["url": "wss://x/y?token=abc", "maxRecords": 1]).location == "websocket:wss://x/y")
+        #expect(try Self.source(["url": "ws://x/y", "continuous": true]).isContinuous)
+        #expect(throws: SpecError(path: "maxRecords", "ends the read, and a continuous read goes on until the job is stopped; remove maxRecords or continuous")) {
+            _ = try Self.source(["url": "ws://x/y", "continuous": true, "maxRecords": 1])
+        }
     }
 }

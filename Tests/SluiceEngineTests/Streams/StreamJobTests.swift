@@ -89,4 +89,44 @@ import Testing
             await server.killAndWait()
         }
     }
+
+    /// The same stream read continuously: the job goes on past the drop and the quiet stream
+    /// after order 1100 (empty chunks keep it committing and listening) until it is stopped;
+    /// every order is in the table once, and the bad event in the dead-letter queue while it runs.
+    @Test func aContinuousStreamJobRunsUntilStopped() async throws {
+        let dir = try TemporaryDirectory(prefix: "sluice-stream-live")
+        defer { dir.remove() }
+        let (server, port) = try await ConnectorExamplesTests.startServer(Self.server, arguments: [dir.file("server.jsonl")])
+        try await withAsyncCleanup {
+            let database = dir.file("orders.db")
+            let json = """
+                {"name": "orders-live",
+                 "source": {"type": "sse", "config": {"url": "http://127.0.0.1:\(port)/orders", "headers": {"Authorization": "Bearer orders-token"},
+                            "events": ["order"], "continuous": true, "connectTimeoutMs": 3600000, "idleTimeoutMs": 3600000}},
+                 "target": {"type": "sqlite", "config": {"path": "\(database)", "table": "orders", "mode": "upsert", "keys": ["order"]}},
+                 "commitEvery": 300, "commitIntervalMs": 100}
+                """
+            let store = try await SQLiteStateStore.open(path: dir.file("state.db"))
+            let planner = JobPlanner(registry: .builtIn, dataRoots: DataRoots([dir.path]), batchSize: 128, environment: [:])
+            let service = JobService(store: store, planner: planner, logger: Logger(label: "test"))
+            let spec = try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(json))
+            let submitted = try await service.execute(spec, mode: .waitUnlessContinuous)
+            #expect(submitted.status == .pending)
+            var job = try await ContinuousRedisJobTests.waitFor(store, submitted.id, "1099 orders") { $0.stats?.recordsLoaded == 1099 }
+            #expect(job.status == .running)
+            #expect(job.stats?.recordsErrored == 1)
+            #expect(try await store.deadLetters(jobId: submitted.id).map(\.position) == [501])
+            #expect(try await service.stop(id: submitted.id) == .stopping)
+            job = try await ContinuousRedisJobTests.waitFor(store, submitted.id, "the job to end") { $0.status.isFinished }
+            await service.drain()
+            #expect(job.status == .completed, "\(job.error ?? "")")
+            let orders = try await Python.run(
+                "import sqlite3, sys\nprint(*sqlite3.connect(sys.argv[1]).execute('select count(*), count(distinct \"order\"), sum(\"order\") from orders').fetchone())",
+                arguments: [database])
+            #expect(orders == "1099 1099 \((1...1100).reduce(0, +) - 500)\n")
+            try await store.close()
+        } cleanup: {
+            await server.killAndWait()
+        }
+    }
 }

@@ -18,7 +18,10 @@ extension SSESource {
             (without its query string). A 4xx answer or a body that is not `text/event-stream` \
             fails at once; a 204 ends the read. The read ends after `maxRecords` records or \
             `maxDurationMs` (one of them is required); records go out in batches, a partial batch \
-            after a short quiet spell.
+            after a short quiet spell. With `continuous: true` instead, the job reads until it is \
+            stopped and commits in micro-batches; after a restart it starts at `lastEventId` \
+            (events are not acknowledged to the server, so what it sent while the job was down is \
+            read only if the server replays it).
             """,
         config: ObjectShape(
             [

@@ -13,7 +13,10 @@ extension WebSocketSource {
             is reopened (and `subscribe` sent again) with the backoff of `retry`; after \
             `retry.maxRetries` failed attempts in a row the job fails naming the URL (without its \
             query string). The read ends after `maxRecords` records or `maxDurationMs` (one of them \
-            is required); records go out in batches, a partial batch after a short quiet spell.
+            is required); records go out in batches, a partial batch after a short quiet spell. With \
+            `continuous: true` instead, the job reads until it is stopped and commits in \
+            micro-batches; a WebSocket has no acknowledgement, so what the server sends while the \
+            job is down is not read.
             """,
         config: ObjectShape(
             [

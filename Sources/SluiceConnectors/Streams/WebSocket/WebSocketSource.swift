@@ -24,6 +24,8 @@ public struct WebSocketSource: Source {
         public var maxRecords: Int?
         /// Milliseconds after which the read ends.
         public var maxDurationMs: Int?
+        /// Whether the read goes on until the job is stopped.
+        public var continuous: Bool?
         /// Milliseconds a connection attempt may take.
         public var connectTimeoutMs: Int?
         /// Milliseconds without a message before the connection counts as dropped.
@@ -61,12 +63,15 @@ public struct WebSocketSource: Source {
         settings = try StreamSettings(
             maxRecords: config.maxRecords, maxDurationMs: config.maxDurationMs, connectTimeoutMs: config.connectTimeoutMs,
             idleTimeoutMs: config.idleTimeoutMs, maxMessageBytes: config.maxMessageBytes, retry: config.retry,
-            batchSize: context.batchSize)
+            batchSize: context.batchSize, continuous: config.continuous)
         self.context = context
     }
 
     /// The URL without its query string and with its user-info password hidden: both may
     /// carry credentials.
+    /// Whether the read goes on until the job is stopped (`continuous`).
+    public var isContinuous: Bool { settings.continuous }
+
     public var location: String { "websocket:\(HTTPURL.shown(url))" }
 
     /// Starts reading; the first connection is made by the reader's connection task, so a
