@@ -9,6 +9,15 @@ public protocol Source: ConfiguredComponent {
     var location: String { get }
     /// Starts reading.
     func open() async throws -> any BatchReader
+    /// Whether the source never ends by itself (a queue, a change stream or an event stream
+    /// read with `continuous: true`): its job runs until it is stopped and commits in
+    /// micro-batches, and its reader hands on empty chunks while nothing arrives. False (the
+    /// default) for every source that reads what is there and ends.
+    var isContinuous: Bool { get }
+}
+
+extension Source {
+    public var isContinuous: Bool { false }
 }
 
 /// A source that can leave out fields nothing downstream reads (projection pushdown, see
@@ -29,16 +38,23 @@ public protocol BatchReader: AnyObject {
     /// `nil` when the source declares none. The runner carries them to the target for fields
     /// that reach it unchanged, so a `decimal(12,2)` stays one.
     var declaredSchema: [FieldSchema]? { get }
-    /// Called once, after the target committed every record this read produced. A change-
-    /// data-capture reader confirms its log position only then, so a crash before the commit
-    /// replays the changes instead of losing them; other readers do nothing.
+    /// Called after the target committed every record this read produced so far: once at the
+    /// end of a run, and after each micro-batch of a continuous one. A change-data-capture
+    /// reader confirms its log position and a queue reader acknowledges its messages only
+    /// then, so a crash before the commit replays them instead of losing them; other readers
+    /// do nothing.
     func targetCommitted() async throws
+    /// How many messages wait in the source beyond what this reader has taken (a consumer
+    /// group's lag), asked after each micro-batch of a continuous job; `nil` (the default)
+    /// when the source cannot tell.
+    func consumerLag() async throws -> Int?
 }
 
 extension BatchReader {
     public var expectedBytes: Int? { nil }
     public var declaredSchema: [FieldSchema]? { nil }
     public func targetCommitted() async throws {}
+    public func consumerLag() async throws -> Int? { nil }
 }
 
 /// A reader that does something in ``BatchReader/targetCommitted()`` (a change-data-capture

@@ -17,6 +17,18 @@ extension Target {
     public var batchEncoder: (@Sendable (RecordBatch) -> [UInt8])? { nil }
 }
 
+/// A target a continuous job can write to: the job commits in micro-batches, each one write
+/// of its own (open, batches, commit), and what each commits is added to what the earlier
+/// ones committed. The first micro-batch writes to the target as configured (so `replace` or
+/// a file's `write` mode starts the output afresh); the later ones write to ``continuing()``.
+public protocol ContinuingTarget: Target {
+    /// The target the micro-batches after the first one write to: the same place, added to
+    /// rather than replaced (a `replace` table inserted into, a file appended to). Throws a
+    /// ``SpecError`` naming the key when this configuration cannot take micro-batches; the
+    /// planner asks before the job starts.
+    func continuing() throws -> any Target
+}
+
 /// One write to a target: batches, then exactly one of commit or abort.
 public protocol TargetWriter: AnyObject {
     /// Writes a batch; returns the bytes written.
