@@ -24,6 +24,12 @@ extension FileTarget {
             and rename it over the target after the last record (synced to disk), so readers see the \
             old file or the whole new one, never a half-written one, whether the job fails, is \
             cancelled or the server crashes; appending therefore copies the existing file first. \
+            In a continuous job (whose source never ends, committing in micro-batches) every \
+            micro-batch after the first is appended to the file in place instead, so each commit \
+            costs only its own records: this takes a local NDJSON or CSV file (plain, or gzip or \
+            zstd with one member or frame per micro-batch) without `partitionBy`. Readers may then \
+            see a micro-batch's lines before it commits; one that fails, or is cut short by a \
+            crash, is cut off the file again. \
             The target's `batchSize` (beside `config`) sets how many records are buffered per write.
             """,
         config: ObjectShape([

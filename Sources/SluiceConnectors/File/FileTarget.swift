@@ -17,7 +17,8 @@ import Darwin
 /// one — after a failure, an abort or a crash alike. An object is uploaded in parts that
 /// become visible only when the upload is completed on commit (``ObjectUploadSink``). Append
 /// mode copies the existing file into the new one first: O(existing size), the price of that
-/// guarantee.
+/// guarantee. The micro-batches of a continuous job after the first append in place instead
+/// (``continuing()``).
 public struct FileTarget: Target {
     public static let type = "file"
 
@@ -81,6 +82,9 @@ public struct FileTarget: Target {
     let scratch: ScratchLedger
     /// Where the objects go, when `path` is an object address.
     let remote: RemoteObjects?
+    /// Whether writes append to the file in place (``continuing()``) rather than through a
+    /// temporary file.
+    var appendsInPlace = false
 
     public init(config: Config, context: ComponentContext) throws {
         guard !config.path.isEmpty else { throw SpecError(path: "path", "must not be empty") }
@@ -146,6 +150,7 @@ public struct FileTarget: Target {
     }
 
     public func open(batchSize: Int?) async throws -> any TargetWriter {
+        if appendsInPlace { return try await openInPlace(batchSize: batchSize) }
         if let remote, let fields = config.partitionBy {
             var base = remote.location.key
             while base.hasSuffix("/") { base.removeLast() }
@@ -167,16 +172,8 @@ public struct FileTarget: Target {
     /// for an object (`path` is then its key), an upload completed on commit.
     func openFile(_ path: String, shown: String, batchSize: Int?) async throws -> FileTargetWriter {
         if let remote { return try await openObject(path, store: remote.store, batchSize: batchSize) }
-        // Checked again at open: the file system may have changed since planning.
-        let real = try roots.authorizeTarget(path)
+        let real = try authorizeLocalFile(path, shown: shown)
         let directory = DataRoots.parent(of: real)
-        var info = stat()
-        guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): directory '\(directory)' does not exist")
-        }
-        if stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): it is a directory, not a file")
-        }
         // Beside the target, inside its data directory, named after the job and recorded
         // first, so whatever ends the job, the file is found and removed.
         let name = real.split(separator: "/").last.map(String.init) ?? "out"
@@ -200,6 +197,22 @@ public struct FileTarget: Target {
         }
         try await start(writer, scratchDirectory: directory) { try Self.readLocal(real) }
         return writer
+    }
+
+    /// Authorizes the local file `path` again at open (the file system may have changed since
+    /// planning) and checks that its directory exists and it is no directory; returns it
+    /// resolved.
+    func authorizeLocalFile(_ path: String, shown: String) throws -> String {
+        let real = try roots.authorizeTarget(path)
+        let directory = DataRoots.parent(of: real)
+        var info = stat()
+        guard stat(directory.isEmpty ? "/" : directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): directory '\(directory)' does not exist")
+        }
+        if stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw ConnectorError.io("cannot write \(DataRoots.describe(real, given: shown)): it is a directory, not a file")
+        }
+        return real
     }
 
     /// Opens the upload of the object `key`.

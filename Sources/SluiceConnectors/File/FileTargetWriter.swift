@@ -37,6 +37,10 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     private var jsonAppendHasElements: Bool?
     private var buffer: [UInt8] = []
     private var bufferedRows = 0
+    /// Continuing a file in place (``startContinuing(length:lastByte:delimiter:header:)``).
+    private var continuesInPlace = false
+    /// Whether any record was written.
+    private var wroteRecords = false
 
     init(sink: any FileSink, finalPath: String, format: FileFormat, flushRows: Int, compressor: (any StreamCompressor)? = nil) {
         self.sink = sink
@@ -103,6 +107,24 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes the format's start for a write that continues a file in place after its
+    /// `length` bytes (``InPlaceAppendSink``), reading nothing of it: a CSV header only into an
+    /// empty file, and first a line break when the file's last byte (`lastByte`, `nil` for a
+    /// compressed file) does not end a line. A compressed file is continued with a new gzip
+    /// member or zstd frame, which readers take as one stream; one into which no record went
+    /// gets none, so idle micro-batches add nothing.
+    func startContinuing(length: Int, lastByte: UInt8?, delimiter: UInt8, header: Bool) {
+        guard let textFormat = format.textFormat, textFormat != .json else { return }
+        var options = EncodeOptions()
+        options.delimiter = delimiter
+        options.writeHeader = header && length == 0
+        if compressor == nil, let lastByte, lastByte != 0x0A { buffer.append(0x0A) }
+        var encoder = makeEncoder(textFormat, options: options)
+        encoder.begin(into: &buffer)
+        self.encoder = encoder
+        continuesInPlace = true
+    }
+
     private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
     func write(_ batch: RecordBatch) async throws -> Int {
@@ -123,6 +145,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
         }
         let written = buffer.count - before
         bufferedRows += batch.count
+        if batch.count > 0 { wroteRecords = true }
         if bufferedRows >= flushRows || buffer.count >= 1 << 20 { try await flush() }
         return written
     }
@@ -130,6 +153,7 @@ final class FileTargetWriter: PreEncodingTargetWriter {
     /// A large encoded batch goes to the file as it is, after whatever is buffered, rather
     /// than being copied into the buffer first.
     func writeEncoded(_ bytes: [UInt8], rows: Int) async throws -> Int {
+        if rows > 0 { wroteRecords = true }
         if bytes.count >= 1 << 16, compressor == nil {
             try await flush()
             try await enqueue(bytes)
@@ -185,6 +209,11 @@ final class FileTargetWriter: PreEncodingTargetWriter {
             self.encoder = encoder
         } else if jsonAppendHasElements != nil {
             buffer.append(contentsOf: [0x0A, UInt8(ascii: "]"), 0x0A])
+        }
+        if continuesInPlace, !wroteRecords {
+            // Nothing to add: not even a line break or an empty gzip member.
+            buffer.removeAll()
+            compressor = nil
         }
         try await flush()
         if var compressor {

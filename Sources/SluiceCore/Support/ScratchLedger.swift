@@ -15,6 +15,12 @@ import Darwin
 /// running (``sweepAll(keeping:)``). Temporary files are also named after their job, so a
 /// human can tell whose they are.
 ///
+/// A job that appends to a file in place (a continuous job's micro-batches) holds the append
+/// instead (``holdAppend(_:length:jobId:)``): `<directory>/<jobId>.append` names the file and
+/// its length before the first byte is written, and is removed once the bytes are synced
+/// (``releaseAppend(jobId:)``). A sweep that finds a hold cuts the file back to that length, so
+/// a crash leaves the file as its last committed micro-batch left it.
+///
 /// A ledger with no directory records nothing (for tests and embedded use).
 public struct ScratchLedger: Sendable {
     /// Where the ledgers live (the state database's directory + `/scratch`), or `nil`.
@@ -46,43 +52,127 @@ public struct ScratchLedger: Sendable {
         guard written == line.count, fsync(fd) == 0 else { throw ScratchLedgerError(path: ledger, errno: errno) }
     }
 
-    /// Removes every file job `jobId` recorded that still exists, then its ledger. Returns the
-    /// files removed.
-    @discardableResult
-    public func sweep(jobId: String) -> [String] {
-        guard directory != nil else { return [] }
-        return sweepLedger(ledgerPath(jobId: jobId))
+    /// Notes that job `jobId` is about to append to `path`, which is now `length` bytes long:
+    /// should the job end without ``releaseAppend(jobId:)``, a sweep cuts the file back to
+    /// `length`. The note (`<length> <device>:<inode> <path>` after the owner line) also names
+    /// the file's identity, so a file put in its place since (renamed over it) is never cut. It
+    /// replaces any earlier note of the job (a job appends to one file at a time) and is written
+    /// to a temporary file, synced, renamed into place and the rename synced, so once this
+    /// returns a crash cannot lose it, and there is never half a note. Throws when that fails:
+    /// the caller must then not write.
+    public func holdAppend(_ path: String, length: Int, jobId: String) throws(ScratchLedgerError) {
+        guard let directory else { return }
+        try ensureDirectory(directory)
+        let hold = holdPath(jobId: jobId)
+        let temp = hold + Self.holdTempSuffix
+        let action = "record the length of '\(path)' before appending to it"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ScratchLedgerError(path: temp, errno: errno, action: action) }
+        var info = stat()
+        let identity = lstat(path, &info) == 0 ? "\(info.st_dev):\(info.st_ino) " : ""
+        let text = Array((Self.ownerPrefix + ProcessIdentity.current + "\n" + "\(length) \(identity)\(path)\n").utf8)
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == text.count, fsync(fd) == 0 else {
+            let code = written < 0 || written == text.count ? errno : ENOSPC
+            close(fd)
+            unlink(temp)
+            throw ScratchLedgerError(path: temp, errno: code, action: action)
+        }
+        close(fd)
+        guard rename(temp, hold) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw ScratchLedgerError(path: hold, errno: code, action: action)
+        }
+        try syncDirectory(directory, action: action)
     }
 
-    /// Sweeps the ledgers of jobs that no process runs any more: those of processes that died
-    /// mid-job, and those of this process's jobs not in `running`. Ledgers of another live
-    /// process (a server beside a command-line run) are left alone. Returns the files removed.
+    /// Drops job `jobId`'s hold on the file it appends to, once what it appended is synced
+    /// (the append is then committed: no sweep cuts it back). The removal is synced too, so a
+    /// crash right after cannot bring the hold back. Does nothing when there is no hold.
+    public func releaseAppend(jobId: String) throws(ScratchLedgerError) {
+        guard let directory else { return }
+        let hold = holdPath(jobId: jobId)
+        let action = "release the hold on an appended file"
+        if unlink(hold) != 0 {
+            guard errno == ENOENT else { throw ScratchLedgerError(path: hold, errno: errno, action: action) }
+            return
+        }
+        try syncDirectory(directory, action: action)
+    }
+
+    /// Removes every file job `jobId` recorded that still exists, then its ledger, and cuts the
+    /// file it held an append on back to the held length (see ``holdAppend(_:length:jobId:)``).
+    /// Returns the files removed or cut back.
+    @discardableResult
+    public func sweep(jobId: String) -> [String] {
+        guard let directory else { return [] }
+        let removed = sweepLedger(ledgerPath(jobId: jobId))
+        let cut = cutBack(holdPath(jobId: jobId))
+        if cut.released { syncDirectory(directory) }
+        return removed + cut.files
+    }
+
+    /// Sweeps the ledgers and append holds of jobs that no process runs any more: those of
+    /// processes that died mid-job, and those of this process's jobs not in `running`. Those of
+    /// another live process (a server beside a command-line run) are left alone. Returns the
+    /// files removed or cut back.
     @discardableResult
     public func sweepAll(keeping running: Set<String>) -> [String] {
         guard let directory, let dir = opendir(directory) else { return [] }
         var ledgers: [String] = []
+        var holds: [String] = []
+        var leftovers: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name.hasSuffix(Self.suffix) else { continue }
-            let jobId = Self.jobId(fromFileName: String(name.dropLast(Self.suffix.count)))
-            let ledger = directory + "/" + name
-            let owner = Self.readLines(ledger).first { $0.hasPrefix(Self.ownerPrefix) }.map { String($0.dropFirst(Self.ownerPrefix.count)) }
+            let suffix: String
+            if name.hasSuffix(Self.suffix) {
+                suffix = Self.suffix
+            } else if name.hasSuffix(Self.holdSuffix) {
+                suffix = Self.holdSuffix
+            } else if name.hasSuffix(Self.holdSuffix + Self.holdTempSuffix) {
+                suffix = Self.holdSuffix + Self.holdTempSuffix
+            } else {
+                continue
+            }
+            let jobId = Self.jobId(fromFileName: String(name.dropLast(suffix.count)))
+            let file = directory + "/" + name
+            let owner = Self.readLines(file).first { $0.hasPrefix(Self.ownerPrefix) }.map { String($0.dropFirst(Self.ownerPrefix.count)) }
             if let owner, owner != ProcessIdentity.current, ProcessIdentity.isAlive(owner) { continue }
             if owner == ProcessIdentity.current, running.contains(jobId) { continue }
-            ledgers.append(ledger)
+            switch suffix {
+            case Self.suffix: ledgers.append(file)
+            case Self.holdSuffix: holds.append(file)
+            default: leftovers.append(file)  // a hold being written when its process died: it held nothing yet
+            }
         }
         closedir(dir)
-        return ledgers.flatMap(sweepLedger)
+        for leftover in leftovers { unlink(leftover) }
+        let cuts = holds.map(cutBack)
+        if cuts.contains(where: \.released) { syncDirectory(directory) }
+        return ledgers.flatMap(sweepLedger) + cuts.flatMap(\.files)
     }
 
     static let suffix = ".scratch"
+    /// The suffix of a job's append hold, and of the temporary file it is written to first.
+    static let holdSuffix = ".append"
+    static let holdTempSuffix = ".tmp"
     static let ownerPrefix = "#owner "
 
     /// The ledger file of `jobId`: the id with every byte that is not a letter, digit, `-` or
     /// `_` written as `%XX`, so any id maps to one safe file name and back.
     func ledgerPath(jobId: String) -> String {
+        (directory ?? ".") + "/" + Self.fileName(jobId: jobId) + Self.suffix
+    }
+
+    /// The append hold of `jobId` (named like its ledger, see ``ledgerPath(jobId:)``).
+    func holdPath(jobId: String) -> String {
+        (directory ?? ".") + "/" + Self.fileName(jobId: jobId) + Self.holdSuffix
+    }
+
+    private static func fileName(jobId: String) -> String {
         var name = ""
         for byte in jobId.utf8 {
             switch byte {
@@ -93,7 +183,7 @@ public struct ScratchLedger: Sendable {
                 name += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
             }
         }
-        return (directory ?? ".") + "/" + name + Self.suffix
+        return name
     }
 
     static func jobId(fromFileName name: String) -> String {
@@ -120,9 +210,65 @@ public struct ScratchLedger: Sendable {
         return removed
     }
 
+    /// Cuts the file an append hold names back to the held length (when it is longer), then
+    /// removes the hold. A hold whose file cannot be cut is kept for a later sweep; one that
+    /// cannot be read (no length, no path) is removed, as it holds nothing.
+    private func cutBack(_ hold: String) -> (files: [String], released: Bool) {
+        guard let bytes = Self.readBytes(hold) else { return ([], false) }
+        var lines = bytes[...]
+        if lines.starts(with: Self.ownerPrefix.utf8), let end = lines.firstIndex(of: UInt8(ascii: "\n")) {
+            lines = lines[(end + 1)...]
+        }
+        // `<length> [<device>:<inode> ]<path>\n`: the path starts with `/` and runs to the end
+        // (it may hold spaces, even line breaks), less the final line break.
+        if lines.last == UInt8(ascii: "\n") { lines = lines.dropLast() }
+        guard let space = lines.firstIndex(of: UInt8(ascii: " ")),
+            let length = Int(String(decoding: lines[..<space], as: UTF8.self)), length >= 0
+        else {
+            unlink(hold)
+            return ([], true)
+        }
+        lines = lines[(space + 1)...]
+        var identity: String?
+        if lines.first != UInt8(ascii: "/"), let next = lines.firstIndex(of: UInt8(ascii: " ")) {
+            identity = String(decoding: lines[..<next], as: UTF8.self)
+            lines = lines[(next + 1)...]
+        }
+        let path = String(decoding: lines, as: UTF8.self)
+        guard path.hasPrefix("/") else {
+            unlink(hold)
+            return ([], true)
+        }
+        var cut: [String] = []
+        let fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                identity == nil || identity == "\(info.st_dev):\(info.st_ino)"
+            else {
+                unlink(hold)  // not the file that was held: nothing to cut
+                return ([], true)
+            }
+            if Int(info.st_size) > length {
+                guard ftruncate(fd, off_t(length)) == 0, fsync(fd) == 0 else { return ([], false) }
+                cut.append(path)
+            }
+        } else if errno != ENOENT && errno != ELOOP && errno != ENXIO {
+            return ([], false)  // kept: a later sweep tries again
+        }
+        unlink(hold)
+        return (cut, true)
+    }
+
     private static func readLines(_ path: String) -> [String] {
+        (readBytes(path) ?? []).split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file, or `nil` when it cannot be opened (there is none).
+    private static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -131,7 +277,20 @@ public struct ScratchLedger: Sendable {
             guard n > 0 else { break }
             bytes += buffer.prefix(n)
         }
-        return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+        return bytes
+    }
+
+    /// Makes the creation, rename or removal of a file in `directory` durable.
+    private func syncDirectory(_ directory: String, action: String) throws(ScratchLedgerError) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ScratchLedgerError(path: directory, errno: errno, action: action) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw ScratchLedgerError(path: directory, errno: errno, action: action) }
+    }
+
+    /// ``syncDirectory(_:action:)`` for a sweep, which reports nothing.
+    private func syncDirectory(_ directory: String) {
+        try? syncDirectory(directory, action: "")
     }
 
     private func ensureDirectory(_ path: String) throws(ScratchLedgerError) {
@@ -148,17 +307,21 @@ public struct ScratchLedger: Sendable {
     }
 }
 
-/// The scratch ledger could not be written, so the temporary file was not created.
+/// The scratch ledger could not be written, so the temporary file was not created (or the
+/// append not started, or not committed).
 public struct ScratchLedgerError: Error, Sendable, CustomStringConvertible {
     /// The file or directory that failed.
     public let path: String
     /// The system's reason.
     public let reason: String
+    /// What could not be done, for the message.
+    let action: String
 
-    init(path: String, errno code: Int32) {
+    init(path: String, errno code: Int32, action: String = "record a temporary file") {
         self.path = path
         self.reason = String(cString: strerror(code))
+        self.action = action
     }
 
-    public var description: String { "cannot record a temporary file in '\(path)': \(reason)" }
+    public var description: String { "cannot \(action) in '\(path)': \(reason)" }
 }
