@@ -211,6 +211,36 @@ import Testing
         try await store.close()
     }
 
+    /// Into an NDJSON file: each micro-batch is appended in place; the file holds every order
+    /// once, in stream order.
+    @Test func anNDJSONFileIsAppendedToOnceEachMicroBatch() async throws {
+        let server = try await RedisTestServer.start()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try await Self.add(server.port, 1...120)
+        let (service, store) = try await Self.service(dir)
+        let output = dir.file("orders.ndjson")
+        let json = """
+            {"name": "orders-to-file",
+             "source": {"type": "redis_stream", "config": {"url": "redis://127.0.0.1:\(server.port)", "stream": "orders", "group": "files",
+                        "valueField": "data", "continuous": true, "blockMs": 50}},
+             "target": {"type": "file", "config": {"path": "\(output)"}},
+             "commitEvery": 25, "commitIntervalMs": 100}
+            """
+        let submitted = try await service.execute(try ValueDecoder().decode(JobSpec.self, from: try JSONParser.parse(json)), mode: .waitUnlessContinuous)
+        _ = try await Self.waitFor(store, submitted.id, "120 orders written") { $0.stats?.recordsLoaded == 120 }
+        try await Self.add(server.port, 121...130)
+        _ = try await Self.waitFor(store, submitted.id, "130 orders written") { $0.stats?.recordsLoaded == 130 }
+        #expect(try await service.stop(id: submitted.id) == .stopping)
+        let job = try await Self.waitFor(store, submitted.id, "the job to end") { $0.status.isFinished }
+        await service.drain()
+        #expect(job.status == .completed, "\(job.error ?? "")")
+        #expect((job.stats?.streaming?.microBatches ?? 0) >= 3, "120 records in chunks of 20 at commitEvery 25, then 10 more")
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(try lines.map { try JSONParser.parse(String($0)) } == (1...130).map { ["id": .int($0), "total": .int($0 * 10)] })
+        try await store.close()
+    }
+
     @Test func continuousPlansRefuseWhatCannotRunForever() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
