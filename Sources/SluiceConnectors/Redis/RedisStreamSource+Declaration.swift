@@ -14,7 +14,12 @@ extension RedisStreamSource {
             them again (at-least-once; exactly once in effect with an upsert target). Write the \
             password in the URL as `${env:NAME}`.
 
-            With `continuous: true` the job never ends by itself: it reads until it is stopped             (`POST /jobs/:id/stop`), commits in micro-batches and acknowledges each after its             commit, takes over other consumers' stale entries every `claimIdleMs`, and when the             connection is lost (the server restarted) it connects again for up to             `reconnectTimeoutMs` and reads its own pending entries first, so nothing the server             kept is lost.
+            With `continuous: true` the job never ends by itself: it reads until it is stopped \
+            (`POST /jobs/:id/stop`), commits in micro-batches and acknowledges each after its \
+            commit, takes over other consumers' stale entries every `claimIdleMs`, and when the \
+            connection is lost (the server restarted) it connects again for up to \
+            `reconnectTimeoutMs` and reads its own pending entries first, so nothing the server \
+            kept is lost.
             """,
         config: ObjectShape([
             .required("url", .text(format: "url"), "`redis://[user[:password]@]host[:port][/database]`."),

@@ -11,6 +11,7 @@ extension RunSession {
     mutating func pumpMicroBatches(_ reader: any BatchReader, prefix: PrefixStage, plan microBatches: MicroBatchPlan, hooks: ContinuousHooks) async throws {
         var pending = 0
         var firstArrival: ContinuousClock.Instant?
+        var lastConfirmation = ContinuousClock.now
         while !hooks.stopRequested() {
             try Task.checkCancellation()
             let t1 = ContinuousClock.now
@@ -30,6 +31,16 @@ extension RunSession {
                 try await commitMicroBatch(hooks: hooks, last: false)
                 pending = 0
                 firstArrival = nil
+                lastConfirmation = ContinuousClock.now
+            } else if pending == 0, ContinuousClock.now - lastConfirmation >= microBatches.commitInterval {
+                // Nothing is waiting for a commit: the source may confirm how far it has read
+                // (a change stream moves its slot past WAL that held nothing for it).
+                lastConfirmation = ContinuousClock.now
+                do {
+                    try await reader.targetCommitted()
+                } catch {
+                    logger.error("the source could not confirm what it read", metadata: ["error": "\(plan.secrets.scrub(Secrets.redactText("\(error)")))"])
+                }
             }
         }
     }

@@ -112,7 +112,11 @@ public struct PostgresEndpoint: Sendable, Equatable {
     /// Failures are thrown as ``DatabaseConnectFailure``, classified for retries (socket
     /// failures and a server not ready are transient, see `PostgresConnectFailure.swift`); a
     /// cancelled task gets `CancellationError`.
-    public func connect(logger: Logger = Logger(label: "sluice.postgres")) async throws -> PostgresPooledConnection {
+    ///
+    /// With `replication`, the connection is logged in for logical replication
+    /// (`replication=database`): it can run `START_REPLICATION` (see ``PostgresReplicationStream``)
+    /// and the replication commands, and the user needs the `REPLICATION` attribute.
+    public func connect(logger: Logger = Logger(label: "sluice.postgres"), replication: Bool = false) async throws -> PostgresPooledConnection {
         let tls: PostgresConnection.Configuration.TLS
         do {
             tls = try makeTLS()
@@ -131,7 +135,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
                     channel.close(promise: nil)
                     return loop.makeFailedFuture(CancellationError())
                 }
-                let configuration = endpoint.configuration(on: channel, tls: tls)
+                let configuration = endpoint.configuration(on: channel, tls: tls, replication: replication)
                 return PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger)
                     .flatMapThrowing { connection in
                         guard cancellation.loggedIn() else {
@@ -158,10 +162,11 @@ public struct PostgresEndpoint: Sendable, Equatable {
     }
 
     /// PostgresNIO's configuration for logging in on `channel`, an open socket to this endpoint.
-    private func configuration(on channel: any Channel, tls: PostgresConnection.Configuration.TLS) -> PostgresConnection.Configuration {
+    private func configuration(on channel: any Channel, tls: PostgresConnection.Configuration.TLS, replication: Bool) -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             establishedChannel: channel, tls: tls, username: user, password: password, database: database)
         configuration.options.additionalStartupParameters = [("application_name", applicationName), ("TimeZone", "UTC")]
+        if replication { configuration.options.additionalStartupParameters.append(("replication", "database")) }
         // The name certificates are checked against (and sent for SNI), as for a connection PostgresNIO opens itself.
         if (try? SocketAddress(ipAddress: host, port: port)) == nil { configuration.options.tlsServerName = host }
         return configuration

@@ -26,6 +26,14 @@ extension PostgresCDCSource {
             time) differ on every server. A `postgres` or `mysql` target in `apply` mode keeps a \
             replica table in step. A slot that is never advanced keeps the server's WAL: drop the \
             slots of jobs that are gone (`SELECT pg_drop_replication_slot('name')`).
+
+            With `continuous: true` the job streams changes until it is stopped, over the \
+            streaming replication protocol (a connection with `replication=database`; the user \
+            needs the `REPLICATION` attribute): it commits in micro-batches, and after each commit \
+            tells the server (a standby status update) the end of the last transaction it \
+            committed, so the slot advances and a crash or restart replays only what was not \
+            committed. Status updates also answer the server's keepalives, so a slow target never \
+            looks like a dead client.
             """,
         config: ObjectShape(
             DatabaseConnectionFields.fields(.postgres) + [
@@ -42,6 +50,9 @@ extension PostgresCDCSource {
                 .optional(
                     "maxChanges", .integer(1, 100_000_000),
                     "The most changes one run reads (rounded up to the end of a transaction); default: everything up to the run's start."),
+                .optional(
+                    "continuous", .boolean, default: false,
+                    "Stream changes until the job is stopped, committing in micro-batches (see the job's `commitEvery`); instead of maxChanges."),
             ],
             rules: DatabaseConnectionFields.rules),
         examples: [

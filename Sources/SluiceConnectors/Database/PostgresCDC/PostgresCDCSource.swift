@@ -49,9 +49,11 @@ public struct PostgresCDCSource: Source {
         /// after this many changes, so only whole transactions are read (one run may thus
         /// read more, up to the rest of one transaction).
         public var maxChanges: Int?
+        /// Whether the read streams changes until the job is stopped.
+        public var continuous: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case slot, publication, tables, createSlot, maxChanges
+            case slot, publication, tables, createSlot, maxChanges, continuous
         }
 
         public init(from decoder: any Decoder) throws {
@@ -62,6 +64,7 @@ public struct PostgresCDCSource: Source {
             tables = try container.decodeIfPresent([String].self, forKey: .tables)
             createSlot = try container.decodeIfPresent(Bool.self, forKey: .createSlot)
             maxChanges = try container.decodeIfPresent(Int.self, forKey: .maxChanges)
+            continuous = try container.decodeIfPresent(Bool.self, forKey: .continuous)
         }
     }
 
@@ -76,6 +79,8 @@ public struct PostgresCDCSource: Source {
     let maxChanges: Int?
     /// The server's bound on messages per read (`upto_nchanges`), from `maxChanges`.
     var rowLimit: Int?
+    /// Whether the read streams changes until the job is stopped (see ``PostgresCDCStreamReader``).
+    public let isContinuous: Bool
     let context: ComponentContext
 
     public init(config: Config, context: ComponentContext) throws {
@@ -110,6 +115,10 @@ public struct PostgresCDCSource: Source {
         }
         if let maxChanges = config.maxChanges, maxChanges < 1 {
             throw SpecError(path: "maxChanges", "must be at least 1, found \(maxChanges)")
+        }
+        isContinuous = config.continuous ?? false
+        if isContinuous, config.maxChanges != nil {
+            throw SpecError(path: "maxChanges", "ends the read, and a continuous read streams changes until the job is stopped; remove maxChanges or continuous")
         }
         slot = config.slot
         createSlot = config.createSlot ?? true
@@ -157,6 +166,10 @@ public struct PostgresCDCSource: Source {
             try await session.ensurePublication(publication, tables: tables)
             try await session.ensureSlot(create: createSlot)
             let primaryKeys = try await session.fullIdentityPrimaryKeys(publication: publication)
+            if isContinuous {
+                await pool.release(leased)
+                return try await openStream(primaryKeys: primaryKeys)
+            }
             await session.flushWAL()
             let upto = try await session.flushedLSN()
             let rows = try await session.peek(upto: upto, rowLimit: rowLimit, publication: publication)
@@ -167,6 +180,27 @@ public struct PostgresCDCSource: Source {
         } catch {
             await pool.release(leased, broken: true)
             throw error
+        }
+    }
+
+    /// Opens a replication connection and starts streaming from the slot's confirmed position.
+    private func openStream(primaryKeys: [PostgresCDCTableName: [String]]) async throws -> any BatchReader {
+        let connection = try await endpoint.connect(logger: context.logger, replication: true)
+        guard let channel = connection.channel else {
+            await connection.close()
+            throw ConnectorError.io("postgres_cdc slot '\(slot)': the replication connection has no channel")
+        }
+        do {
+            let stream = try await PostgresReplicationStream.start(slot: slot, publication: publication, on: channel)
+            return PostgresCDCStreamReader(
+                connection: connection, stream: stream, assembler: PostgresCDCChangeAssembler(primaryKeys: primaryKeys), slot: slot,
+                batchSize: max(1, context.batchSize), logger: context.logger)
+        } catch {
+            await connection.close()
+            if let refusal = error as? PostgresServerError {
+                throw ConnectorError.remote("postgres_cdc slot '\(slot)': the server refused streaming replication: \(refusal.message ?? "\(refusal)")")
+            }
+            throw ConnectorError.io("postgres_cdc slot '\(slot)': cannot start streaming replication: \(PostgresErrorText.describe(error))")
         }
     }
 }
