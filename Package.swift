@@ -96,6 +96,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SluiceNATSWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SluiceConnectors",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
@@ -172,6 +180,15 @@ let package = Package(
             name: "SluiceRedisWireTests",
             dependencies: [
                 "SluiceRedisWire", "SluiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceNATSWireTests",
+            dependencies: [
+                "SluiceNATSWire", "SluiceTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
