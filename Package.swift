@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "SluiceConnectors",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
+                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceNATSWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "SluiceConnectorsTests",
             dependencies: [
-                "SluiceConnectors", "SluiceMySQLWire", "SluiceRedisWire", "SluiceTestSupport",
+                "SluiceConnectors", "SluiceMySQLWire", "SluiceRedisWire", "SluiceNATSWire", "SluiceTestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
-                "SluiceEngine", "SluiceTestSupport", "SluiceRedisWire",
+                "SluiceEngine", "SluiceTestSupport", "SluiceRedisWire", "SluiceNATSWire",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
