@@ -227,7 +227,7 @@ let package = Package(
             name: "SluiceFuzzing",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine", "SluiceCodecs", "SluiceParquet",
-                "SluiceAvro", "SluiceXLSX", "SluiceRedisWire",
+                "SluiceAvro", "SluiceXLSX", "SluiceRedisWire", "SluiceNATSWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -258,7 +258,7 @@ if Context.environment["SLUICE_FUZZ"] == "1" {
         .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
     for name in [
         "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro", "FuzzXLSX",
-        "FuzzCodecs", "FuzzRESP",
+        "FuzzCodecs", "FuzzRESP", "FuzzNATS",
     ] {
         package.targets.append(
             .executableTarget(
