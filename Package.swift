@@ -96,9 +96,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SluiceNATSWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SluiceConnectors",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
+                "SluiceCore", "SluiceFormats", "SluiceMySQLWire", "SluiceRedisWire", "SluiceNATSWire", "SluiceCodecs", "SluiceParquet", "SluiceAvro", "SluiceXLSX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -178,6 +186,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SluiceNATSWireTests",
+            dependencies: [
+                "SluiceNATSWire", "SluiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SluiceMySQLWireTests",
             dependencies: [
                 "SluiceMySQLWire", "SluiceCore", "SluiceTestSupport",
@@ -191,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "SluiceConnectorsTests",
             dependencies: [
-                "SluiceConnectors", "SluiceMySQLWire", "SluiceRedisWire", "SluiceTestSupport",
+                "SluiceConnectors", "SluiceMySQLWire", "SluiceRedisWire", "SluiceNATSWire", "SluiceTestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -201,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "SluiceEngineTests",
             dependencies: [
-                "SluiceEngine", "SluiceTestSupport", "SluiceRedisWire",
+                "SluiceEngine", "SluiceTestSupport", "SluiceRedisWire", "SluiceNATSWire",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
@@ -210,7 +227,7 @@ let package = Package(
             name: "SluiceFuzzing",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceOperators", "SluiceScheduling", "SluiceEngine", "SluiceCodecs", "SluiceParquet",
-                "SluiceAvro", "SluiceXLSX", "SluiceRedisWire",
+                "SluiceAvro", "SluiceXLSX", "SluiceRedisWire", "SluiceNATSWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -241,7 +258,7 @@ if Context.environment["SLUICE_FUZZ"] == "1" {
         .target(name: "SluiceFuzzDriver", dependencies: ["SluiceFuzzing"], path: "Fuzz/Driver", swiftSettings: swiftSettings))
     for name in [
         "FuzzJSON", "FuzzCSV", "FuzzNDJSON", "FuzzJSONDocument", "FuzzExpression", "FuzzJobSpec", "FuzzCron", "FuzzParquet", "FuzzAvro", "FuzzXLSX",
-        "FuzzCodecs", "FuzzRESP",
+        "FuzzCodecs", "FuzzRESP", "FuzzNATS",
     ] {
         package.targets.append(
             .executableTarget(

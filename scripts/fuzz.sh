@@ -5,7 +5,7 @@
 #   bash scripts/fuzz.sh [seconds-per-target] [target...]
 #
 # Targets are FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron
-# FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs FuzzRESP (all by default); 60 seconds each by default. The
+# FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs FuzzRESP FuzzNATS (all by default); 60 seconds each by default. The
 # build is a release build with -sanitize=fuzzer,address in its own scratch path
 # (.build-fuzz), so the normal .build is never touched. New corpus entries stay in a
 # temporary directory; the repository's corpora are only read, and the temporary directory
@@ -29,9 +29,9 @@ shift || true
 declare -A CORPUS=(
     [FuzzJSON]=json [FuzzCSV]=csv [FuzzNDJSON]=ndjson [FuzzJSONDocument]=json-document
     [FuzzExpression]=expression [FuzzJobSpec]=job-spec [FuzzCron]=cron [FuzzParquet]=parquet [FuzzAvro]=avro
-    [FuzzXLSX]=xlsx [FuzzCodecs]=codecs [FuzzRESP]=resp
+    [FuzzXLSX]=xlsx [FuzzCodecs]=codecs [FuzzRESP]=resp [FuzzNATS]=nats
 )
-ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs FuzzRESP)
+ALL=(FuzzJSON FuzzCSV FuzzNDJSON FuzzJSONDocument FuzzExpression FuzzJobSpec FuzzCron FuzzParquet FuzzAvro FuzzXLSX FuzzCodecs FuzzRESP FuzzNATS)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL[@]}")
 for target in "${TARGETS[@]}"; do

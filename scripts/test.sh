@@ -7,10 +7,10 @@
 #
 # Needs: Swift 6.3 (on PATH or at /opt/swift), python3 with pip, root (or sudo) for apt.
 # Installs only what is missing: curl, tzdata (the cron time-zone tests read
-# /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15, MariaDB and redis-server
-# (apt; each Redis test starts a redis-server of its own), and the
+# /usr/share/zoneinfo, as Python's zoneinfo does), PostgreSQL 15, MariaDB, redis-server and
+# nats-server (apt; each Redis or NATS test starts a server of its own), and the
 # Python oracles duckdb, croniter, jsonschema, pyarrow, polars, fastavro, openpyxl,
-# zstandard, cramjam and botocore, redis-py (the Redis tests' second client), and the websockets server the WebSocket source's tests
+# zstandard, cramjam and botocore, redis-py (the Redis tests' second client), nats-py (the NATS tests'), and the websockets server the WebSocket source's tests
 # talk to (pip), and the object-store servers and clients (moto,
 # boto3, fake-gcs-server, google-cloud-storage, azure-storage-blob). Starts PostgreSQL and
 # MariaDB on loopback in temporary directories for the database tests
@@ -64,6 +64,7 @@ command -v mariadbd >/dev/null 2>&1 || apt_missing+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || apt_missing+=(mariadb-client)
 command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
+command -v nats-server >/dev/null 2>&1 || [[ -x /usr/sbin/nats-server ]] || apt_missing+=(nats-server)
 if ((${#apt_missing[@]})); then
     echo "installing with apt: ${apt_missing[*]}"
     apt_install "${apt_missing[@]}"
@@ -92,6 +93,13 @@ if ! python3 -c "import ${store_imports}" 2>/dev/null || ! command -v moto_serve
         || python3 -m pip install -q --break-system-packages "${store_packages[@]}"
 fi
 python3 -c "import ${store_imports}" || die "the object-store test packages (${store_packages[*]}) cannot be imported by $(command -v python3)"
+
+# nats-py, the NATS tests' second client (imported as nats).
+if ! python3 -c "import nats.js" 2>/dev/null; then
+    echo "installing with pip: nats-py"
+    python3 -m pip install -q nats-py 2>/dev/null || python3 -m pip install -q --break-system-packages nats-py
+fi
+python3 -c "import nats.js" || die "nats-py (the NATS tests' second client) cannot be imported by $(command -v python3)"
 
 section "database servers"
 # shellcheck source=scripts/test-databases.sh

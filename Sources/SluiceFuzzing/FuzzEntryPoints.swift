@@ -51,10 +51,15 @@ public enum FuzzEntryPoints {
     /// read a byte at a time, the same replies and the same error.
     public static func resp(_ bytes: [UInt8]) -> FuzzReport { RESPFuzzing.run(bytes) }
 
+    /// The NATS server-operation parser (`INFO`, `MSG`, `HMSG` with header blocks, `PING`,
+    /// `-ERR`), the bytes a hostile server could send: read whole and read a byte at a time,
+    /// the same operations and the same error, within the limits.
+    public static func nats(_ bytes: [UInt8]) -> FuzzReport { NATSFuzzing.run(bytes) }
+
     /// Every entry point by the name of its corpus folder (`Fuzz/Corpus/<name>`) and target.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> FuzzReport)] = [
         ("json", json), ("csv", csv), ("ndjson", ndjson), ("json-document", jsonDocument), ("expression", expression),
         ("job-spec", jobSpec), ("cron", cron), ("parquet", parquet), ("avro", avro), ("xlsx", xlsx),
-        ("codecs", codecs), ("resp", resp),
+        ("codecs", codecs), ("resp", resp), ("nats", nats),
     ]
 }

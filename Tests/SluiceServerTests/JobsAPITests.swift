@@ -25,7 +25,7 @@ import Testing
             ),
             (
                 #"{"name":"x","source":{"type":"ftp","config":{}},"transforms":[],"target":\#(target)}"#,
-                "source.type", "source.type: unknown source type 'ftp'; expected one of api, file, mysql, postgres, postgres_cdc, redis_stream, sqlite, sse, websocket"
+                "source.type", "source.type: unknown source type 'ftp'; expected one of api, file, mysql, nats_jetstream, postgres, postgres_cdc, redis_stream, sqlite, sse, websocket"
             ),
             (
                 #"{"name":"x","source":\#(source),"target":{"type":"file","config":{}}}"#,

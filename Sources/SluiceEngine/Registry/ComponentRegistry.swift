@@ -36,6 +36,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerSource(SSESource.self)
         registry.registerSource(WebSocketSource.self)
         registry.registerSource(RedisStreamSource.self)
+        registry.registerSource(NATSJetStreamSource.self)
         registry.registerTransform(Filter.self)
         registry.registerTransform(Map.self)
         registry.registerTransform(Split.self)
@@ -70,6 +71,7 @@ public struct ComponentRegistry: Sendable {
         registry.registerTarget(PostgresTarget.self)
         registry.registerTarget(HTTPTarget.self)
         registry.registerTarget(RedisStreamTarget.self)
+        registry.registerTarget(NATSJetStreamTarget.self)
         return registry
     }()
 

@@ -231,7 +231,7 @@ public struct JobPlanner: Sendable {
         } else {
             problems.append(SpecError(
                 path: "target.type",
-                "the \(spec.target.type) target cannot take a continuous job's micro-batches; use file (ndjson or csv), sqlite, postgres, mysql, http or redis_stream"))
+                "the \(spec.target.type) target cannot take a continuous job's micro-batches; use file (ndjson or csv), sqlite, postgres, mysql, http, redis_stream or nats_jetstream"))
         }
         errors += problems
         guard problems.isEmpty, let later else { return nil }

@@ -34,12 +34,14 @@ import Testing
         Connector(.source, SSESource.type, SSESource.self),
         Connector(.source, WebSocketSource.type, WebSocketSource.self),
         Connector(.source, RedisStreamSource.type, RedisStreamSource.self),
+        Connector(.source, NATSJetStreamSource.type, NATSJetStreamSource.self),
         Connector(.target, FileTarget.type, FileTarget.self),
         Connector(.target, SQLiteTarget.type, SQLiteTarget.self),
         Connector(.target, MySQLTarget.type, MySQLTarget.self),
         Connector(.target, PostgresTarget.type, PostgresTarget.self),
         Connector(.target, HTTPTarget.type, HTTPTarget.self),
         Connector(.target, RedisStreamTarget.type, RedisStreamTarget.self),
+        Connector(.target, NATSJetStreamTarget.type, NATSJetStreamTarget.self),
     ]
 
     /// Declared keys (dotted paths) that no example config reaches, with the reason; every

@@ -25,6 +25,12 @@ import Testing
 ///   are the example's `files` (the file's name the stream's key, each line an entry's fields,
 ///   `_id` its ID), with an ACL user `loader` whose password is `${env:SLUICE_SECRET_REDIS_PASSWORD}`;
 ///   a `redis_stream` target writes `input` there and the stream's entries read back are `output`;
+/// - a `nats_jetstream` source reads a nats-server of the test's own on `{port}`, whose stream
+///   (the example's `stream`) takes the subjects the example's `files` are named after, each
+///   line a message published in file-name order; a `nats_jetstream` target writes `input` into
+///   a stream taking its `subject` and the stored messages, as `subject`, `msgId` and `data`,
+///   are `output`. An example whose URL signs in gets a server with the user `loader` whose
+///   password is `${env:SLUICE_SECRET_NATS_PASSWORD}`;
 /// - a file target writes `input` and leaves exactly the files of `writes` (byte for byte) and
 ///   nothing else; a database target writes `input` and the rows read back (SQLite's in rowid
 ///   order, a server's ordered by their first column) are `output`.
@@ -56,6 +62,7 @@ import Testing
             case "api": got = try await Self.runAPISource(example)
             case "sse", "websocket": got = try await Self.runStreamSource(type, example)
             case "redis_stream": got = try await Self.runRedisSource(example)
+            case "nats_jetstream": got = try await Self.runNATSSource(example)
             case "sqlite", "postgres", "mysql": got = try await Self.runDatabaseSource(type, example)
             case "postgres_cdc": got = try await Self.runChangeDataCapture(example)
             default:
@@ -82,6 +89,10 @@ import Testing
             case "redis_stream":
                 let expected = try #require(example.output, "\(type): \(example.title) has no output")
                 let got = try await Self.runRedisTarget(example)
+                #expect(try Self.compact(got) == (try Self.compact(expected)), "\(type): \(example.title)")
+            case "nats_jetstream":
+                let expected = try #require(example.output, "\(type): \(example.title) has no output")
+                let got = try await Self.runNATSTarget(example)
                 #expect(try Self.compact(got) == (try Self.compact(expected)), "\(type): \(example.title)")
             case "sqlite", "postgres", "mysql":
                 let expected = try #require(example.output, "\(type): \(example.title) has no output")
@@ -334,6 +345,7 @@ struct Bench {
             "SLUICE_SECRET_MYSQL_PASSWORD": password("SLUICE_TEST_MARIADB_URL"),
             "SLUICE_SECRET_SHOP_API_TOKEN": "example-token",
             "SLUICE_SECRET_REDIS_PASSWORD": ConnectorExamplesTests.redisExamplePassword,
+            "SLUICE_SECRET_NATS_PASSWORD": ConnectorExamplesTests.natsExamplePassword,
         ]
     }
 

@@ -1,0 +1,4 @@
+import SluiceFuzzDriver
+import SluiceFuzzing
+
+runFuzzer(FuzzEntryPoints.nats)
