@@ -89,11 +89,12 @@ def fill(port, stream, count):
 class Sluice:
     """`sluice serve` with its own state directory."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, data):
         self.directory = directory
+        os.makedirs(directory, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLUICE_")}
-        env.update({"PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "notice", "SLUICE_STATE": os.path.join(directory, "state.db"),
-                    "SLUICE_DATA_DIRS": directory})
+        env.update({"PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info", "SLUICE_STATE": os.path.join(directory, "state.db"),
+                    "SLUICE_DATA_DIRS": data})
         self.log_path = os.path.join(directory, "server.log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([SLUICE, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=self.log)
@@ -182,7 +183,7 @@ def throughput(port, count, client, directory):
     fill(port, "bench", count)
     out = os.path.join(directory, f"{client}-throughput.ndjson")
     if client == "sluice":
-        sluice = Sluice(os.path.join(directory, "sluice-state-t"))
+        sluice = Sluice(os.path.join(directory, "sluice-state-t"), directory)
         try:
             start = time.perf_counter()
             job = sluice.start_job(port, "bench", out)
@@ -209,7 +210,7 @@ def latency(port, rate, seconds, client, directory):
     stop = threading.Event()
     sluice = job = consumer = None
     if client == "sluice":
-        sluice = Sluice(os.path.join(directory, "sluice-state-l"))
+        sluice = Sluice(os.path.join(directory, "sluice-state-l"), directory)
         job = sluice.start_job(port, stream, out)
     else:
         consumer = threading.Thread(target=python_consumer, args=(port, stream, out, stop))

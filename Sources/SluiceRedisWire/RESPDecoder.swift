@@ -48,11 +48,9 @@ public struct RESPDecoder: ByteToMessageDecoder, Sendable {
         case UInt8(ascii: "-"):
             return try line(&buffer).map { .error(String(decoding: $0, as: UTF8.self)) }
         case UInt8(ascii: ":"):
-            guard let text = try line(&buffer) else { return nil }
-            return .integer(try number(text))
+            return try numberLine(&buffer).map { .integer($0) }
         case UInt8(ascii: "$"):
-            guard let text = try line(&buffer) else { return nil }
-            let length = try number(text)
+            guard let length = try numberLine(&buffer) else { return nil }
             if length == -1 { return .bulkString(nil) }
             guard (0...maxBulkBytes).contains(length) else {
                 throw .protocolViolation("a bulk string of \(length) bytes (the limit is \(maxBulkBytes))")
@@ -62,8 +60,7 @@ public struct RESPDecoder: ByteToMessageDecoder, Sendable {
             guard buffer.readInteger(as: UInt16.self) == 0x0D0A else { throw .protocolViolation("a bulk string not ended by CRLF") }
             return .bulkString(bytes)
         case UInt8(ascii: "*"):
-            guard let text = try line(&buffer) else { return nil }
-            let count = try number(text)
+            guard let count = try numberLine(&buffer) else { return nil }
             if count == -1 { return .array(nil) }
             guard (0...maxElements).contains(count) else { throw .protocolViolation("an array of \(count) elements (the limit is \(maxElements))") }
             guard depth < maxDepth else { throw .protocolViolation("arrays nested deeper than \(maxDepth) levels") }
@@ -95,10 +92,42 @@ public struct RESPDecoder: ByteToMessageDecoder, Sendable {
         return bytes
     }
 
-    private func number(_ text: [UInt8]) throws(RedisError) -> Int {
-        guard let value = Int(String(decoding: text, as: UTF8.self)) else {
-            throw .protocolViolation("'\(String(decoding: text.prefix(40), as: UTF8.self))' is not a number")
+    /// The number on the line up to the next CRLF (which is consumed), read in place: lengths,
+    /// counts and integers are on every reply, so no bytes are copied for them. `nil` when the
+    /// line has not arrived. Takes what `Int("…")` takes: an optional sign, then decimal digits
+    /// that fit in an `Int`.
+    private func numberLine(_ buffer: inout ByteBuffer) throws(RedisError) -> Int? {
+        let view = buffer.readableBytesView
+        guard let lf = view.firstIndex(of: UInt8(ascii: "\n")) else {
+            if view.count > Self.maxLineBytes { throw .protocolViolation("a reply line longer than \(Self.maxLineBytes) bytes") }
+            return nil
         }
+        let length = lf - view.startIndex
+        guard length >= 1, view[lf - 1] == UInt8(ascii: "\r") else { throw .protocolViolation("a reply line not ended by CRLF") }
+        guard length <= Self.maxLineBytes else { throw .protocolViolation("a reply line longer than \(Self.maxLineBytes) bytes") }
+        let text = view[view.startIndex..<(lf - 1)]
+        var index = text.startIndex
+        var negative = false
+        if index < text.endIndex, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+            negative = text[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var value = 0
+        var valid = index < text.endIndex
+        while valid, index < text.endIndex {
+            let digit = text[index] &- UInt8(ascii: "0")
+            guard digit < 10 else {
+                valid = false
+                break
+            }
+            let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowPlus) = negative ? times.subtractingReportingOverflow(Int(digit)) : times.addingReportingOverflow(Int(digit))
+            if overflowTimes || overflowPlus { valid = false }
+            value = next
+            index += 1
+        }
+        guard valid else { throw .protocolViolation("'\(String(decoding: text.prefix(40), as: UTF8.self))' is not a number") }
+        buffer.moveReaderIndex(forwardBy: length + 1)
         return value
     }
 }
