@@ -110,25 +110,9 @@ final class NATSJetStreamReader: CommitAwareReader {
     /// Connects again (a continuous read whose server restarted or whose connection broke),
     /// trying with growing pauses for up to `reconnectTimeoutMs`.
     private func reconnect(after error: NATSError) async throws {
-        let deadline = ContinuousClock.now + source.reconnectTimeout
-        var pause = Duration.milliseconds(50)
-        var last = "\(error)"
         await connection.close()
-        while true {
-            try Task.checkCancellation()
-            do {
-                lease = try await source.connectToConsumer()
-                return
-            } catch {
-                last = "\(error)"
-            }
-            guard ContinuousClock.now + pause < deadline else {
-                let ms = source.reconnectTimeout.components.seconds * 1000 + source.reconnectTimeout.components.attoseconds / 1_000_000_000_000_000
-                throw ConnectorError.remote(
-                    "\(source.location): the connection was lost (\(error)) and could not be made again within reconnectTimeoutMs (\(ms) ms): \(last)")
-            }
-            try await Task.sleep(for: pause)
-            pause = min(pause * 2, .seconds(2))
+        lease = try await Reconnection.connect(location: source.location, lost: error, timeout: source.reconnectTimeout) {
+            try await source.connectToConsumer()
         }
     }
 
