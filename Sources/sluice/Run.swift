@@ -25,8 +25,14 @@ struct Run: AsyncParsableCommand {
         try await service.recoverInterruptedJobs()
         // Ctrl-C or SIGTERM stops the job like a shutdown does: its target is left as it was,
         // its temporary files are removed and its outcome is recorded before the process ends.
+        // A continuous job is first asked to commit what it has and end; a second signal stops it.
         let signals = Task {
+            var askedContinuous = false
             for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                if !askedContinuous, service.stopContinuousJobs() > 0 {
+                    askedContinuous = true
+                    continue
+                }
                 service.stopAll(.shutdown)
             }
         }

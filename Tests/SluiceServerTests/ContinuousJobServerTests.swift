@@ -140,6 +140,44 @@ import Testing
         try await server.stop()
     }
 
+    /// `sluice run` of a continuous job: Ctrl-C commits the micro-batch in progress and ends
+    /// the run `completed` (exit 0), with every message written and acknowledged.
+    @Test func ctrlCEndsAContinuousCommandLineRunGracefully() async throws {
+        let broker = try await RedisTestServer.start()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let output = dir.file("orders.ndjson")
+        let job = try dir.write("live.json", """
+            {"name": "orders-live",
+             "source": {"type": "redis_stream", "config": {"url": "redis://127.0.0.1:\(broker.port)", "stream": "orders", "group": "cli",
+                        "valueField": "data", "continuous": true, "blockMs": 50}},
+             "target": {"type": "file", "config": {"path": "\(output)"}},
+             "commitEvery": 1000, "commitIntervalMs": 100}
+            """)
+        _ = try await Self.redis(broker.port, "for n in range(1, 41): r.xadd('orders', {'data': json.dumps({'id': n})})")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        process.arguments = ["run", "--no-state", job]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLUICE_") }.merging(["SLUICE_DATA_DIRS": dir.path]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func lines() -> Int {
+            ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        var tries = 0
+        while lines() < 40, tries < 6000 {
+            try await Task.sleep(for: .milliseconds(50))
+            tries += 1
+        }
+        #expect(lines() == 40)
+        kill(process.processIdentifier, SIGINT)
+        await process.exited()
+        #expect(process.terminationStatus == 0)
+        #expect(lines() == 40)
+        #expect(try await Self.redis(broker.port, "print(r.xpending('orders', 'cli')['pending'])") == "0\n")
+    }
+
     @Test func onlyContinuousJobsStopGracefully() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

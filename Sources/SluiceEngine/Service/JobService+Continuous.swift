@@ -49,6 +49,15 @@ extension JobService {
         return .milliseconds(ms)
     }
 
+    /// Asks every continuous job running here to stop gracefully (shutdown, Ctrl-C of
+    /// `sluice run`); answers how many there were.
+    @discardableResult
+    public func stopContinuousJobs() -> Int {
+        let stops = running.withLock { $0.values.compactMap(\.gracefulStop) }
+        for stop in stops { stop() }
+        return stops.count
+    }
+
     /// Asks continuous job `id` to stop gracefully: it commits the micro-batch in progress,
     /// acknowledges it to its source and ends `completed`.
     public func stop(id: String) async throws -> GracefulStopOutcome {

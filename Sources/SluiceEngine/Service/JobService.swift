@@ -251,8 +251,7 @@ public final class JobService: Sendable {
     public func shutdown(grace: Duration) async {
         let deadline = ContinuousClock.now + grace
         // Continuous jobs never end by themselves: they commit what they have and end.
-        let continuous = running.withLock { $0.values.compactMap(\.gracefulStop) }
-        for stop in continuous { stop() }
+        stopContinuousJobs()
         while running.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
