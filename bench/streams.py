@@ -2,11 +2,11 @@
 """A continuous Sluice job reading a message broker into an NDJSON file, against the broker's
 own Python client doing the same.
 
-  python3 bench/streams.py                      # 1M messages of ~200 bytes, then 10 s at 10,000 msg/s
-  python3 bench/streams.py --messages 200000 --steady-seconds 5
+  python3 bench/streams.py                      # both brokers: 1M messages of ~200 bytes, then 10 s at 10,000 msg/s
+  python3 bench/streams.py --brokers redis --messages 200000 --steady-seconds 5
 
-Broker: a redis-server of the benchmark's own on a free loopback port (no persistence). Two
-measurements per client:
+Brokers: a redis-server and a nats-server with JetStream of the benchmark's own on free loopback
+ports. Two measurements per client:
 
 - throughput: the stream holds `--messages` entries of about 200 bytes of JSON (in a `data`
   field) before the client starts; the time from the start until all of them are in the NDJSON
@@ -17,14 +17,17 @@ measurements per client:
   max over every message.
 
 Clients:
-- `sluice`: `sluice serve` (release build) running a continuous `redis_stream` job into a `file`
-  target (ndjson, appended in place per micro-batch); `commitEvery` 10,000, `commitIntervalMs`
-  100;
+- `sluice`: `sluice serve` (release build) running a continuous `redis_stream` or
+  `nats_jetstream` job into a `file` target (ndjson, appended in place per micro-batch);
+  `commitEvery` 10,000, `commitIntervalMs` 100;
 - `redis-py`: a loop of `XREADGROUP COUNT 1000 BLOCK 100`, `json.loads` of each entry, one
-  NDJSON line per entry appended and flushed, then `XACK` (the loop a user writes by hand).
+  NDJSON line per entry appended and flushed, then `XACK` (the loop a user writes by hand);
+- `nats-py`: a durable pull subscription fetching 1000 at a time, `json.loads`, a line each,
+  flushed, then an ack per message.
 
-Needs redis-server and `pip install redis`.
+Needs redis-server, nats-server, `pip install redis nats-py`.
 """
+import asyncio
 import argparse
 import json
 import os
@@ -39,6 +42,7 @@ import threading
 import time
 import urllib.request
 
+import nats
 import redis
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -86,6 +90,67 @@ def fill(port, stream, count):
     pipe.execute()
 
 
+def start_nats(directory):
+    port = free_port()
+    process = subprocess.Popen(
+        ["nats-server", "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", os.path.join(directory, "js")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(500):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.02)
+    raise SystemExit("nats-server did not start")
+
+
+async def nats_reset(port, stream):
+    nc = await nats.connect(f"nats://127.0.0.1:{port}")
+    js = nc.jetstream()
+    try:
+        await js.delete_stream(stream)
+    except Exception:
+        pass
+    await js.add_stream(name=stream, subjects=[f"{stream.lower()}.>"])
+    await nc.close()
+
+
+async def nats_fill(port, stream, count):
+    await nats_reset(port, stream)
+    nc = await nats.connect(f"nats://127.0.0.1:{port}")
+    js = nc.jetstream()
+    subject = f"{stream.lower()}.new"
+    for n in range(1, count + 1):
+        await nc.publish(subject, message(n).encode())
+        if n % 10_000 == 0:
+            await nc.flush()
+    await nc.flush()
+    while (await js.stream_info(stream)).state.messages < count:
+        await asyncio.sleep(0.05)
+    await nc.close()
+
+
+async def nats_consumer(port, stream, out, stop, count=None):
+    nc = await nats.connect(f"nats://127.0.0.1:{port}")
+    js = nc.jetstream()
+    sub = await js.pull_subscribe(f"{stream.lower()}.>", durable="py", stream=stream)
+    done = 0
+    with open(out, "a") as f:
+        while not stop.is_set() and (count is None or done < count):
+            try:
+                messages = await sub.fetch(1000, timeout=0.1)
+            except nats.errors.TimeoutError:
+                continue
+            for m in messages:
+                f.write(json.dumps(json.loads(m.data), separators=(",", ":")) + "\n")
+            f.flush()
+            for m in messages:
+                await m.ack()
+            done += len(messages)
+    await nc.close()
+    return done
+
+
 class Sluice:
     """`sluice serve` with its own state directory."""
 
@@ -120,10 +185,14 @@ class Sluice:
         except urllib.error.HTTPError as error:
             raise SystemExit(f"{method} {path}: {error.code} {error.read().decode()}")
 
-    def start_job(self, redis_port, stream, out):
-        job = {"name": "bench-stream",
-               "source": {"type": "redis_stream", "config": {"url": f"redis://127.0.0.1:{redis_port}", "stream": stream,
-                                                             "group": "sluice", "valueField": "data", "continuous": True}},
+    def start_job(self, broker, port, stream, out):
+        if broker == "redis":
+            source = {"type": "redis_stream", "config": {"url": f"redis://127.0.0.1:{port}", "stream": stream,
+                                                         "group": "sluice", "valueField": "data", "continuous": True}}
+        else:
+            source = {"type": "nats_jetstream", "config": {"url": f"nats://127.0.0.1:{port}", "stream": stream,
+                                                           "durable": "sluice", "continuous": True}}
+        job = {"name": "bench-stream", "source": source,
                "target": {"type": "file", "config": {"path": out, "format": "ndjson"}},
                "commitEvery": 10_000, "commitIntervalMs": 100}
         return self.request("POST", "/jobs", job)["job"]["id"]
@@ -179,14 +248,18 @@ def wait_for_lines(path, count):
         time.sleep(0.02)
 
 
-def throughput(port, count, client, directory):
-    fill(port, "bench", count)
-    out = os.path.join(directory, f"{client}-throughput.ndjson")
+def throughput(broker, port, count, client, directory):
+    stream = "bench" if broker == "redis" else "BENCH"
+    if broker == "redis":
+        fill(port, stream, count)
+    else:
+        asyncio.run(nats_fill(port, stream, count))
+    out = os.path.join(directory, f"{broker}-{client}-throughput.ndjson")
     if client == "sluice":
-        sluice = Sluice(os.path.join(directory, "sluice-state-t"), directory)
+        sluice = Sluice(os.path.join(directory, f"{broker}-sluice-state-t"), directory)
         try:
             start = time.perf_counter()
-            job = sluice.start_job(port, "bench", out)
+            job = sluice.start_job(broker, port, stream, out)
             while sluice.loaded(job) < count:
                 time.sleep(0.01)
             elapsed = time.perf_counter() - start
@@ -196,31 +269,71 @@ def throughput(port, count, client, directory):
     else:
         stop = threading.Event()
         start = time.perf_counter()
-        python_consumer(port, "bench", out, stop, count)
+        if broker == "redis":
+            python_consumer(port, stream, out, stop, count)
+        else:
+            asyncio.run(nats_consumer(port, stream, out, stop, count))
         elapsed = time.perf_counter() - start
     wait_for_lines(out, count)
     return elapsed
 
 
-def latency(port, rate, seconds, client, directory):
-    stream = "steady"
-    redis.Redis(port=port).delete(stream)
-    out = os.path.join(directory, f"{client}-latency.ndjson")
+class Producer:
+    """Adds messages to the broker, a tick's worth at a time."""
+
+    def __init__(self, broker, port, stream):
+        self.broker, self.stream = broker, stream
+        if broker == "redis":
+            self.client = redis.Redis(port=port)
+        else:
+            self.loop = asyncio.new_event_loop()
+            self.client = self.loop.run_until_complete(nats.connect(f"nats://127.0.0.1:{port}"))
+
+    def send(self, texts):
+        if self.broker == "redis":
+            pipe = self.client.pipeline(transaction=False)
+            for text in texts:
+                pipe.xadd(self.stream, {"data": text})
+            pipe.execute()
+        else:
+            async def publish():
+                for text in texts:
+                    await self.client.publish(f"{self.stream.lower()}.new", text.encode())
+                await self.client.flush()
+            self.loop.run_until_complete(publish())
+
+    def close(self):
+        if self.broker == "nats":
+            self.loop.run_until_complete(self.client.close())
+            self.loop.close()
+
+
+def latency(broker, port, rate, seconds, client, directory):
+    stream = "steady" if broker == "redis" else f"STEADY{client.replace('-', '').upper()}"
+    if broker == "redis":
+        redis.Redis(port=port).delete(stream)
+    else:
+        asyncio.run(nats_reset(port, stream))
+    out = os.path.join(directory, f"{broker}-{client}-latency.ndjson")
     open(out, "w").close()
     stop = threading.Event()
     sluice = job = consumer = None
     if client == "sluice":
-        sluice = Sluice(os.path.join(directory, "sluice-state-l"), directory)
-        job = sluice.start_job(port, stream, out)
-    else:
+        sluice = Sluice(os.path.join(directory, f"{broker}-sluice-state-l"), directory)
+        job = sluice.start_job(broker, port, stream, out)
+    elif broker == "redis":
         consumer = threading.Thread(target=python_consumer, args=(port, stream, out, stop))
+        consumer.start()
+    else:
+        consumer = threading.Thread(target=lambda: asyncio.run(nats_consumer(port, stream, out, stop)))
         consumer.start()
     total = rate * seconds
     latencies = []
 
     def tail():
         position, buffer = 0, b""
-        while len(latencies) < total:
+        deadline = time.time() + seconds + 120
+        while len(latencies) < total and time.time() < deadline:
             with open(out, "rb") as f:
                 f.seek(position)
                 data = f.read()
@@ -236,21 +349,22 @@ def latency(port, rate, seconds, client, directory):
 
     tailer = threading.Thread(target=tail)
     tailer.start()
-    producer = redis.Redis(port=port)
+    producer = Producer(broker, port, stream)
     per_tick = max(1, rate // 100)
     start = time.perf_counter()
     sent = 0
     while sent < total:
-        pipe = producer.pipeline(transaction=False)
+        texts = []
         for _ in range(min(per_tick, total - sent)):
             sent += 1
-            pipe.xadd(stream, {"data": message(sent, time.time())})
-        pipe.execute()
+            texts.append(message(sent, time.time()))
+        producer.send(texts)
         # Paced to the rate, from the start (no drift).
         delay = start + sent / rate - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-    tailer.join(timeout=120)
+    tailer.join()
+    producer.close()
     stop.set()
     if consumer:
         consumer.join()
@@ -272,25 +386,28 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--rate", type=int, default=10_000)
     parser.add_argument("--steady-seconds", type=int, default=10)
-    parser.add_argument("--clients", default="sluice,redis-py")
+    parser.add_argument("--brokers", default="redis,nats")
     args = parser.parse_args()
     if not os.path.exists(SLUICE):
         raise SystemExit(f"no release build at {SLUICE}: swift build -c release --product sluice")
     directory = tempfile.mkdtemp(prefix="sluice-streams-")
-    broker, port = start_redis(directory)
+    print(f"{args.messages:,} messages of ~200 bytes; latency at {args.rate:,} msg/s for {args.steady_seconds} s")
+    print("| broker | client | throughput | msg/s | p50 | p99 | max |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     try:
-        print(f"{args.messages:,} messages of ~200 bytes, redis-server {port}")
-        print(f"| client | throughput | msg/s | p50 at {args.rate:,}/s | p99 | max |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for client in args.clients.split(","):
-            elapsed = throughput(port, args.messages, client, directory)
-            steady = latency(port, args.rate, args.steady_seconds, client, directory)
-            p50, p99, worst, seen = steady if steady else (float("nan"),) * 3 + (0,)
-            print(f"| {client} | {elapsed:.2f} s | {args.messages / elapsed:,.0f} | {p50 * 1000:.0f} ms | {p99 * 1000:.0f} ms | {worst * 1000:.0f} ms |",
-                  flush=True)
+        for broker in args.brokers.split(","):
+            process, port = start_redis(directory) if broker == "redis" else start_nats(directory)
+            try:
+                for client in ["sluice", "redis-py" if broker == "redis" else "nats-py"]:
+                    elapsed = throughput(broker, port, args.messages, client, directory)
+                    steady = latency(broker, port, args.rate, args.steady_seconds, client, directory)
+                    p50, p99, worst, seen = steady if steady else (float("nan"),) * 3 + (0,)
+                    print(f"| {broker} | {client} | {elapsed:.2f} s | {args.messages / elapsed:,.0f} | {p50 * 1000:.0f} ms | "
+                          f"{p99 * 1000:.0f} ms | {worst * 1000:.0f} ms |", flush=True)
+            finally:
+                process.terminate()
+                process.wait()
     finally:
-        broker.terminate()
-        broker.wait()
         shutil.rmtree(directory, ignore_errors=True)
 
 
