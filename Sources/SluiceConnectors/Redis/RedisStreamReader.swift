@@ -27,7 +27,7 @@ final class RedisStreamReader: CommitAwareReader {
     private var phase: Phase = .own(after: Array("0".utf8))
     /// The IDs this read delivered, to acknowledge after the commit; an entry of this read
     /// claimed again (it went idle for `claimIdleMs` while the read went on) is not read twice.
-    private var delivered: Set<[UInt8]> = []
+    private var delivered: Set<RedisStreamID> = []
     private var records = 0
     private var position = 0
 
@@ -152,10 +152,10 @@ final class RedisStreamReader: CommitAwareReader {
         var rejected: [Rejection] = []
         var bytes = 0
         for entry in entries {
-            guard let parts = entry.elements, parts.count == 2, let id = parts[0].bytes else {
+            guard let parts = entry.elements, parts.count == 2, let id = parts[0].bytes, let entryID = RedisStreamID(bytes: id) else {
                 throw ConnectorError.remote("\(source.location): a stream entry of an unexpected shape")
             }
-            guard delivered.insert(id).inserted else { continue }
+            guard delivered.insert(entryID).inserted else { continue }
             guard let fields = parts[1].elements else { continue }
             position += 1
             let idText = String(decoding: id, as: UTF8.self)
@@ -216,7 +216,7 @@ final class RedisStreamReader: CommitAwareReader {
         while !delivered.isEmpty {
             let chunk = Array(delivered.prefix(1000))
             do {
-                _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + chunk, extra: .zero)
+                _ = try await command([Array("XACK".utf8), Array(source.stream.utf8), Array(source.group.utf8)] + chunk.map(\.bytes), extra: .zero)
             } catch is Reconnected {
                 phase = .own(after: Array("0".utf8))
                 continue

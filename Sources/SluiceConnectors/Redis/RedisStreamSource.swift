@@ -100,9 +100,36 @@ public struct RedisStreamSource: Source {
 }
 
 /// A stream entry ID (`1700000000000-0`).
-struct RedisStreamID {
+struct RedisStreamID: Hashable {
     var milliseconds: UInt64
     var sequence: UInt64
+
+    /// Parses an ID as the server sends it (`<ms>-<seq>`, decimal); `nil` for anything else.
+    init?(bytes: [UInt8]) {
+        var parts: (UInt64, UInt64) = (0, 0)
+        var second = false
+        var digits = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "-"), !second, digits > 0 {
+                second = true
+                digits = 0
+                continue
+            }
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10, digits < 20 else { return nil }
+            let (times, overflowTimes) = (second ? parts.1 : parts.0).multipliedReportingOverflow(by: 10)
+            let (next, overflowPlus) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflowTimes, !overflowPlus else { return nil }
+            if second { parts.1 = next } else { parts.0 = next }
+            digits += 1
+        }
+        guard second, digits > 0 else { return nil }
+        milliseconds = parts.0
+        sequence = parts.1
+    }
+
+    /// `<ms>-<seq>`, as commands take it.
+    var bytes: [UInt8] { Array("\(milliseconds)-\(sequence)".utf8) }
 
     init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
