@@ -60,10 +60,12 @@ import Testing
     }
 
     @Test func theServersPingsAreAnswered() async throws {
-        // The server drops a client that leaves two pings in a row unanswered (ping_max 2).
-        let server = try await NATSTestServer.start(pingIntervalMs: 100)
+        // The server drops a client that leaves three pings in a row unanswered (ping_max 3):
+        // one that never answered would be gone after about 8 s. Pings 2 s apart leave room
+        // for a client that waits a while for a thread under the whole suite.
+        let server = try await NATSTestServer.start(pingIntervalMs: 2000)
         let nats = try await Self.connect(server)
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .seconds(12))
         #expect(nats.isUsable)
         try await nats.flush()
         await #expect(throws: NATSError.noResponders(subject: "x")) { _ = try await nats.request("x", payload: []) }

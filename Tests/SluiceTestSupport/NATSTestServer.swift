@@ -31,7 +31,7 @@ public final class NATSTestServer: @unchecked Sendable {
 
     /// Starts a server; with `user` and `password` (or `token`) clients must sign in, and
     /// with `pingIntervalMs` the server pings every client that often (and drops one that
-    /// leaves two pings unanswered).
+    /// leaves three pings unanswered).
     public static func start(user: String? = nil, password: String? = nil, token: String? = nil, pingIntervalMs: Int? = nil) async throws -> NATSTestServer {
         let server = try NATSTestServer(port: try RedisTestServer.freePort(), user: user, password: password, token: token, pingIntervalMs: pingIntervalMs)
         try await server.launch()
@@ -74,12 +74,23 @@ public final class NATSTestServer: @unchecked Sendable {
         }
         let log = directory.appendingPathComponent("nats.log")
         var arguments = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", directory.appendingPathComponent("js").path, "-l", log.path]
-        if let user, let password { arguments += ["--user", user, "--pass", password] }
-        if let token { arguments += ["--auth", token] }
-        if let pingIntervalMs {
-            let config = directory.appendingPathComponent("nats.conf")
-            try "ping_interval: \"\(pingIntervalMs)ms\"\nping_max: 2\n".write(to: config, atomically: true, encoding: .utf8)
-            arguments += ["-c", config.path]
+        // A configuration file for what the command line cannot set: the time a client has to
+        // sign in after connecting (2 s by default) is 10 minutes, because under the whole
+        // suite on two cores a client may wait that long for a thread.
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var config = ""
+        if let user, let password {
+            config += "authorization { user: \(quoted(user)), password: \(quoted(password)), timeout: 600 }\n"
+        } else if let token {
+            config += "authorization { token: \(quoted(token)), timeout: 600 }\n"
+        }
+        if let pingIntervalMs { config += "ping_interval: \"\(pingIntervalMs)ms\"\nping_max: 3\n" }
+        if !config.isEmpty {
+            let file = directory.appendingPathComponent("nats.conf")
+            try config.write(to: file, atomically: true, encoding: .utf8)
+            arguments += ["-c", file.path]
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
