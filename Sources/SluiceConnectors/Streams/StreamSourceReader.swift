@@ -19,6 +19,8 @@ final class StreamSourceReader: BatchReader {
     private var delivered = 0
     private var finished = false
     private var failure: (any Error)?
+    /// When the oldest record or rejection not yet handed on arrived.
+    private var pendingSince: ContinuousClock.Instant?
 
     /// A read of `connector`'s stream, with a queue sized for a couple of batches (and at least
     /// one message of the largest size allowed).
@@ -48,11 +50,18 @@ final class StreamSourceReader: BatchReader {
                 break
             }
             let hasPending = !records.isEmpty || !rejected.isEmpty
+            // A continuous read hands a partial batch on once its first record is quietFlush
+            // old, even while messages keep trickling in: its job commits by time too.
+            var flushIn = settings.quietFlush
+            if settings.continuous, hasPending, let pendingSince {
+                flushIn = settings.quietFlush - (ContinuousClock.now - pendingSince)
+                if flushIn <= .zero { return take() }
+            }
             let item: StreamItem?
             if let wait {
                 item = await queue.receive(timeout: hasPending ? min(wait, settings.quietFlush) : wait)
             } else if hasPending {
-                item = await queue.receive(timeout: settings.quietFlush)
+                item = await queue.receive(timeout: flushIn)
             } else if settings.continuous {
                 item = await queue.receive(timeout: settings.idlePoll)
             } else {
@@ -84,6 +93,7 @@ final class StreamSourceReader: BatchReader {
     }
 
     private func add(_ message: StreamMessage) {
+        if records.isEmpty, rejected.isEmpty { pendingSince = .now }
         bytes += message.bytes
         rejected += message.rejected
         var taken = message.records[...]
@@ -128,6 +138,7 @@ final class StreamSourceReader: BatchReader {
         let chunk = SourceChunk(batch: batch, rejected: rejected, bytes: bytes)
         rejected = []
         bytes = 0
+        pendingSince = records.isEmpty ? nil : .now
         return chunk
     }
 }

@@ -44,12 +44,12 @@ import Testing
             let submitted = try await service.execute(spec, mode: .waitUnlessContinuous)
             #expect(submitted.status == .pending)
             var tries = 0
-            while try await !slotActive(), tries < 6000 {
+            while try await !slotActive(), tries < 1200 {
                 if let job = try await store.job(id: submitted.id), job.status.isFinished {
                     Issue.record("the job ended before streaming: \(job.error ?? "")")
                     break
                 }
-                try await Task.sleep(for: .milliseconds(50))
+                try await Task.sleep(for: .milliseconds(100))
                 tries += 1
             }
             return submitted.id
@@ -58,8 +58,8 @@ import Testing
         func caughtUp() async throws {
             var source = try await rows(table)
             var tries = 0
-            while try await rows(replica) != source, tries < 6000 {
-                try await Task.sleep(for: .milliseconds(50))
+            while try await rows(replica) != source, tries < 1200 {
+                try await Task.sleep(for: .milliseconds(100))
                 source = try await rows(table)
                 tries += 1
             }
@@ -85,10 +85,12 @@ import Testing
             // The slot's confirmed position passes the last change once its micro-batch is committed.
             let written = try await CommandLineClient.psql(pg, "SELECT pg_current_wal_lsn()")
             var confirmedPast = false
-            for _ in 0..<6000 where !confirmedPast {
+            var tries = 0
+            while !confirmedPast, tries < 1200 {
                 confirmedPast = try await CommandLineClient.psql(
                     pg, "SELECT confirmed_flush_lsn >= '\(written)'::pg_lsn FROM pg_replication_slots WHERE slot_name = '\(slot)'") == "t"
-                if !confirmedPast { try await Task.sleep(for: .milliseconds(50)) }
+                if !confirmedPast { try await Task.sleep(for: .milliseconds(100)) }
+                tries += 1
             }
             #expect(confirmedPast)
             let one = try await stop(first)

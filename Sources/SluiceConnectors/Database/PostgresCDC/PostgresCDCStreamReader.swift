@@ -47,11 +47,17 @@ final class PostgresCDCStreamReader: CommitAwareReader {
         Task { await connection.close() }
     }
 
-    /// The changes that arrived, up to a batch; fewer (or none) when the stream went quiet.
+    /// How long one `next()` gathers changes at most: on a busy server keepalives come more
+    /// often than idle ticks, and a partial batch must still go on (to be committed) promptly.
+    static let gatherLimit = Duration.milliseconds(100)
+
+    /// The changes that arrived, up to a batch; fewer (or none) when the stream went quiet or
+    /// ``gatherLimit`` passed.
     func next() async throws -> SourceChunk? {
         var builder = PostgresCDCBatchBuilder(capacity: batchSize)
         var bytes = 0
-        reading: while builder.count < batchSize {
+        let deadline = ContinuousClock.now + Self.gatherLimit
+        reading: while builder.count < batchSize, ContinuousClock.now < deadline {
             let event: PostgresReplicationStream.Event?
             do {
                 event = try await events.next()
