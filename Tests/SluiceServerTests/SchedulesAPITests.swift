@@ -98,7 +98,7 @@ import Testing
         #expect(next.count == 5)
 
         var scheduled: [Value] = []
-        for _ in 0..<100 where scheduled.count < 2 {
+        for _ in 0..<6000 where scheduled.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
             guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { continue }
             scheduled = runs.filter { $0.objectValue?["trigger"] == .string("scheduled") && $0.objectValue?["status"] == .string("completed") }
@@ -119,7 +119,7 @@ import Testing
         #expect(manual.status == 202)
         #expect(manual.json["trigger"] == .string("manual"))
         var manualDone = false
-        for _ in 0..<100 where !manualDone {
+        for _ in 0..<6000 where !manualDone {
             try await Task.sleep(for: .milliseconds(100))
             guard case .array(let runs) = try await server.request(.GET, "/schedules/tick/runs").json["runs"] else { continue }
             manualDone = runs.contains { $0.objectValue?["trigger"] == .string("manual") && $0.objectValue?["status"] == .string("completed") }
@@ -174,7 +174,7 @@ import Testing
             }
         }
         var before: [String] = []
-        for _ in 0..<100 where before.isEmpty {
+        for _ in 0..<6000 where before.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
             before = try await succeeded()
         }
@@ -184,7 +184,7 @@ import Testing
         server = try await ServerHarness.start(stateDir: dir, environment: environment)
         #expect(try await server.request(.GET, "/schedules/tick").json["cron"] == .string("@every 1s"))
         var after: [String] = []
-        for _ in 0..<100 where after.count <= before.count + 1 {
+        for _ in 0..<6000 where after.count <= before.count + 1 {
             try await Task.sleep(for: .milliseconds(100))
             after = try await succeeded()
         }
@@ -210,7 +210,7 @@ import Testing
             }.sorted()
         }
         var before: [Int64] = []
-        for _ in 0..<100 where before.isEmpty {
+        for _ in 0..<6000 where before.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
             before = try await dueTimes()
         }
@@ -220,7 +220,7 @@ import Testing
         #expect(try await dueTimes().last == lastBefore)
         #expect(try await server.request(.PATCH, "/schedules/tick", body: #"{"enabled":true}"#).status == 200)
         var after: [Int64] = []
-        for _ in 0..<100 where after.isEmpty {
+        for _ in 0..<6000 where after.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
             after = try await dueTimes().filter { $0 > lastBefore }
         }
