@@ -39,12 +39,14 @@ import Testing
         func slotActive() async throws -> Bool {
             try await CommandLineClient.psql(pg, "SELECT active FROM pg_replication_slots WHERE slot_name = '\(slot)'") == "t"
         }
-        /// Starts a job and waits until its stream holds the slot.
+        /// Starts a job and waits until its stream holds the slot. Creating the slot (the first
+        /// job) waits for every transaction open on the server to end, which under the whole
+        /// suite can take minutes: changes made before the slot exists would not be captured.
         func start() async throws -> String {
             let submitted = try await service.execute(spec, mode: .waitUnlessContinuous)
             #expect(submitted.status == .pending)
             var tries = 0
-            while try await !slotActive(), tries < 1200 {
+            while try await !slotActive(), tries < 12_000 {
                 if let job = try await store.job(id: submitted.id), job.status.isFinished {
                     Issue.record("the job ended before streaming: \(job.error ?? "")")
                     break
@@ -58,7 +60,7 @@ import Testing
         func caughtUp() async throws {
             var source = try await rows(table)
             var tries = 0
-            while try await rows(replica) != source, tries < 1200 {
+            while try await rows(replica) != source, tries < 3000 {
                 try await Task.sleep(for: .milliseconds(100))
                 source = try await rows(table)
                 tries += 1
