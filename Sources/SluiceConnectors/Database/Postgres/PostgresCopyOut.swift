@@ -19,19 +19,7 @@ enum PostgresCopyOut {
     >
 
     /// The consumer's demand, passed to the handler on its event loop.
-    struct Delegate: NIOAsyncSequenceProducerDelegate {
-        let handler: NIOLoopBound<PostgresCopyOutHandler>
-
-        func produceMore() {
-            let handler = handler
-            handler.eventLoop.execute { handler.value.resumeReading() }
-        }
-
-        func didTerminate() {
-            let handler = handler
-            handler.eventLoop.execute { handler.value.consumerGone() }
-        }
-    }
+    typealias Delegate = ChannelDemandDelegate<PostgresCopyOutHandler>
 
     /// The statement that copies the result of `query` (a `SELECT`, `VALUES`, `WITH …` or
     /// `TABLE …`) in binary; the line break keeps a trailing `--` comment inside.

@@ -15,7 +15,7 @@ import NIOCore
 /// each) are copied back to back into chunks handed to the consumer through an async
 /// sequence with backpressure: while the consumer is behind, the handler holds the
 /// channel's reads, so the server waits rather than memory filling up.
-final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class PostgresCopyOutHandler: ChannelDuplexHandler, RemovableChannelHandler, DemandDrivenHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer

@@ -36,19 +36,7 @@ enum PostgresReplicationStream {
     >
 
     /// The consumer's demand, passed to the handler on its event loop.
-    struct Delegate: NIOAsyncSequenceProducerDelegate {
-        let handler: NIOLoopBound<PostgresReplicationHandler>
-
-        func produceMore() {
-            let handler = handler
-            handler.eventLoop.execute { handler.value.resumeReading() }
-        }
-
-        func didTerminate() {
-            let handler = handler
-            handler.eventLoop.execute { handler.value.consumerGone() }
-        }
-    }
+    typealias Delegate = ChannelDemandDelegate<PostgresReplicationHandler>
 
     /// A started stream: its events, and the way to send status updates.
     struct Started: Sendable {
@@ -117,7 +105,7 @@ enum PostgresReplicationStream {
 /// The channel handler of a ``PostgresReplicationStream`` (see there). Every length the server
 /// sends is checked before anything is kept: a message may be at most 1 GiB, as the server's
 /// own limit.
-final class PostgresReplicationHandler: ChannelDuplexHandler {
+final class PostgresReplicationHandler: ChannelDuplexHandler, DemandDrivenHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
