@@ -65,6 +65,8 @@ import Testing
             seen = try await Self.stats(server, id)
         }
         #expect(seen.status == "running")
+        // Killed mid-stream: orders are still arriving, and not all of them are in.
+        #expect(seen.loaded < 600, "the kill came after every order was loaded")
         await server.kill()
         server = try await ServerProcess.start(environment: environment, logPath: dir.file("server.log"))
         _ = try await adding

@@ -12,7 +12,10 @@ import Testing
 /// unconfirmed, so they are applied by the next job. psql makes the changes and reads both
 /// tables and the slot.
 @Suite struct ContinuousChangeDataCaptureTests {
-    @Test(.disabled("passes alone; under the whole suite its changes were not captured (0 extracted): under investigation, see the issue 17 note"))
+    // Passes alone and in targeted runs; in one full local run (slot creation waited 3.5 min
+    // behind another test's transaction) the stream then delivered nothing in 9 minutes. The
+    // cause is not understood yet, so the whole suite leaves it out until it is.
+    @Test(.disabled("delivered nothing in one full-suite run after a 3.5 min slot creation; cause not yet understood"))
     func aReplicaFollowsTheStreamAcrossStopsAndAFailedTarget() async throws {
         let pg = try TestDatabases.postgresCDCURL()
         let dir = try TemporaryDirectory()
@@ -37,8 +40,12 @@ import Testing
         func rows(_ name: String) async throws -> String {
             try await CommandLineClient.psql(pg, "SELECT id, name, coalesce(qty::text, 'null') FROM \(name) ORDER BY id")
         }
+        /// Whether a walsender streams from the slot. `active` alone is not enough: the backend
+        /// creating the slot holds it too, while it waits for open transactions to end, and
+        /// changes made then are not captured.
         func slotActive() async throws -> Bool {
-            try await CommandLineClient.psql(pg, "SELECT active FROM pg_replication_slots WHERE slot_name = '\(slot)'") == "t"
+            try await CommandLineClient.psql(
+                pg, "SELECT count(*) FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid WHERE s.slot_name = '\(slot)'") == "1"
         }
         /// Starts a job and waits until its stream holds the slot. Creating the slot (the first
         /// job) waits for every transaction open on the server to end, which under the whole
@@ -76,7 +83,20 @@ import Testing
         }
 
         try await withAsyncCleanup {
+            // A transaction open elsewhere while the slot is created: creating it waits for
+            // that transaction, and the job must not count as streaming before it does.
+            async let held = CommandLineClient.psql(pg, "CREATE TEMP TABLE held_\(slot) (a int); SELECT pg_sleep(4)")
+            var holding = false
+            var waited = 0
+            while !holding, waited < 1200 {
+                holding = try await CommandLineClient.psql(
+                    pg, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE TEMP TABLE held_\(slot)%' AND backend_xid IS NOT NULL") == "1"
+                if !holding { try await Task.sleep(for: .milliseconds(50)) }
+                waited += 1
+            }
+            #expect(holding)
             let first = try await start()
+            _ = try await held
             _ = try await CommandLineClient.psql(pg, """
                 INSERT INTO \(table) SELECT n, 'n' || n, n FROM generate_series(1, 40) n;
                 UPDATE \(table) SET qty = qty * 10, name = 'x' || id WHERE id % 3 = 0;
