@@ -165,8 +165,9 @@ final class NATSJetStreamReader: CommitAwareReader {
     /// A message's record: its payload's JSON object, or with `valueField` its JSON value in
     /// that field; with `subjectField` and `sequenceField` its subject and stream sequence added.
     private func record(of message: NATSMessage, sequence: UInt64) -> Result<ValueObject, Refusal> {
-        let what = "message \(sequence) (subject \(message.subject))"
-        let raw = Value.string(String(decoding: message.payload, as: UTF8.self))
+        // The message's name and payload as text, for the dead-letter queue: built only for a refused message.
+        var what: String { "message \(sequence) (subject \(message.subject))" }
+        var raw: Value { .string(String(decoding: message.payload, as: UTF8.self)) }
         let value: Value
         do {
             value = try JSONParser.parse(message.payload)

@@ -189,17 +189,18 @@ final class RedisStreamReader: CommitAwareReader {
         }
         var record = ValueObject()
         if let valueField = source.valueField {
-            let raw = Value.object(ValueObject(pairs.map { ($0.0, Value.string(String(decoding: $0.1, as: UTF8.self))) }))
+            // The entry as text, for the dead-letter queue: built only for a refused entry.
+            func raw() -> Value { .object(ValueObject(pairs.map { ($0.0, Value.string(String(decoding: $0.1, as: UTF8.self))) })) }
             guard let value = pairs.first(where: { $0.0 == valueField })?.1 else {
-                return .failure(Refusal(record: raw, reason: "entry \(id) has no field '\(valueField)'"))
+                return .failure(Refusal(record: raw(), reason: "entry \(id) has no field '\(valueField)'"))
             }
             do {
                 guard case .object(let object) = try JSONParser.parse(value) else {
-                    return .failure(Refusal(record: raw, reason: "entry \(id): field '\(valueField)' is not a JSON object"))
+                    return .failure(Refusal(record: raw(), reason: "entry \(id): field '\(valueField)' is not a JSON object"))
                 }
                 record = object
             } catch {
-                return .failure(Refusal(record: raw, reason: "entry \(id): field '\(valueField)' is not JSON: \(error.message) at byte \(error.offset)"))
+                return .failure(Refusal(record: raw(), reason: "entry \(id): field '\(valueField)' is not JSON: \(error.message) at byte \(error.offset)"))
             }
         } else {
             for (name, value) in pairs { record[name] = .string(String(decoding: value, as: UTF8.self)) }
